@@ -1,0 +1,1 @@
+//! Treatment-note content (sections → questions) and mapping a `Note` onto a template.

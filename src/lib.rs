@@ -1,0 +1,30 @@
+//! Motics Push core: the pure logic of the extension (note model, rendering, EHR requests, search,
+//! push workflow), compiled natively for tests and to WebAssembly for the browser.
+//!
+//! Everything here is free of browser APIs except [`wasm`], the one module that may use
+//! wasm-bindgen, web-sys, js-sys and gloo-net. Effects (HTTP, storage, time, randomness) reach the
+//! pure code through the [`platform::Platform`] trait, so workflows run natively against an
+//! in-process model of Cliniko in `cargo test`.
+
+pub mod app;
+pub mod cliniko;
+pub mod error;
+pub mod http;
+pub mod note;
+pub mod platform;
+pub mod render;
+pub mod search;
+
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
+
+pub use error::{Error, Result};
+
+/// The core's version, from Cargo.toml (the manifest's version is derived from the same place).
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// A build identifier baked in by build.sh (`MOTICS_BUILD_ID`), or "dev" for local builds.
+pub const BUILD_ID: &str = match option_env!("MOTICS_BUILD_ID") {
+    Some(id) => id,
+    None => "dev",
+};

@@ -1,0 +1,1 @@
+//! Patient search: query parsing, request planning, phone normalisation, merging and ranking.

@@ -1,0 +1,80 @@
+//! [`Platform`] for the browser: fetch via gloo-net, `browser.storage` via a small JS shim.
+
+use crate::error::Error;
+use crate::http::{ApiRequest, ApiResponse, TransportError};
+use crate::platform::{Platform, StorageArea};
+use serde_json::Value;
+use wasm_bindgen::JsValue;
+
+pub(crate) mod shim {
+    use wasm_bindgen::prelude::*;
+
+    #[wasm_bindgen(module = "/src/wasm/ext.js")]
+    extern "C" {
+        #[wasm_bindgen(catch)]
+        pub async fn storageGet(area: &str, key: &str) -> Result<JsValue, JsValue>;
+        #[wasm_bindgen(catch)]
+        pub async fn storageSet(area: &str, key: &str, value: JsValue) -> Result<JsValue, JsValue>;
+        #[wasm_bindgen(catch)]
+        pub async fn storageRemove(area: &str, key: &str) -> Result<JsValue, JsValue>;
+        pub fn randomU32() -> u32;
+        pub async fn sleep(ms: u32);
+        pub fn isOnline() -> bool;
+        pub fn timeoutSignal(ms: u32) -> web_sys::AbortSignal;
+    }
+}
+
+/// The browser's effects.
+pub struct WebPlatform;
+
+fn storage_error(e: JsValue) -> Error {
+    Error::Storage(
+        e.as_string()
+            .unwrap_or_else(|| "the browser refused the storage call".into()),
+    )
+}
+
+impl Platform for WebPlatform {
+    async fn send(&self, req: &ApiRequest) -> Result<ApiResponse, TransportError> {
+        super::http::send(req).await
+    }
+
+    async fn load(&self, area: StorageArea, key: &str) -> crate::Result<Option<Value>> {
+        let v = shim::storageGet(area.as_str(), key)
+            .await
+            .map_err(storage_error)?;
+        if v.is_undefined() || v.is_null() {
+            return Ok(None);
+        }
+        serde_wasm_bindgen::from_value(v)
+            .map(Some)
+            .map_err(|e| Error::Storage(e.to_string()))
+    }
+
+    async fn save(&self, area: StorageArea, key: &str, value: Value) -> crate::Result<()> {
+        let js = super::js_error::to_js(&value).map_err(storage_error)?;
+        shim::storageSet(area.as_str(), key, js)
+            .await
+            .map(|_| ())
+            .map_err(storage_error)
+    }
+
+    async fn remove(&self, area: StorageArea, key: &str) -> crate::Result<()> {
+        shim::storageRemove(area.as_str(), key)
+            .await
+            .map(|_| ())
+            .map_err(storage_error)
+    }
+
+    fn now_ms(&self) -> i64 {
+        js_sys::Date::now() as i64
+    }
+
+    fn random_u64(&self) -> u64 {
+        (u64::from(shim::randomU32()) << 32) | u64::from(shim::randomU32())
+    }
+
+    async fn sleep(&self, ms: u32) {
+        shim::sleep(ms).await;
+    }
+}
