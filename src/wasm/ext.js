@@ -1,16 +1,17 @@
 // The few browser calls the Rust core makes, as one small shim (bound in src/wasm/platform.rs).
 // Works in Chrome's service worker and Firefox's event page alike: no window, no localStorage.
-const api = globalThis.browser ?? globalThis.chrome;
+// Resolved per call, not at import: the wasm-bindgen-test suite installs a stand-in first.
+const api = () => globalThis.browser ?? globalThis.chrome;
 
 export async function storageGet(area, key) {
-  const got = await api.storage[area].get(key);
+  const got = await api().storage[area].get(key);
   return got[key];
 }
 export async function storageSet(area, key, value) {
-  await api.storage[area].set({ [key]: value });
+  await api().storage[area].set({ [key]: value });
 }
 export async function storageRemove(area, key) {
-  await api.storage[area].remove(key);
+  await api().storage[area].remove(key);
 }
 export function randomU32() {
   return globalThis.crypto.getRandomValues(new Uint32Array(1))[0];

@@ -1,0 +1,43 @@
+// The one message protocol between pages and the background (the Rust twin is src/app/mod.rs).
+// Every reply is {ok: true, value} or {ok: false, error: {kind, params, transient}}.
+import { api, extensionOrigin } from "./browser.js";
+
+export const MSG = Object.freeze({
+  CORE_INFO: "core/info",
+});
+
+/**
+ * Whether a message comes from one of our own extension pages (popup, options, push window).
+ * Web pages and scripts injected into them are never privileged: they may only return data
+ * through executeScript results, never ask the background for anything (see architecture §6 of
+ * the MV3 reference: assume a compromised renderer can forge content-script messages).
+ */
+export function isFromExtensionPage(sender) {
+  return sender?.id === api.runtime.id && typeof sender.url === "string" &&
+    sender.url.startsWith(extensionOrigin);
+}
+
+/** Send a request to the background and unwrap the reply; throws a CoreError on {ok: false}. */
+export async function request(type, fields = {}) {
+  let reply;
+  try {
+    reply = await api.runtime.sendMessage({ type, ...fields });
+  } catch (e) {
+    throw new CoreError({ kind: "background_unavailable", params: [String(e?.message ?? e)] });
+  }
+  if (!reply || typeof reply !== "object") {
+    throw new CoreError({ kind: "background_unavailable", params: ["no reply"] });
+  }
+  if (!reply.ok) throw new CoreError(reply.error);
+  return reply.value;
+}
+
+/** An error reply from the core, carrying the message id suffix and its placeholders. */
+export class CoreError extends Error {
+  constructor(error) {
+    super(error?.kind ?? "internal");
+    this.kind = error?.kind ?? "internal";
+    this.params = Array.isArray(error?.params) ? error.params.map(String) : [];
+    this.transient = Boolean(error?.transient);
+  }
+}

@@ -1,0 +1,68 @@
+// Starts the sandbox binary (tests/sandbox) and talks to its admin API. See tests/sandbox/README.md.
+import { spawn } from "node:child_process";
+import https from "node:https";
+import readline from "node:readline";
+
+const SANDBOX_BIN = process.env.SANDBOX_BIN ?? new URL("../../../target/debug/motics-sandbox", import.meta.url).pathname;
+
+/** Start a sandbox on an ephemeral port; resolves to its info line plus `admin` and `stop()`. */
+export async function startSandbox() {
+  const child = spawn(SANDBOX_BIN, ["--port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
+  let stderr = "";
+  child.stderr.on("data", (d) => { stderr += d; if (process.env.SANDBOX_LOG) process.stderr.write(d); });
+  const lines = readline.createInterface({ input: child.stdout });
+  const info = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`sandbox did not start in 30 s: ${stderr}`)), 30_000);
+    child.once("exit", (code) => reject(new Error(`sandbox exited (${code}): ${stderr}`)));
+    lines.once("line", (line) => { clearTimeout(timer); resolve(JSON.parse(line)); });
+  });
+  const admin = adminClient(info.port);
+  return {
+    ...info,
+    admin,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once("exit", r));
+      child.kill("SIGTERM");
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
+      if (child.exitCode === null) child.kill("SIGKILL");
+    },
+  };
+}
+
+/** JSON client for https://admin.sandbox.test on the sandbox's port (its cert is self-signed). */
+export function adminClient(port) {
+  const call = (method, path, body) => new Promise((resolve, reject) => {
+    const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    const req = https.request({
+      host: "127.0.0.1", port, method, path, servername: "admin.sandbox.test", rejectUnauthorized: false,
+      headers: { host: "admin.sandbox.test", accept: "application/json",
+        ...(data ? { "content-type": "application/json", "content-length": data.length } : {}) },
+    }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (c) => { text += c; });
+      res.on("end", () => {
+        if (res.statusCode >= 400) return reject(new Error(`admin ${method} ${path}: ${res.statusCode} ${text}`));
+        resolve(text ? JSON.parse(text) : null);
+      });
+    });
+    req.on("error", reject);
+    if (data) req.write(data);
+    req.end();
+  });
+  return {
+    reset: () => call("POST", "/reset"),
+    requests: (filter = {}) => call("GET", `/requests?${new URLSearchParams(filter)}`),
+    clearRequests: () => call("DELETE", "/requests"),
+    fault: (spec) => call("POST", "/faults", spec),
+    clearFaults: () => call("DELETE", "/faults"),
+    addKey: (key, userId) => call("POST", "/keys", { key, user_id: userId }),
+    revokeKey: (key) => call("POST", "/keys/revoke", { key }),
+    notes: () => call("GET", "/notes"),
+    nookalNotes: () => call("GET", "/nookal/notes"),
+    config: (cfg) => call("POST", "/config", cfg),
+    addPatient: (p) => call("POST", "/patients", p),
+    state: () => call("GET", "/state"),
+  };
+}
