@@ -1,0 +1,356 @@
+//! Typed Cliniko records (the fields the extension uses) and how each is read from a body.
+//!
+//! Unknown fields are ignored; ids are [`ClinikoId`] strings (legacy numeric ids accepted).
+
+use super::decode::{Obj, bad};
+use super::id::ClinikoId;
+use crate::Result;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// A record that can be read from a Cliniko JSON object.
+pub trait Decode: Sized {
+    /// Read one record from `obj`; errors name the JSON path.
+    fn decode(obj: &Obj<'_>) -> Result<Self>;
+}
+
+/// A record that Cliniko lists under a plural key (`{"patients": [...], "total_entries", "links"}`).
+pub trait Listed: Decode {
+    /// The list's key in the page envelope.
+    const LIST_KEY: &'static str;
+}
+
+/// One page of a list (reference §4): the items, `total_entries`, and `links.next` when present.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Page<T> {
+    /// The records on this page.
+    pub items: Vec<T>,
+    /// Total records matching the query across all pages, when the server says.
+    pub total_entries: Option<u64>,
+    /// The next page's URL (absent on the last page). Check it with
+    /// [`super::url::check_same_api`] before following (see [`super::requests::follow_next`]).
+    pub next: Option<String>,
+}
+
+impl<T: Listed> Decode for Page<T> {
+    fn decode(obj: &Obj<'_>) -> Result<Self> {
+        if obj.raw(T::LIST_KEY).is_none() {
+            return Err(bad(&obj.field_path(T::LIST_KEY), "missing list"));
+        }
+        let items = obj
+            .array_opt(T::LIST_KEY)?
+            .into_iter()
+            .map(|(v, path)| T::decode(&Obj::new(v, &path)?))
+            .collect::<Result<Vec<T>>>()?;
+        let next = match obj.obj_opt("links")? {
+            Some(links) => links.nonempty_opt("next")?,
+            None => None,
+        };
+        Ok(Page {
+            items,
+            total_entries: obj.u64_opt("total_entries")?,
+            next,
+        })
+    }
+}
+
+/// `GET /user`: the user who owns the API key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    /// User id.
+    pub id: ClinikoId,
+    /// First name.
+    pub first_name: String,
+    /// Last name.
+    pub last_name: String,
+    /// Email, if any.
+    pub email: Option<String>,
+    /// `administrator`, `practitioner`, `receptionist`, … (does not say whether the user is a
+    /// practitioner: reference §7).
+    pub role: Option<String>,
+    /// Whether the user is active.
+    pub active: Option<bool>,
+}
+
+impl Decode for User {
+    fn decode(o: &Obj<'_>) -> Result<Self> {
+        Ok(User {
+            id: o.id("id")?,
+            first_name: o.str_or_empty("first_name")?,
+            last_name: o.str_or_empty("last_name")?,
+            email: o.str_opt("email")?,
+            role: o.str_opt("role")?,
+            active: o.bool_opt("active")?,
+        })
+    }
+}
+
+/// A practitioner (`GET /practitioners`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Practitioner {
+    /// Practitioner id (differs from the user id).
+    pub id: ClinikoId,
+    /// First name.
+    pub first_name: String,
+    /// Last name.
+    pub last_name: String,
+    /// Display name, if set.
+    pub display_name: Option<String>,
+    /// The linked user's id, from `user.links.self`.
+    pub user_id: Option<ClinikoId>,
+    /// Whether active.
+    pub active: Option<bool>,
+}
+
+impl Decode for Practitioner {
+    fn decode(o: &Obj<'_>) -> Result<Self> {
+        Ok(Practitioner {
+            id: o.id("id")?,
+            first_name: o.str_or_empty("first_name")?,
+            last_name: o.str_or_empty("last_name")?,
+            display_name: o.str_opt("display_name")?,
+            user_id: o.linked_id("user")?,
+            active: o.bool_opt("active")?,
+        })
+    }
+}
+
+impl Listed for Practitioner {
+    const LIST_KEY: &'static str = "practitioners";
+}
+
+/// `GET /settings/public`: the account and its terminology.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicSettings {
+    /// The account (clinic).
+    pub account: Account,
+    /// Words the clinic uses.
+    pub terminology: Terminology,
+}
+
+/// `PublicSettings.account`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Account {
+    /// Account id.
+    pub id: Option<ClinikoId>,
+    /// The clinic's name.
+    pub name: Option<String>,
+    /// Web subdomain: `https://<subdomain>.<shard>.cliniko.com` (reference §10). Checked to be a
+    /// DNS label, because it is put into links the clinician opens.
+    pub subdomain: Option<String>,
+    /// ISO 3166-1 country code, e.g. `AU`.
+    pub country_code: Option<String>,
+}
+
+/// `PublicSettings.terminology`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Terminology {
+    /// What the clinic calls a patient: `patient` or `client`.
+    pub patient: Option<String>,
+}
+
+impl Decode for PublicSettings {
+    fn decode(o: &Obj<'_>) -> Result<Self> {
+        let account = match o.obj_opt("account")? {
+            Some(a) => {
+                let subdomain = a.nonempty_opt("subdomain")?;
+                if let Some(s) = &subdomain
+                    && !is_dns_label(s)
+                {
+                    return Err(bad(&a.field_path("subdomain"), "not a host name label"));
+                }
+                Account {
+                    id: a.id_opt("id")?,
+                    name: a.str_opt("name")?,
+                    subdomain,
+                    country_code: a.str_opt("country_code")?,
+                }
+            }
+            None => Account::default(),
+        };
+        let terminology = match o.obj_opt("terminology")? {
+            Some(t) => Terminology {
+                patient: t.nonempty_opt("patient")?,
+            },
+            None => Terminology::default(),
+        };
+        Ok(PublicSettings {
+            account,
+            terminology,
+        })
+    }
+}
+
+/// Whether `s` is one DNS label (`a-z 0-9 -`, 1–63 chars, no leading/trailing dash).
+pub fn is_dns_label(s: &str) -> bool {
+    (1..=63).contains(&s.len())
+        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+}
+
+/// One of a patient's phone numbers.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhoneNumber {
+    /// As entered, e.g. `0412 345 678`.
+    pub number: Option<String>,
+    /// Cliniko's normalised digits (country code + number, e.g. `61412345678`), when present.
+    pub normalized_number: Option<String>,
+    /// `Mobile`, `Home`, `Work`, `Fax`, `Other`.
+    pub phone_type: Option<String>,
+}
+
+impl Decode for PhoneNumber {
+    fn decode(o: &Obj<'_>) -> Result<Self> {
+        Ok(PhoneNumber {
+            number: o.nonempty_opt("number")?,
+            normalized_number: o.nonempty_opt("normalized_number")?,
+            phone_type: o.nonempty_opt("phone_type")?,
+        })
+    }
+}
+
+/// A patient (`GET /patients`, `GET /patients/{id}`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Patient {
+    /// Patient id.
+    pub id: ClinikoId,
+    /// First name.
+    pub first_name: String,
+    /// Last name.
+    pub last_name: String,
+    /// Preferred first name, if set.
+    pub preferred_first_name: Option<String>,
+    /// `YYYY-MM-DD`, if known.
+    pub date_of_birth: Option<String>,
+    /// Email, if any.
+    pub email: Option<String>,
+    /// Phone numbers (empty when null).
+    pub patient_phone_numbers: Vec<PhoneNumber>,
+    /// When archived; `None` when not (both `null` and `""` mean not archived).
+    pub archived_at: Option<String>,
+    /// Creation time (UTC).
+    pub created_at: Option<String>,
+}
+
+impl Patient {
+    /// Whether the patient is archived.
+    pub fn is_archived(&self) -> bool {
+        self.archived_at.is_some()
+    }
+}
+
+impl Decode for Patient {
+    fn decode(o: &Obj<'_>) -> Result<Self> {
+        let patient_phone_numbers = o
+            .array_opt("patient_phone_numbers")?
+            .into_iter()
+            .map(|(v, path)| PhoneNumber::decode(&Obj::new(v, &path)?))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Patient {
+            id: o.id("id")?,
+            first_name: o.str_or_empty("first_name")?,
+            last_name: o.str_or_empty("last_name")?,
+            preferred_first_name: o.nonempty_opt("preferred_first_name")?,
+            date_of_birth: o.nonempty_opt("date_of_birth")?,
+            email: o.nonempty_opt("email")?,
+            patient_phone_numbers,
+            archived_at: o.nonempty_opt("archived_at")?,
+            created_at: o.nonempty_opt("created_at")?,
+        })
+    }
+}
+
+impl Listed for Patient {
+    const LIST_KEY: &'static str = "patients";
+}
+
+/// A treatment note (`POST /treatment_notes`, `GET /patients/{id}/treatment_notes`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TreatmentNote {
+    /// Note id.
+    pub id: ClinikoId,
+    /// Title.
+    pub title: Option<String>,
+    /// Draft (true), final (false), or unknown.
+    pub draft: Option<bool>,
+    /// Author's name as Cliniko shows it.
+    pub author_name: Option<String>,
+    /// Content as sent back (sanitised by Cliniko, so it may differ from what was sent).
+    pub content: Option<Value>,
+    /// From `patient.links.self`.
+    pub patient_id: Option<ClinikoId>,
+    /// From `practitioner.links.self`.
+    pub practitioner_id: Option<ClinikoId>,
+    /// From `treatment_note_template.links.self`.
+    pub treatment_note_template_id: Option<ClinikoId>,
+    /// Creation time (UTC).
+    pub created_at: Option<String>,
+    /// Last update (UTC).
+    pub updated_at: Option<String>,
+    /// When finalised, if ever.
+    pub finalized_at: Option<String>,
+    /// When archived (`null`/`""` = not archived).
+    pub archived_at: Option<String>,
+}
+
+impl Decode for TreatmentNote {
+    fn decode(o: &Obj<'_>) -> Result<Self> {
+        Ok(TreatmentNote {
+            id: o.id("id")?,
+            title: o.str_opt("title")?,
+            draft: o.bool_opt("draft")?,
+            author_name: o.str_opt("author_name")?,
+            content: content_opt(o)?,
+            patient_id: o.linked_id("patient")?,
+            practitioner_id: o.linked_id("practitioner")?,
+            treatment_note_template_id: o.linked_id("treatment_note_template")?,
+            created_at: o.nonempty_opt("created_at")?,
+            updated_at: o.nonempty_opt("updated_at")?,
+            finalized_at: o.nonempty_opt("finalized_at")?,
+            archived_at: o.nonempty_opt("archived_at")?,
+        })
+    }
+}
+
+impl Listed for TreatmentNote {
+    const LIST_KEY: &'static str = "treatment_notes";
+}
+
+/// A treatment-note template (`GET /treatment_note_templates`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TreatmentNoteTemplate {
+    /// Template id.
+    pub id: ClinikoId,
+    /// Name shown to clinicians.
+    pub name: String,
+    /// Sections and questions (`content.sections[]`), kept as JSON for the template filler.
+    pub content: Option<Value>,
+    /// When archived (`null`/`""` = in use).
+    pub archived_at: Option<String>,
+}
+
+impl Decode for TreatmentNoteTemplate {
+    fn decode(o: &Obj<'_>) -> Result<Self> {
+        Ok(TreatmentNoteTemplate {
+            id: o.id("id")?,
+            name: o.str_or_empty("name")?,
+            content: content_opt(o)?,
+            archived_at: o.nonempty_opt("archived_at")?,
+        })
+    }
+}
+
+impl Listed for TreatmentNoteTemplate {
+    const LIST_KEY: &'static str = "treatment_note_templates";
+}
+
+/// `content` must be an object (`{sections: [...]}`) or null; a JSON-encoded string (a LEGACY
+/// mistake, reference §8) is refused rather than passed on.
+fn content_opt(o: &Obj<'_>) -> Result<Option<Value>> {
+    match o.raw("content") {
+        None => Ok(None),
+        Some(v @ Value::Object(_)) => Ok(Some(v.clone())),
+        Some(_) => Err(bad(&o.field_path("content"), "expected an object")),
+    }
+}
