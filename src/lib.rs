@@ -10,10 +10,12 @@ pub mod app;
 pub mod cliniko;
 pub mod error;
 pub mod http;
+pub mod nookal;
 pub mod note;
 pub mod platform;
 pub mod render;
 pub mod search;
+pub mod settings;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
