@@ -4,6 +4,15 @@ import { api, extensionOrigin } from "./browser.js";
 
 export const MSG = Object.freeze({
   CORE_INFO: "core/info",
+  CLINIKO_STATUS: "cliniko/status",
+  CLINIKO_CONNECT: "cliniko/connect",
+  CLINIKO_VERIFY: "cliniko/verify",
+  CLINIKO_RECONNECT: "cliniko/reconnect",
+  CLINIKO_SET_ENABLED: "cliniko/set-enabled",
+  CLINIKO_REMOVE: "cliniko/remove",
+  CLINIKO_TEMPLATES: "cliniko/templates",
+  SETTINGS_GET: "settings/get",
+  SETTINGS_SET: "settings/set",
 });
 
 /**

@@ -23,8 +23,12 @@ export async function launch(kind, sandbox) {
   return session;
 }
 
+// Every console line of every page we open (and the background), for "the key is never logged".
+export const consoleLines = [];
+
 function trackErrors(page, errors, label) {
   page.on("console", (m) => {
+    consoleLines.push(`${label}: ${m.text()}`);
     if (m.type() === "error") errors.push(`${label} console: ${m.text()}`);
   });
   page.on("pageerror", (e) => errors.push(`${label} exception: ${e?.message ?? e}`));
@@ -60,7 +64,10 @@ async function launchChromium(sandbox) {
     const w = await t.worker();
     if (!w.__tracked) {
       w.__tracked = true;
-      w.on("console", (m) => { if (m.type() === "error") errors.push(`background console: ${m.text()}`); });
+      w.on("console", (m) => {
+        consoleLines.push(`background: ${m.text()}`);
+        if (m.type() === "error") errors.push(`background console: ${m.text()}`);
+      });
     }
     return w;
   };

@@ -66,3 +66,25 @@ export function adminClient(port) {
     state: () => call("GET", "/state"),
   };
 }
+
+/** GET a Cliniko API path on the sandbox directly (test-side lookups of expected data). */
+export function clinikoGet(sandbox, key, apiPath) {
+  const shard = /-([a-z]{2}\d{1,2})$/i.exec(key)?.[1]?.toLowerCase() ?? "au1";
+  const host = `api.${shard}.cliniko.com`;
+  return new Promise((resolve, reject) => {
+    const req = https.request({
+      host: "127.0.0.1", port: sandbox.port, method: "GET", path: `/v1${apiPath}`, servername: host,
+      rejectUnauthorized: false,
+      headers: { host, accept: "application/json", "user-agent": "Motics Push E2E (tests@motics.ai)",
+        authorization: `Basic ${Buffer.from(`${key}:`).toString("base64")}` },
+    }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (c) => { text += c; });
+      res.on("end", () => (res.statusCode >= 400
+        ? reject(new Error(`GET ${apiPath}: ${res.statusCode} ${text}`)) : resolve(JSON.parse(text))));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
