@@ -1,0 +1,264 @@
+//! The data contract between `extension/read-note.js` (which reads the page) and the core.
+//!
+//! `readNote(options)` is injected with `scripting.executeScript({func: readNote, args: [options]})`
+//! and returns plain, structured-clonable data; `extension/read-note.js` mirrors these types exactly
+//! (keep both in step). Shapes, as JSON:
+//!
+//! ```text
+//! options  = {mode: "page" | "selection", maxBytes: number}
+//! reply    = {ok: true,  candidates: [NoteSource, …], page: PageInfo}
+//!          | {ok: false, error: "too_large" | "no_note", bytes?: number, limit?: number, page: PageInfo}
+//! NoteSource = {format: "dom" | "markdown" | "text", tree?: [DomNode], text?: string, meta: SourceMeta}
+//! SourceMeta = {title, author, created_at, session_id, patient_name, patient_dob, version,
+//!               origin: "contract" | "editor" | "selection"}   (each string or null)
+//! PageInfo   = {session_id, patient_name, patient_dob, url, title}   (each string or null)
+//! DomNode    = string (text) | {t: "tag", a?: DomAttrs, c?: [DomNode]}
+//! DomAttrs   = {href?, start?, type?, checked?, colspan?, alt?, list?, marks?}   (only what we use)
+//! ```
+//!
+//! `candidates` is in page order; several come only from the note contract (history page, versions),
+//! and the popup lets the clinician pick one. `tree` is set for `dom`, `text` for `markdown`/`text`.
+//! Tag names are lowercase. `a.href` is the resolved absolute URL (`HTMLAnchorElement.href`);
+//! `a.checked` marks a task-list `li` (a checkbox inside it, or an editor's `data-checked`);
+//! `a.list` carries Quill's `li[data-list]` (`bullet`/`ordered`/`checked`/`unchecked`);
+//! `a.marks` lists marks the page expressed with inline style, space-separated from `b i u s`.
+
+use super::model::Origin;
+use serde::{Deserialize, Serialize};
+
+/// How `readNote` is asked to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReadMode {
+    /// The note contract, else the largest editor or note region.
+    Page,
+    /// The current selection.
+    Selection,
+}
+
+/// The single argument of `readNote`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReadOptions {
+    /// What to read.
+    pub mode: ReadMode,
+    /// The size cap in bytes (UTF-8 of the text read); [`super::MAX_NOTE_BYTES`] unless a test says otherwise.
+    #[serde(rename = "maxBytes")]
+    pub max_bytes: u64,
+}
+
+/// What `readNote` returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ReadReply {
+    /// One or more notes were read.
+    Found(ReadFound),
+    /// Nothing usable was read.
+    Failed(ReadFailed),
+}
+
+/// `{ok: true, candidates, page}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReadFound {
+    /// Always `true`.
+    pub ok: bool,
+    /// The notes found, in page order (never empty).
+    pub candidates: Vec<NoteSource>,
+    /// What the page shows about the session and patient.
+    pub page: PageInfo,
+}
+
+/// `{ok: false, error, bytes?, limit?, page}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReadFailed {
+    /// Always `false`.
+    pub ok: bool,
+    /// Why.
+    pub error: ReadError,
+    /// For `too_large`: the size read so far, in bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bytes: Option<u64>,
+    /// For `too_large`: the cap, in bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u64>,
+    /// What the page shows (a recording page has a session and patient but no note yet).
+    #[serde(default)]
+    pub page: PageInfo,
+}
+
+/// Why `readNote` found nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReadError {
+    /// The note is larger than `maxBytes`.
+    TooLarge,
+    /// No contract element, editor, note region or selection with text.
+    NoNote,
+}
+
+/// Page-level facts, read even when there is no note (e.g. a recording in progress).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct PageInfo {
+    /// `main[data-motics-session]` or a contract's `data-session-id`.
+    #[serde(default)]
+    pub session_id: Option<String>,
+    /// The patient's name as the page shows it.
+    #[serde(default)]
+    pub patient_name: Option<String>,
+    /// The patient's date of birth, if shown.
+    #[serde(default)]
+    pub patient_dob: Option<String>,
+    /// The page URL.
+    #[serde(default)]
+    pub url: Option<String>,
+    /// The document title.
+    #[serde(default)]
+    pub title: Option<String>,
+}
+
+/// How a source's content is encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceFormat {
+    /// `tree` holds a compact DOM tree.
+    Dom,
+    /// `text` holds Markdown source.
+    Markdown,
+    /// `text` holds plain text.
+    Text,
+}
+
+/// One note as read from the page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoteSource {
+    /// Which of `tree` / `text` carries the note.
+    pub format: SourceFormat,
+    /// The DOM tree (format `dom`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tree: Option<Vec<DomNode>>,
+    /// Markdown or plain text (formats `markdown`, `text`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// Metadata from the contract or the page.
+    #[serde(default)]
+    pub meta: SourceMeta,
+}
+
+/// Metadata as `readNote` found it.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct SourceMeta {
+    /// `data-title`, or the page's heading.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// `data-author`, or what the page shows.
+    #[serde(default)]
+    pub author: Option<String>,
+    /// `data-created-at` (ISO 8601), or a `<time datetime>` the page shows.
+    #[serde(default)]
+    pub created_at: Option<String>,
+    /// `data-session-id` / `data-motics-session`.
+    #[serde(default)]
+    pub session_id: Option<String>,
+    /// `data-patient-name`, or what the page shows.
+    #[serde(default)]
+    pub patient_name: Option<String>,
+    /// `data-patient-dob`.
+    #[serde(default)]
+    pub patient_dob: Option<String>,
+    /// `data-version`.
+    #[serde(default)]
+    pub version: Option<String>,
+    /// Where the note was read.
+    #[serde(default)]
+    pub origin: Option<Origin>,
+}
+
+/// A node of the compact DOM tree: a text string or an element.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum DomNode {
+    /// A text node, verbatim (whitespace is collapsed by the parser, except inside `pre`).
+    Text(String),
+    /// An element.
+    Element(DomElement),
+}
+
+/// `{t, a, c}`: tag, the attributes we use, children.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct DomElement {
+    /// Lowercase tag name.
+    pub t: String,
+    /// Attributes we use.
+    #[serde(default, skip_serializing_if = "DomAttrs::is_empty")]
+    pub a: DomAttrs,
+    /// Children.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub c: Vec<DomNode>,
+}
+
+/// The only attributes the parser reads. Numbers arrive as strings or numbers (JS `getAttribute` vs
+/// properties), so they are kept as JSON values and read leniently.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct DomAttrs {
+    /// `a[href]`, resolved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub href: Option<String>,
+    /// `ol[start]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<NumOrString>,
+    /// `ol[type]` / `input[type]`.
+    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// Task-list state of an `li` (or `input[type=checkbox]`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checked: Option<bool>,
+    /// `td[colspan]` (read for completeness; flattened tables ignore spans).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub colspan: Option<NumOrString>,
+    /// `img[alt]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alt: Option<String>,
+    /// Quill's `li[data-list]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub list: Option<String>,
+    /// Marks from inline style: space-separated subset of `b i u s`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub marks: Option<String>,
+}
+
+impl DomAttrs {
+    /// Whether no attribute is set (so it is omitted from JSON).
+    pub fn is_empty(&self) -> bool {
+        *self == DomAttrs::default()
+    }
+}
+
+/// A number the page may send as a JSON number or a string. Never an id: only list starts and spans.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum NumOrString {
+    /// A JSON number (kept as its text so no f64 rounding sneaks in).
+    Num(serde_json::Number),
+    /// A string.
+    Str(String),
+}
+
+impl NumOrString {
+    /// The value as a non-negative integer, if it is one.
+    pub fn as_u64(&self) -> Option<u64> {
+        match self {
+            NumOrString::Num(n) => n.as_u64(),
+            NumOrString::Str(s) => s.trim().parse().ok(),
+        }
+    }
+}
+
+impl DomElement {
+    /// An element with a tag and children.
+    pub fn new(t: &str, c: Vec<DomNode>) -> DomElement {
+        DomElement {
+            t: t.to_string(),
+            a: DomAttrs::default(),
+            c,
+        }
+    }
+}
