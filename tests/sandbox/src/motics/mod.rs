@@ -1,0 +1,223 @@
+//! Motics web-app pages on `app.motics.ai`: sessions using the note contract, a history page, a
+//! recording-in-progress session, contract-less editor variants and a hostile page. Every page is
+//! served with `Content-Security-Policy: script-src 'none'`, so injected scripts never run.
+
+pub mod notes;
+
+use crate::codec::html_escape as esc;
+use crate::http::{HttpRequest, HttpResponse};
+use notes::{SESSIONS, Session, soap_html, soap_markdown};
+
+const STYLE: &str = "body{margin:0;font-family:Inter,system-ui,sans-serif;background:#f6f7fb;color:#1c2430}\
+header{display:flex;align-items:center;gap:24px;background:#14213d;color:#fff;padding:12px 28px}\
+header .brand{font-weight:700;font-size:18px}header nav a{color:#cfd8ea;margin-right:16px;text-decoration:none}\
+header .patient{margin-left:auto;background:#fca311;color:#14213d;border-radius:16px;padding:4px 12px;font-weight:600}\
+main{max-width:920px;margin:24px auto;background:#fff;border-radius:10px;box-shadow:0 1px 4px #0002;padding:24px 32px}\
+.meta{color:#5c6779;font-size:14px}table{border-collapse:collapse}td,th{border:1px solid #ccd;padding:4px 8px}\
+pre{white-space:pre-wrap;background:#f3f4f8;padding:12px;border-radius:6px}.rec{color:#c1121f;font-weight:700}\
+.version{border-top:1px solid #e3e6ee;margin-top:24px;padding-top:12px}textarea{width:100%;height:320px}";
+
+fn page(title: &str, patient: Option<&str>, main_attrs: &str, body: &str) -> HttpResponse {
+    let chip = patient
+        .map(|p| {
+            format!(
+                "<span class=\"patient\" data-testid=\"patient-name\">{}</span>",
+                esc(p)
+            )
+        })
+        .unwrap_or_default();
+    HttpResponse::html(200, format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{t} · Motics</title><style>{STYLE}</style></head><body>\
+<header><span class=\"brand\">Motics</span><nav><a href=\"/\">Sessions</a><a href=\"/history\">History</a></nav>{chip}</header>\
+<main{main_attrs}>{body}</main></body></html>", t = esc(title)))
+    .with_header("Content-Security-Policy", "script-src 'none'; object-src 'none'; base-uri 'none'")
+}
+
+/// The note contract element (attributes per architecture.md §4).
+fn contract(s: &Session, version: u32, created_at: &str) -> String {
+    let format = s.format.unwrap_or("html");
+    let dob = s
+        .dob
+        .map(|d| format!(" data-patient-dob=\"{d}\""))
+        .unwrap_or_default();
+    let attrs = format!(
+        "data-motics-note data-session-id=\"{id}\" data-created-at=\"{created_at}\" data-author=\"{a}\" data-title=\"{t}\" \
+data-patient-name=\"{p}\"{dob} data-version=\"{version}\" data-format=\"{format}\"",
+        id = s.id,
+        a = esc(s.author),
+        t = esc(s.title),
+        p = esc(s.patient)
+    );
+    if format == "markdown" {
+        // s-1002 puts the contract on the <pre> itself; others wrap a <pre>: both are allowed.
+        if s.id == "s-1002" {
+            format!("<pre {attrs}>{}</pre>", esc(&soap_markdown(s, version)))
+        } else {
+            format!(
+                "<div {attrs}><pre>{}</pre></div>",
+                esc(&soap_markdown(s, version))
+            )
+        }
+    } else {
+        format!("<article {attrs}>{}</article>", soap_html(s, version))
+    }
+}
+
+fn session_page(s: &Session) -> HttpResponse {
+    let meta = format!(
+        "<p class=\"meta\">Session {} · {} · {}</p>",
+        s.id,
+        esc(s.author),
+        s.created_at
+    );
+    match s.format {
+        None => page(
+            s.title,
+            Some(s.patient),
+            &format!(" data-motics-session=\"{}\"", s.id),
+            &format!(
+                "<h1>{}</h1>{meta}<p class=\"rec\">● Recording in progress — the note will appear when the session ends.</p>",
+                esc(s.patient)
+            ),
+        ),
+        Some(_) => page(
+            s.title,
+            Some(s.patient),
+            &format!(" data-motics-session=\"{}\"", s.id),
+            &format!(
+                "<h1>{}</h1>{meta}{}",
+                esc(s.title),
+                contract(s, 1, s.created_at)
+            ),
+        ),
+    }
+}
+
+fn history_page() -> HttpResponse {
+    let mut body =
+        String::from("<h1>History</h1><p class=\"meta\">Recent notes across sessions.</p>");
+    for s in SESSIONS.iter().filter(|s| s.format.is_some()) {
+        body.push_str(&format!(
+            "<section><h2><a href=\"/sessions/{id}\">{p}</a> — {t}</h2>",
+            id = s.id,
+            p = esc(s.patient),
+            t = esc(s.title)
+        ));
+        let versions = if s.id == "s-1001" || s.id == "s-1004" {
+            2
+        } else {
+            1
+        };
+        for v in (1..=versions).rev() {
+            let at = s.created_at.replace(":00Z", &format!(":{:02}Z", v * 7));
+            body.push_str(&format!(
+                "<div class=\"version\"><p class=\"meta\">Version {v}</p>{}</div>",
+                contract(s, v, &at)
+            ));
+        }
+        body.push_str("</section>");
+    }
+    page("History", None, "", &body)
+}
+
+fn variant(name: &str) -> Option<HttpResponse> {
+    let s = &SESSIONS[0];
+    let html = soap_html(s, 1);
+    let head = format!(
+        "<h1>{}</h1><p class=\"meta\">Dr Amelia Hart · 2025-11-03</p>",
+        esc(s.title)
+    );
+    Some(match name {
+        "prosemirror" => page(
+            "ProseMirror variant",
+            Some(s.patient),
+            "",
+            &format!(
+                "{head}<div class=\"ProseMirror\" contenteditable=\"true\" translate=\"no\">{html}</div>"
+            ),
+        ),
+        "quill" => page(
+            "Quill variant",
+            Some(s.patient),
+            "",
+            &format!(
+                "{head}<div class=\"ql-container\"><div class=\"ql-editor\" contenteditable=\"true\" data-gramm=\"false\">{html}</div></div>"
+            ),
+        ),
+        "textarea" => page(
+            "Textarea variant",
+            Some(s.patient),
+            "",
+            &format!(
+                "{head}<label for=\"note\">Note (Markdown)</label><textarea id=\"note\" name=\"note\">{}</textarea>",
+                esc(&soap_markdown(s, 1))
+            ),
+        ),
+        "article" => page(
+            "Article variant",
+            Some(s.patient),
+            "",
+            &format!("{head}<article>{html}</article>"),
+        ),
+        "hostile" => page(
+            "Hostile variant",
+            Some("Robert'); DROP TABLE patients;-- <b>Tables</b>"),
+            "",
+            &format!(
+                "{head}<article data-motics-note data-session-id=\"s-666\" data-created-at=\"2025-11-07T10:00:00Z\" \
+data-author=\"&lt;img src=x onerror=alert(1)&gt;\" data-title=\"&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;\" \
+data-patient-name=\"Robert&#39;); DROP TABLE patients;--\" data-version=\"1\" data-format=\"html\">\
+<h2 onclick=\"alert('h2')\">Subjective</h2><p>Text before<script>document.title='pwned';alert(1)</script> and after.</p>\
+<p><img src=\"x\" onerror=\"alert('img')\">Image with onerror.</p>\
+<p><a href=\"javascript:alert('link')\">javascript link</a> · <a href=\"JaVaScRiPt:alert(2)\">mixed case</a> · \
+<a href=\"https://www.example.org/ok\" onmouseover=\"alert(3)\">safe link, bad handler</a></p>\
+<iframe src=\"javascript:alert('frame')\"></iframe><svg onload=\"alert('svg')\"><circle r=\"4\"/></svg>\
+<p style=\"background:url(javascript:alert(4))\">Styled &lt;b&gt;not bold&lt;/b&gt; &amp; 1 &lt; 2</p>\
+<form action=\"javascript:alert(5)\"><button>Submit</button></form>{html}</article>"
+            ),
+        ),
+        _ => return None,
+    })
+}
+
+fn index() -> HttpResponse {
+    let mut body = String::from("<h1>Sessions</h1><ul>");
+    for s in SESSIONS {
+        let state = if s.format.is_some() {
+            "note ready"
+        } else {
+            "recording"
+        };
+        body.push_str(&format!("<li><a href=\"/sessions/{id}\">{p}</a> — {t} <span class=\"meta\">({state})</span></li>", id = s.id, p = esc(s.patient), t = esc(s.title)));
+    }
+    body.push_str("</ul><h2>Other pages</h2><ul><li><a href=\"/history\">History</a></li>");
+    for v in ["prosemirror", "quill", "textarea", "article", "hostile"] {
+        body.push_str(&format!(
+            "<li><a href=\"/variants/{v}\">Variant: {v}</a></li>"
+        ));
+    }
+    body.push_str("</ul>");
+    page("Sessions", None, "", &body)
+}
+
+/// Route one request on the Motics host.
+pub fn handle(req: &HttpRequest) -> HttpResponse {
+    let path = req.path().trim_end_matches('/');
+    let segs: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    let found = match segs.as_slice() {
+        [""] => Some(index()),
+        ["history"] => Some(history_page()),
+        ["sessions", id] => SESSIONS.iter().find(|s| s.id == *id).map(session_page),
+        ["variants", name] => variant(name),
+        _ => None,
+    };
+    found.unwrap_or_else(|| {
+        page(
+            "Not found",
+            None,
+            "",
+            "<h1>Page not found</h1><p><a href=\"/\">All sessions</a></p>",
+        )
+        .with_status(404)
+    })
+}
