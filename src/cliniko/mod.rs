@@ -6,6 +6,7 @@
 
 pub mod base64;
 pub mod client;
+pub mod connect;
 pub mod content;
 pub mod decode;
 pub mod id;

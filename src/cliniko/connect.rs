@@ -1,0 +1,137 @@
+//! The Cliniko connection workflows: verify/connect a key, status, switches, templates.
+//!
+//! Storage keys are documented in `cliniko::store`; requests go out through `cliniko::client`.
+
+use crate::Result;
+use crate::cliniko::client::{self, On401};
+use crate::cliniko::key::ClinikoKey;
+use crate::cliniko::requests;
+use crate::cliniko::store::{self, TemplateCache};
+use crate::cliniko::types::{Page, Practitioner, PublicSettings, TreatmentNoteTemplate, User};
+use crate::platform::Platform;
+
+pub use crate::cliniko::store::{Connection, ConnectionState, Status};
+
+/// Most template pages read (100 each); more than 1,000 templates is not a real clinic.
+const MAX_TEMPLATE_PAGES: usize = 10;
+
+/// How long the template cache is used without asking Cliniko again (1 hour).
+pub const TEMPLATE_CACHE_MS: i64 = 60 * 60 * 1000;
+
+/// Check a pasted key without saving it: `GET /user` → `GET /practitioners?q[]=user_id:=…` →
+/// `GET /settings/public`. A user who is not a practitioner is a warning (`not_practitioner`),
+/// not an error. A 401 here does not flag the saved connection (this key is not saved yet).
+pub async fn verify<P: Platform>(p: &P, raw_key: &str) -> Result<Connection> {
+    let key = ClinikoKey::parse(raw_key)?;
+    verify_key(p, &key).await
+}
+
+async fn verify_key<P: Platform>(p: &P, key: &ClinikoKey) -> Result<Connection> {
+    let user: User = client::fetch_with(p, &requests::get_user(key), On401::Ignore).await?;
+    let practitioners: Page<Practitioner> = client::fetch_with(
+        p,
+        &requests::find_practitioner_for_user(key, &user.id),
+        On401::Ignore,
+    )
+    .await?;
+    // The filter should return only this user's practitioner; check `user_id` when the body
+    // carries it, in case a server ignores the filter.
+    let practitioner = practitioners
+        .items
+        .into_iter()
+        .find(|pr| pr.user_id.as_ref().is_none_or(|u| *u == user.id));
+    let settings: PublicSettings =
+        client::fetch_with(p, &requests::get_public_settings(key), On401::Ignore).await?;
+    let user_name = format!("{} {}", user.first_name.trim(), user.last_name.trim())
+        .trim()
+        .to_string();
+    Ok(Connection {
+        user_name,
+        user_id: user.id.to_string(),
+        role: user.role,
+        not_practitioner: practitioner.is_none(),
+        practitioner_id: practitioner.map(|pr| pr.id.to_string()),
+        account_name: settings.account.name,
+        subdomain: settings.account.subdomain,
+        shard: key.shard().to_string(),
+        patient_term: settings
+            .terminology
+            .patient
+            .unwrap_or_else(|| "patient".to_string()),
+        key_hint: key.hint(),
+        verified_at_ms: p.now_ms(),
+    })
+}
+
+/// Verify a key and, only if that succeeds, save it with its connection (enabled, no reconnect
+/// needed). An invalid key is never saved and leaves any saved connection as it was.
+pub async fn connect<P: Platform>(p: &P, raw_key: &str) -> Result<Status> {
+    let key = ClinikoKey::parse(raw_key)?;
+    let conn = verify_key(p, &key).await?;
+    store::save_connection(p, &key, &conn).await?;
+    store::status(p).await
+}
+
+/// Paste a key again after a 401: the same as [`connect`], which clears `needs_reconnect`.
+pub async fn reconnect<P: Platform>(p: &P, raw_key: &str) -> Result<Status> {
+    connect(p, raw_key).await
+}
+
+/// `not_set_up | connected | disabled | needs_reconnect`, with the connection summary.
+pub async fn status<P: Platform>(p: &P) -> Result<Status> {
+    store::status(p).await
+}
+
+/// Switch Cliniko on or off without removing the key.
+pub async fn set_enabled<P: Platform>(p: &P, enabled: bool) -> Result<Status> {
+    store::set_enabled(p, enabled).await?;
+    store::status(p).await
+}
+
+/// Remove the key and everything saved with it.
+pub async fn remove<P: Platform>(p: &P) -> Result<Status> {
+    store::remove_all(p).await?;
+    store::status(p).await
+}
+
+/// Flag the saved key as needing a reconnect (the send helper does this on any 401 in use).
+pub async fn mark_needs_reconnect<P: Platform>(p: &P) -> Result<()> {
+    store::mark_needs_reconnect(p).await
+}
+
+/// The account's treatment-note templates (not archived), from the cache when it is fresh and
+/// `refresh` is false, otherwise from Cliniko (all pages, following `links.next` on the API).
+pub async fn list_templates<P: Platform>(
+    p: &P,
+    refresh: bool,
+) -> Result<Vec<TreatmentNoteTemplate>> {
+    let (key, conn) = store::active(p).await?;
+    if !refresh
+        && let Some(cache) = store::load_templates(p).await?
+        && cache.key_hint == conn.key_hint
+        && p.now_ms().saturating_sub(cache.fetched_at_ms) < TEMPLATE_CACHE_MS
+    {
+        return Ok(cache.templates);
+    }
+    let mut templates = Vec::new();
+    let mut req = requests::list_templates(&key, None);
+    for _ in 0..MAX_TEMPLATE_PAGES {
+        let page: Page<TreatmentNoteTemplate> = client::fetch(p, &req).await?;
+        templates.extend(page.items.into_iter().filter(|t| t.archived_at.is_none()));
+        match page.next {
+            Some(next) => req = requests::follow_next(&key, &next)?,
+            None => break,
+        }
+    }
+    templates.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+    store::save_templates(
+        p,
+        &TemplateCache {
+            fetched_at_ms: p.now_ms(),
+            key_hint: conn.key_hint,
+            templates: templates.clone(),
+        },
+    )
+    .await?;
+    Ok(templates)
+}

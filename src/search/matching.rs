@@ -1,0 +1,91 @@
+//! Confirming a chosen patient against the name (and date of birth) shown on the Motics page.
+
+use super::date::{Date, DateOrder, DobParse, parse_dob};
+use super::fold::fold;
+use crate::cliniko::types::Patient;
+use serde::Serialize;
+
+/// The outcome of comparing the page's patient with the chosen Cliniko patient.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchVerdict {
+    /// Names agree, and dates of birth agree or one is unknown.
+    Match,
+    /// The names differ: ask the clinician to confirm.
+    NameMismatch,
+    /// Names agree but the dates of birth differ.
+    DobMismatch,
+}
+
+/// Compare the page's patient name (and date of birth, if shown) with a Cliniko patient.
+///
+/// Folded (case, diacritics, apostrophes, hyphens); `Last, First` and `First Middle Last` both
+/// work; the given name may match the first or the preferred first name; middle names are
+/// ignored; a multi-word surname (`van der Berg`) must match as a whole. `page_dob` may be
+/// `YYYY-MM-DD` or day-first `dd/mm/yyyy`; one that cannot be read is treated as unknown.
+pub fn names_match(page_name: &str, page_dob: Option<&str>, patient: &Patient) -> MatchVerdict {
+    if !name_agrees(page_name, patient) {
+        return MatchVerdict::NameMismatch;
+    }
+    let page = page_dob.and_then(read_dob);
+    let ours = patient.date_of_birth.as_deref().and_then(Date::parse_iso);
+    match (page, ours) {
+        (Some(a), Some(b)) if a != b => MatchVerdict::DobMismatch,
+        _ => MatchVerdict::Match,
+    }
+}
+
+fn read_dob(text: &str) -> Option<Date> {
+    if let Some(d) = Date::parse_iso(text) {
+        return Some(d);
+    }
+    // No "today" bound is needed to compare two dates; use a far future one.
+    let far = Date {
+        year: 9999,
+        month: 12,
+        day: 31,
+    };
+    match parse_dob(text, DateOrder::DayFirst, far) {
+        DobParse::Date(d) => Some(d),
+        _ => None,
+    }
+}
+
+fn words(s: &str) -> Vec<String> {
+    fold(s)
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+fn name_agrees(page_name: &str, p: &Patient) -> bool {
+    let last = words(&p.last_name);
+    let givens: Vec<String> = [
+        Some(p.first_name.as_str()),
+        p.preferred_first_name.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .filter_map(|n| words(n).into_iter().next())
+    .collect();
+    if last.is_empty() {
+        return false;
+    }
+    let (page_given, page_last): (Vec<String>, Vec<String>) = match page_name.split_once(',') {
+        Some((l, g)) => (words(g), words(l)),
+        None => {
+            let w = words(page_name);
+            if w.len() < 2 {
+                return false;
+            }
+            // The surname is as many trailing words as the patient's surname has.
+            let cut = w.len().saturating_sub(last.len()).max(1);
+            (w[..cut].to_vec(), w[cut..].to_vec())
+        }
+    };
+    let given_ok = page_given
+        .first()
+        .is_some_and(|g| givens.iter().any(|x| x == g));
+    given_ok && page_last == last
+}
