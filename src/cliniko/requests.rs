@@ -3,13 +3,13 @@
 //! Each conforms to `cliniko-openapi.yaml`: paths under `https://api.<shard>.cliniko.com/v1`,
 //! filters as repeated `q[]=<field>:<op><value>`, `sort`, `per_page` (1–100), `page`.
 
+use super::content::Content;
 use super::id::ClinikoId;
 use super::key::ClinikoKey;
 use super::url::{check_same_api, query_string};
 use crate::Result;
 use crate::http::{ApiRequest, Method};
 use serde::Serialize;
-use serde_json::Value;
 
 /// Contact address in the User-Agent, which Cliniko requires to contain "a name and valid contact
 /// email" (reference §1). Set `MOTICS_CONTACT_EMAIL` at build time to change it.
@@ -210,8 +210,8 @@ pub struct NewTreatmentNote {
     pub title: String,
     /// `true` creates a draft the clinician finalises in Cliniko.
     pub draft: bool,
-    /// `{sections: [...]}` or null.
-    pub content: Option<Value>,
+    /// `{sections: [...]}`, or null when there are no sections (Cliniko rejects an empty list).
+    pub content: Option<Content>,
 }
 
 /// `POST /treatment_notes` (201 → the note; 422 → field errors). The author is the key's

@@ -2,6 +2,7 @@
 //!
 //! Unknown fields are ignored; ids are [`ClinikoId`] strings (legacy numeric ids accepted).
 
+use super::content::Content;
 use super::decode::{Obj, bad};
 use super::id::ClinikoId;
 use crate::Result;
@@ -277,7 +278,7 @@ pub struct TreatmentNote {
     /// Author's name as Cliniko shows it.
     pub author_name: Option<String>,
     /// Content as sent back (sanitised by Cliniko, so it may differ from what was sent).
-    pub content: Option<Value>,
+    pub content: Option<Content>,
     /// From `patient.links.self`.
     pub patient_id: Option<ClinikoId>,
     /// From `practitioner.links.self`.
@@ -324,8 +325,8 @@ pub struct TreatmentNoteTemplate {
     pub id: ClinikoId,
     /// Name shown to clinicians.
     pub name: String,
-    /// Sections and questions (`content.sections[]`), kept as JSON for the template filler.
-    pub content: Option<Value>,
+    /// Sections and questions (`content.sections[]`), for the template filler.
+    pub content: Option<Content>,
     /// When archived (`null`/`""` = in use).
     pub archived_at: Option<String>,
 }
@@ -346,11 +347,14 @@ impl Listed for TreatmentNoteTemplate {
 }
 
 /// `content` must be an object (`{sections: [...]}`) or null; a JSON-encoded string (a LEGACY
-/// mistake, reference §8) is refused rather than passed on.
-fn content_opt(o: &Obj<'_>) -> Result<Option<Value>> {
+/// mistake, reference §8) is refused rather than passed on. serde's message is not used: it
+/// would quote the offending value, which may be clinical text.
+fn content_opt(o: &Obj<'_>) -> Result<Option<Content>> {
     match o.raw("content") {
         None => Ok(None),
-        Some(v @ Value::Object(_)) => Ok(Some(v.clone())),
+        Some(v @ Value::Object(_)) => serde_json::from_value(v.clone())
+            .map(Some)
+            .map_err(|_| bad(&o.field_path("content"), "not treatment-note content")),
         Some(_) => Err(bad(&o.field_path("content"), "expected an object")),
     }
 }
