@@ -18,6 +18,8 @@ pub mod motics;
 pub mod nookal;
 pub mod prng;
 pub mod seed;
+#[cfg(feature = "server")]
+pub mod server;
 
 use std::collections::BTreeMap;
 
