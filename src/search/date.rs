@@ -100,6 +100,26 @@ const MAX_AGE_YEARS: i32 = 120;
 ///   is always within 100 years.
 /// - Future dates and dates more than 120 years before `today` are refused.
 pub fn parse_dob(text: &str, order: DateOrder, today: Date) -> DobParse {
+    let date = match read_date(text, order, today) {
+        DobParse::Date(d) => d,
+        other => return other,
+    };
+    if date > today {
+        return DobParse::Invalid("a date of birth cannot be in the future");
+    }
+    let limit = Date {
+        year: today.year - MAX_AGE_YEARS,
+        ..today
+    };
+    if date < limit {
+        return DobParse::Invalid("more than 120 years ago");
+    }
+    DobParse::Date(date)
+}
+
+/// Read a numeric date as [`parse_dob`] does, without the past/120-year bounds (`today` only
+/// resolves two-digit years).
+pub fn read_date(text: &str, order: DateOrder, today: Date) -> DobParse {
     let t = text.trim();
     let Some(sep) = t.chars().find(|c| matches!(c, '/' | '.' | '-')) else {
         return DobParse::NotADate;
@@ -134,20 +154,10 @@ pub fn parse_dob(text: &str, order: DateOrder, today: Date) -> DobParse {
         }
         _ => return DobParse::NotADate,
     };
-    let Some(date) = candidates.into_iter().flatten().next() else {
-        return DobParse::Invalid("not a real date");
-    };
-    if date > today {
-        return DobParse::Invalid("a date of birth cannot be in the future");
+    match candidates.into_iter().flatten().next() {
+        Some(date) => DobParse::Date(date),
+        None => DobParse::Invalid("not a real date"),
     }
-    let limit = Date {
-        year: today.year - MAX_AGE_YEARS,
-        ..today
-    };
-    if date < limit {
-        return DobParse::Invalid("more than 120 years ago");
-    }
-    DobParse::Date(date)
 }
 
 /// `yy` → the most recent century that keeps the date on or before `today`.

@@ -1,6 +1,6 @@
 //! Confirming a chosen patient against the name (and date of birth) shown on the Motics page.
 
-use super::date::{Date, DateOrder, DobParse, parse_dob};
+use super::date::{Date, DateOrder, DobParse, read_date};
 use super::fold::fold;
 use crate::cliniko::types::Patient;
 use serde::Serialize;
@@ -39,13 +39,22 @@ fn read_dob(text: &str) -> Option<Date> {
     if let Some(d) = Date::parse_iso(text) {
         return Some(d);
     }
-    // No "today" bound is needed to compare two dates; use a far future one.
-    let far = Date {
-        year: 9999,
-        month: 12,
-        day: 31,
+    // Only four-digit years: a two-digit year cannot be placed in a century without knowing
+    // today, and guessing wrong would report a false mismatch.
+    if text
+        .trim()
+        .rsplit(['/', '.', '-'])
+        .next()
+        .is_none_or(|y| y.len() != 4)
+    {
+        return None;
+    }
+    let unused = Date {
+        year: 2000,
+        month: 1,
+        day: 1,
     };
-    match parse_dob(text, DateOrder::DayFirst, far) {
+    match read_date(text, DateOrder::DayFirst, unused) {
         DobParse::Date(d) => Some(d),
         _ => None,
     }

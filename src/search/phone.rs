@@ -33,6 +33,12 @@ pub struct PhoneDigits {
 /// Normalise a typed or stored number; `None` when it has no digits.
 pub fn normalise(text: &str) -> Option<PhoneDigits> {
     let t = text.trim();
+    // `+44 (0)20 …`: the bracketed trunk 0 is a reading hint, not dialled after a country code.
+    let t = if t.starts_with('+') {
+        t.replace("(0)", "")
+    } else {
+        t.to_string()
+    };
     let all: String = t.chars().filter(char::is_ascii_digit).collect();
     if all.is_empty() {
         return None;
