@@ -1,0 +1,156 @@
+//! Connecting a key: `verify`, then `getLocations` and `getPractitioners`; the clinician's
+//! practitioner and default-location choices.
+
+use super::client::{OnAuthFailure, call_with, list_all};
+use super::id::NookalId;
+use super::key::NookalKey;
+use super::read::as_flag;
+use super::requests;
+use super::store::{self, Connection, Flags, Status};
+use super::types::{Location, Practitioner};
+use crate::error::Ehr;
+use crate::platform::{Platform, StorageArea};
+use crate::{Error, Result};
+
+/// What a verified key can see.
+struct Discovery {
+    locations: Vec<Location>,
+    practitioners: Vec<Practitioner>,
+}
+
+async fn discover<P: Platform>(
+    p: &P,
+    key: &NookalKey,
+    on_auth: OnAuthFailure,
+) -> Result<Discovery> {
+    let env = call_with(p, &requests::verify(key), on_auth).await?;
+    // SDK `Nookal_Verify::isVerified()` reads `data.results.verify`; the Elixir client treats
+    // any non-failure as verified. Only an explicit false is a refusal, so both readings work.
+    if env.value("verify").and_then(as_flag) == Some(false) {
+        if on_auth == OnAuthFailure::MarkNeedsReconnect {
+            store::mark_needs_reconnect(p).await?;
+        }
+        return Err(Error::Unauthorized(Ehr::Nookal));
+    }
+    let locations = list_all(p, "locations", on_auth, |pg| {
+        requests::get_locations(key, pg)
+    })
+    .await?;
+    let practitioners = list_all(p, "practitioners", on_auth, |pg| {
+        requests::get_practitioners(key, pg)
+    })
+    .await?;
+    Ok(Discovery {
+        locations,
+        practitioners,
+    })
+}
+
+/// Keep a previous choice while it is still listed; otherwise pick the only option, if there is
+/// exactly one (a solo practitioner or a one-location clinic need not choose).
+fn carry<T>(
+    prev: Option<&NookalId>,
+    items: &[T],
+    id_of: impl Fn(&T) -> &NookalId,
+) -> Option<NookalId> {
+    if let Some(prev) = prev
+        && items.iter().any(|i| id_of(i) == prev)
+    {
+        return Some(prev.clone());
+    }
+    match items {
+        [only] => Some(id_of(only).clone()),
+        _ => None,
+    }
+}
+
+fn build(d: Discovery, key: &NookalKey, now_ms: i64, prev: Option<&Connection>) -> Connection {
+    let practitioner_id = carry(
+        prev.and_then(|c| c.practitioner_id.as_ref()),
+        &d.practitioners,
+        |p| &p.id,
+    );
+    let location_id = carry(
+        prev.and_then(|c| c.location_id.as_ref()),
+        &d.locations,
+        |l| &l.id,
+    );
+    Connection {
+        key_hint: key.hint(),
+        verified_at_ms: now_ms,
+        locations: d.locations,
+        practitioners: d.practitioners,
+        practitioner_id,
+        location_id,
+    }
+}
+
+/// Verify a pasted key and, only if it works, save it with what it can see. A key that fails
+/// leaves any saved connection untouched. Previous choices carry over while still listed.
+pub async fn connect<P: Platform>(p: &P, raw_key: &str) -> Result<Status> {
+    let key = NookalKey::parse(raw_key)?;
+    let d = discover(p, &key, OnAuthFailure::Ignore).await?;
+    let prev = store::load_connection(p).await?;
+    let conn = build(d, &key, p.now_ms(), prev.as_ref());
+    store::save_connection(p, &key, &conn).await?;
+    store::status(p).await
+}
+
+/// Re-check the saved key ("Test connection"): refresh the lists, keep the choices and the
+/// on/off switch, clear a needs-reconnect flag when the key works again.
+pub async fn verify_saved<P: Platform>(p: &P) -> Result<Status> {
+    let Some(key) = store::load_key(p).await? else {
+        return Err(Error::NotConnected(Ehr::Nookal));
+    };
+    let d = discover(p, &key, OnAuthFailure::MarkNeedsReconnect).await?;
+    let prev = store::load_connection(p).await?;
+    let conn = build(d, &key, p.now_ms(), prev.as_ref());
+    store::update_connection(p, &conn).await?;
+    let flags = Flags {
+        needs_reconnect: false,
+        ..store::load_flags(p).await?
+    };
+    let v = serde_json::to_value(flags).map_err(|e| Error::Storage(e.to_string()))?;
+    p.save(StorageArea::Local, store::KEY_FLAGS, v).await?;
+    store::status(p).await
+}
+
+async fn saved<P: Platform>(p: &P) -> Result<Connection> {
+    store::load_connection(p)
+        .await?
+        .ok_or(Error::NotConnected(Ehr::Nookal))
+}
+
+/// Choose the practitioner notes are filed under (must be one the key can see).
+pub async fn set_practitioner<P: Platform>(p: &P, practitioner_id: &str) -> Result<Status> {
+    let id = NookalId::parse(practitioner_id)?;
+    let mut conn = saved(p).await?;
+    if !conn.practitioners.iter().any(|x| x.id == id) {
+        return Err(Error::InvalidInput(
+            "that practitioner is not in this Nookal account; test the connection to refresh the list".into(),
+        ));
+    }
+    conn.practitioner_id = Some(id);
+    store::update_connection(p, &conn).await?;
+    store::status(p).await
+}
+
+/// Choose (or clear, with `None`) the default location.
+pub async fn set_location<P: Platform>(p: &P, location_id: Option<&str>) -> Result<Status> {
+    let id = location_id
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(NookalId::parse)
+        .transpose()?;
+    let mut conn = saved(p).await?;
+    if let Some(id) = &id
+        && !conn.locations.iter().any(|l| &l.id == id)
+    {
+        return Err(Error::InvalidInput(
+            "that location is not covered by this Nookal key".into(),
+        ));
+    }
+    conn.location_id = id;
+    store::update_connection(p, &conn).await?;
+    store::status(p).await
+}

@@ -1,0 +1,285 @@
+//! Nookal responses: THE one parser for every v2 body (envelope, failure, paging, bad bodies).
+//!
+//! v2 answers application errors with HTTP 200 and `{"status":"failure","details":{…}}`
+//! (reference §1, §5), so the HTTP status says little: [`parse`] checks both and turns every
+//! response into an [`Envelope`] or an [`Error`].
+
+use super::read::{Rec, as_count, as_text, bad, join, list_items};
+use super::types::Decode;
+use crate::error::Ehr;
+use crate::http::ApiResponse;
+use crate::{Error, Result};
+use serde_json::{Map, Value};
+
+/// What an HTML body (Nookal's themed "404 page not found… Hold it right there") means:
+/// reference §1 says an unknown method name gets that page instead of JSON.
+pub const HTML_DETAIL: &str =
+    "an HTML page instead of JSON: the API method name is wrong or the Nookal API changed";
+
+/// Longest failure message passed to the UI (Nookal's messages are one line; this only stops a
+/// stray page dump from filling the popup).
+const MAX_MESSAGE_CHARS: usize = 300;
+
+/// Wait after a failure envelope that says "too many requests" (limits are unpublished, §5).
+pub const DEFAULT_RATE_LIMIT_WAIT_S: u64 = 60;
+
+/// Paging facts of a list call: `settings.{currentPage,nextPage,pageLength}` and
+/// `details.{currentItems,totalItems}`, each a number or a digit string.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Paging {
+    /// `settings.currentPage`.
+    pub current_page: Option<u64>,
+    /// `settings.nextPage`; `None` (null, `""`, `false`, `0`) on the last page.
+    pub next_page: Option<u64>,
+    /// `settings.pageLength`.
+    pub page_length: Option<u64>,
+    /// `details.currentItems`.
+    pub current_items: Option<u64>,
+    /// `details.totalItems`.
+    pub total_items: Option<u64>,
+}
+
+/// A successful v2 answer: `data.api_call`, `data.results` (always an object; PHP's empty `[]`
+/// becomes `{}`), and paging.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Envelope {
+    /// `data.api_call`, when given.
+    pub api_call: Option<String>,
+    /// `data.results`.
+    pub results: Map<String, Value>,
+    /// Paging.
+    pub paging: Paging,
+}
+
+impl Envelope {
+    /// A single value under `data.results.<key>` (e.g. `note_id`, `verify`).
+    pub fn value(&self, key: &str) -> Option<&Value> {
+        self.results.get(key).filter(|v| !v.is_null())
+    }
+
+    /// Text of a single value (string or number), e.g. `note_id`.
+    pub fn text(&self, key: &str) -> Result<Option<String>> {
+        match self.value(key) {
+            None => Ok(None),
+            Some(v) => as_text(v).ok_or_else(|| bad(&results_path(key), "expected text")),
+        }
+    }
+
+    /// The records under `data.results.<key>`. An empty `results` (PHP sends `[]` when there
+    /// is nothing) gives an empty list; `results` with other keys but not this one is an error.
+    pub fn list<T: Decode>(&self, key: &str) -> Result<Vec<T>> {
+        let path = results_path(key);
+        let Some(v) = self.value(key) else {
+            if self.results.is_empty() {
+                return Ok(Vec::new());
+            }
+            return Err(bad(&path, "missing list"));
+        };
+        list_items(v, &path)?
+            .into_iter()
+            .map(|(item, p)| T::decode(&Rec::new(item, &p)?))
+            .collect()
+    }
+}
+
+fn results_path(key: &str) -> String {
+    join("data.results", key)
+}
+
+/// Turn any response into an [`Envelope`] or the [`Error`] it means.
+///
+/// - 2xx: the body must be a JSON envelope; `status: failure` → [`failure_error`].
+/// - 401 / 403 / 429 / 5xx → `Unauthorized` / `Forbidden` / `RateLimited` / `Server`.
+/// - Any other status: a JSON failure envelope is still read; an HTML page (unknown method,
+///   reference §1) → `UnexpectedBody` saying so; anything else → `UnexpectedStatus`.
+/// - Empty, truncated, HTML, non-object and wrong-typed bodies → `UnexpectedBody` naming where.
+pub fn parse(resp: &ApiResponse, now_ms: i64) -> Result<Envelope> {
+    let ehr = Ehr::Nookal;
+    match resp.status {
+        200..=299 => parse_body(&resp.body),
+        401 => Err(Error::Unauthorized(ehr)),
+        403 => Err(Error::Forbidden(ehr)),
+        429 => Err(Error::RateLimited {
+            ehr,
+            // Same header rules as Cliniko (X-RateLimit-Reset, else Retry-After, else 60 s):
+            // Nookal documents neither, so whichever it sends is honoured.
+            wait_s: crate::cliniko::responses::rate_limit_wait_s(resp, now_ms),
+        }),
+        500..=599 => Err(Error::Server {
+            ehr,
+            status: resp.status,
+        }),
+        status => {
+            if looks_like_html(&resp.body) {
+                return Err(bad("", &format!("HTTP {status} with {HTML_DETAIL}")));
+            }
+            match parse_body(&resp.body) {
+                Err(e @ (Error::Refused { .. } | Error::Unauthorized(_))) => Err(e),
+                _ => Err(Error::UnexpectedStatus { ehr, status }),
+            }
+        }
+    }
+}
+
+fn looks_like_html(body: &str) -> bool {
+    body.trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with('<')
+}
+
+/// Read a body as the v2 envelope (any HTTP status already accepted).
+pub fn parse_body(body: &str) -> Result<Envelope> {
+    let t = body.trim_start_matches('\u{feff}').trim();
+    if t.is_empty() {
+        return Err(bad("", "empty, expected JSON"));
+    }
+    if t.starts_with('<') {
+        return Err(bad("", HTML_DETAIL));
+    }
+    let value: Value = serde_json::from_str(t).map_err(|e| {
+        let what = match e.classify() {
+            serde_json::error::Category::Eof => "truncated JSON",
+            _ => "not valid JSON",
+        };
+        bad(
+            "",
+            &format!("{what} (line {}, column {})", e.line(), e.column()),
+        )
+    })?;
+    let top = Rec::new(&value, "")?;
+    let status = top
+        .text("status")
+        .ok()
+        .flatten()
+        .map(|s| s.to_ascii_lowercase());
+    match status.as_deref() {
+        Some("success") => {}
+        Some("failure" | "fail" | "error") => return Err(failure_error(top.raw("details"))),
+        _ => return Err(bad("status", "expected \"success\" or \"failure\"")),
+    }
+    let (api_call, results) = match top.raw("data") {
+        None => (None, Map::new()),
+        Some(Value::Array(a)) if a.is_empty() => (None, Map::new()),
+        Some(d) => {
+            let data = Rec::new(d, "data")?;
+            let results = match data.raw("results") {
+                None => Map::new(),
+                Some(Value::Object(m)) => m.clone(),
+                Some(Value::Array(a)) if a.is_empty() => Map::new(),
+                Some(_) => return Err(bad("data.results", "expected an object")),
+            };
+            (data.text("api_call")?, results)
+        }
+    };
+    Ok(Envelope {
+        api_call,
+        results,
+        paging: paging(&top)?,
+    })
+}
+
+fn paging(top: &Rec<'_>) -> Result<Paging> {
+    let count = |section: &str, field: &str| -> Result<Option<u64>> {
+        let Some(sec) = top.raw(section) else {
+            return Ok(None);
+        };
+        // PHP sends an empty section as `[]`.
+        if sec.as_array().is_some_and(Vec::is_empty) {
+            return Ok(None);
+        }
+        let rec = Rec::new(sec, section)?;
+        match rec.raw(field) {
+            None => Ok(None),
+            Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
+            Some(Value::Bool(false)) => Ok(None),
+            Some(v) => as_count(v)
+                .map(Some)
+                .ok_or_else(|| bad(&join(section, field), "expected a whole number")),
+        }
+    };
+    Ok(Paging {
+        current_page: count("settings", "currentPage")?,
+        next_page: count("settings", "nextPage")?.filter(|n| *n > 0),
+        page_length: count("settings", "pageLength")?,
+        current_items: count("details", "currentItems")?,
+        total_items: count("details", "totalItems")?,
+    })
+}
+
+/// THE mapping from a failure envelope's `details` to an [`Error`].
+///
+/// `details.errorMessage`, `details.errorCode` and `details.alerts[]` are all read, since any may
+/// be missing (the live `verify` probe had only a code and alerts, reference §1). A missing or
+/// wrong key (`L000_1`, or any message about the API key or authorisation) → `Unauthorized`;
+/// "too many requests" → `RateLimited`; everything else → `Refused` with Nookal's own words.
+pub fn failure_error(details: Option<&Value>) -> Error {
+    let ehr = Ehr::Nookal;
+    let rec = details.and_then(|d| Rec::new(d, "details").ok());
+    let text = |f: &str| rec.and_then(|r| r.text(f).ok().flatten());
+    let message = text("errorMessage").or_else(|| text("message"));
+    let code = text("errorCode").or_else(|| text("code"));
+    let alerts: Vec<String> = rec
+        .and_then(|r| r.raw("alerts"))
+        .map(|a| match a {
+            Value::Array(items) => items.iter().filter_map(|i| as_text(i).flatten()).collect(),
+            Value::Object(m) => m.values().filter_map(|i| as_text(i).flatten()).collect(),
+            other => as_text(other).flatten().into_iter().collect(),
+        })
+        .unwrap_or_default();
+    let mut said: Vec<String> = message.into_iter().collect();
+    for a in alerts {
+        if !said.contains(&a) {
+            said.push(a);
+        }
+    }
+    let words = said.join("; ");
+    let lower = words.to_ascii_lowercase();
+    let about_key = ["api_key", "api key", "apikey", "unauthori", "authenticat"]
+        .iter()
+        .any(|w| lower.contains(w));
+    if about_key || code.as_deref() == Some("L000_1") {
+        return Error::Unauthorized(ehr);
+    }
+    if lower.contains("too many requests") || lower.contains("rate limit") {
+        return Error::RateLimited {
+            ehr,
+            wait_s: DEFAULT_RATE_LIMIT_WAIT_S,
+        };
+    }
+    let mut text = if words.is_empty() {
+        "Nookal gave no reason".to_string()
+    } else {
+        words
+    };
+    if let Some(c) = code {
+        text.push_str(&format!(" (code {c})"));
+    }
+    Error::Refused {
+        ehr,
+        message: clip(&text),
+    }
+}
+
+fn clip(s: &str) -> String {
+    if s.chars().count() <= MAX_MESSAGE_CHARS {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(MAX_MESSAGE_CHARS).collect();
+    out.push('…');
+    out
+}
+
+/// Whether a list call's failure only means "nothing there". UNCONFIRMED: whether Nookal answers
+/// an empty search or case list with `success` and `[]` or with a failure such as `L005 "Unable
+/// to retrieve patients"` (codes from an unverified type file, reference §5). Both are handled:
+/// such failures read as an empty list, so "no results" never shows as an error.
+pub fn means_empty_list(err: &Error) -> bool {
+    let Error::Refused { message, .. } = err else {
+        return false;
+    };
+    let m = message.to_ascii_lowercase();
+    m.contains("unable to retrieve")
+        || m.contains("not found")
+        || m.contains("no results")
+        || (m.starts_with("no ") && m.contains("found"))
+}
