@@ -123,7 +123,7 @@ pub async fn list_templates<P: Platform>(
             None => break,
         }
     }
-    templates.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+    templates.sort_by_key(|t| t.name.to_lowercase());
     store::save_templates(
         p,
         &TemplateCache {

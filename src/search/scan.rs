@@ -64,7 +64,7 @@ pub fn scan_step(
         .filter(|(t, _)| *t != Tier::Other)
         .map(|(t, p)| (t, summarise(p, t, Some(query))))
         .collect();
-    matches.sort_by(|a, b| a.0.cmp(&b.0));
+    matches.sort_by_key(|m| m.0);
     let total_pages = result
         .total_entries
         .map(|n| u32::try_from(n.div_ceil(u64::from(MAX_PER_PAGE))).unwrap_or(u32::MAX));
