@@ -8,7 +8,9 @@ fn main() {
             "--port" => args.next(),
             a if a.starts_with("--port=") => Some(a["--port=".len()..].to_string()),
             "-h" | "--help" => {
-                println!("usage: motics-sandbox [--port N]   (default 0 = ephemeral; binds 127.0.0.1)");
+                println!(
+                    "usage: motics-sandbox [--port N]   (default 0 = ephemeral; binds 127.0.0.1)"
+                );
                 return;
             }
             other => {
@@ -24,7 +26,10 @@ fn main() {
             }
         }
     }
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("motics-sandbox: {e}");

@@ -680,7 +680,8 @@ fn seed_notes(acc: &mut Account, rng: &mut Prng, patients: usize) {
         for n in 0..(1 + rng.below(2)) {
             let (pid, author) = rng.pick(&active).clone();
             let created = start + (i as u64 * 3 + n) * (DAY_MS / 2) + rng.below(DAY_MS / 4);
-            let subjective = sanitize::sanitize_html(*rng.pick(SAMPLE_SUBJECTIVE));
+            let sample: &&str = rng.pick(SAMPLE_SUBJECTIVE);
+            let subjective = sanitize::sanitize_html(sample);
             let content = json!({ "sections": [
                 { "name": "Subjective", "questions": [ { "name": "Subjective", "type": "paragraph", "answer": subjective } ] },
                 { "name": "Plan", "questions": [ { "name": "Plan", "type": "paragraph", "answer": "<p>Review in one week.</p>" } ] },

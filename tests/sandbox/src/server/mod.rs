@@ -30,7 +30,9 @@ impl std::fmt::Display for DropConnection {
 impl std::error::Error for DropConnection {}
 
 fn now_ms() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
 }
 
 /// The one JSON line printed when the server is ready.
@@ -50,7 +52,9 @@ pub fn startup_line(sb: &Sandbox, port: u16, spki: &str) -> serde_json::Value {
 pub async fn run(port: u16) -> Result<(), String> {
     let sandbox = Sandbox::new();
     let (config, spki) = tls::server_config(&sandbox.hosts())?;
-    let listener = TcpListener::bind(("127.0.0.1", port)).await.map_err(|e| format!("bind 127.0.0.1:{port}: {e}"))?;
+    let listener = TcpListener::bind(("127.0.0.1", port))
+        .await
+        .map_err(|e| format!("bind 127.0.0.1:{port}: {e}"))?;
     let port = listener.local_addr().map_err(|e| e.to_string())?.port();
     println!("{}", startup_line(&sandbox, port, &spki));
     use std::io::Write;
@@ -58,7 +62,8 @@ pub async fn run(port: u16) -> Result<(), String> {
     let state = Arc::new(Mutex::new(sandbox));
     let acceptor = TlsAcceptor::from(Arc::new(config));
     let verbose = std::env::var("MOTICS_SANDBOX_LOG").is_ok_and(|v| !v.is_empty() && v != "0");
-    let mut sigterm = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).map_err(|e| e.to_string())?;
+    let mut sigterm = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .map_err(|e| e.to_string())?;
     loop {
         tokio::select! {
             accepted = listener.accept() => {
@@ -82,9 +87,17 @@ pub async fn run(port: u16) -> Result<(), String> {
     Ok(())
 }
 
-async fn serve(state: Arc<Mutex<Sandbox>>, req: Request<Incoming>, verbose: bool) -> Result<Response<Full<Bytes>>, DropConnection> {
+async fn serve(
+    state: Arc<Mutex<Sandbox>>,
+    req: Request<Incoming>,
+    verbose: bool,
+) -> Result<Response<Full<Bytes>>, DropConnection> {
     let (parts, body) = req.into_parts();
-    let body = body.collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+    let body = body
+        .collect()
+        .await
+        .map(|b| b.to_bytes())
+        .unwrap_or_default();
     let host = parts
         .headers
         .get(hyper::header::HOST)
@@ -95,8 +108,20 @@ async fn serve(state: Arc<Mutex<Sandbox>>, req: Request<Incoming>, verbose: bool
     let request = HttpRequest {
         method: parts.method.as_str().to_string(),
         host,
-        path_and_query: parts.uri.path_and_query().map_or("/".to_string(), |p| p.as_str().to_string()),
-        headers: parts.headers.iter().map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned())).collect(),
+        path_and_query: parts
+            .uri
+            .path_and_query()
+            .map_or("/".to_string(), |p| p.as_str().to_string()),
+        headers: parts
+            .headers
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect(),
         body: String::from_utf8_lossy(&body).into_owned(),
     };
     let mut outcome = match state.lock() {
@@ -112,21 +137,33 @@ async fn serve(state: Arc<Mutex<Sandbox>>, req: Request<Incoming>, verbose: bool
             Outcome::Respond(r) => {
                 if verbose {
                     // Never the query or headers: they can carry API keys.
-                    eprintln!("{} {}{} -> {}", request.method, request.host_name(), request.path(), r.status);
+                    eprintln!(
+                        "{} {}{} -> {}",
+                        request.method,
+                        request.host_name(),
+                        request.path(),
+                        r.status
+                    );
                 }
                 let mut resp = Response::builder().status(r.status);
                 for (k, v) in &r.headers {
                     resp = resp.header(k.as_str(), v.as_str());
                 }
-                return resp.body(Full::new(Bytes::from(r.body))).map_err(|_| DropConnection);
+                return resp
+                    .body(Full::new(Bytes::from(r.body)))
+                    .map_err(|_| DropConnection);
             }
             Outcome::DropBeforeProcessing | Outcome::DropAfterProcessing => {
                 if verbose {
-                    eprintln!("{} {}{} -> dropped", request.method, request.host_name(), request.path());
+                    eprintln!(
+                        "{} {}{} -> dropped",
+                        request.method,
+                        request.host_name(),
+                        request.path()
+                    );
                 }
                 return Err(DropConnection);
             }
         }
     }
 }
-

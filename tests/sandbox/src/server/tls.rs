@@ -15,10 +15,13 @@ pub fn server_config(hosts: &[String]) -> Result<(ServerConfig, String), String>
     // Wildcards cover clinics added later (`<subdomain>.<shard>.cliniko.com`).
     names.extend(SHARDS.iter().map(|s| format!("*.{s}.cliniko.com")));
     names.extend(["localhost".to_string(), "127.0.0.1".to_string()]);
-    let certified = rcgen::generate_simple_self_signed(names).map_err(|e| format!("certificate: {e}"))?;
+    let certified =
+        rcgen::generate_simple_self_signed(names).map_err(|e| format!("certificate: {e}"))?;
     let spki = rcgen::PublicKeyData::subject_public_key_info(&certified.signing_key);
     let pin = base64_encode(ring::digest::digest(&ring::digest::SHA256, &spki).as_ref());
-    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(certified.signing_key.serialize_der()));
+    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(
+        certified.signing_key.serialize_der(),
+    ));
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let mut config = ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()

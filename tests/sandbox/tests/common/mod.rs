@@ -12,7 +12,10 @@ pub const NOW: u64 = 1_762_732_800_000;
 /// A Cliniko API request with the documented headers.
 pub fn api(method: &str, shard: &str, path: &str, key: &str) -> HttpRequest {
     HttpRequest::new(method, &format!("api.{shard}.cliniko.com"), path)
-        .header("Authorization", &format!("Basic {}", base64_encode(format!("{key}:").as_bytes())))
+        .header(
+            "Authorization",
+            &format!("Basic {}", base64_encode(format!("{key}:").as_bytes())),
+        )
         .header("User-Agent", "Motics Push (support@motics.ai)")
         .header("Accept", "application/json")
 }
@@ -34,18 +37,37 @@ pub fn get(sb: &mut Sandbox, path: &str) -> (u16, Value) {
 
 /// POST a JSON body to au1 with the given key.
 pub fn post(sb: &mut Sandbox, path: &str, key: &str, body: &Value) -> HttpResponse {
-    let req = api("POST", "au1", path, key).header("Content-Type", "application/json").body(&body.to_string());
+    let req = api("POST", "au1", path, key)
+        .header("Content-Type", "application/json")
+        .body(&body.to_string());
     send(sb, &req)
 }
 
 /// The id of the first au1 patient matching `first last` (and DOB when given).
 pub fn patient_id(sb: &mut Sandbox, first: &str, last: &str) -> String {
-    let (_, v) = get(sb, &format!("/v1/patients?q[]=first_name:={first}&q[]=last_name:={}", last.replace('\'', "%27")));
-    v["patients"][0]["id"].as_str().expect("patient").to_string()
+    let (_, v) = get(
+        sb,
+        &format!(
+            "/v1/patients?q[]=first_name:={first}&q[]=last_name:={}",
+            last.replace('\'', "%27")
+        ),
+    );
+    v["patients"][0]["id"]
+        .as_str()
+        .expect("patient")
+        .to_string()
 }
 
 /// The au1 SOAP template id.
 pub fn soap_template(sb: &mut Sandbox) -> String {
     let (_, v) = get(sb, "/v1/treatment_note_templates");
-    v["treatment_note_templates"].as_array().unwrap().iter().find(|t| t["name"] == "SOAP Note").unwrap()["id"].as_str().unwrap().to_string()
+    v["treatment_note_templates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "SOAP Note")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string()
 }

@@ -1,0 +1,386 @@
+//! Conformance: every Cliniko endpoint the sandbox serves answers JSON that validates against the
+//! official OpenAPI description (`cliniko-openapi.yaml`), and the note bodies it accepts validate
+//! against the spec's request-body schema.
+//!
+//! The spec is read from `$MOTICS_CLINIKO_OPENAPI`, else from `shared/reference/` beside the repo
+//! (CARGO_MANIFEST_DIR/../../..), where CI has it.
+//! Translation to JSON Schema: OpenAPI 3.0 `nullable: true` becomes `type: [T, "null"]` (or an
+//! `anyOf` with null), `format: int64` on strings becomes a digits pattern (ids are strings), the
+//! spec's upper-case-only email regex (written for a case-insensitive Ruby matcher) gets `(?i)`,
+//! and objects are closed (`additionalProperties: false`) so the sandbox cannot invent fields.
+
+use motics_sandbox::codec::base64_encode;
+use motics_sandbox::{HttpRequest, Outcome, Sandbox};
+use serde_json::{Map, Value, json};
+
+const NOW: u64 = 1_762_732_800_000;
+
+fn spec() -> Value {
+    let path = std::env::var("MOTICS_CLINIKO_OPENAPI").unwrap_or_else(|_| {
+        format!(
+            "{}/../../../shared/reference/cliniko-openapi.yaml",
+            env!("CARGO_MANIFEST_DIR")
+        )
+    });
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!("cannot read the Cliniko OpenAPI file at {path}: {e} (set MOTICS_CLINIKO_OPENAPI)")
+    });
+    serde_yaml::from_str(&text).expect("valid YAML")
+}
+
+fn translate(v: &Value) -> Value {
+    match v {
+        Value::Array(a) => Value::Array(a.iter().map(translate).collect()),
+        Value::Object(o) => {
+            let mut out = Map::new();
+            for (k, val) in o {
+                if matches!(
+                    k.as_str(),
+                    "nullable"
+                        | "example"
+                        | "examples"
+                        | "deprecated"
+                        | "x-tags"
+                        | "description"
+                        | "title"
+                        | "readOnly"
+                        | "writeOnly"
+                ) {
+                    continue;
+                }
+                // `properties` maps names to schemas: translate the schemas, keep every name (a
+                // property may well be called `title` or `description`).
+                let translated = match (k.as_str(), val) {
+                    ("properties", Value::Object(props)) => Value::Object(
+                        props
+                            .iter()
+                            .map(|(n, s)| (n.clone(), translate(s)))
+                            .collect(),
+                    ),
+                    _ => translate(val),
+                };
+                out.insert(k.clone(), translated);
+            }
+            if out.get("type") == Some(&json!("string"))
+                && out.get("format") == Some(&json!("int64"))
+            {
+                out.insert("pattern".into(), json!("^[0-9]+$"));
+            }
+            if let Some(Value::String(p)) = out.get("pattern").cloned()
+                && p.contains("[A-Z0-9!#$%&'*+/=?^_`{|}~.-]+@")
+            {
+                out.insert("pattern".into(), json!(format!("(?i){p}")));
+            }
+            if out.get("type") == Some(&json!("object"))
+                && out.contains_key("properties")
+                && !out.contains_key("additionalProperties")
+            {
+                out.insert("additionalProperties".into(), json!(false));
+            }
+            if o.get("nullable") == Some(&json!(true)) {
+                if let Some(Value::String(t)) = out.get("type").cloned() {
+                    out.insert("type".into(), json!([t, "null"]));
+                    if let Some(Value::Array(e)) = out.get_mut("enum") {
+                        e.push(Value::Null);
+                    }
+                } else {
+                    return json!({ "anyOf": [Value::Object(out), { "type": "null" }] });
+                }
+            }
+            Value::Object(out)
+        }
+        other => other.clone(),
+    }
+}
+
+struct Checker {
+    components: Value,
+    paths: Value,
+    request_bodies: Value,
+}
+
+impl Checker {
+    fn new() -> Self {
+        let s = spec();
+        Checker {
+            components: translate(&s["components"]),
+            paths: s["paths"].clone(),
+            request_bodies: s["components"]["requestBodies"].clone(),
+        }
+    }
+
+    fn validate(&self, schema: &Value, instance: &Value, what: &str) {
+        let mut root = translate(schema);
+        if let Value::Object(m) = &mut root {
+            m.insert("components".into(), self.components.clone());
+        } else {
+            panic!("{what}: schema is not an object");
+        }
+        let validator = jsonschema::options()
+            .should_validate_formats(true)
+            .build(&root)
+            .unwrap_or_else(|e| panic!("{what}: bad schema: {e}"));
+        let errors: Vec<String> = validator
+            .iter_errors(instance)
+            .take(10)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
+        assert!(
+            errors.is_empty(),
+            "{what} does not conform:\n{}",
+            errors.join("\n")
+        );
+    }
+
+    fn response_schema(&self, method: &str, path: &str, status: &str) -> Value {
+        let mut resp = self.paths[path][method]["responses"][status].clone();
+        if let Some(r) = resp.get("$ref").and_then(Value::as_str) {
+            let name = r.trim_start_matches("#/components/responses/");
+            resp = spec_response(name);
+        }
+        let schema = resp["content"]["application/json"]["schema"].clone();
+        assert!(schema.is_object(), "no schema for {method} {path} {status}");
+        schema
+    }
+
+    fn request_schema(&self, name: &str) -> Value {
+        self.request_bodies[name]["content"]["application/json"]["schema"].clone()
+    }
+}
+
+fn spec_response(name: &str) -> Value {
+    spec()["components"]["responses"][name].clone()
+}
+
+fn call(
+    sb: &mut Sandbox,
+    method: &str,
+    shard: &str,
+    path: &str,
+    key: &str,
+    body: Option<&Value>,
+) -> (u16, Value) {
+    let mut req = HttpRequest::new(method, &format!("api.{shard}.cliniko.com"), path)
+        .header(
+            "Authorization",
+            &format!("Basic {}", base64_encode(format!("{key}:").as_bytes())),
+        )
+        .header("User-Agent", "Motics Push (support@motics.ai)")
+        .header("Accept", "application/json");
+    if let Some(b) = body {
+        req = req
+            .header("Content-Type", "application/json")
+            .body(&b.to_string());
+    }
+    match sb.handle(&req, NOW) {
+        Outcome::Respond(r) => (r.status, r.json_body()),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn responses_and_request_bodies_conform_to_the_openapi_spec() {
+    let c = Checker::new();
+    let mut sb = Sandbox::new();
+    let keys = sb.demo_keys().clone();
+    let mut checked = 0;
+    for (shard, key) in [
+        ("au1", keys.practitioner.clone()),
+        ("uk2", keys.uk2.clone()),
+    ] {
+        let mut check = |sb: &mut Sandbox,
+                         method: &str,
+                         spec_path: &str,
+                         path: &str,
+                         status: u16,
+                         body: Option<&Value>|
+         -> Value {
+            let (got, json) = call(sb, method, shard, path, &key, body);
+            assert_eq!(got, status, "{method} {path}: {json}");
+            let schema = c.response_schema(method, spec_path, &status.to_string());
+            c.validate(&schema, &json, &format!("{method} {path} ({shard})"));
+            checked += 1;
+            json
+        };
+        let user = check(&mut sb, "get", "/user", "/v1/user", 200, None);
+        check(
+            &mut sb,
+            "get",
+            "/settings/public",
+            "/v1/settings/public",
+            200,
+            None,
+        );
+        let prs = check(
+            &mut sb,
+            "get",
+            "/practitioners",
+            &format!(
+                "/v1/practitioners?q[]=user_id:={}",
+                user["id"].as_str().unwrap()
+            ),
+            200,
+            None,
+        );
+        let prid = prs["practitioners"][0]["id"].as_str().unwrap().to_string();
+        check(
+            &mut sb,
+            "get",
+            "/practitioners/{id}",
+            &format!("/v1/practitioners/{prid}"),
+            200,
+            None,
+        );
+        let pats = check(
+            &mut sb,
+            "get",
+            "/patients",
+            "/v1/patients?per_page=100&q[]=archived_at:*",
+            200,
+            None,
+        );
+        check(
+            &mut sb,
+            "get",
+            "/patients",
+            "/v1/patients?per_page=100&page=7",
+            200,
+            None,
+        );
+        let pid = pats["patients"][0]["id"].as_str().unwrap().to_string();
+        check(
+            &mut sb,
+            "get",
+            "/patients/{id}",
+            &format!("/v1/patients/{pid}"),
+            200,
+            None,
+        );
+        let tpls = check(
+            &mut sb,
+            "get",
+            "/treatment_note_templates",
+            "/v1/treatment_note_templates?q[]=archived_at:*",
+            200,
+            None,
+        );
+        let tid = tpls["treatment_note_templates"][0]["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        for t in tpls["treatment_note_templates"].as_array().unwrap() {
+            if t["archived_at"].is_null() {
+                check(
+                    &mut sb,
+                    "get",
+                    "/treatment_note_templates/{id}",
+                    &format!("/v1/treatment_note_templates/{}", t["id"].as_str().unwrap()),
+                    200,
+                    None,
+                );
+            }
+        }
+        check(
+            &mut sb,
+            "get",
+            "/treatment_notes",
+            "/v1/treatment_notes?per_page=100&q[]=archived_at:*",
+            200,
+            None,
+        );
+
+        let body = json!({
+            "patient_id": pid, "treatment_note_template_id": tid, "title": "Consult", "draft": false,
+            "content": { "sections": [
+                { "name": "Subjective", "description": "What the patient reports", "questions": [
+                    { "name": "Subjective", "type": "paragraph", "answer": "<p>Pain <b>6/10</b></p><ul><li>a</li></ul>" },
+                    { "name": "Pain score", "type": "text", "answer": "6/10" },
+                    { "name": "Onset", "type": "date", "answer": "2025-01-31" } ] },
+                { "name": "Examination", "questions": [
+                    { "name": "Side", "type": "radiobuttons", "answers": [ {"value": "Left"}, {"value": "Right", "selected": true} ], "other": { "enabled": true } },
+                    { "name": "Areas", "type": "checkboxes", "answers": [ {"value": "Neck", "selected": true}, {"value": "Back"} ] } ] } ] }
+        });
+        c.validate(&c.request_schema("TreatmentNote"), &body, "request body");
+        let note = check(
+            &mut sb,
+            "post",
+            "/treatment_notes",
+            "/v1/treatment_notes",
+            201,
+            Some(&body),
+        );
+        let nid = note["id"].as_str().unwrap().to_string();
+        check(
+            &mut sb,
+            "get",
+            "/treatment_notes/{id}",
+            &format!("/v1/treatment_notes/{nid}"),
+            200,
+            None,
+        );
+        check(
+            &mut sb,
+            "get",
+            "/patients/{patient_id}/treatment_notes",
+            &format!("/v1/patients/{pid}/treatment_notes"),
+            200,
+            None,
+        );
+        let bad = json!({ "patient_id": pid, "treatment_note_template_id": tid, "content": { "sections": [] } });
+        c.validate(&c.request_schema("TreatmentNote"), &json!({ "patient_id": pid, "treatment_note_template_id": tid, "content": null, "draft": null }), "request body with nulls");
+        check(
+            &mut sb,
+            "post",
+            "/treatment_notes",
+            "/v1/treatment_notes",
+            422,
+            Some(&bad),
+        );
+        let (s, _) = call(
+            &mut sb,
+            "POST",
+            shard,
+            &format!("/v1/treatment_notes/{nid}/archive"),
+            &key,
+            None,
+        );
+        assert_eq!(s, 204);
+        check(
+            &mut sb,
+            "post",
+            "/treatment_notes/{id}/unarchive",
+            &format!("/v1/treatment_notes/{nid}/unarchive"),
+            200,
+            None,
+        );
+    }
+    assert!(checked >= 30, "checked {checked} responses");
+}
+
+#[test]
+fn translation_rejects_what_the_spec_forbids() {
+    // The checker must be able to fail: a numeric id, or an unknown field, does not conform.
+    let c = Checker::new();
+    let user = json!({ "id": 123, "first_name": "A", "last_name": "B", "email": "a@b.co", "created_at": "2020-01-01T00:00:00Z", "updated_at": "2020-01-01T00:00:00Z" });
+    let schema = c.response_schema("get", "/user", "200");
+    let root = {
+        let mut r = translate(&schema);
+        r.as_object_mut()
+            .unwrap()
+            .insert("components".into(), c.components.clone());
+        r
+    };
+    let v = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&root)
+        .unwrap();
+    assert!(!v.is_valid(&user), "numeric id must fail");
+    let mut ok = user.clone();
+    ok["id"] = json!("123");
+    assert!(v.is_valid(&ok), "string id passes");
+    ok["invented"] = json!(true);
+    assert!(!v.is_valid(&ok), "unknown field must fail");
+    ok.as_object_mut().unwrap().remove("invented");
+    ok["title"] = Value::Null;
+    assert!(v.is_valid(&ok), "nullable title accepts null");
+}
