@@ -69,7 +69,8 @@ impl Envelope {
     /// is nothing) gives an empty list; `results` with other keys but not this one is an error.
     pub fn list<T: Decode>(&self, key: &str) -> Result<Vec<T>> {
         let path = results_path(key);
-        let Some(v) = self.value(key) else {
+        // Present-but-null is an empty list too.
+        let Some(v) = self.results.get(key) else {
             if self.results.is_empty() {
                 return Ok(Vec::new());
             }

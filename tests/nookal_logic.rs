@@ -1,0 +1,200 @@
+#![cfg(not(target_arch = "wasm32"))]
+//! Pure Nookal logic: query → request planning, the default case, read-back comparison.
+
+use motics_push::Error;
+use motics_push::nookal::NookalId;
+use motics_push::nookal::cases::{default_case, is_open};
+use motics_push::nookal::mojibake::double_encode;
+use motics_push::nookal::query::{parse, plan};
+use motics_push::nookal::readback::{compare, fingerprint, pick_match};
+use motics_push::nookal::requests::PatientSearch;
+use motics_push::nookal::types::{Case, TreatmentNote};
+
+fn id(s: &str) -> NookalId {
+    NookalId::parse(s).unwrap()
+}
+
+fn searches(text: &str) -> Vec<PatientSearch> {
+    plan(&parse(text).unwrap()).unwrap().searches
+}
+
+fn fuzzy(last: &str, first: Option<&str>) -> PatientSearch {
+    PatientSearch::Fuzzy {
+        last_name: last.into(),
+        first_name: first.map(Into::into),
+    }
+}
+
+#[test]
+fn one_word_is_a_fuzzy_last_name() {
+    assert_eq!(searches("smith"), vec![fuzzy("smith", None)]);
+}
+
+#[test]
+fn two_words_try_first_last_then_last_first() {
+    assert_eq!(
+        searches("Jane Smith"),
+        vec![fuzzy("Smith", Some("Jane")), fuzzy("Jane", Some("Smith"))]
+    );
+    assert_eq!(searches("Smith, Jane"), vec![fuzzy("Smith", Some("Jane"))]);
+    assert_eq!(
+        searches("Mary Anne Smith"),
+        vec![
+            fuzzy("Anne Smith", Some("Mary")),
+            fuzzy("Smith", Some("Mary"))
+        ]
+    );
+}
+
+#[test]
+fn name_and_dob_go_exact_first() {
+    for text in ["Jane Smith 03/04/1980", "Jane Smith 1980-04-03"] {
+        let p = plan(&parse(text).unwrap()).unwrap();
+        assert_eq!(
+            p.searches[0],
+            PatientSearch::Exact {
+                first_name: "Jane".into(),
+                last_name: "Smith".into(),
+                date_of_birth: "1980-04-03".into()
+            },
+            "{text}"
+        );
+        assert_eq!(p.searches[1], fuzzy("Smith", Some("Jane")));
+        assert_eq!(p.checks.dob.as_deref(), Some("1980-04-03"));
+    }
+    // 13/04 can only be day-first; 04/13 only month-first.
+    assert_eq!(
+        parse("x 04/13/1980").unwrap().dob.as_deref(),
+        Some("1980-04-13")
+    );
+}
+
+#[test]
+fn ids_phones_and_emails() {
+    assert_eq!(searches("7460"), vec![PatientSearch::ById(id("7460"))]);
+    assert_eq!(
+        searches("#12345678"),
+        vec![PatientSearch::ById(id("12345678"))]
+    );
+    let p = plan(&parse("smith 0412 345 678").unwrap()).unwrap();
+    assert_eq!(p.searches, vec![fuzzy("smith", None)]);
+    assert_eq!(p.checks.phone.as_deref(), Some("0412345678"));
+    let p = plan(&parse("Zoe@Example.org").unwrap()).unwrap();
+    assert_eq!(
+        p.searches,
+        vec![PatientSearch::Email("zoe@example.org".into())]
+    );
+    assert_eq!(p.checks.email.as_deref(), Some("zoe@example.org"));
+}
+
+#[test]
+fn unsearchable_queries_say_what_to_add() {
+    for text in ["0412 345 678", "+61412345678", "03/04/1980", "", "   "] {
+        assert!(
+            matches!(plan(&parse(text).unwrap()), Err(Error::InvalidInput(_))),
+            "{text}"
+        );
+    }
+}
+
+fn case(i: &str, status: Option<&str>, date: Option<&str>) -> Case {
+    Case {
+        id: id(i),
+        patient_id: None,
+        title: format!("case {i}"),
+        status: status.map(Into::into),
+        date: date.map(Into::into),
+        provider_name: None,
+    }
+}
+
+#[test]
+fn default_case_is_the_most_recent_open_one() {
+    let cs = vec![
+        case("10", Some("closed"), None),
+        case("12", Some("active"), None),
+        case("11", None, None),
+        case("99", Some("Archived"), None),
+    ];
+    assert_eq!(default_case(&cs).unwrap().id.as_str(), "12");
+    // Dates win over ids when both have one.
+    let cs = vec![
+        case("5", Some("open"), Some("2025-02-01")),
+        case("4", Some("open"), Some("2025-03-01")),
+    ];
+    assert_eq!(default_case(&cs).unwrap().id.as_str(), "4");
+    // Ids compare as numbers, not text.
+    let cs = vec![case("9", None, None), case("10", None, None)];
+    assert_eq!(default_case(&cs).unwrap().id.as_str(), "10");
+    let closed = vec![
+        case("1", Some("closed"), None),
+        case("2", Some("discharged"), None),
+    ];
+    assert!(default_case(&closed).is_none());
+    assert!(!is_open(&closed[1]));
+    assert!(default_case(&[]).is_none());
+}
+
+const SENT: &str = "Subjective: café pain 38°\n• ice & rest";
+
+#[test]
+fn read_back_identical() {
+    let c = compare(SENT, "Subjective: café pain 38°\r\n• ice &amp; rest  \n");
+    assert!(c.text_matches);
+    assert!(c.garbled.is_empty());
+}
+
+#[test]
+fn read_back_double_encoded_is_garbled_not_missing() {
+    let got = double_encode(SENT);
+    assert_eq!(got, "Subjective: cafÃ© pain 38Â°\nâ€¢ ice & rest");
+    let c = compare(SENT, &got);
+    assert!(
+        c.text_matches,
+        "same text once the double-encoding is undone"
+    );
+    assert_eq!(c.garbled, vec!["é", "°", "•"]);
+}
+
+#[test]
+fn read_back_changed_text_is_not_a_match() {
+    let c = compare(SENT, "Subjective: caf? pain 38?");
+    assert!(!c.text_matches);
+    assert!(c.garbled.is_empty());
+}
+
+fn note(i: &str, date: &str, text: &str) -> TreatmentNote {
+    TreatmentNote {
+        id: id(i),
+        patient_id: Some(id("88")),
+        case_id: Some(id("12")),
+        practitioner_id: Some(id("1")),
+        date: Some(date.into()),
+        status: None,
+        text: text.into(),
+    }
+}
+
+#[test]
+fn fingerprint_survives_storage_and_finds_the_copy() {
+    assert_eq!(fingerprint(SENT), fingerprint(&double_encode(SENT)));
+    assert_eq!(
+        fingerprint(SENT),
+        fingerprint(&SENT.replace('\n', "\r\n  "))
+    );
+    assert_ne!(fingerprint(SENT), fingerprint("Subjective: cafe pain"));
+    let notes = vec![
+        note("7", "2025-02-28 09:00:00", SENT),
+        note("8", "2025-03-01 10:30:00", "something else"),
+        note("9", "2025-03-01 10:30:00", &double_encode(SENT)),
+    ];
+    let fp = fingerprint(SENT);
+    assert_eq!(
+        pick_match(&notes, "2025-03-01 10:30:00", &fp)
+            .unwrap()
+            .id
+            .as_str(),
+        "9"
+    );
+    assert!(pick_match(&notes, "2025-03-02 00:00:00", &fp).is_none());
+}
