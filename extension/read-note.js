@@ -1,0 +1,284 @@
+// Reads the Motics note from the page: injected on demand with
+// `scripting.executeScript({func: readNote, args: [options]})` (architecture §4).
+//
+// The function body is SELF-CONTAINED: executeScript serialises only the function's source, so it
+// may not reference anything outside it. No wasm, no network, no extension APIs, no secrets.
+// It returns plain, structured-clonable data that mirrors `src/note/source.rs` exactly:
+//
+//   options = {mode: "page" | "selection", maxBytes}
+//   reply   = {ok: true, candidates: [NoteSource…], page: PageInfo}
+//           | {ok: false, error: "too_large" | "no_note", bytes?, limit?, page: PageInfo}
+//   NoteSource = {format: "dom" | "markdown" | "text", tree?, text?, meta: {title, author,
+//                 created_at, session_id, patient_name, patient_dob, version, origin}}
+//   DomNode = string | {t, a?: {href, start, type, checked, colspan, alt, list, marks}, c?: [DomNode]}
+//
+// Reading order: the note contract (`[data-motics-note]`, several → several candidates), else the
+// largest visible editor or note region, or (mode "selection") the selected DOM fragment. Open
+// shadow roots are walked; `script`, `style`, form controls and hidden elements are never read.
+
+export function readNote(options) {
+  const mode = options && options.mode === "selection" ? "selection" : "page";
+  const limit = options && Number(options.maxBytes) > 0 ? Number(options.maxBytes) : 1000000;
+  const MAX_DEPTH = 48; // the Rust parser reads deeper elements as text anyway (from_dom_tree.rs)
+  const SKIP = new Set([
+    "script", "style", "noscript", "template", "head", "title", "meta", "link", "iframe", "object",
+    "embed", "svg", "math", "canvas", "audio", "video", "picture", "source", "track", "button",
+    "select", "option", "datalist", "textarea", "dialog",
+  ]);
+  const encoder = new TextEncoder();
+  const TOO_LARGE = { tooLarge: true };
+  let bytes = 0;
+
+  const count = (s) => {
+    bytes += encoder.encode(s).length;
+    if (bytes > limit) throw TOO_LARGE;
+    return s;
+  };
+  const clean = (s) => {
+    if (s == null) return null;
+    const t = String(s).replace(/\s+/g, " ").trim();
+    return t === "" ? null : t;
+  };
+
+  // Hidden: the `hidden` attribute, aria-hidden, or not rendered. Detached nodes (a selection's
+  // cloned fragment) have no computed style, so only their attributes count.
+  const isHidden = (el) => {
+    if (el.hidden || el.getAttribute("aria-hidden") === "true") return true;
+    if (!el.isConnected) return false;
+    const cs = getComputedStyle(el);
+    return cs.display === "none" || cs.visibility === "hidden" || cs.visibility === "collapse";
+  };
+  // The parent, stepping out of a shadow root to its host.
+  const up = (n) => {
+    const p = n.parentNode;
+    return p && p.nodeType === 11 && p.host ? p.host : p;
+  };
+  const isVisible = (el) => {
+    for (let n = el; n && n.nodeType === 1; n = up(n)) if (isHidden(n)) return false;
+    return el.getClientRects().length > 0;
+  };
+
+  // All matches of `sel`, through open shadow roots.
+  const deepAll = (root, sel) => {
+    const out = [...root.querySelectorAll(sel)];
+    for (const el of root.querySelectorAll("*")) {
+      if (el.shadowRoot) out.push(...deepAll(el.shadowRoot, sel));
+    }
+    return out;
+  };
+  const deepFirst = (sel) => deepAll(document, sel)[0] || null;
+  // `contains` across shadow boundaries.
+  const within = (outer, inner) => {
+    for (let n = inner; n; n = up(n)) if (n === outer) return true;
+    return false;
+  };
+
+  const marksFromStyle = (el) => {
+    const st = el.style;
+    if (!st) return null;
+    const m = [];
+    const w = st.fontWeight;
+    if (w === "bold" || w === "bolder" || Number(w) >= 600) m.push("b");
+    if (st.fontStyle === "italic" || st.fontStyle === "oblique") m.push("i");
+    const deco = `${st.textDecorationLine || ""} ${st.textDecoration || ""}`;
+    if (deco.includes("underline")) m.push("u");
+    if (deco.includes("line-through")) m.push("s");
+    return m.length ? m.join(" ") : null;
+  };
+
+  // Only the attributes the parser uses (source.rs DomAttrs).
+  const attrsOf = (el, t) => {
+    const a = {};
+    if (t === "a" && el.getAttribute("href") != null) a.href = el.href; // resolved, absolute
+    if (t === "ol" && el.getAttribute("start") != null) a.start = el.getAttribute("start");
+    if (t === "input") {
+      a.type = (el.getAttribute("type") || "").toLowerCase();
+      a.checked = !!el.checked;
+    }
+    if (t === "li") {
+      const dc = el.getAttribute("data-checked");
+      if (dc === "true" || dc === "false") a.checked = dc === "true";
+      const dl = el.getAttribute("data-list");
+      if (dl) a.list = dl;
+    }
+    if ((t === "td" || t === "th") && el.getAttribute("colspan")) a.colspan = el.getAttribute("colspan");
+    if (t === "img" && el.getAttribute("alt") != null) a.alt = count(el.getAttribute("alt"));
+    const marks = marksFromStyle(el);
+    if (marks) a.marks = marks;
+    return a;
+  };
+
+  // Text under a node, for elements past MAX_DEPTH (iterative: any depth).
+  const flatText = (root) => {
+    let s = "";
+    const stack = [root];
+    while (stack.length) {
+      const n = stack.pop();
+      if (n.nodeType === 3) s += n.data;
+      else if (n.nodeType === 1 && !SKIP.has(n.localName) && !isHidden(n)) {
+        const kids = n.shadowRoot ? n.shadowRoot.childNodes : n.childNodes;
+        for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
+      }
+    }
+    return count(s);
+  };
+
+  // A node's rendered children: its open shadow root's, and a slot's assigned nodes.
+  const childrenOf = (el) => {
+    if (el.shadowRoot) return [...el.shadowRoot.childNodes];
+    if (el.localName === "slot" && el.assignedNodes) {
+      const assigned = el.assignedNodes({ flatten: true });
+      if (assigned.length) return assigned;
+    }
+    return [...el.childNodes];
+  };
+
+  const walk = (node, depth) => {
+    if (node.nodeType === 3) return node.data === "" ? null : count(node.data);
+    if (node.nodeType !== 1 && node.nodeType !== 11) return null;
+    if (node.nodeType === 11) return walkChildren([...node.childNodes], depth);
+    const t = node.localName;
+    if (t === "input") {
+      const type = (node.getAttribute("type") || "").toLowerCase();
+      return type === "checkbox" ? { t, a: attrsOf(node, t) } : null;
+    }
+    if (SKIP.has(t) || isHidden(node)) return null;
+    if (depth >= MAX_DEPTH) return flatText(node);
+    const el = { t };
+    const a = attrsOf(node, t);
+    if (Object.keys(a).length) el.a = a;
+    const c = walkChildren(childrenOf(node), depth + 1);
+    if (c.length) el.c = c;
+    return el;
+  };
+  const walkChildren = (nodes, depth) => {
+    const out = [];
+    for (const n of nodes) {
+      const r = walk(n, depth);
+      if (r == null) continue;
+      if (Array.isArray(r)) out.push(...r);
+      else out.push(r);
+    }
+    return out;
+  };
+
+  const visibleText = (el) =>
+    el.localName === "textarea" ? el.value : (el.innerText || el.textContent || "");
+
+  // What the page shows about the session and patient (works on a recording page with no note).
+  const attrOrText = (el, name) => (el ? clean(el.getAttribute(name)) || clean(el.textContent) : null);
+  const sessionEl = deepFirst("[data-motics-session]");
+  const patientEl = deepFirst("[data-patient-name]");
+  const dobEl = deepFirst("[data-patient-dob]");
+  const page = {
+    session_id: sessionEl ? clean(sessionEl.getAttribute("data-motics-session")) : null,
+    patient_name: attrOrText(patientEl, "data-patient-name"),
+    patient_dob: attrOrText(dobEl, "data-patient-dob"),
+    url: String(location.href),
+    title: clean(document.title),
+  };
+  const contracts = deepAll(document, "[data-motics-note]").filter(isVisible);
+  if (!page.session_id && contracts[0]) page.session_id = clean(contracts[0].getAttribute("data-session-id"));
+
+  // Metadata the page shows around a region (editor / selection): nearest labelled elements.
+  const shownMeta = (origin) => {
+    const authorEl = deepFirst("[data-author]");
+    const timeEl = deepFirst("time[datetime]");
+    const h1 = deepAll(document, "h1").find(isVisible);
+    return {
+      title: h1 ? clean(h1.textContent) : page.title,
+      author: attrOrText(authorEl, "data-author"),
+      created_at: timeEl ? clean(timeEl.getAttribute("datetime")) : null,
+      session_id: page.session_id,
+      patient_name: page.patient_name,
+      patient_dob: page.patient_dob,
+      version: null,
+      origin,
+    };
+  };
+
+  const fromContract = (el) => {
+    const get = (n) => clean(el.getAttribute(n));
+    const meta = {
+      title: get("data-title"),
+      author: get("data-author"),
+      created_at: get("data-created-at"),
+      session_id: get("data-session-id") || page.session_id,
+      patient_name: get("data-patient-name") || page.patient_name,
+      patient_dob: get("data-patient-dob") || page.patient_dob,
+      version: get("data-version"),
+      origin: "contract",
+    };
+    if ((el.getAttribute("data-format") || "html").toLowerCase() === "markdown") {
+      return { format: "markdown", text: count(el.textContent || ""), meta };
+    }
+    return { format: "dom", tree: walkChildren(childrenOf(el), 0), meta };
+  };
+
+  const EDITORS = ".ProseMirror, .ql-editor, [contenteditable=''], [contenteditable='true'], [role='textbox'], textarea";
+  const REGIONS = "article, main";
+  const fromRegion = () => {
+    const all = [...deepAll(document, EDITORS), ...deepAll(document, REGIONS)]
+      .filter((el) => isVisible(el) && visibleText(el).trim() !== "");
+    // A region that contains another candidate (main around the editor) yields to it.
+    const inner = all.filter((el) => !all.some((o) => o !== el && within(el, o)));
+    inner.sort((x, y) => visibleText(y).length - visibleText(x).length);
+    const el = inner[0];
+    if (!el) return null;
+    if (el.localName === "textarea") {
+      return { format: "text", text: count(el.value), meta: shownMeta("editor") };
+    }
+    return { format: "dom", tree: walkChildren(childrenOf(el), 0), meta: shownMeta("editor") };
+  };
+
+  const fromSelection = () => {
+    const active = document.activeElement;
+    if (active && active.localName === "textarea" && active.selectionEnd > active.selectionStart) {
+      const text = active.value.slice(active.selectionStart, active.selectionEnd);
+      return { format: "text", text: count(text), meta: shownMeta("selection") };
+    }
+    const sel = window.getSelection();
+    if (!sel || sel.isCollapsed || sel.rangeCount === 0) return null;
+    const tree = [];
+    for (let i = 0; i < sel.rangeCount; i++) {
+      const range = sel.getRangeAt(i);
+      // A selection inside one list item or cell keeps its container so structure survives.
+      const frag = range.cloneContents();
+      tree.push(...walkChildren([...frag.childNodes], 0));
+    }
+    return tree.length ? { format: "dom", tree, meta: shownMeta("selection") } : null;
+  };
+
+  const hasText = (src) => {
+    if (src.text != null) return src.text.trim() !== "";
+    const stack = [...(src.tree || [])];
+    while (stack.length) {
+      const n = stack.pop();
+      if (typeof n === "string") {
+        if (n.trim() !== "") return true;
+      } else if (n.c) stack.push(...n.c);
+      else if (n.t === "img") return true;
+    }
+    return false;
+  };
+
+  try {
+    let candidates = [];
+    if (mode === "selection") {
+      const s = fromSelection();
+      if (s) candidates.push(s);
+    } else {
+      candidates = contracts.map(fromContract);
+      if (!candidates.some(hasText)) {
+        const r = fromRegion();
+        candidates = r ? [r] : [];
+      }
+    }
+    candidates = candidates.filter(hasText);
+    if (!candidates.length) return { ok: false, error: "no_note", page };
+    return { ok: true, candidates, page };
+  } catch (e) {
+    if (e === TOO_LARGE) return { ok: false, error: "too_large", bytes, limit, page };
+    throw e;
+  }
+}
