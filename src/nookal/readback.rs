@@ -59,7 +59,9 @@ pub fn compare(sent: &str, got: &str) -> Comparison {
             garbled: Vec::new(),
         };
     }
-    let (repaired, which) = undo(&g);
+    // Undo before normalising: a double-encoded character can end in U+00A0 (byte 0xA0), which
+    // trimming would otherwise cut from the sequence.
+    let (repaired, which) = undo(got);
     // Only characters the note really contained count as garbled (a note may legitimately
     // contain "Ã©"-looking text, which then was not a repair).
     let mut garbled: Vec<(usize, String)> = which
@@ -73,20 +75,22 @@ pub fn compare(sent: &str, got: &str) -> Comparison {
     }
 }
 
-/// A fingerprint of note text that survives Nookal's storage: FNV-1a 64 (hex) over the
-/// non-whitespace characters after undoing double-encoding and normalising. Equal for the text
-/// as sent and as Nookal returns it, garbled or not.
+/// A fingerprint of note text that survives Nookal's storage: FNV-1a 64 (hex) over the ASCII,
+/// non-whitespace characters of the [`normalise`]d text. Double-encoding (one layer or more,
+/// Windows-1252 or Latin-1) only ever rewrites non-ASCII characters, so the fingerprint is equal
+/// for the text as sent and as Nookal returns it. Leaving non-ASCII out costs little: it only
+/// has to tell apart one patient's notes from the same day.
 pub fn fingerprint(text: &str) -> String {
     const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
     const PRIME: u64 = 0x0000_0100_0000_01b3;
-    let (repaired, _) = undo(&normalise(text));
+    let norm = normalise(text);
     let mut h = OFFSET;
-    for c in repaired.chars().filter(|c| !c.is_whitespace()) {
-        let mut buf = [0u8; 4];
-        for b in c.encode_utf8(&mut buf).bytes() {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(PRIME);
-        }
+    for b in norm
+        .bytes()
+        .filter(|b| b.is_ascii() && !b.is_ascii_whitespace())
+    {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(PRIME);
     }
     format!("{h:016x}")
 }
