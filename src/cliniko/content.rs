@@ -178,6 +178,7 @@ pub fn fill_template(
     let mut report = Report::new();
     let mut content = template.cloned().unwrap_or_default();
     let mut targets = paragraph_targets(&content);
+    let template_has_paragraph = !targets.is_empty();
     if targets.is_empty() {
         if template.is_some_and(|t| !t.sections.is_empty()) {
             report.add(K::SectionAdded, Some(FALLBACK_SECTION));
@@ -194,38 +195,47 @@ pub fn fill_template(
         .ok_or_else(|| Error::InvalidInput("no paragraph question to fill".into()))?;
 
     let parts = split_parts(&note.blocks, |name| find_target(&content, name).is_some());
-    let mut fills: Vec<(Target, Vec<Block>)> = Vec::new();
+    // Each target's parts in note order, with whether the part matched it by name.
+    let mut fills: Vec<(Target, Vec<(&Part<'_>, bool)>)> = Vec::new();
     let mut unmatched = 0usize;
     for part in &parts {
         let matched = part.name.as_deref().and_then(|n| find_target(&content, n));
-        let (target, blocks) = match matched {
-            Some(t) => (t, part.body.to_vec()),
-            None => {
-                if part.heading.is_some() {
-                    unmatched += 1;
-                }
-                (first, part.all().to_vec())
-            }
-        };
-        if blocks.is_empty() {
-            continue;
+        if matched.is_none() && part.name.is_some() {
+            unmatched += 1;
         }
+        let target = matched.unwrap_or(first);
         match fills.iter_mut().find(|(t, _)| *t == target) {
-            Some((_, v)) => v.extend(blocks),
-            None => fills.push((target, blocks)),
+            Some((_, v)) => v.push((part, matched.is_some())),
+            None => fills.push((target, vec![(part, matched.is_some())])),
         }
     }
-    // A note of bare matching headings would fill nothing: then everything goes to the first question.
-    if fills.is_empty() {
-        fills.push((first, note.blocks.clone()));
-    }
-    if unmatched > 0 {
+    // Only a template's own question is worth naming; the fallback section is reported already.
+    if unmatched > 0 && template_has_paragraph {
         let name = question(&content, first)
             .map(|q| q.name.clone())
             .unwrap_or_default();
         for _ in 0..unmatched {
             report.add(K::UnmatchedSection, Some(&name));
         }
+    }
+    // A matched heading is the question's own name, so it is left out, unless the question also
+    // holds other parts: then every heading stays, so no text reads as part of the wrong section.
+    let mut fills: Vec<(Target, Vec<Block>)> = fills
+        .into_iter()
+        .map(|(t, ps)| {
+            let keep = ps.len() > 1;
+            let blocks = ps
+                .iter()
+                .flat_map(|(p, matched)| if *matched && !keep { p.body } else { p.blocks })
+                .cloned()
+                .collect();
+            (t, blocks)
+        })
+        .filter(|(_, b): &(Target, Vec<Block>)| !b.is_empty())
+        .collect();
+    // A note of bare matching headings would fill nothing: then everything goes to the first question.
+    if fills.is_empty() {
+        fills.push((first, note.blocks.clone()));
     }
 
     // Fill in template order; the footer goes at the end of the last filled answer.
@@ -316,16 +326,9 @@ pub fn name_key(name: &str) -> String {
 /// One part of the note: an optional heading and the blocks up to the next split heading.
 struct Part<'a> {
     name: Option<String>,
-    heading: Option<&'a Block>,
     /// Heading (if any) followed by the body, as a slice of the note's blocks.
     blocks: &'a [Block],
     body: &'a [Block],
-}
-
-impl<'a> Part<'a> {
-    fn all(&self) -> &'a [Block] {
-        self.blocks
-    }
 }
 
 /// Split top-level blocks at the heading level that matches the template best (ties: the
@@ -369,14 +372,12 @@ fn make_part(blocks: &[Block], headed: bool) -> Part<'_> {
     if headed && let Some(Block::Heading { content, .. }) = blocks.first() {
         return Part {
             name: Some(inline_text(content)),
-            heading: blocks.first(),
             blocks,
             body: &blocks[1..],
         };
     }
     Part {
         name: None,
-        heading: None,
         blocks,
         body: blocks,
     }

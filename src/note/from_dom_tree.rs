@@ -336,7 +336,14 @@ fn inlines(nodes: &[DomNode], depth: usize) -> Vec<Inline> {
         match node {
             DomNode::Text(s) => out.push(Inline::text(collapse(s))),
             DomNode::Element(el) if is_skipped(&el.t) => {}
-            DomNode::Element(el) => out.extend(inline_element(el, depth + 1)),
+            DomNode::Element(el) => {
+                let mut v = inline_element(el, depth + 1);
+                // Blocks inside inline content are wrapped in breaks; two blocks in a row need one.
+                if is_block(&el.t) && matches!(out.last(), Some(Inline::Break)) {
+                    v.remove(0);
+                }
+                out.extend(v);
+            }
         }
     }
     out

@@ -126,9 +126,9 @@ fn push_inlines(content: &[Inline], report: &mut Report, s: &mut String) {
                     Some(href) => {
                         let shown = href.strip_prefix("mailto:").unwrap_or(&href);
                         if text.trim().is_empty() {
-                            s.push_str(&href);
+                            s.push_str(shown);
                         } else if text.trim() != href && text.trim() != shown {
-                            s.push_str(&format!(" ({href})"));
+                            s.push_str(&format!(" ({shown})"));
                         }
                     }
                     None => report.add(K::UnsafeLink, None),
