@@ -294,6 +294,8 @@ fn collect_rows(
 ) {
     for node in &el.c {
         let DomNode::Element(child) = node else {
+            // Text straight inside a table (browsers move it out, before the table) is kept.
+            walk_blocks(std::slice::from_ref(node), &[], depth + 1, captions);
             continue;
         };
         match child.t.as_str() {
@@ -304,11 +306,20 @@ fn collect_rows(
                 let mut all_th = true;
                 let mut cells = Vec::new();
                 for cell in &child.c {
-                    if let DomNode::Element(c) = cell
-                        && (c.t == "td" || c.t == "th")
-                    {
-                        all_th &= c.t == "th";
-                        cells.push(normalize_inlines(inlines(&c.c, depth + 1)));
+                    match cell {
+                        DomNode::Element(c) if c.t == "td" || c.t == "th" => {
+                            all_th &= c.t == "th";
+                            cells.push(normalize_inlines(inlines(&c.c, depth + 1)));
+                        }
+                        // Browsers move stray row content out of tables; here it becomes a cell
+                        // of its own, so its text is still shown.
+                        other => {
+                            let content =
+                                normalize_inlines(inlines(std::slice::from_ref(other), depth + 1));
+                            if !content.is_empty() {
+                                cells.push(content);
+                            }
+                        }
                     }
                 }
                 if cells.is_empty() {
@@ -339,7 +350,9 @@ fn inlines(nodes: &[DomNode], depth: usize) -> Vec<Inline> {
             DomNode::Element(el) => {
                 let mut v = inline_element(el, depth + 1);
                 // Blocks inside inline content are wrapped in breaks; two blocks in a row need one.
-                if is_block(&el.t) && matches!(out.last(), Some(Inline::Break)) {
+                if matches!(out.last(), Some(Inline::Break))
+                    && matches!(v.first(), Some(Inline::Break))
+                {
                     v.remove(0);
                 }
                 out.extend(v);
@@ -397,6 +410,9 @@ pub fn text_content(el: &DomElement) -> String {
             }
             Some(DomNode::Text(t)) => s.push_str(t),
             Some(DomNode::Element(e)) if e.t == "br" => s.push('\n'),
+            Some(DomNode::Element(e)) if e.t == "img" => {
+                s.push_str(e.a.alt.as_deref().unwrap_or(""))
+            }
             Some(DomNode::Element(e)) if is_skipped(&e.t) => {}
             Some(DomNode::Element(e)) => stack.push(e.c.iter()),
         }
