@@ -272,35 +272,50 @@ fn checkbox_in(li: &DomElement) -> Option<bool> {
 }
 
 fn table(el: &DomElement, depth: usize, out: &mut Vec<Block>) {
-    let mut head = Vec::new();
-    let mut body = Vec::new();
-    let mut captions = Vec::new();
-    collect_rows(el, false, depth, &mut head, &mut body, &mut captions);
-    out.extend(captions);
-    if !head.is_empty() || !body.is_empty() {
-        out.push(Block::Table { head, body });
+    let mut t = TableParts::default();
+    collect_rows(el, false, depth, &mut t);
+    out.extend(t.before);
+    if !t.head.is_empty() || !t.body.is_empty() {
+        out.push(Block::Table {
+            head: t.head,
+            body: t.body,
+        });
     }
+    out.extend(t.after);
 }
 
 type Rows = Vec<Vec<Vec<Inline>>>;
 
-fn collect_rows(
-    el: &DomElement,
-    in_head: bool,
-    depth: usize,
-    head: &mut Rows,
-    body: &mut Rows,
-    captions: &mut Vec<Block>,
-) {
+/// A table's rows, plus what it holds besides rows (captions, stray text), kept in reading
+/// order: before the table if met before any row, after it otherwise.
+#[derive(Default)]
+struct TableParts {
+    head: Rows,
+    body: Rows,
+    before: Vec<Block>,
+    after: Vec<Block>,
+}
+
+impl TableParts {
+    fn other(&mut self, nodes: &[DomNode], depth: usize) {
+        let target = if self.head.is_empty() && self.body.is_empty() {
+            &mut self.before
+        } else {
+            &mut self.after
+        };
+        walk_blocks(nodes, &[], depth, target);
+    }
+}
+
+fn collect_rows(el: &DomElement, in_head: bool, depth: usize, t: &mut TableParts) {
     for node in &el.c {
         let DomNode::Element(child) = node else {
-            // Text straight inside a table (browsers move it out, before the table) is kept.
-            walk_blocks(std::slice::from_ref(node), &[], depth + 1, captions);
+            t.other(std::slice::from_ref(node), depth + 1);
             continue;
         };
         match child.t.as_str() {
             "thead" | "tbody" | "tfoot" if depth < MAX_DEPTH => {
-                collect_rows(child, child.t == "thead", depth + 1, head, body, captions);
+                collect_rows(child, child.t == "thead", depth + 1, t);
             }
             "tr" => {
                 let mut all_th = true;
@@ -325,17 +340,16 @@ fn collect_rows(
                 if cells.is_empty() {
                     continue;
                 }
-                // Header rows: inside `thead`, or all-`th` rows before the first body row.
-                if in_head || (all_th && body.is_empty()) {
-                    head.push(cells);
+                // Header rows: in `thead` or all `th`, before any body row (so text keeps its order).
+                if (in_head || all_th) && t.body.is_empty() {
+                    t.head.push(cells);
                 } else {
-                    body.push(cells);
+                    t.body.push(cells);
                 }
             }
-            "caption" => walk_blocks(&child.c, &[], depth + 1, captions),
             _ if is_skipped(&child.t) => {}
-            // Anything else inside a table is shown before it rather than lost.
-            _ => walk_blocks(std::slice::from_ref(node), &[], depth + 1, captions),
+            // Captions and anything else inside a table are shown next to it rather than lost.
+            _ => t.other(std::slice::from_ref(node), depth + 1),
         }
     }
 }
