@@ -17,7 +17,7 @@ function showClinikoStatus(status) {
   const { text, tone } = describeConnection(status, "Cliniko");
   line.textContent = text;
   line.className = `status-line ${tone}`;
-  $("cliniko-enabled").checked = status.enabled !== false;
+  $("cliniko-enabled").checked = status.state !== "disabled";
   $("cliniko-enabled").disabled = status.state === "not_set_up";
   $("cliniko-remove").hidden = status.state === "not_set_up";
   $("cliniko-verify").hidden = status.state === "not_set_up";
@@ -48,6 +48,8 @@ async function withBusy(button, work) {
     await work();
   } catch (e) {
     error.textContent = errorText(e);
+    // A failure can change the state (a 401 flags "needs reconnect"): show the state as it is now.
+    await refreshClinikoStatus();
   } finally {
     button.disabled = false;
     button.textContent = label;

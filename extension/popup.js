@@ -1,24 +1,90 @@
 // The toolbar popup (also the push window and the Firefox test page, via ?tab=): a thin view over
-// the background. It reads the note from the target tab, renders state and sends messages.
+// the background. It reads the note from the target tab, lets the clinician confirm the patient and
+// what will be sent, and asks the background to push. Note text stays in memory only.
 import { api } from "./lib/browser.js";
 import { MSG, request } from "./lib/messages.js";
 import { localise, t, errorText } from "./lib/i18n.js";
+import { targetTab } from "./lib/target-tab.js";
 import { showConnection, wireReconnect } from "./popup/connection.js";
+import { readTab, readFailureText, showPicker, prepare, showPrepared } from "./popup/note.js";
+import { PatientPicker } from "./popup/patient.js";
 
 localise();
 
 const $ = (id) => document.getElementById(id);
+const state = { tab: null, page: {}, candidates: [], chosen: 0, prepared: null, picker: null, connection: null };
+
 const openSettings = () => { api.runtime.openOptionsPage(); window.close(); };
 $("open-options").addEventListener("click", openSettings);
 $("setup-open-settings").addEventListener("click", openSettings);
+
+function updatePushButton() {
+  const ready = Boolean(state.prepared) && Boolean(state.picker?.confirmed());
+  $("push").disabled = !ready;
+  $("details-section").hidden = !state.prepared;
+}
+
+/** Where a pre-selection is kept: the Motics session id, or this tab + URL when the page has none. */
+function preselectScope() {
+  return { session_id: state.page.session_id ?? null, tab_id: state.tab?.id ?? null, url: state.tab?.url ?? null };
+}
+
+async function onPatientChange(patient) {
+  updatePushButton();
+  // Before the note exists (recording in progress), the choice is kept for this session only.
+  if (!state.prepared && state.page.session_id) {
+    await request(patient ? MSG.PRESELECT_SET : MSG.PRESELECT_CLEAR, { scope: preselectScope(), patient }).catch(() => {});
+  }
+}
+
+async function choose(index) {
+  state.chosen = index;
+  state.prepared = null;
+  updatePushButton();
+  const source = state.candidates[index];
+  try {
+    state.prepared = await prepare(source, { ehr: "cliniko" });
+    showPrepared(state.prepared);
+    $("note-summary").hidden = false;
+    $("note-status").textContent = "";
+    $("note-title").value = state.prepared.title ?? "";
+  } catch (e) {
+    $("note-status").textContent = errorText(e);
+    $("note-status").className = "small error";
+  }
+  updatePushButton();
+}
+
+async function startFlow() {
+  $("flow").hidden = false;
+  state.picker = new PatientPicker({ term: state.connection?.patient_term || "patient", onChange: onPatientChange });
+  $("note-status").textContent = t("readingNote");
+  state.tab = await targetTab();
+  const reply = state.tab ? await readTab(state.tab.id) : { ok: false, error: "unreadable", page: {} };
+  state.page = reply.page ?? {};
+  state.picker.setPagePatient(state.page.patient_name, state.page.patient_dob);
+  const pre = await request(MSG.PRESELECT_GET, { scope: preselectScope() }).catch(() => null);
+  if (pre) await state.picker.choose(pre, { preselected: true });
+  if (!reply.ok) {
+    $("note-status").textContent = readFailureText(reply);
+    document.body.dataset.note = reply.error;
+    return;
+  }
+  state.candidates = reply.candidates;
+  showPicker(state.candidates, 0, choose);
+  await choose(0);
+  document.body.dataset.note = "ready";
+}
 
 async function start() {
   const status = $("core-status");
   try {
     const info = await request(MSG.CORE_INFO);
     $("about").textContent = t("aboutVersion", [info.version, info.build]);
-    const connected = showConnection(await request(MSG.CLINIKO_STATUS));
-    status.textContent = connected ? t("coreReady") : "";
+    const connection = await request(MSG.CLINIKO_STATUS);
+    state.connection = connection.connection;
+    status.textContent = "";
+    if (showConnection(connection)) await startFlow();
     document.body.dataset.core = "ready";
   } catch (e) {
     status.textContent = errorText(e);
@@ -27,5 +93,8 @@ async function start() {
   }
 }
 
-wireReconnect((status) => showConnection(status));
+wireReconnect((connection) => {
+  state.connection = connection.connection;
+  if (showConnection(connection) && $("flow").hidden) startFlow();
+});
 start();

@@ -6,13 +6,13 @@
 //! (`cliniko::responses`, `nookal::responses`); browser errors map in `wasm::js_error`.
 
 use crate::http::TransportError;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Result with the core's [`Error`].
 pub type Result<T> = std::result::Result<T, Error>;
 
 /// Which EHR an error is about (so the message can name it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Ehr {
     /// Cliniko

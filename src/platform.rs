@@ -3,8 +3,8 @@
 //! `wasm::platform` implements it with fetch and `browser.storage`; native tests implement it with an
 //! in-process model of the EHRs (`motics-sandbox`), so whole workflows are tested without a browser.
 
-use crate::http::{ApiRequest, ApiResponse, TransportError};
 use crate::Result;
+use crate::http::{ApiRequest, ApiResponse, TransportError};
 use serde_json::Value;
 
 /// Which extension storage area a value lives in.

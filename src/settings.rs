@@ -54,7 +54,9 @@ impl Settings {
             if id.is_empty() {
                 self.template_id = None;
             } else if !id.bytes().all(|b| b.is_ascii_digit()) || id.len() > 20 {
-                return Err(Error::InvalidInput("the template id is not a Cliniko id".into()));
+                return Err(Error::InvalidInput(
+                    "the template id is not a Cliniko id".into(),
+                ));
             } else {
                 self.template_id = Some(id.to_string());
             }
@@ -81,7 +83,10 @@ mod tests {
     fn defaults_are_a_draft_session_summary() {
         let s = Settings::default();
         assert!(s.draft);
-        assert_eq!(s.title_for("31/01/2025", "Jane"), "Session Summary – 31/01/2025");
+        assert_eq!(
+            s.title_for("31/01/2025", "Jane"),
+            "Session Summary – 31/01/2025"
+        );
     }
 
     #[test]
@@ -113,7 +118,10 @@ mod tests {
             title_template: "{patient} – {date}".into(),
             ..Settings::default()
         };
-        assert_eq!(s.title_for("1/2/2025", "Jane  Citizen"), "Jane Citizen – 1/2/2025");
+        assert_eq!(
+            s.title_for("1/2/2025", "Jane  Citizen"),
+            "Jane Citizen – 1/2/2025"
+        );
     }
 
     #[test]

@@ -13,6 +13,13 @@ export const MSG = Object.freeze({
   CLINIKO_TEMPLATES: "cliniko/templates",
   SETTINGS_GET: "settings/get",
   SETTINGS_SET: "settings/set",
+  NOTE_PREPARE: "note/prepare",
+  PATIENTS_SEARCH: "patients/search",
+  PATIENTS_SCAN_PHONE: "patients/scan-phone",
+  PATIENTS_MATCH: "patients/match",
+  PRESELECT_GET: "preselect/get",
+  PRESELECT_SET: "preselect/set",
+  PRESELECT_CLEAR: "preselect/clear",
 });
 
 /**

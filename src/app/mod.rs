@@ -4,6 +4,12 @@
 //! the background checks the sender and hands the message here. Replies are always
 //! `{ok: true, value}` or `{ok: false, error: {kind, params, transient}}`.
 
+mod cliniko;
+mod note;
+mod preselect;
+mod search;
+mod settings;
+
 use crate::error::{Error, ErrorReply};
 use crate::platform::Platform;
 use serde::{Deserialize, Serialize};
@@ -17,6 +23,103 @@ pub enum Request {
     /// Version and build of the core.
     #[serde(rename = "core/info")]
     CoreInfo,
+    /// Parse and render a note read from the page.
+    #[serde(rename = "note/prepare")]
+    NotePrepare(note::PrepareRequest),
+    /// Note defaults.
+    #[serde(rename = "settings/get")]
+    SettingsGet,
+    /// Save note defaults.
+    #[serde(rename = "settings/set")]
+    SettingsSet {
+        /// The new settings.
+        settings: crate::settings::Settings,
+    },
+    /// The Cliniko connection state.
+    #[serde(rename = "cliniko/status")]
+    ClinikoStatus,
+    /// Verify a pasted key, then save it.
+    #[serde(rename = "cliniko/connect")]
+    ClinikoConnect {
+        /// The key as pasted.
+        key: String,
+    },
+    /// Verify the saved key again.
+    #[serde(rename = "cliniko/verify")]
+    ClinikoVerify,
+    /// Replace the key after a 401 and resume.
+    #[serde(rename = "cliniko/reconnect")]
+    ClinikoReconnect {
+        /// The new key as pasted.
+        key: String,
+    },
+    /// Turn the integration on or off (the key is kept).
+    #[serde(rename = "cliniko/set-enabled")]
+    ClinikoSetEnabled {
+        /// On or off.
+        enabled: bool,
+    },
+    /// Forget the key.
+    #[serde(rename = "cliniko/remove")]
+    ClinikoRemove,
+    /// The clinic's treatment-note templates (cached).
+    #[serde(rename = "cliniko/templates")]
+    ClinikoTemplates {
+        /// Bypass the cache.
+        #[serde(default)]
+        refresh: bool,
+    },
+    /// Search patients.
+    #[serde(rename = "patients/search")]
+    PatientsSearch {
+        /// What was typed.
+        query: String,
+        /// Archived, date order, today.
+        #[serde(flatten)]
+        options: search::SearchOptions,
+    },
+    /// One page of a phone-number scan.
+    #[serde(rename = "patients/scan-phone")]
+    PatientsScanPhone {
+        /// The phone number as typed.
+        query: String,
+        /// 1-based page.
+        page: u32,
+        /// Archived, date order, today.
+        #[serde(flatten)]
+        options: search::SearchOptions,
+    },
+    /// Does the chosen patient match the one the Motics page names?
+    #[serde(rename = "patients/match")]
+    PatientsMatch {
+        /// Name shown on the page.
+        page_name: String,
+        /// DOB shown on the page, if any.
+        #[serde(default)]
+        page_dob: Option<String>,
+        /// The chosen patient.
+        patient: crate::search::rank::PatientSummary,
+    },
+    /// The patient pre-selected for a Motics session.
+    #[serde(rename = "preselect/get")]
+    PreselectGet {
+        /// Session / tab scope.
+        scope: preselect::Scope,
+    },
+    /// Pre-select a patient for a Motics session.
+    #[serde(rename = "preselect/set")]
+    PreselectSet {
+        /// Session / tab scope.
+        scope: preselect::Scope,
+        /// The patient.
+        patient: crate::search::rank::PatientSummary,
+    },
+    /// Forget a pre-selection.
+    #[serde(rename = "preselect/clear")]
+    PreselectClear {
+        /// Session / tab scope.
+        scope: preselect::Scope,
+    },
 }
 
 /// What `core/info` answers.
@@ -32,7 +135,9 @@ pub struct CoreInfo {
 pub async fn handle<P: Platform>(platform: &P, message: Value) -> Value {
     let reply = match serde_json::from_value::<Request>(message) {
         Ok(req) => dispatch(platform, req).await,
-        Err(e) => Err(Error::InvalidInput(format!("unknown or malformed message: {e}"))),
+        Err(e) => Err(Error::InvalidInput(format!(
+            "unknown or malformed message: {e}"
+        ))),
     };
     match reply {
         Ok(value) => json!({ "ok": true, "value": value }),
@@ -40,10 +145,72 @@ pub async fn handle<P: Platform>(platform: &P, message: Value) -> Value {
     }
 }
 
-async fn dispatch<P: Platform>(_platform: &P, req: Request) -> crate::Result<Value> {
+async fn dispatch<P: Platform>(p: &P, req: Request) -> crate::Result<Value> {
     match req {
         Request::CoreInfo => to_value(&core_info()),
+        Request::NotePrepare(r) => to_value(&note::prepare(p, r).await?),
+        Request::SettingsGet => to_value(&settings::get(p).await?),
+        Request::SettingsSet { settings } => to_value(&settings::set(p, settings).await?),
+        Request::ClinikoStatus => to_value(&cliniko::status(p).await?),
+        Request::ClinikoConnect { key } => to_value(&cliniko::connect(p, &key).await?),
+        Request::ClinikoVerify => to_value(&cliniko::verify_saved(p).await?),
+        Request::ClinikoReconnect { key } => to_value(&cliniko::reconnect(p, &key).await?),
+        Request::ClinikoSetEnabled { enabled } => {
+            to_value(&cliniko::set_enabled(p, enabled).await?)
+        }
+        Request::ClinikoRemove => to_value(&cliniko::remove(p).await?),
+        Request::ClinikoTemplates { refresh } => {
+            let templates = cliniko::list_templates(p, refresh).await?;
+            let list: Vec<Value> = templates
+                .iter()
+                .map(|t| json!({ "id": t.id, "name": t.name }))
+                .collect();
+            Ok(Value::Array(list))
+        }
+        Request::PatientsSearch { query, options } => {
+            to_value(&search::search(p, &query, &options).await?)
+        }
+        Request::PatientsScanPhone {
+            query,
+            page,
+            options,
+        } => to_value(&search::scan_phone_page(p, &query, page, &options).await?),
+        Request::PatientsMatch {
+            page_name,
+            page_dob,
+            patient,
+        } => {
+            let patient = summary_as_patient(&patient)?;
+            to_value(&search::names_match(
+                &page_name,
+                page_dob.as_deref(),
+                &patient,
+            ))
+        }
+        Request::PreselectGet { scope } => to_value(&preselect::get(p, &scope).await?),
+        Request::PreselectSet { scope, patient } => {
+            to_value(&preselect::set(p, &scope, patient).await?)
+        }
+        Request::PreselectClear { scope } => to_value(&preselect::clear(p, &scope).await?),
     }
+}
+
+/// The matching rules read a Cliniko patient; the popup holds the summary it was shown.
+fn summary_as_patient(
+    s: &crate::search::rank::PatientSummary,
+) -> crate::Result<crate::cliniko::types::Patient> {
+    serde_json::from_value(json!({
+        "id": s.id,
+        "first_name": s.first_name,
+        "last_name": s.last_name,
+        "preferred_first_name": s.preferred_first_name,
+        "date_of_birth": s.date_of_birth,
+        "email": s.email,
+        "patient_phone_numbers": [],
+        "archived_at": null,
+        "created_at": null,
+    }))
+    .map_err(|e| Error::InvalidInput(e.to_string()))
 }
 
 /// The core's version and build id.

@@ -145,7 +145,7 @@ pub async fn load_flags<P: Platform>(p: &P) -> Result<Flags> {
     Ok(load_as(p, KEY_FLAGS).await?.unwrap_or_default())
 }
 
-async fn load_key<P: Platform>(p: &P) -> Result<Option<ClinikoKey>> {
+pub async fn load_key<P: Platform>(p: &P) -> Result<Option<ClinikoKey>> {
     match p.load(AREA, KEY_SECRET).await? {
         Some(Value::String(s)) => Ok(ClinikoKey::parse(&s).ok()),
         _ => Ok(None),

@@ -7,11 +7,11 @@ use super::fold::fold;
 use super::phone::{PhoneDigits, PhoneMatch, match_phone};
 use super::query::{NameQuery, Query};
 use crate::cliniko::types::{Patient, PhoneNumber};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
 /// How well a patient matches the query (lower is better).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Tier {
     /// Equal (after folding).
@@ -24,8 +24,15 @@ pub enum Tier {
     Other,
 }
 
+impl Tier {
+    fn other() -> Tier {
+        Tier::Other
+    }
+}
+
 /// One search result row. All strings: ids stay strings, ages are computed in the UI.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+// Deserialize too: the popup sends back the row it showed (pre-selection, name check, push).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PatientSummary {
     /// Patient id.
     pub id: String,
@@ -43,7 +50,8 @@ pub struct PatientSummary {
     pub phone: Option<String>,
     /// Archived (shown only when archived patients are included).
     pub archived: bool,
-    /// How well it matched.
+    /// How well it matched (absent when the popup sends a row back).
+    #[serde(default = "Tier::other")]
     pub tier: Tier,
 }
 

@@ -26,12 +26,14 @@ export async function launch(kind, sandbox) {
 // Every console line of every page we open (and the background), for "the key is never logged".
 export const consoleLines = [];
 
-function trackErrors(page, errors, label) {
+// `errors` collects what the extension's own pages and background report; a web page's console is
+// the site's business (its lines still go to consoleLines, for the "key never logged" check).
+function trackErrors(page, errors, label, { own = true } = {}) {
   page.on("console", (m) => {
     consoleLines.push(`${label}: ${m.text()}`);
-    if (m.type() === "error") errors.push(`${label} console: ${m.text()}`);
+    if (own && m.type() === "error") errors.push(`${label} console: ${m.text()}`);
   });
-  page.on("pageerror", (e) => errors.push(`${label} exception: ${e?.message ?? e}`));
+  page.on("pageerror", (e) => { if (own) errors.push(`${label} exception: ${e?.message ?? e}`); });
   return page;
 }
 
@@ -85,7 +87,7 @@ async function launchChromium(sandbox) {
     },
     /** Open a web page (e.g. a Motics session) in a new tab, in front. */
     async openWebPage(url) {
-      const page = trackErrors(await browser.newPage(), errors, url);
+      const page = trackErrors(await browser.newPage(), errors, url, { own: false });
       await page.goto(url, { waitUntil: "load" });
       await page.bringToFront();
       return page;
@@ -143,7 +145,7 @@ async function launchFirefox(sandbox) {
       return gotoExtension(page, rel);
     },
     async openWebPage(url) {
-      const page = trackErrors(await browser.newPage(), errors, url);
+      const page = trackErrors(await browser.newPage(), errors, url, { own: false });
       await page.goto(url, { waitUntil: "load" });
       await page.bringToFront();
       return page;

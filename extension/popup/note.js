@@ -1,0 +1,112 @@
+// The note part of the popup: read the page (executeScript with read-note.js), let the clinician pick
+// a note when the page has several, and show exactly what the EHR will receive, with the list of
+// things that had to change. The note text stays in memory: it is never written to storage.
+import { api } from "../lib/browser.js";
+import { MSG, request } from "../lib/messages.js";
+import { t, errorText } from "../lib/i18n.js";
+import { readNote } from "../read-note.js";
+import { formatDateTime } from "../lib/dates.js";
+
+const $ = (id) => document.getElementById(id);
+/** The largest note we read (bytes of text); the core enforces the same cap. */
+export const MAX_NOTE_BYTES = 1024 * 1024;
+
+/** Read the target tab. Resolves to readNote's reply, or a failure reply when the tab can't be read. */
+export async function readTab(tabId, mode = "page") {
+  try {
+    const [frame] = await api.scripting.executeScript({
+      target: { tabId }, func: readNote, args: [{ mode, maxBytes: MAX_NOTE_BYTES }],
+    });
+    return frame?.result ?? { ok: false, error: "no_note", page: {} };
+  } catch {
+    // Pages the extension may not read (browser pages, other sites without a toolbar click).
+    return { ok: false, error: "unreadable", page: {} };
+  }
+}
+
+/** The message for a failed read, naming what to do. */
+export function readFailureText(reply) {
+  switch (reply.error) {
+    case "too_large":
+      return t("err_note_too_large", [String(Math.ceil((reply.bytes ?? 0) / 1024)), String(Math.floor((reply.limit ?? MAX_NOTE_BYTES) / 1024))]);
+    case "unreadable":
+      return t("noteUnreadable");
+    default:
+      return reply.page?.session_id ? t("noteNotReady") : t("err_no_note_found");
+  }
+}
+
+/** A label for a note candidate: title, version and created time. */
+export function candidateLabel(c, index) {
+  const m = c.meta ?? {};
+  const parts = [m.title || t("untitledNote", [String(index + 1)])];
+  if (m.version) parts.push(t("noteVersion", [m.version]));
+  if (m.created_at) parts.push(formatDateTime(m.created_at));
+  return parts.join(" · ");
+}
+
+/** Render the candidate picker; `onPick(index)` runs on change. Hidden when there is only one. */
+export function showPicker(candidates, chosen, onPick) {
+  const box = $("note-picker");
+  box.hidden = candidates.length < 2;
+  const list = $("note-picker-options");
+  list.replaceChildren();
+  candidates.forEach((c, i) => {
+    const label = document.createElement("label");
+    const radio = document.createElement("input");
+    radio.type = "radio";
+    radio.name = "note-choice";
+    radio.value = String(i);
+    radio.checked = i === chosen;
+    radio.addEventListener("change", () => onPick(i));
+    label.append(radio, " ", candidateLabel(c, i));
+    list.append(label);
+  });
+}
+
+/** Ask the core to parse and render the chosen source; resolves to the prepared note. */
+export function prepare(source, { title, ehr = "cliniko", pushRef = null } = {}) {
+  return request(MSG.NOTE_PREPARE, {
+    source, ehr, created_display: source.meta?.created_at ? formatDateTime(source.meta.created_at) : null,
+    title, push_ref: pushRef,
+  });
+}
+
+/** Build preview DOM from the core's safe tree (no innerHTML: only allowed tags, text nodes). */
+export function previewNodes(nodes) {
+  const ALLOWED = new Set(["p", "div", "br", "ul", "ol", "li", "blockquote", "h1", "h2", "b", "i", "u", "a"]);
+  const build = (node) => {
+    if (typeof node === "string") return document.createTextNode(node);
+    const tag = ALLOWED.has(node.t) ? node.t : "span";
+    const el = document.createElement(tag);
+    if (tag === "a" && typeof node.href === "string" && /^(https?:|mailto:)/i.test(node.href)) {
+      el.href = node.href;
+      el.target = "_blank";
+      el.rel = "noopener noreferrer";
+    }
+    for (const child of node.c ?? []) el.append(build(child));
+    return el;
+  };
+  return nodes.map(build);
+}
+
+/** Show the prepared note: metadata, preview and the downgrade list. */
+export function showPrepared(prepared) {
+  const m = prepared.meta ?? {};
+  $("note-title-read").textContent = m.title || t("untitledNote", ["1"]);
+  const facts = [];
+  if (m.author) facts.push(t("noteAuthor", [m.author]));
+  if (m.created_at) facts.push(t("noteCreated", [formatDateTime(m.created_at)]));
+  if (m.version) facts.push(t("noteVersion", [m.version]));
+  $("note-facts").textContent = facts.join(" · ");
+  $("preview").replaceChildren(...previewNodes(prepared.preview ?? []));
+  const report = prepared.report ?? [];
+  $("downgrades").hidden = report.length === 0;
+  $("downgrade-list").replaceChildren(...report.map((d) => {
+    const li = document.createElement("li");
+    li.textContent = d.message ?? d.detail ?? d.kind;
+    return li;
+  }));
+}
+
+export { errorText };

@@ -1,0 +1,245 @@
+// The patient part of the popup: one "Search patients" box (typeahead), a listbox of results, the
+// confirmed patient card, and the warning when the Motics page names someone else. The core parses
+// and ranks; this file only wires events and renders.
+import { MSG, request } from "../lib/messages.js";
+import { t, errorText } from "../lib/i18n.js";
+import { formatDate, ageOn, monthFirst, todayIso } from "../lib/dates.js";
+
+const $ = (id) => document.getElementById(id);
+const DEBOUNCE_MS = 250;
+const CACHE_MS = 60_000;
+
+/** One patient search box, bound to the popup's elements. */
+export class PatientPicker {
+  constructor({ term = "patient", onChange }) {
+    this.term = term;
+    this.onChange = onChange;
+    this.seq = 0; // the newest query's number: older replies are dropped, never shown
+    this.cache = new Map();
+    this.results = [];
+    this.active = -1;
+    this.chosen = null;
+    this.scan = null;
+    this.input = $("patient-search");
+    this.list = $("patient-results");
+    this.wire();
+  }
+
+  wire() {
+    $("patient-search-label").textContent = t("searchPatientsLabel", [plural(this.term)]);
+    this.input.addEventListener("input", () => this.schedule());
+    $("include-archived").addEventListener("change", () => this.schedule(0));
+    this.input.addEventListener("keydown", (e) => this.onKey(e));
+    $("patient-change").addEventListener("click", () => this.clear(true));
+    $("phone-scan-cancel").addEventListener("click", () => this.cancelScan());
+    $("mismatch-confirm").addEventListener("change", () => this.onChange?.(this.chosen));
+  }
+
+  schedule(delay = DEBOUNCE_MS) {
+    clearTimeout(this.timer);
+    this.cancelScan();
+    const query = this.input.value.trim();
+    if (!query) {
+      this.seq += 1;
+      this.render([], null);
+      return;
+    }
+    this.timer = setTimeout(() => this.search(query), delay);
+  }
+
+  async search(query) {
+    const seq = ++this.seq;
+    const includeArchived = $("include-archived").checked;
+    const cacheKey = `${includeArchived}\u0000${query}`;
+    const hit = this.cache.get(cacheKey);
+    if (hit && Date.now() - hit.at < CACHE_MS) return this.show(seq, hit.result, query);
+    this.setBusy(true);
+    try {
+      const result = await request(MSG.PATIENTS_SEARCH, {
+        query, include_archived: includeArchived, date_order: monthFirst() ? "month_first" : "day_first", today: todayIso(),
+      });
+      this.cache.set(cacheKey, { at: Date.now(), result });
+      this.show(seq, result, query);
+    } catch (e) {
+      if (seq !== this.seq) return;
+      // A failed search says so: it must never look like "no match".
+      this.render([], errorText(e), "error");
+    } finally {
+      if (seq === this.seq) this.setBusy(false);
+    }
+  }
+
+  show(seq, result, query) {
+    if (seq !== this.seq) return; // a newer query is on its way
+    if (result.kind === "phone") return this.startScan(seq, query);
+    this.render(result.patients, result.patients.length ? null : t("noPatientsFound", [plural(this.term)]));
+  }
+
+  // Cliniko has no phone filter, so a phone number means scanning pages of patients.
+  async startScan(seq, query) {
+    const scan = { cancelled: false, found: [] };
+    this.scan = scan;
+    $("phone-scan").hidden = false;
+    const bar = $("phone-scan-progress");
+    bar.value = 0;
+    let page = 1;
+    try {
+      for (;;) {
+        const step = await request(MSG.PATIENTS_SCAN_PHONE, { query, page, include_archived: $("include-archived").checked });
+        if (scan.cancelled || seq !== this.seq) return;
+        scan.found.push(...step.matches);
+        bar.max = Math.max(1, step.total_pages ?? 1);
+        bar.value = step.page;
+        $("phone-scan-text").textContent = t("phoneScanProgress", [String(step.page), String(step.total_pages ?? "?")]);
+        this.render(scan.found, null);
+        if (!step.next_page) break;
+        page = step.next_page;
+      }
+      if (!scan.found.length) this.render([], t("noPatientsFoundPhone"));
+    } catch (e) {
+      if (!scan.cancelled && seq === this.seq) this.render(scan.found, errorText(e), "error");
+    } finally {
+      if (this.scan === scan) {
+        this.scan = null;
+        $("phone-scan").hidden = true;
+      }
+    }
+  }
+
+  cancelScan() {
+    if (!this.scan) return;
+    this.scan.cancelled = true;
+    this.scan = null;
+    $("phone-scan").hidden = true;
+    $("patient-search-status").textContent = t("phoneScanCancelled");
+  }
+
+  setBusy(busy) {
+    this.input.setAttribute("aria-busy", String(busy));
+    if (busy) $("patient-search-status").textContent = t("searching");
+  }
+
+  render(patients, message, tone = "") {
+    this.results = patients;
+    this.active = -1;
+    const status = $("patient-search-status");
+    status.textContent = message ?? t("patientsFound", [String(patients.length)]);
+    status.className = `small ${tone === "error" ? "error" : "muted"}`;
+    this.list.replaceChildren(...patients.map((p, i) => this.option(p, i)));
+    this.list.hidden = patients.length === 0;
+    this.input.setAttribute("aria-expanded", String(patients.length > 0));
+    this.input.removeAttribute("aria-activedescendant");
+  }
+
+  option(p, i) {
+    const li = document.createElement("li");
+    li.id = `patient-option-${i}`;
+    li.setAttribute("role", "option");
+    li.setAttribute("aria-selected", "false");
+    li.dataset.patientId = p.id;
+    const name = document.createElement("span");
+    name.className = "patient-name";
+    name.textContent = fullName(p);
+    li.append(name);
+    if (p.archived) {
+      const tag = document.createElement("span");
+      tag.className = "tag";
+      tag.textContent = t("archived");
+      li.append(" ", tag);
+    }
+    const details = document.createElement("span");
+    details.className = "patient-details small muted";
+    details.textContent = detailLine(p);
+    li.append(details);
+    li.addEventListener("click", () => this.choose(p));
+    return li;
+  }
+
+  onKey(e) {
+    if (!this.results.length) return;
+    if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+      e.preventDefault();
+      const n = this.results.length;
+      this.active = e.key === "ArrowDown" ? (this.active + 1) % n : (this.active - 1 + n) % n;
+      for (const [i, el] of [...this.list.children].entries()) el.setAttribute("aria-selected", String(i === this.active));
+      this.input.setAttribute("aria-activedescendant", `patient-option-${this.active}`);
+      this.list.children[this.active]?.scrollIntoView({ block: "nearest" });
+    } else if (e.key === "Enter" && this.active >= 0) {
+      e.preventDefault();
+      this.choose(this.results[this.active]);
+    } else if (e.key === "Escape") {
+      this.render([], null);
+    }
+  }
+
+  /** Show `patient` as the confirmed card (from a result, or a pre-selection). */
+  async choose(patient, { preselected = false } = {}) {
+    this.chosen = patient;
+    this.seq += 1;
+    $("patient-search-box").hidden = true;
+    $("patient-card").hidden = false;
+    $("patient-card-name").textContent = fullName(patient);
+    $("patient-card-dob").textContent = patient.date_of_birth
+      ? t("dobWithAge", [formatDate(patient.date_of_birth), String(ageOn(patient.date_of_birth) ?? "?")]) : t("dobUnknown");
+    $("patient-card-id").textContent = t("clinikoId", [patient.id]);
+    $("patient-card-contact").textContent = [patient.email, patient.phone].filter(Boolean).join(" · ");
+    $("patient-card-preselected").hidden = !preselected;
+    $("patient-change").focus();
+    await this.checkPageMatch();
+    this.onChange?.(patient);
+  }
+
+  clear(focus) {
+    this.chosen = null;
+    $("patient-card").hidden = true;
+    $("patient-search-box").hidden = false;
+    $("mismatch").hidden = true;
+    $("mismatch-confirm").checked = false;
+    this.onChange?.(null);
+    if (focus) this.input.focus();
+  }
+
+  /** The name (and DOB) the Motics page shows, to compare with the chosen patient. */
+  setPagePatient(name, dob) {
+    this.pageName = name || null;
+    this.pageDob = dob || null;
+  }
+
+  async checkPageMatch() {
+    const box = $("mismatch");
+    box.hidden = true;
+    $("mismatch-confirm").checked = false;
+    if (!this.chosen || !this.pageName) return;
+    const verdict = await request(MSG.PATIENTS_MATCH, { page_name: this.pageName, page_dob: this.pageDob, patient: this.chosen });
+    if (verdict === "match") return;
+    $("mismatch-text").textContent = verdict === "dob_mismatch"
+      ? t("mismatchDob", [this.pageName, formatDate(this.pageDob), fullName(this.chosen)])
+      : t("mismatchName", [this.pageName, fullName(this.chosen)]);
+    box.hidden = false;
+  }
+
+  /** Whether a push may go ahead: a patient is chosen and any mismatch was explicitly confirmed. */
+  confirmed() {
+    return Boolean(this.chosen) && ($("mismatch").hidden || $("mismatch-confirm").checked);
+  }
+}
+
+export function fullName(p) {
+  const preferred = p.preferred_first_name && p.preferred_first_name !== p.first_name ? ` (“${p.preferred_first_name}”)` : "";
+  return `${p.first_name ?? ""}${preferred} ${p.last_name ?? ""}`.replace(/\s+/g, " ").trim();
+}
+
+function detailLine(p) {
+  const parts = [];
+  parts.push(p.date_of_birth ? t("dobWithAge", [formatDate(p.date_of_birth), String(ageOn(p.date_of_birth) ?? "?")]) : t("dobUnknown"));
+  if (p.email) parts.push(p.email);
+  if (p.phone) parts.push(p.phone);
+  parts.push(t("clinikoId", [p.id]));
+  return parts.join(" · ");
+}
+
+function plural(term) {
+  return /s$/i.test(term) ? term : `${term}s`;
+}
+
+export { errorText };

@@ -1,0 +1,139 @@
+//! `note/prepare`: the note the page gave, parsed once and rendered exactly as it will be sent.
+
+use crate::Result;
+use crate::error::Ehr;
+use crate::note::{self, Meta, NoteSource};
+use crate::platform::{Platform, StorageArea};
+use crate::render::{self, Footer, PreviewNode, RenderOptions, Report};
+use crate::settings::{self, Settings};
+use serde::{Deserialize, Serialize};
+
+/// What the popup sends: the source read from the page, and locale-formatted dates (the browser
+/// formats dates; the core never guesses a locale).
+#[derive(Debug, Deserialize)]
+pub struct PrepareRequest {
+    /// The note as `read-note.js` returned it.
+    pub source: NoteSource,
+    /// Where it will go (decides the preview and the report).
+    #[serde(default = "default_ehr")]
+    pub ehr: Ehr,
+    /// The creation time for the footer, e.g. "31/01/2025, 10:02 am".
+    #[serde(default)]
+    pub created_display: Option<String>,
+    /// The session date for the title, e.g. "31/01/2025" (today when the page gives none).
+    #[serde(default)]
+    pub date_display: Option<String>,
+    /// A push reference already shown for this note (kept so the preview stays what is sent).
+    #[serde(default)]
+    pub push_ref: Option<String>,
+}
+
+fn default_ehr() -> Ehr {
+    Ehr::Cliniko
+}
+
+/// The prepared note: what the popup shows and what a push sends.
+#[derive(Debug, Serialize)]
+pub struct Prepared {
+    /// Author, created time, session, patient, version (from the page).
+    pub meta: Meta,
+    /// The suggested note title, from the title template.
+    pub title: String,
+    /// What the EHR will show, as a safe tree.
+    pub preview: Vec<PreviewNode>,
+    /// What had to change for this EHR.
+    pub report: Report,
+    /// Cliniko paragraph HTML (for Copy note as rich text).
+    pub html: String,
+    /// Plain text with the structure kept (for Copy note, and what Nookal receives).
+    pub text: String,
+    /// Normalised content fingerprint (duplicate guard).
+    pub fingerprint: String,
+    /// The push reference shown in the footer; the same across retries of one push.
+    pub push_ref: String,
+}
+
+/// Parse and render one note source.
+pub async fn prepare<P: Platform>(p: &P, req: PrepareRequest) -> Result<Prepared> {
+    let note = note::from_source(&req.source)?;
+    let settings = load_settings(p).await?;
+    let push_ref = match req.push_ref {
+        Some(r) if is_push_ref(&r) => r,
+        _ => new_push_ref(p.random_u64()),
+    };
+    let opts = RenderOptions {
+        footer: Some(Footer {
+            author: None,
+            created: req.created_display.clone(),
+            reference: Some(push_ref.clone()),
+        }),
+    };
+    let (preview, report) = match req.ehr {
+        Ehr::Cliniko => {
+            let r = render::preview(&note, &opts);
+            (r.nodes, r.report)
+        }
+        Ehr::Nookal => {
+            let r = render::nookal_text(&note, &opts);
+            (vec![PreviewNode::text(&r.text)], r.report)
+        }
+    };
+    let title = settings.title_for(
+        req.date_display.as_deref().unwrap_or_default(),
+        note.meta.patient_name.as_deref().unwrap_or_default(),
+    );
+    Ok(Prepared {
+        title,
+        html: render::cliniko_html(&note, &opts).html,
+        text: render::nookal_text(&note, &opts).text,
+        fingerprint: note::fingerprint(&note),
+        meta: note.meta,
+        preview,
+        report,
+        push_ref,
+    })
+}
+
+/// The saved settings, or the defaults.
+pub async fn load_settings<P: Platform>(p: &P) -> Result<Settings> {
+    Ok(p.load(StorageArea::Local, settings::STORAGE_KEY)
+        .await?
+        .and_then(|v| serde_json::from_value(v).ok())
+        .unwrap_or_default())
+}
+
+/// The alphabet for push references: no 0/O, 1/I/L, so a clinician can read one out on the phone.
+const REF_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+/// Six characters: 31^6 ≈ 887 million, plenty to tell one clinic's pushes apart.
+const REF_LEN: usize = 6;
+
+/// A new short push reference, e.g. "7K2P9Q".
+pub fn new_push_ref(mut random: u64) -> String {
+    let n = REF_ALPHABET.len() as u64;
+    (0..REF_LEN)
+        .map(|_| {
+            let c = REF_ALPHABET[(random % n) as usize];
+            random /= n;
+            char::from(c)
+        })
+        .collect()
+}
+
+fn is_push_ref(s: &str) -> bool {
+    s.len() == REF_LEN && s.bytes().all(|b| REF_ALPHABET.contains(&b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn push_refs_are_short_readable_and_vary() {
+        let a = new_push_ref(0x1234_5678_9abc_def0);
+        let b = new_push_ref(0x0fed_cba9_8765_4321);
+        assert_eq!(a.len(), 6);
+        assert!(is_push_ref(&a) && is_push_ref(&b));
+        assert_ne!(a, b);
+        assert!(!a.contains('0') && !a.contains('O') && !a.contains('1'));
+    }
+}

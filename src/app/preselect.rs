@@ -1,0 +1,99 @@
+//! Pre-selection: the patient chosen on a Motics session before its note exists, kept in
+//! `storage.session` (memory only) against that session, and never carried to another one.
+
+use crate::platform::{Platform, StorageArea};
+use crate::search::rank::PatientSummary;
+use crate::{Error, Result};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+const STORAGE_KEY: &str = "preselect";
+
+/// Where a pre-selection belongs: the Motics session id, or (for pages without one) the tab and URL.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Scope {
+    /// The Motics session id, when the page has one.
+    #[serde(default)]
+    pub session_id: Option<String>,
+    /// The browser tab (fallback scope).
+    #[serde(default)]
+    pub tab_id: Option<i64>,
+    /// The page URL (fallback scope, with the tab).
+    #[serde(default)]
+    pub url: Option<String>,
+}
+
+impl Scope {
+    /// The storage key for this scope; `None` when there is nothing to tie a choice to.
+    fn key(&self) -> Option<String> {
+        if let Some(id) = self
+            .session_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            return Some(format!("session:{id}"));
+        }
+        match (self.tab_id, self.url.as_deref()) {
+            (Some(tab), Some(url)) if !url.is_empty() => Some(format!("tab:{tab}:{url}")),
+            _ => None,
+        }
+    }
+}
+
+/// A stored pre-selection.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Entry {
+    patient: PatientSummary,
+    at_ms: i64,
+}
+
+async fn load_all<P: Platform>(p: &P) -> Result<Map<String, Value>> {
+    Ok(match p.load(StorageArea::Session, STORAGE_KEY).await? {
+        Some(Value::Object(m)) => m,
+        _ => Map::new(),
+    })
+}
+
+/// The patient pre-selected for this scope, if any.
+pub async fn get<P: Platform>(p: &P, scope: &Scope) -> Result<Option<PatientSummary>> {
+    let Some(key) = scope.key() else {
+        return Ok(None);
+    };
+    let all = load_all(p).await?;
+    Ok(all
+        .get(&key)
+        .and_then(|v| serde_json::from_value::<Entry>(v.clone()).ok())
+        .map(|e| e.patient))
+}
+
+/// Remember `patient` for this scope.
+pub async fn set<P: Platform>(p: &P, scope: &Scope, patient: PatientSummary) -> Result<()> {
+    let key = scope.key().ok_or_else(|| {
+        Error::InvalidInput("this page has no Motics session to remember a patient for".into())
+    })?;
+    let mut all = load_all(p).await?;
+    let entry = Entry {
+        patient,
+        at_ms: p.now_ms(),
+    };
+    all.insert(
+        key,
+        serde_json::to_value(entry).map_err(|e| Error::Storage(e.to_string()))?,
+    );
+    p.save(StorageArea::Session, STORAGE_KEY, Value::Object(all))
+        .await
+}
+
+/// Forget the pre-selection for this scope (after a successful push, or "Change").
+pub async fn clear<P: Platform>(p: &P, scope: &Scope) -> Result<()> {
+    let Some(key) = scope.key() else {
+        return Ok(());
+    };
+    let mut all = load_all(p).await?;
+    if all.remove(&key).is_some() {
+        p.save(StorageArea::Session, STORAGE_KEY, Value::Object(all))
+            .await?;
+    }
+    Ok(())
+}
