@@ -25,3 +25,12 @@ api.runtime.onMessage.addListener((message, sender, sendResponse) => {
       sendResponse({ ok: false, error: { kind: "internal", params: [String(e?.message ?? e)], transient: false } }));
   return true; // Chrome cannot take a Promise from onMessage: reply through sendResponse.
 });
+
+// The outbox's alarm (push retries, queued pushes): registered at top level so a stopped worker
+// is woken for it. The same tick runs when the browser starts.
+api.alarms.onAlarm.addListener((alarm) => {
+  if (alarm.name === "motics-outbox") ready.then(() => core.handle({ type: "jobs/tick" }));
+});
+api.runtime.onStartup.addListener(() => {
+  ready.then(() => core.handle({ type: "jobs/tick" }));
+});

@@ -13,6 +13,7 @@ pub mod http;
 pub mod nookal;
 pub mod note;
 pub mod platform;
+pub mod push;
 pub mod render;
 pub mod search;
 pub mod settings;

@@ -43,4 +43,16 @@ pub trait Platform {
     fn random_u64(&self) -> u64;
     /// Wait this long (short waits only; long ones go through `alarms` in the background).
     async fn sleep(&self, ms: u32);
+    /// Ask to be woken (a `jobs/tick`) at `at_ms`, even with no page open: the background sets the
+    /// `motics-outbox` alarm (one alarm; a later call replaces the earlier time). Browsers may fire
+    /// it later than asked (Chrome clamps alarms to ≥30 s for packed extensions), never earlier.
+    /// Hosts without alarms (tests that drive ticks themselves) may ignore it.
+    fn schedule_wakeup(&self, at_ms: i64) {
+        let _ = at_ms;
+    }
+    /// Show `count` on the toolbar badge (jobs waiting, failed or needing a reconnect); 0 clears it.
+    /// Hosts without a toolbar may ignore it.
+    fn set_badge(&self, count: u32) {
+        let _ = count;
+    }
 }

@@ -7,6 +7,7 @@
 mod cliniko;
 mod note;
 mod preselect;
+pub mod push;
 mod search;
 mod settings;
 
@@ -120,6 +121,42 @@ pub enum Request {
         /// Session / tab scope.
         scope: preselect::Scope,
     },
+    /// Push one note to Cliniko (first attempt inline).
+    #[serde(rename = "push/start")]
+    PushStart(Box<crate::push::run::NewPush>),
+    /// Queue many pushes (sent by the tick, paced).
+    #[serde(rename = "push/queue")]
+    PushQueue {
+        /// One push per note and patient.
+        items: Vec<crate::push::run::NewPush>,
+    },
+    /// One job, without note text.
+    #[serde(rename = "jobs/get")]
+    JobsGet {
+        /// Job id.
+        id: String,
+    },
+    /// Every job, without note text.
+    #[serde(rename = "jobs/list")]
+    JobsList,
+    /// Try a job again now.
+    #[serde(rename = "jobs/retry")]
+    JobsRetry {
+        /// Job id.
+        id: String,
+    },
+    /// Forget a job.
+    #[serde(rename = "jobs/discard")]
+    JobsDiscard {
+        /// Job id.
+        id: String,
+    },
+    /// Run every due job (the `motics-outbox` alarm).
+    #[serde(rename = "jobs/tick")]
+    JobsTick,
+    /// Recent pushes.
+    #[serde(rename = "receipts/list")]
+    ReceiptsList,
 }
 
 /// What `core/info` answers.
@@ -192,6 +229,14 @@ async fn dispatch<P: Platform>(p: &P, req: Request) -> crate::Result<Value> {
             to_value(&preselect::set(p, &scope, patient).await?)
         }
         Request::PreselectClear { scope } => to_value(&preselect::clear(p, &scope).await?),
+        Request::PushStart(req) => to_value(&push::start(p, *req).await?),
+        Request::PushQueue { items } => to_value(&push::queue(p, items).await?),
+        Request::JobsGet { id } => to_value(&push::get(p, &id).await?),
+        Request::JobsList => to_value(&push::list(p).await?),
+        Request::JobsRetry { id } => to_value(&push::retry(p, &id).await?),
+        Request::JobsDiscard { id } => to_value(&push::discard(p, &id).await?),
+        Request::JobsTick => to_value(&push::tick(p).await?),
+        Request::ReceiptsList => to_value(&push::receipts(p).await?),
     }
 }
 

@@ -23,6 +23,10 @@ pub struct FakePlatform {
     pub now: Cell<i64>,
     /// Total time slept (ms).
     pub slept_ms: Cell<u64>,
+    /// Every wakeup asked for (`schedule_wakeup`), in order.
+    pub wakeups: RefCell<Vec<i64>>,
+    /// The badge count last set (`set_badge`).
+    pub badge: Cell<u32>,
 }
 
 impl FakePlatform {
@@ -111,5 +115,13 @@ impl Platform for FakePlatform {
     async fn sleep(&self, ms: u32) {
         self.slept_ms.set(self.slept_ms.get() + u64::from(ms));
         self.now.set(self.now.get() + i64::from(ms));
+    }
+
+    fn schedule_wakeup(&self, at_ms: i64) {
+        self.wakeups.borrow_mut().push(at_ms);
+    }
+
+    fn set_badge(&self, count: u32) {
+        self.badge.set(count);
     }
 }

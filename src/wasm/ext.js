@@ -25,3 +25,19 @@ export function isOnline() {
 export function timeoutSignal(ms) {
   return AbortSignal.timeout(ms);
 }
+// The outbox's wakeup: one named alarm (background.js ticks the outbox when it fires). Alarms
+// survive the worker being stopped; creating the same name again replaces the earlier time.
+export function scheduleWakeup(atMs) {
+  const a = api().alarms;
+  if (!a) return;
+  Promise.resolve(a.create("motics-outbox", { when: Math.max(atMs, Date.now()) })).catch(() => {});
+}
+// The toolbar badge: how many pushes wait, failed or need a reconnect ("" clears it).
+export function setBadge(count) {
+  const action = api().action ?? api().browserAction;
+  if (!action) return;
+  Promise.resolve(action.setBadgeText({ text: count > 0 ? String(count) : "" })).catch(() => {});
+  if (count > 0) {
+    Promise.resolve(action.setBadgeBackgroundColor({ color: "#b45309" })).catch(() => {});
+  }
+}

@@ -21,6 +21,8 @@ pub(crate) mod shim {
         pub async fn sleep(ms: u32);
         pub fn isOnline() -> bool;
         pub fn timeoutSignal(ms: u32) -> web_sys::AbortSignal;
+        pub fn scheduleWakeup(at_ms: f64);
+        pub fn setBadge(count: u32);
     }
 }
 
@@ -76,5 +78,14 @@ impl Platform for WebPlatform {
 
     async fn sleep(&self, ms: u32) {
         shim::sleep(ms).await;
+    }
+
+    fn schedule_wakeup(&self, at_ms: i64) {
+        // A time in ms fits f64 exactly (< 2^53); this is a clock value, never an id.
+        shim::scheduleWakeup(at_ms as f64);
+    }
+
+    fn set_badge(&self, count: u32) {
+        shim::setBadge(count);
     }
 }

@@ -1,0 +1,92 @@
+//! Message handlers for pushing notes: `push/start`, `push/queue`, `jobs/*`, `receipts/list`.
+//!
+//! The work lives in `crate::push`; this adds what only the app knows: clearing the page's
+//! pre-selection once its note has landed.
+
+use super::preselect::{self, Scope};
+use crate::platform::Platform;
+use crate::push::{self, Job, JobView, Receipt, run::NewPush, run::Started};
+use crate::{Error, Result};
+use serde::Serialize;
+
+/// `push/start`: `{needs_confirmation: {at_ms, note_id, reason}}` or `{job}` after its first attempt.
+pub async fn start<P: Platform>(p: &P, req: NewPush) -> Result<Started> {
+    let (started, job) = push::start(p, req).await?;
+    if let Some(job) = job {
+        clear_landed(p, &[job]).await?;
+    }
+    Ok(started)
+}
+
+/// `push/queue`: one answer per item, in order.
+pub async fn queue<P: Platform>(p: &P, items: Vec<NewPush>) -> Result<Vec<Started>> {
+    push::enqueue(p, items).await
+}
+
+/// What `jobs/tick` answers.
+#[derive(Debug, Serialize)]
+pub struct TickReply {
+    /// How many jobs landed in this tick.
+    pub landed: usize,
+    /// Every job afterwards.
+    pub jobs: Vec<JobView>,
+}
+
+/// `jobs/tick`: run every due job (the alarm, the popup after `push/queue`, browser start-up).
+pub async fn tick<P: Platform>(p: &P) -> Result<TickReply> {
+    let landed = push::tick(p).await?;
+    clear_landed(p, &landed).await?;
+    Ok(TickReply {
+        landed: landed.len(),
+        jobs: push::list(p).await?,
+    })
+}
+
+/// After "Reconnect Cliniko": resume the jobs parked on a 401 (call after the new key is saved).
+pub async fn resume_after_reconnect<P: Platform>(p: &P) -> Result<()> {
+    let landed = push::resume_after_reconnect(p).await?;
+    clear_landed(p, &landed).await
+}
+
+/// `jobs/get`.
+pub async fn get<P: Platform>(p: &P, id: &str) -> Result<JobView> {
+    push::get(p, id)
+        .await?
+        .ok_or_else(|| Error::InvalidInput("no such push".into()))
+}
+
+/// `jobs/list`.
+pub async fn list<P: Platform>(p: &P) -> Result<Vec<JobView>> {
+    push::list(p).await
+}
+
+/// `jobs/retry`: the job after its new attempt.
+pub async fn retry<P: Platform>(p: &P, id: &str) -> Result<JobView> {
+    let job = push::retry(p, id).await?;
+    clear_landed(p, std::slice::from_ref(&job)).await?;
+    Ok(JobView::from(&job))
+}
+
+/// `jobs/discard`.
+pub async fn discard<P: Platform>(p: &P, id: &str) -> Result<()> {
+    push::discard(p, id).await
+}
+
+/// `receipts/list`: newest first.
+pub async fn receipts<P: Platform>(p: &P) -> Result<Vec<Receipt>> {
+    push::receipts::list(p).await
+}
+
+/// A landed push's page no longer needs its pre-selected patient.
+async fn clear_landed<P: Platform>(p: &P, jobs: &[Job]) -> Result<()> {
+    for job in jobs.iter().filter(|j| j.state == push::JobState::Done) {
+        if let Some(scope) = job
+            .scope
+            .clone()
+            .and_then(|v| serde_json::from_value::<Scope>(v).ok())
+        {
+            preselect::clear(p, &scope).await?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,182 @@
+//! A push job: what it sends, where it is in its life, and the view pages get (without note text).
+
+use super::receipts::Receipt;
+use crate::cliniko::content::Content;
+use crate::error::Error;
+use crate::note::NoteSource;
+use crate::search::rank::PatientSummary;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// Where a job is. Stored and sent as snake_case strings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JobState {
+    /// Waiting for its first attempt (or re-queued by Retry / Reconnect).
+    Queued,
+    /// An attempt is under way (or was, when the worker stopped: the next tick picks it up).
+    Sending,
+    /// The note is in Cliniko; `receipt` says where.
+    Done,
+    /// A transient failure or a 429: the next attempt is at `next_at_ms` (an alarm wakes us).
+    RetryWait,
+    /// Cliniko answered 401: paste the key again ("Reconnect Cliniko"), then it resumes.
+    NeedsReconnect,
+    /// Not retried automatically: Cliniko refused it (422 with `error.fields`), or it was parked
+    /// after the maximum attempts (`error.transient` = true: "Retry" may work).
+    Failed,
+}
+
+impl JobState {
+    /// Counted on the toolbar badge: everything not yet in Cliniko.
+    pub fn is_pending(self) -> bool {
+        self != JobState::Done
+    }
+}
+
+/// One field error of a 422, as Cliniko gave it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    /// Cliniko's field name, e.g. `patient` or `content`.
+    pub field: String,
+    /// Cliniko's message.
+    pub message: String,
+}
+
+/// The last error of a job, in the same shape as a reply's error (`{kind, params, transient}`),
+/// plus the field errors of a 422.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JobError {
+    /// [`Error::kind`] (the UI shows `err_<kind>`).
+    pub kind: String,
+    /// [`Error::params`].
+    pub params: Vec<String>,
+    /// Whether a later retry may work.
+    pub transient: bool,
+    /// 422 field errors (empty otherwise).
+    #[serde(default)]
+    pub fields: Vec<FieldError>,
+}
+
+impl From<&Error> for JobError {
+    fn from(e: &Error) -> Self {
+        let fields = match e {
+            Error::Validation { fields, .. } => fields
+                .iter()
+                .map(|(f, m)| FieldError {
+                    field: f.clone(),
+                    message: m.clone(),
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        JobError {
+            kind: e.kind().to_string(),
+            params: e.params(),
+            transient: e.is_transient(),
+            fields,
+        }
+    }
+}
+
+/// What the job sends. Holds the note, so it lives only in `storage.session` and is emptied
+/// once the note is in Cliniko.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Payload {
+    /// The note as read from the page, until `content` is built from it.
+    pub source: Option<NoteSource>,
+    /// The creation time for the footer, formatted by the browser.
+    pub created_display: Option<String>,
+    /// Treatment-note template id (string: 64-bit), or none for a plain note.
+    pub template_id: Option<String>,
+    /// Create as a draft.
+    pub draft: bool,
+    /// The filled content, built on the first attempt and then fixed, so every retry sends
+    /// exactly the same note (same footer, same push reference).
+    pub content: Option<Content>,
+}
+
+/// A push job as stored in the outbox.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Job {
+    /// Job id (random hex).
+    pub id: String,
+    /// The push reference in the note's footer: the same on every retry; finds copies in Cliniko.
+    pub push_ref: String,
+    /// State.
+    pub state: JobState,
+    /// The patient, as the clinician confirmed it.
+    pub patient: PatientSummary,
+    /// Note title.
+    pub title: String,
+    /// Normalised content fingerprint (duplicate guard).
+    pub fingerprint: String,
+    /// When the job was created (ms); reconciliation lists notes created after this, less a margin.
+    pub created_at_ms: i64,
+    /// Last change (ms).
+    pub updated_at_ms: i64,
+    /// Failed attempts counted toward parking (429 waits are not counted).
+    pub attempts: u32,
+    /// When the next attempt (or verification) is due.
+    pub next_at_ms: Option<i64>,
+    /// The last error.
+    pub error: Option<JobError>,
+    /// A POST may have reached Cliniko without us seeing the answer (timeout, dropped connection,
+    /// 5xx, worker stopped): list the patient's notes before any new POST.
+    pub maybe_sent: bool,
+    /// The note kept in Cliniko, once known.
+    pub note_id: Option<String>,
+    /// The note landed; the check for extra copies (and archiving them) is still to do.
+    pub verify_due: bool,
+    /// Extra copies of this job found in Cliniko and archived.
+    pub archived_copies: Vec<String>,
+    /// Set when done.
+    pub receipt: Option<Receipt>,
+    /// The page's pre-selection scope, cleared once the push lands (opaque here).
+    #[serde(default)]
+    pub scope: Option<Value>,
+    /// What to send.
+    pub payload: Payload,
+}
+
+/// A job as pages see it (`jobs/get`, `jobs/list`, replies): no note text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobView {
+    /// Job id.
+    pub id: String,
+    /// State.
+    pub state: JobState,
+    /// The patient.
+    pub patient: PatientSummary,
+    /// Note title.
+    pub title: String,
+    /// Push reference.
+    pub push_ref: String,
+    /// Failed attempts so far.
+    pub attempts: u32,
+    /// When the next attempt is due.
+    pub next_at_ms: Option<i64>,
+    /// The last error.
+    pub error: Option<JobError>,
+    /// The receipt, when done.
+    pub receipt: Option<Receipt>,
+    /// When the job was created.
+    pub created_at_ms: i64,
+}
+
+impl From<&Job> for JobView {
+    fn from(j: &Job) -> Self {
+        JobView {
+            id: j.id.clone(),
+            state: j.state,
+            patient: j.patient.clone(),
+            title: j.title.clone(),
+            push_ref: j.push_ref.clone(),
+            attempts: j.attempts,
+            next_at_ms: j.next_at_ms,
+            error: j.error.clone(),
+            receipt: j.receipt.clone(),
+            created_at_ms: j.created_at_ms,
+        }
+    }
+}

@@ -1,0 +1,24 @@
+//! Push to Cliniko: jobs in a persisted outbox, driven by a state machine that never makes a duplicate.
+//!
+//! - [`job`]: the job and its states (queued → sending → done | retry_wait | needs_reconnect | failed).
+//! - [`policy`]: exponential backoff with jitter, and when to park a job for a manual Retry.
+//! - [`reference`]: finding a job's push reference ("ref XXXXXX") in Cliniko's notes; which copy to keep.
+//! - [`outbox`]: the jobs in `storage.session`, the badge and the alarm wakeup.
+//! - [`receipts`]: what was pushed, in `storage.local` (no note text, no names).
+//! - [`guard`]: "Already pushed to … — push again?".
+//! - [`attempt`]: one step of one job (reconcile, POST, verify, archive extra copies).
+//! - [`run`]: the entry points the messages call: start, queue, tick, retry, discard, resume.
+
+pub mod attempt;
+pub mod guard;
+pub mod job;
+pub mod outbox;
+pub mod policy;
+pub mod receipts;
+pub mod reference;
+pub mod run;
+pub mod time;
+
+pub use job::{Job, JobError, JobState, JobView};
+pub use receipts::Receipt;
+pub use run::{Started, discard, enqueue, get, list, resume_after_reconnect, retry, start, tick};

@@ -1,0 +1,63 @@
+//! Push receipts in `storage.local` ("Recent pushes"): when, where, which note — never note text
+//! or names.
+
+use crate::Result;
+use crate::error::{Ehr, Error};
+use crate::platform::{Platform, StorageArea};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// storage.local key of the receipt list (newest first).
+pub const STORAGE_KEY: &str = "push.receipts";
+/// How many receipts are kept.
+pub const MAX_RECEIPTS: usize = 50;
+
+/// One landed push.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Receipt {
+    /// The job it came from (receipts are replaced, not duplicated, when a job is verified).
+    pub job_id: String,
+    /// When the note landed (ms).
+    pub at_ms: i64,
+    /// Which EHR.
+    pub ehr: Ehr,
+    /// The patient's id in the EHR.
+    pub patient_id: String,
+    /// The note's id in the EHR.
+    pub note_id: String,
+    /// "Open in Cliniko": the patient's page (see `push::attempt::links` for why this shape).
+    pub link: Option<String>,
+    /// The note itself (`/patients/{p}/treatment_notes/{n}`): a less attested shape, offered second.
+    pub note_link: Option<String>,
+    /// The push reference in the note's footer.
+    pub push_ref: String,
+    /// The content fingerprint (a 64-bit hash, not text) for the duplicate guard.
+    pub fingerprint: String,
+    /// Extra copies of the same push (made by a browser resend) that were archived.
+    #[serde(default)]
+    pub archived_copies: Vec<String>,
+    /// Whether the check for extra copies has run.
+    #[serde(default)]
+    pub verified: bool,
+}
+
+/// All receipts, newest first (unreadable entries are skipped).
+pub async fn list<P: Platform>(p: &P) -> Result<Vec<Receipt>> {
+    Ok(match p.load(StorageArea::Local, STORAGE_KEY).await? {
+        Some(Value::Array(items)) => items
+            .into_iter()
+            .filter_map(|v| serde_json::from_value(v).ok())
+            .collect(),
+        _ => Vec::new(),
+    })
+}
+
+/// Add or replace (same job) a receipt at the front; keep the newest [`MAX_RECEIPTS`].
+pub async fn record<P: Platform>(p: &P, receipt: &Receipt) -> Result<()> {
+    let mut all = list(p).await?;
+    all.retain(|r| r.job_id != receipt.job_id);
+    all.insert(0, receipt.clone());
+    all.truncate(MAX_RECEIPTS);
+    let v = serde_json::to_value(&all).map_err(|e| Error::Storage(e.to_string()))?;
+    p.save(StorageArea::Local, STORAGE_KEY, v).await
+}

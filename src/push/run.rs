@@ -1,0 +1,288 @@
+//! The outbox's entry points: start a push, queue many, tick (alarm), retry, discard, resume
+//! after a reconnect, and read jobs.
+
+use super::attempt;
+use super::guard::{self, NeedsConfirmation};
+use super::job::{Job, JobState, JobView, Payload};
+use super::outbox::{self, Claim, Outbox};
+use crate::cliniko::ClinikoId;
+use crate::note::{self, NoteSource};
+use crate::platform::{Platform, StorageArea};
+use crate::search::rank::PatientSummary;
+use crate::settings::{self, Settings};
+use crate::{Error, Result};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::cell::Cell;
+
+/// One push as the popup sends it (`push/start`, and each item of `push/queue`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct NewPush {
+    /// The note as read from the page.
+    pub source: NoteSource,
+    /// The confirmed patient.
+    pub patient: PatientSummary,
+    /// Note title.
+    pub title: String,
+    /// Create as a draft.
+    pub draft: bool,
+    /// Treatment-note template id (string), or null for the settings' default.
+    #[serde(default)]
+    pub template_id: Option<String>,
+    /// The push reference the preview showed (from `note/prepare`).
+    pub push_ref: String,
+    /// The creation time for the footer, as the preview showed it.
+    #[serde(default)]
+    pub created_display: Option<String>,
+    /// Push even though it looks like a duplicate.
+    #[serde(default)]
+    pub confirm_duplicate: bool,
+    /// The page's pre-selection scope, cleared when the push lands (see `app::preselect`).
+    #[serde(default)]
+    pub scope: Option<Value>,
+}
+
+/// The answer to a push: ask first, or the job.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Started {
+    /// `{needs_confirmation: {at_ms, note_id, reason}}`.
+    NeedsConfirmation(NeedsConfirmation),
+    /// `{job: JobView}`.
+    Job(Box<JobView>),
+}
+
+/// `push/start`: guard against duplicates, create the job, and run its first attempt inline so
+/// the popup can show the receipt at once (later attempts run from the alarm).
+pub async fn start<P: Platform>(p: &P, req: NewPush) -> Result<(Started, Option<Job>)> {
+    let job = match prepare(p, req, true).await? {
+        Prepared::Ask(c) => return Ok((Started::NeedsConfirmation(c), None)),
+        Prepared::Existing(job) | Prepared::New(job) => job,
+    };
+    let job = attempt::step(p, &job.id).await?.unwrap_or(job);
+    Ok((Started::Job(Box::new(JobView::from(&job))), Some(job)))
+}
+
+/// `push/queue`: add many pushes at once (each its own note and patient). Each item is checked
+/// against our own receipts and outbox (not Cliniko's titles: one GET per item up front would
+/// spend the rate budget the queue needs). Nothing is sent here: the alarm, or a `jobs/tick`
+/// the popup sends next, works through them one at a time within the rate budget.
+pub async fn enqueue<P: Platform>(p: &P, items: Vec<NewPush>) -> Result<Vec<Started>> {
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        out.push(match prepare(p, item, false).await {
+            Ok(Prepared::Ask(c)) => Started::NeedsConfirmation(c),
+            Ok(Prepared::Existing(job) | Prepared::New(job)) => {
+                Started::Job(Box::new(JobView::from(&job)))
+            }
+            Err(e) => return Err(e),
+        });
+    }
+    Ok(out)
+}
+
+enum Prepared {
+    Ask(NeedsConfirmation),
+    Existing(Job),
+    New(Job),
+}
+
+async fn prepare<P: Platform>(p: &P, req: NewPush, check_title: bool) -> Result<Prepared> {
+    let note = note::from_source(&req.source)?;
+    let fingerprint = note::fingerprint(&note);
+    ClinikoId::parse(&req.patient.id)?;
+    let title = req.title.split_whitespace().collect::<Vec<_>>().join(" ");
+    if title.is_empty() {
+        return Err(Error::InvalidInput("the note needs a title".into()));
+    }
+    if !is_push_ref(&req.push_ref) {
+        return Err(Error::InvalidInput("not a push reference".into()));
+    }
+    // The same push sent again (popup reopened, message repeated): the same job, never a second.
+    if let Some(existing) = outbox::load(p)
+        .await?
+        .jobs
+        .into_iter()
+        .find(|j| j.push_ref == req.push_ref && j.patient.id == req.patient.id)
+    {
+        return Ok(Prepared::Existing(existing));
+    }
+    if !req.confirm_duplicate {
+        if let Some(c) = guard::check_local(p, &req.patient.id, &fingerprint).await? {
+            return Ok(Prepared::Ask(c));
+        }
+        if check_title && let Some(c) = guard::check_cliniko_title(p, &req.patient.id, &title).await
+        {
+            return Ok(Prepared::Ask(c));
+        }
+    }
+    let template_id = match req.template_id.filter(|t| !t.trim().is_empty()) {
+        Some(t) => Some(ClinikoId::parse(t.trim())?.to_string()),
+        None => default_template_id(p).await?,
+    };
+    let now = p.now_ms();
+    let job = Job {
+        id: format!("{:016x}", p.random_u64()),
+        push_ref: req.push_ref,
+        state: JobState::Queued,
+        patient: req.patient,
+        title,
+        fingerprint,
+        created_at_ms: now,
+        updated_at_ms: now,
+        attempts: 0,
+        next_at_ms: None,
+        error: None,
+        maybe_sent: false,
+        note_id: None,
+        verify_due: false,
+        archived_copies: Vec::new(),
+        receipt: None,
+        scope: req.scope,
+        payload: Payload {
+            source: Some(req.source),
+            created_display: req.created_display,
+            template_id,
+            draft: req.draft,
+            content: None,
+        },
+    };
+    outbox::put(p, &job).await?;
+    Ok(Prepared::New(job))
+}
+
+/// The options page's default template (settings in storage.local), if any.
+async fn default_template_id<P: Platform>(p: &P) -> Result<Option<String>> {
+    Ok(p.load(StorageArea::Local, settings::STORAGE_KEY)
+        .await?
+        .and_then(|v| serde_json::from_value::<Settings>(v).ok())
+        .and_then(|s| s.template_id))
+}
+
+/// Push references as `app::note::new_push_ref` makes them: six of "23456789ABCDEFGHJKMNPQRSTUVWXYZ".
+fn is_push_ref(s: &str) -> bool {
+    s.len() == 6
+        && s.bytes()
+            .all(|b| b"23456789ABCDEFGHJKMNPQRSTUVWXYZ".contains(&b))
+}
+
+thread_local! {
+    static TICKING: Cell<bool> = const { Cell::new(false) };
+}
+
+struct TickGuard;
+
+impl TickGuard {
+    fn take() -> Option<TickGuard> {
+        TICKING.with(|t| (!t.replace(true)).then_some(TickGuard))
+    }
+}
+
+impl Drop for TickGuard {
+    fn drop(&mut self) {
+        TICKING.with(|t| t.set(false));
+    }
+}
+
+/// `jobs/tick` (the alarm): run every due job, one at a time and oldest first, until none is
+/// due or a 429 pauses the queue; then the badge and the next wakeup follow the outbox. Returns
+/// the jobs that landed in this tick. A tick while another runs in this worker does nothing (the
+/// running one picks up whatever became due).
+pub async fn tick<P: Platform>(p: &P) -> Result<Vec<Job>> {
+    let Some(_guard) = TickGuard::take() else {
+        return Ok(Vec::new());
+    };
+    let mut landed = Vec::new();
+    let mut tried = std::collections::HashSet::new();
+    loop {
+        let outbox = outbox::load(p).await?;
+        let now = p.now_ms();
+        if outbox.paused_until_ms > now {
+            break;
+        }
+        // Each job once per tick: a job that stays due (e.g. retried at once) waits for the next.
+        let Some(id) = outbox
+            .jobs
+            .iter()
+            .find(|j| Outbox::is_due(j, now) && !tried.contains(&j.id) && !Claim::is_held(&j.id))
+            .map(|j| j.id.clone())
+        else {
+            break;
+        };
+        tried.insert(id.clone());
+        let was_done = outbox.job(&id).is_some_and(|j| j.state == JobState::Done);
+        if let Some(job) = attempt::step(p, &id).await?
+            && job.state == JobState::Done
+            && !was_done
+        {
+            landed.push(job);
+        }
+    }
+    // Re-save so the badge and wakeup reflect the final state even when nothing ran.
+    let mut outbox = outbox::load(p).await?;
+    outbox::save(p, &mut outbox).await?;
+    Ok(landed)
+}
+
+/// `jobs/retry`: a failed, waiting or needs-reconnect job starts again now (attempts reset).
+pub async fn retry<P: Platform>(p: &P, id: &str) -> Result<Job> {
+    let mut job = outbox::get(p, id)
+        .await?
+        .ok_or_else(|| Error::InvalidInput("no such push".into()))?;
+    if matches!(
+        job.state,
+        JobState::Failed | JobState::RetryWait | JobState::NeedsReconnect
+    ) {
+        job.state = JobState::Queued;
+        job.attempts = 0;
+        job.next_at_ms = None;
+        job.error = None;
+        outbox::put(p, &job).await?;
+    }
+    Ok(attempt::step(p, id).await?.unwrap_or(job))
+}
+
+/// `jobs/discard`: forget a job (its receipt, if any, stays). Refused while it is being sent.
+pub async fn discard<P: Platform>(p: &P, id: &str) -> Result<()> {
+    if Claim::is_held(id) {
+        return Err(Error::InvalidInput("this push is being sent".into()));
+    }
+    let mut outbox = outbox::load(p).await?;
+    outbox.jobs.retain(|j| j.id != id);
+    outbox::save(p, &mut outbox).await
+}
+
+/// After "Reconnect Cliniko": jobs parked on a 401 are queued again (and copy checks re-armed),
+/// then run at once. Returns the jobs that landed.
+pub async fn resume_after_reconnect<P: Platform>(p: &P) -> Result<Vec<Job>> {
+    let mut outbox = outbox::load(p).await?;
+    let now = p.now_ms();
+    for j in &mut outbox.jobs {
+        match j.state {
+            JobState::NeedsReconnect => {
+                j.state = JobState::Queued;
+                j.next_at_ms = None;
+                j.error = None;
+            }
+            JobState::Done if j.verify_due && j.next_at_ms.is_none() => j.next_at_ms = Some(now),
+            _ => {}
+        }
+    }
+    outbox::save(p, &mut outbox).await?;
+    tick(p).await
+}
+
+/// `jobs/get`.
+pub async fn get<P: Platform>(p: &P, id: &str) -> Result<Option<JobView>> {
+    Ok(outbox::get(p, id).await?.as_ref().map(JobView::from))
+}
+
+/// `jobs/list`: every job, oldest first, without note text.
+pub async fn list<P: Platform>(p: &P) -> Result<Vec<JobView>> {
+    Ok(outbox::load(p)
+        .await?
+        .jobs
+        .iter()
+        .map(JobView::from)
+        .collect())
+}
