@@ -85,12 +85,23 @@ fn happy_path_one_post_one_verifying_get_receipt_without_names() {
     let link = receipts[0]["link"].as_str().unwrap();
     assert_eq!(
         link,
-        format!("https://harbourside-physio.au1.cliniko.com/patients/{}", patient["id"].as_str().unwrap())
+        format!(
+            "https://harbourside-physio.au1.cliniko.com/patients/{}",
+            patient["id"].as_str().unwrap()
+        )
     );
-    assert!(receipts[0]["note_link"].as_str().unwrap().ends_with(&format!("/treatment_notes/{note_id}")));
+    assert!(
+        receipts[0]["note_link"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("/treatment_notes/{note_id}"))
+    );
     assert_eq!(p.badge.get(), 0);
     // The session's pre-selection is cleared after the push.
-    assert_eq!(p.ok(json!({"type": "preselect/get", "scope": scope})), Value::Null);
+    assert_eq!(
+        p.ok(json!({"type": "preselect/get", "scope": scope})),
+        Value::Null
+    );
     // Sending the same push again (same reference) returns the same job, no second note.
     let again = p.ok(push_start(&patient, NOTE, &r, TITLE));
     assert_eq!(again["job"]["id"], job["id"]);
@@ -122,7 +133,10 @@ fn rate_limited_waits_for_the_reset_then_lands_once() {
     let (p, patient) = setup();
     // One request per minute: the duplicate-title GET uses it, so the POST gets a real 429.
     p.sb.borrow_mut().set_config(&motics_sandbox::ConfigPatch {
-        rate_limit: Some(motics_sandbox::RateLimit { limit: 1, window_s: 60 }),
+        rate_limit: Some(motics_sandbox::RateLimit {
+            limit: 1,
+            window_s: 60,
+        }),
         ..Default::default()
     });
     let r = push_ref(3);
@@ -133,7 +147,10 @@ fn rate_limited_waits_for_the_reset_then_lands_once() {
     assert_eq!(job["attempts"], json!(0), "a 429 is not a failed attempt");
     let next = job["next_at_ms"].as_i64().unwrap();
     assert!(next > p.now.get() && next <= p.now.get() + 61_000);
-    assert!(p.wakeups.borrow().iter().any(|w| *w >= next), "an alarm for the reset");
+    assert!(
+        p.wakeups.borrow().iter().any(|w| *w >= next),
+        "an alarm for the reset"
+    );
     // Before the reset a tick sends nothing.
     let posts = p.posts();
     p.ok(json!({"type": "jobs/tick"}));
@@ -185,9 +202,16 @@ fn dropped_connection_after_processing_twice_keeps_the_oldest_copy() {
     assert_eq!(job["state"], json!("done"), "{job}");
     let kept = assert_one_live_note(&p, &r, &patient);
     let all = p.notes_with_ref(&r);
-    let oldest = all.iter().map(|n| n.0.clone()).min_by_key(|id| (id.len(), id.clone())).unwrap();
+    let oldest = all
+        .iter()
+        .map(|n| n.0.clone())
+        .min_by_key(|id| (id.len(), id.clone()))
+        .unwrap();
     assert_eq!(kept, oldest);
-    assert_eq!(job["receipt"]["archived_copies"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        job["receipt"]["archived_copies"].as_array().unwrap().len(),
+        1
+    );
     assert_eq!(p.posts(), 2, "no POST after reconciling");
 }
 
@@ -200,7 +224,11 @@ fn chromium_resend_makes_two_notes_and_the_extra_copy_is_archived() {
     let job = &v["job"];
     assert_eq!(job["state"], json!("done"), "{v}");
     let kept = assert_one_live_note(&p, &r, &patient);
-    assert_eq!(job["receipt"]["note_id"], json!(kept), "the 201's note is kept");
+    assert_eq!(
+        job["receipt"]["note_id"],
+        json!(kept),
+        "the 201's note is kept"
+    );
     let archived: Vec<_> = p.notes_with_ref(&r).into_iter().filter(|n| n.2).collect();
     assert_eq!(archived.len(), 1);
     assert_eq!(job["receipt"]["archived_copies"], json!([archived[0].0]));
@@ -257,7 +285,11 @@ fn worker_stopped_mid_post_resumes_from_storage_without_a_duplicate() {
     let msg = push_start(&patient, NOTE, &r, TITLE);
     let out = run_until_crash(&p, motics_push::app::handle(&p, msg));
     assert!(out.is_none(), "the worker stopped mid-POST");
-    assert_eq!(p.notes_with_ref(&r).len(), 1, "the server had created the note");
+    assert_eq!(
+        p.notes_with_ref(&r).len(),
+        1,
+        "the server had created the note"
+    );
     // Everything in memory is gone; storage (and the server) survive. A new thread has fresh
     // thread-locals (pacer, in-flight claims), like a restarted service worker.
     let sb = p.sb.borrow().clone();
@@ -286,9 +318,16 @@ fn same_note_again_asks_first_and_pushes_only_when_confirmed() {
     // Re-wrapped, same words: the same fingerprint; a new push reference and another title.
     let rewrapped = NOTE.replace(". ", ".\n");
     let ask = p.ok(push_start(&patient, &rewrapped, &push_ref(12), "Follow-up"));
-    assert_eq!(ask["needs_confirmation"]["reason"], json!("same_fingerprint"), "{ask}");
+    assert_eq!(
+        ask["needs_confirmation"]["reason"],
+        json!("same_fingerprint"),
+        "{ask}"
+    );
     assert_eq!(ask["needs_confirmation"]["at_ms"], at);
-    assert_eq!(ask["needs_confirmation"]["note_id"], first["job"]["receipt"]["note_id"]);
+    assert_eq!(
+        ask["needs_confirmation"]["note_id"],
+        first["job"]["receipt"]["note_id"]
+    );
     assert!(p.notes_with_ref(&push_ref(12)).is_empty());
     let mut confirmed = push_start(&patient, &rewrapped, &push_ref(12), "Follow-up");
     confirmed["confirm_duplicate"] = json!(true);
@@ -301,12 +340,25 @@ fn same_note_again_asks_first_and_pushes_only_when_confirmed() {
 fn same_title_in_cliniko_asks_first() {
     let (p, patient) = setup();
     // A note with this title already exists in Cliniko (pushed from elsewhere).
-    let first = p.ok(push_start(&patient, "Written on the other computer.", &push_ref(13), TITLE));
+    let first = p.ok(push_start(
+        &patient,
+        "Written on the other computer.",
+        &push_ref(13),
+        TITLE,
+    ));
     let existing = first["job"]["receipt"]["note_id"].clone();
-    p.storage.borrow_mut().remove(&("local".to_string(), "push.receipts".to_string()));
-    p.storage.borrow_mut().remove(&("session".to_string(), "push.outbox".to_string()));
+    p.storage
+        .borrow_mut()
+        .remove(&("local".to_string(), "push.receipts".to_string()));
+    p.storage
+        .borrow_mut()
+        .remove(&("session".to_string(), "push.outbox".to_string()));
     let ask = p.ok(push_start(&patient, NOTE, &push_ref(14), TITLE));
-    assert_eq!(ask["needs_confirmation"]["reason"], json!("same_title"), "{ask}");
+    assert_eq!(
+        ask["needs_confirmation"]["reason"],
+        json!("same_title"),
+        "{ask}"
+    );
     assert_eq!(ask["needs_confirmation"]["note_id"], existing);
     assert!(ask["needs_confirmation"]["at_ms"].as_i64().is_some());
     assert!(p.notes_with_ref(&push_ref(14)).is_empty());

@@ -79,7 +79,12 @@ impl SandboxPlatform {
         h
     }
 
-    fn resolve(&self, outcome: Outcome, h: &HttpRequest, resent: bool) -> Result<ApiResponse, TransportError> {
+    fn resolve(
+        &self,
+        outcome: Outcome,
+        h: &HttpRequest,
+        resent: bool,
+    ) -> Result<ApiResponse, TransportError> {
         match outcome {
             Outcome::Respond(r) => Ok(ApiResponse {
                 status: r.status,
@@ -151,8 +156,7 @@ impl SandboxPlatform {
 
     /// Send one message to the background's dispatcher.
     pub fn call(&self, message: Value) -> Value {
-        let reply = pollster::block_on(motics_push::app::handle(self, message));
-        reply
+        pollster::block_on(motics_push::app::handle(self, message))
     }
 
     /// `call`, asserting `{ok: true}`, returning the value.
