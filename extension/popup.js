@@ -7,12 +7,14 @@ import { localise, t, errorText } from "./lib/i18n.js";
 import { targetTab } from "./lib/target-tab.js";
 import { showConnection, wireReconnect } from "./popup/connection.js";
 import { readTab, readFailureText, showPicker, prepare, showPrepared } from "./popup/note.js";
-import { PatientPicker } from "./popup/patient.js";
+import { PatientPicker, fullName } from "./popup/patient.js";
+import { push, showReceipt, showJobs, showRecent, copyNote, stateText } from "./popup/push.js";
+import { sampleDate } from "./lib/connection-text.js";
 
 localise();
 
 const $ = (id) => document.getElementById(id);
-const state = { tab: null, page: {}, candidates: [], chosen: 0, prepared: null, picker: null, connection: null };
+const state = { tab: null, page: {}, candidates: [], chosen: 0, prepared: null, picker: null, connection: null, settings: null };
 
 const openSettings = () => { api.runtime.openOptionsPage(); window.close(); };
 $("open-options").addEventListener("click", openSettings);
@@ -43,11 +45,12 @@ async function choose(index) {
   updatePushButton();
   const source = state.candidates[index];
   try {
-    state.prepared = await prepare(source, { ehr: "cliniko" });
+    state.prepared = await prepare(source, { ehr: "cliniko", dateDisplay: sessionDate(source) });
     showPrepared(state.prepared);
     $("note-summary").hidden = false;
     $("note-status").textContent = "";
     $("note-title").value = state.prepared.title ?? "";
+    await fillDetails();
   } catch (e) {
     $("note-status").textContent = errorText(e);
     $("note-status").className = "small error";
@@ -55,8 +58,86 @@ async function choose(index) {
   updatePushButton();
 }
 
+/** The session date for the title (the note's creation date, else today), in the browser's locale. */
+function sessionDate(source) {
+  const created = source.meta?.created_at ? new Date(source.meta.created_at) : new Date();
+  return sampleDate(Number.isNaN(created.getTime()) ? new Date() : created);
+}
+
+/** Draft/final and the template, from the saved defaults (each can be changed for this push). */
+async function fillDetails() {
+  if (state.settings) return;
+  state.settings = await request(MSG.SETTINGS_GET);
+  $(state.settings.draft ? "as-draft" : "as-final").checked = true;
+  const select = $("note-template");
+  select.replaceChildren(new Option(t("templateNone"), ""));
+  try {
+    for (const tpl of await request(MSG.CLINIKO_TEMPLATES, { refresh: false })) select.add(new Option(tpl.name, tpl.id));
+  } catch {
+    // Without the list the default still applies; the push itself reports any real problem.
+  }
+  select.value = state.settings.template_id ?? "";
+}
+
+async function onPush() {
+  const patient = state.picker.chosen;
+  if (!state.prepared || !patient || !state.picker.confirmed()) return;
+  $("push-error").textContent = "";
+  $("receipt").hidden = true;
+  $("push").disabled = true;
+  $("push-status").textContent = t("pushing");
+  try {
+    const job = await push({
+      source: state.candidates[state.chosen],
+      patient,
+      title: $("note-title").value.trim() || state.prepared.title,
+      draft: $("as-draft").checked,
+      template_id: $("note-template").value || null,
+      push_ref: state.prepared.push_ref,
+      created_display: state.prepared.created_display ?? null,
+      scope: preselectScope(),
+      confirm_duplicate: false,
+    }, { patientName: fullName(patient), onProgress: (job) => { $("push-status").textContent = stateText(job); } });
+    if (!job) {
+      $("push-status").textContent = "";
+    } else if (job.state === "done") {
+      $("push-status").textContent = "";
+      showReceipt(job, patient);
+      document.body.dataset.push = "done";
+    } else {
+      $("push-status").textContent = stateText(job);
+      if (job.error) $("push-error").textContent = errorText(job.error);
+      document.body.dataset.push = job.state;
+    }
+  } catch (e) {
+    $("push-status").textContent = "";
+    $("push-error").textContent = errorText(e);
+    document.body.dataset.push = "error";
+  } finally {
+    updatePushButton();
+    refreshLists();
+  }
+}
+
+function refreshLists() {
+  showJobs(refreshLists);
+  showRecent();
+}
+
+$("push").addEventListener("click", onPush);
+$("copy-note").addEventListener("click", async () => {
+  if (!state.prepared) return;
+  try {
+    await copyNote(state.prepared);
+    $("push-status").textContent = t("noteCopied");
+  } catch (e) {
+    $("push-error").textContent = errorText(e);
+  }
+});
+
 async function startFlow() {
   $("flow").hidden = false;
+  refreshLists();
   state.picker = new PatientPicker({ term: state.connection?.patient_term || "patient", onChange: onPatientChange });
   $("note-status").textContent = t("readingNote");
   state.tab = await targetTab();

@@ -168,7 +168,10 @@ export function readNote(options) {
   // What the page shows about the session and patient (works on a recording page with no note).
   const attrOrText = (el, name) => (el ? clean(el.getAttribute(name)) || clean(el.textContent) : null);
   const sessionEl = deepFirst("[data-motics-session]");
-  const patientEl = deepFirst("[data-patient-name]");
+  // The patient's name as the page shows it: the contract attribute, else a header element that
+  // labels itself as the patient's name (test ids, classes and ids used by web apps).
+  const patientEl = deepFirst("[data-patient-name]") ||
+    deepFirst("[data-testid='patient-name'], [data-test='patient-name'], .patient-name, #patient-name, [itemprop='patient']");
   const dobEl = deepFirst("[data-patient-dob]");
   const page = {
     session_id: sessionEl ? clean(sessionEl.getAttribute("data-motics-session")) : null,
@@ -269,7 +272,9 @@ export function readNote(options) {
       if (s) candidates.push(s);
     } else {
       candidates = contracts.map(fromContract);
-      if (!candidates.some(hasText)) {
+      // A page that marks its session with the contract but has no note element yet (a recording
+      // in progress) has no note: reading its header and buttons as one would push the page chrome.
+      if (!candidates.some(hasText) && !sessionEl) {
         const r = fromRegion();
         candidates = r ? [r] : [];
       }

@@ -1,5 +1,6 @@
 // How a connection state reads, shared by the popup header and the options page.
 import { t } from "./i18n.js";
+import { LOCALE } from "./dates.js";
 
 /** `{text, tone}` for an EHR's connection status as the background reports it. */
 export function describeConnection(status, ehr) {
@@ -21,5 +22,5 @@ export function describeConnection(status, ehr) {
 
 /** Today's date in the browser's locale (e.g. 31/01/2025 in en-AU), as titles show it. */
 export function sampleDate(date = new Date()) {
-  return new Intl.DateTimeFormat(undefined, { day: "2-digit", month: "2-digit", year: "numeric" }).format(date);
+  return new Intl.DateTimeFormat(LOCALE, { day: "2-digit", month: "2-digit", year: "numeric" }).format(date);
 }

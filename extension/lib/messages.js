@@ -20,6 +20,13 @@ export const MSG = Object.freeze({
   PRESELECT_GET: "preselect/get",
   PRESELECT_SET: "preselect/set",
   PRESELECT_CLEAR: "preselect/clear",
+  PUSH_START: "push/start",
+  PUSH_QUEUE: "push/queue",
+  JOBS_GET: "jobs/get",
+  JOBS_LIST: "jobs/list",
+  JOBS_RETRY: "jobs/retry",
+  JOBS_DISCARD: "jobs/discard",
+  RECEIPTS_LIST: "receipts/list",
 });
 
 /**

@@ -65,11 +65,12 @@ export function showPicker(candidates, chosen, onPick) {
 }
 
 /** Ask the core to parse and render the chosen source; resolves to the prepared note. */
-export function prepare(source, { title, ehr = "cliniko", pushRef = null } = {}) {
-  return request(MSG.NOTE_PREPARE, {
-    source, ehr, created_display: source.meta?.created_at ? formatDateTime(source.meta.created_at) : null,
-    title, push_ref: pushRef,
+export async function prepare(source, { ehr = "cliniko", pushRef = null, dateDisplay = null } = {}) {
+  const created_display = source.meta?.created_at ? formatDateTime(source.meta.created_at) : null;
+  const prepared = await request(MSG.NOTE_PREPARE, {
+    source, ehr, created_display, date_display: dateDisplay, push_ref: pushRef,
   });
+  return { ...prepared, created_display };
 }
 
 /** Build preview DOM from the core's safe tree (no innerHTML: only allowed tags, text nodes). */
@@ -93,7 +94,7 @@ export function previewNodes(nodes) {
 /** Show the prepared note: metadata, preview and the downgrade list. */
 export function showPrepared(prepared) {
   const m = prepared.meta ?? {};
-  $("note-title-read").textContent = m.title || t("untitledNote", ["1"]);
+  $("note-title-read").textContent = prepared.note_title || t("untitledNote", ["1"]);
   const facts = [];
   if (m.author) facts.push(t("noteAuthor", [m.author]));
   if (m.created_at) facts.push(t("noteCreated", [formatDateTime(m.created_at)]));

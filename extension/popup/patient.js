@@ -63,7 +63,7 @@ export class PatientPicker {
     } catch (e) {
       if (seq !== this.seq) return;
       // A failed search says so: it must never look like "no match".
-      this.render([], errorText(e), "error");
+      this.render([], errorText(e), "error", query);
     } finally {
       if (seq === this.seq) this.setBusy(false);
     }
@@ -72,7 +72,7 @@ export class PatientPicker {
   show(seq, result, query) {
     if (seq !== this.seq) return; // a newer query is on its way
     if (result.kind === "phone") return this.startScan(seq, query);
-    this.render(result.patients, result.patients.length ? null : t("noPatientsFound", [plural(this.term)]));
+    this.render(result.patients, result.patients.length ? null : t("noPatientsFound", [plural(this.term)]), "", query);
   }
 
   // Cliniko has no phone filter, so a phone number means scanning pages of patients.
@@ -91,13 +91,13 @@ export class PatientPicker {
         bar.max = Math.max(1, step.total_pages ?? 1);
         bar.value = step.page;
         $("phone-scan-text").textContent = t("phoneScanProgress", [String(step.page), String(step.total_pages ?? "?")]);
-        this.render(scan.found, null);
+        this.render(scan.found, null, "", query);
         if (!step.next_page) break;
         page = step.next_page;
       }
-      if (!scan.found.length) this.render([], t("noPatientsFoundPhone"));
+      if (!scan.found.length) this.render([], t("noPatientsFoundPhone"), "", query);
     } catch (e) {
-      if (!scan.cancelled && seq === this.seq) this.render(scan.found, errorText(e), "error");
+      if (!scan.cancelled && seq === this.seq) this.render(scan.found, errorText(e), "error", query);
     } finally {
       if (this.scan === scan) {
         this.scan = null;
@@ -119,10 +119,12 @@ export class PatientPicker {
     if (busy) $("patient-search-status").textContent = t("searching");
   }
 
-  render(patients, message, tone = "") {
+  /** Show results; `query` is the text they answer (tests and assistive tech can tell stale from fresh). */
+  render(patients, message, tone = "", query = "") {
     this.results = patients;
     this.active = -1;
     const status = $("patient-search-status");
+    status.dataset.query = query;
     status.textContent = message ?? t("patientsFound", [String(patients.length)]);
     status.className = `small ${tone === "error" ? "error" : "muted"}`;
     this.list.replaceChildren(...patients.map((p, i) => this.option(p, i)));

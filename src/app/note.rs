@@ -37,6 +37,8 @@ fn default_ehr() -> Ehr {
 pub struct Prepared {
     /// Author, created time, session, patient, version (from the page).
     pub meta: Meta,
+    /// The note's own title as the page gave it (shown in the popup), if any.
+    pub note_title: Option<String>,
     /// The suggested note title, from the title template.
     pub title: String,
     /// What the EHR will show, as a safe tree.
@@ -83,6 +85,7 @@ pub async fn prepare<P: Platform>(p: &P, req: PrepareRequest) -> Result<Prepared
         note.meta.patient_name.as_deref().unwrap_or_default(),
     );
     Ok(Prepared {
+        note_title: note.title.clone(),
         title,
         html: render::cliniko_html(&note, &opts).html,
         text: render::nookal_text(&note, &opts).text,

@@ -52,7 +52,9 @@ async function launchChromium(sandbox) {
       `--host-resolver-rules=${map}`,
       `--ignore-certificate-errors-spki-list=${sandbox.spki_sha256}`,
       "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync",
-      "--disable-gpu", "--disable-quic", "--lang=en-AU",
+      "--disable-gpu", "--disable-quic",
+      // A clinic in Australia: the browser language (navigator.language) the extension formats dates with.
+      "--lang=en-AU", "--accept-lang=en-AU,en",
     ],
   });
   const errors = [];

@@ -14,10 +14,19 @@ export async function click(page, name) {
   return el;
 }
 
-/** Replace the value of the field named `name` by typing `value`. */
+/**
+ * Replace the value of the field named `name` by typing `value`, as a person would: go to the end,
+ * delete what is there, type. (Setting `.value` or `select()` from script is not honoured by
+ * Firefox's BiDi input, which then appends to the old text.)
+ */
 export async function fill(page, name, value) {
-  const el = await byName(page, name);
-  await el.evaluate((e) => { e.value = ""; });
+  const found = await byName(page, name);
+  // Firefox's accessibility locator can return the <label> that names the field: use its control.
+  const el = await found.evaluateHandle((e) => e.control ?? e);
+  await el.focus();
+  await page.keyboard.press("End");
+  const length = await el.evaluate((e) => e.value.length);
+  for (let i = 0; i < length; i++) await page.keyboard.press("Backspace");
   await el.type(value);
   return el;
 }

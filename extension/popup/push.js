@@ -1,0 +1,148 @@
+// The push part of the popup: "Push to Cliniko", the duplicate question, progress, the receipt with
+// "Open in Cliniko", the waiting/failed jobs (Retry, Discard), "Recent pushes", and "Copy note".
+import { api } from "../lib/browser.js";
+import { MSG, request } from "../lib/messages.js";
+import { t, errorText } from "../lib/i18n.js";
+import { formatDateTime, LOCALE } from "../lib/dates.js";
+import { fullName } from "./patient.js";
+
+const $ = (id) => document.getElementById(id);
+const POLL_MS = 1000;
+
+/** Job states as the background reports them, and how they read. */
+const STATE_TEXT = {
+  queued: "jobQueued", sending: "jobSending", done: "jobDone", retry_wait: "jobRetryWait",
+  needs_reconnect: "jobNeedsReconnect", failed: "jobFailed", parked: "jobParked",
+};
+
+export function stateText(job) {
+  const id = STATE_TEXT[job.state] ?? "jobQueued";
+  const when = job.next_at_ms ? new Intl.DateTimeFormat(LOCALE, { timeStyle: "short" }).format(new Date(job.next_at_ms)) : "";
+  return t(id, [when]);
+}
+
+/** Start a push; resolves to the job once it is done or has moved to a waiting/failed state. */
+export async function push(payload, { patientName, onProgress }) {
+  let reply = await request(MSG.PUSH_START, payload);
+  if (reply.needs_confirmation) {
+    const c = reply.needs_confirmation;
+    const at = formatDateTime(new Date(c.at_ms).toISOString());
+    const question = c.reason === "same_title" ? t("duplicateTitleQuestion", [patientName, at]) : t("duplicateQuestion", [patientName, at]);
+    if (!(await confirmInline(question))) return null;
+    reply = await request(MSG.PUSH_START, { ...payload, confirm_duplicate: true });
+  }
+  let job = reply.job;
+  onProgress?.(job);
+  // The first attempt ran inline; a job still sending (e.g. the worker is pacing) is polled briefly.
+  for (let i = 0; i < 30 && (job.state === "queued" || job.state === "sending"); i++) {
+    await new Promise((r) => setTimeout(r, POLL_MS));
+    job = await request(MSG.JOBS_GET, { id: job.id });
+    onProgress?.(job);
+  }
+  return job;
+}
+
+/** An inline yes/no question (no window.confirm: it can't be styled or read well by screen readers). */
+export function confirmInline(question) {
+  return new Promise((resolve) => {
+    const box = $("confirm-box");
+    $("confirm-text").textContent = question;
+    box.hidden = false;
+    const yes = $("confirm-yes");
+    const no = $("confirm-no");
+    const done = (answer) => {
+      box.hidden = true;
+      yes.onclick = null;
+      no.onclick = null;
+      resolve(answer);
+    };
+    yes.onclick = () => done(true);
+    no.onclick = () => done(false);
+    no.focus();
+  });
+}
+
+/** Show the receipt for a finished job. */
+export function showReceipt(job, patient) {
+  const box = $("receipt");
+  box.hidden = false;
+  $("receipt-text").textContent = t("pushedTo", [fullName(patient)]);
+  const link = $("receipt-link");
+  link.href = job.receipt?.link ?? "#";
+  link.hidden = !job.receipt?.link;
+  const extra = [];
+  if (job.receipt?.archived_duplicates) extra.push(t("archivedDuplicates", [String(job.receipt.archived_duplicates)]));
+  if (job.receipt?.reconciled) extra.push(t("reconciledNote"));
+  $("receipt-extra").textContent = extra.join(" ");
+  $("receipt-link").focus();
+}
+
+/** Render the outbox (waiting and failed jobs) with Retry and Discard. */
+export async function showJobs(onChange) {
+  let jobs = [];
+  try {
+    jobs = await request(MSG.JOBS_LIST);
+  } catch {
+    return;
+  }
+  const pending = jobs.filter((j) => j.state !== "done");
+  $("jobs").hidden = pending.length === 0;
+  $("job-list").replaceChildren(...pending.map((job) => {
+    const li = document.createElement("li");
+    const title = document.createElement("span");
+    title.className = "job-title";
+    title.textContent = t("jobLine", [job.patient ? fullName(job.patient) : "", job.title ?? ""]);
+    const state = document.createElement("span");
+    state.className = "small muted job-state";
+    state.textContent = stateText(job) + (job.error ? ` ${errorText(job.error)}` : "");
+    li.append(title, state);
+    if (job.state !== "sending") {
+      const retry = document.createElement("button");
+      retry.type = "button";
+      retry.textContent = t("retry");
+      retry.setAttribute("aria-label", t("retryFor", [job.title ?? ""]));
+      retry.addEventListener("click", async () => { await request(MSG.JOBS_RETRY, { id: job.id }).catch(() => {}); onChange?.(); });
+      const discard = document.createElement("button");
+      discard.type = "button";
+      discard.textContent = t("discard");
+      discard.setAttribute("aria-label", t("discardFor", [job.title ?? ""]));
+      discard.addEventListener("click", async () => { await request(MSG.JOBS_DISCARD, { id: job.id }).catch(() => {}); onChange?.(); });
+      li.append(retry, discard);
+    }
+    return li;
+  }));
+}
+
+/** Render "Recent pushes": time and link only (receipts hold no names and no note text). */
+export async function showRecent() {
+  let receipts = [];
+  try {
+    receipts = await request(MSG.RECEIPTS_LIST);
+  } catch {
+    return;
+  }
+  $("recent").hidden = receipts.length === 0;
+  $("recent-list").replaceChildren(...receipts.slice(0, 5).map((r) => {
+    const li = document.createElement("li");
+    const a = document.createElement("a");
+    a.href = r.link;
+    a.target = "_blank";
+    a.rel = "noopener noreferrer";
+    a.textContent = t("recentLine", [formatDateTime(new Date(r.at_ms).toISOString()), r.patient_id]);
+    li.append(a);
+    return li;
+  }));
+}
+
+/** Copy the prepared note as rich text (keeps formatting) with a plain-text fallback (keeps line breaks). */
+export async function copyNote(prepared) {
+  const html = new Blob([prepared.html], { type: "text/html" });
+  const text = new Blob([prepared.text], { type: "text/plain" });
+  if (globalThis.ClipboardItem && navigator.clipboard?.write) {
+    await navigator.clipboard.write([new ClipboardItem({ "text/html": html, "text/plain": text })]);
+  } else {
+    await navigator.clipboard.writeText(prepared.text);
+  }
+}
+
+export { api };

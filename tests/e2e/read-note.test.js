@@ -1,0 +1,139 @@
+// Reading the Motics page and showing exactly what Cliniko will receive: every sandbox variant, the
+// history page's choices, a selection's structure, and a hostile note that must stay inert.
+import { describe, before, after, test } from "node:test";
+import assert from "node:assert/strict";
+import { startSandbox } from "./lib/sandbox.js";
+import { BROWSERS, launch } from "./lib/browser.js";
+import { connectCliniko, popupOn, texts } from "./lib/flows.js";
+
+const ALLOWED = new Set(["P", "DIV", "BR", "UL", "OL", "LI", "BLOCKQUOTE", "H1", "H2", "B", "I", "U", "A"]);
+
+for (const kind of BROWSERS) {
+  describe(`read the note (${kind})`, () => {
+    let sandbox, s;
+    before(async () => {
+      sandbox = await startSandbox();
+      s = await launch(kind, sandbox);
+      await connectCliniko(s, sandbox);
+    });
+    after(async () => {
+      await s?.close();
+      await sandbox?.stop();
+    });
+
+    async function previewOf(popup) {
+      return popup.$eval("#preview", (el) => ({
+        text: el.textContent,
+        tags: [...el.querySelectorAll("*")].map((e) => e.tagName),
+        links: [...el.querySelectorAll("a")].map((a) => a.getAttribute("href")),
+      }));
+    }
+
+    test("a contract note shows title, author, created time, preview and downgrades", async () => {
+      const { tab, popup } = await popupOn(s, `${sandbox.motics_url}/sessions/s-1001`);
+      const note = await tab.$eval("[data-motics-note]", (e) => ({ ...e.dataset }));
+      assert.equal(await popup.$eval("body", (b) => b.dataset.note), "ready");
+      assert.equal(await popup.$eval("#note-title-read", (e) => e.textContent), note.title);
+      const facts = await popup.$eval("#note-facts", (e) => e.textContent);
+      assert.ok(facts.includes(`by ${note.author}`), facts);
+      // The created time is shown in the browser's locale (en-AU: day first).
+      const created = new Date(note.createdAt);
+      const day = String(created.getDate()).padStart(2, "0");
+      assert.ok(facts.includes(`created ${day}/`), facts);
+      const preview = await previewOf(popup);
+      assert.ok(preview.tags.every((t) => ALLOWED.has(t)), `only Cliniko's tags: ${preview.tags}`);
+      assert.ok(preview.tags.includes("UL") && preview.tags.includes("B"), "lists and bold survive");
+      assert.ok(preview.text.includes("Pushed from Motics · ref "), "footer with the push reference");
+      assert.ok(preview.text.includes(`Written by ${note.author}`), "footer with the author");
+      // The table can't go to Cliniko as a table: the popup says so before pushing.
+      const downgrades = await texts(popup, "#downgrade-list li");
+      assert.ok(downgrades.some((d) => /table/i.test(d)), JSON.stringify(downgrades));
+      await popup.close();
+      await tab.close();
+    });
+
+    test("the history page offers each note (and version) as a choice", async () => {
+      const { tab, popup } = await popupOn(s, `${sandbox.motics_url}/history`);
+      const count = await tab.$$eval("[data-motics-note]", (els) => els.length);
+      assert.ok(count >= 5, `history has ${count} notes`);
+      const choices = await texts(popup, "#note-picker-options label");
+      assert.equal(choices.length, count);
+      assert.ok(choices.some((c) => c.includes("version 2")), JSON.stringify(choices));
+      // Picking another note re-renders the preview for that note.
+      const before = (await previewOf(popup)).text;
+      await popup.click("#note-picker-options label:nth-child(3) input");
+      await popup.waitForFunction((b) => document.getElementById("preview").textContent !== b, {}, before);
+      await popup.close();
+      await tab.close();
+    });
+
+    for (const variant of ["prosemirror", "quill", "textarea", "article"]) {
+      test(`the ${variant} page without the contract is read from its editor`, async () => {
+        const { tab, popup } = await popupOn(s, `${sandbox.motics_url}/variants/${variant}`);
+        assert.equal(await popup.$eval("body", (b) => b.dataset.note), "ready");
+        const preview = await previewOf(popup);
+        assert.ok(preview.text.length > 100, `${variant}: ${preview.text.slice(0, 80)}`);
+        assert.ok(preview.tags.every((t) => ALLOWED.has(t)));
+        await popup.close();
+        await tab.close();
+      });
+    }
+
+    test("a recording in progress has no note yet and says so", async () => {
+      const { tab, popup } = await popupOn(s, `${sandbox.motics_url}/sessions/s-1005`);
+      assert.equal(await popup.$eval("body", (b) => b.dataset.note), "no_note");
+      assert.match(await popup.$eval("#note-status", (e) => e.textContent), /no note yet/i);
+      assert.equal(await popup.$eval("#push", (b) => b.disabled), true);
+      await popup.close();
+      await tab.close();
+    });
+
+    test("a selection keeps its bold and list structure", async () => {
+      const tab = await s.openWebPage(`${sandbox.motics_url}/variants/article`);
+      await tab.evaluate(() => {
+        const article = document.querySelector("article");
+        const range = document.createRange();
+        range.selectNodeContents(article);
+        getSelection().removeAllRanges();
+        getSelection().addRange(range);
+      });
+      // The popup code path that reads a selection (the context menu uses the same function).
+      const page = await s.openExtensionPage("options.html");
+      const prepared = await page.evaluate(async (url) => {
+        const api = globalThis.browser ?? globalThis.chrome;
+        const { readNote } = await import("./read-note.js");
+        const [tab] = await api.tabs.query({ url });
+        const [frame] = await api.scripting.executeScript({ target: { tabId: tab.id }, func: readNote, args: [{ mode: "selection", maxBytes: 1000000 }] });
+        const reply = frame.result;
+        if (!reply.ok) return { reply };
+        return api.runtime.sendMessage({ type: "note/prepare", source: reply.candidates[0] });
+      }, tab.url());
+      assert.equal(prepared.ok, true, JSON.stringify(prepared));
+      const html = JSON.stringify(prepared.value.preview);
+      assert.ok(html.includes('"t":"b"'), "bold kept");
+      assert.ok(html.includes('"t":"ul"') || html.includes('"t":"ol"'), "list kept");
+      await page.close();
+      await tab.close();
+    });
+
+    test("a hostile note stays inert: nothing runs, nothing unsafe is shown", async () => {
+      const dialogs = [];
+      const { tab, popup } = await popupOn(s, `${sandbox.motics_url}/variants/hostile`);
+      popup.on("dialog", (d) => { dialogs.push(d.message()); d.dismiss(); });
+      const preview = await previewOf(popup);
+      assert.ok(preview.tags.every((t) => ALLOWED.has(t)), `tags: ${preview.tags}`);
+      assert.ok(preview.links.every((h) => /^(https?:|mailto:)/i.test(h)), `links: ${preview.links}`);
+      assert.equal(await popup.$$eval("#preview script, #preview iframe, #preview svg, #preview form, #preview img", (e) => e.length), 0);
+      const handlers = await popup.$$eval("#preview *", (els) => els.flatMap((e) => [...e.attributes].map((a) => a.name)).filter((n) => n.startsWith("on")));
+      assert.deepEqual(handlers, [], "no event handler attributes");
+      assert.equal(await tab.title() === "pwned", false, "the page's own scripts are blocked by its CSP");
+      assert.deepEqual(dialogs, []);
+      await popup.close();
+      await tab.close();
+    });
+
+    test("no console errors and no uncaught exceptions", () => {
+      assert.deepEqual(s.errors, []);
+    });
+  });
+}
