@@ -1,6 +1,8 @@
 #![cfg(not(target_arch = "wasm32"))]
 //! Cliniko API key cleaning, validation and shard derivation (reference §2).
 
+mod common;
+
 use motics_push::Error;
 use motics_push::cliniko::key::{ClinikoKey, MAX_KEY_LEN, Shard};
 use proptest::prelude::*;
@@ -154,7 +156,7 @@ fn shard_is_valid(s: &str) -> bool {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(10_000))]
+    #![proptest_config(ProptestConfig::with_cases(common::cases()))]
 
     #[test]
     fn parsing_any_text_never_panics_and_shards_match_the_pattern(raw in any::<String>()) {

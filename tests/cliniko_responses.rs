@@ -2,6 +2,8 @@
 //! Cliniko responses: every status mapped to its error, typed bodies parsed from fixtures, and
 //! broken bodies (truncated, empty, HTML, wrong types) reported by path without PHI.
 
+mod common;
+
 use motics_push::Error;
 use motics_push::cliniko::responses::{
     DEFAULT_RATE_LIMIT_WAIT_S, parse, parse_body, parse_empty, status_error,
@@ -358,7 +360,7 @@ fn note_content_as_a_json_string_is_refused() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(10_000))]
+    #![proptest_config(ProptestConfig::with_cases(common::cases()))]
 
     #[test]
     fn parsers_never_panic_on_arbitrary_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {

@@ -1,6 +1,8 @@
 #![cfg(not(target_arch = "wasm32"))]
 //! Properties: the envelope parser never panics; form encoding and double-encoding round-trip.
 
+mod common;
+
 use motics_push::http::ApiResponse;
 use motics_push::nookal::form::{encode, encode_component};
 use motics_push::nookal::mojibake::{double_encode, undo};
@@ -62,7 +64,7 @@ fn json_like() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(10_000))]
+    #![proptest_config(ProptestConfig::with_cases(common::cases()))]
 
     #[test]
     fn envelope_parser_never_panics(body in json_like(), status in prop_oneof![Just(200u16), Just(404), Just(500), 100u16..600]) {

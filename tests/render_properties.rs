@@ -3,6 +3,8 @@
 //! Cliniko HTML uses only allowed tags, is well nested, has no `\n`/`\t` and loses no text; Nookal
 //! text loses no text modulo reported transliterations; no parser panics; template filling drops nothing.
 
+mod common;
+
 use motics_push::cliniko::content::{Content, fill_template};
 use motics_push::note::from_dom_tree::blocks_from_dom;
 use motics_push::note::from_markdown::blocks_from_markdown;
@@ -221,7 +223,7 @@ fn opts() -> RenderOptions {
 }
 
 fn config() -> ProptestConfig {
-    ProptestConfig::with_cases(10_000)
+    ProptestConfig::with_cases(common::cases())
 }
 
 proptest! {

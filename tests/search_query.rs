@@ -1,6 +1,8 @@
 #![cfg(not(target_arch = "wasm32"))]
 //! Reading the search box: every kind, ids vs phone numbers, ambiguous dates, junk.
 
+mod common;
+
 use motics_push::Error;
 use motics_push::search::date::{Date, DateOrder};
 use motics_push::search::phone::Prefix;
@@ -211,7 +213,7 @@ fn junk_is_refused_with_a_reason() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(10_000))]
+    #![proptest_config(ProptestConfig::with_cases(common::cases()))]
 
     #[test]
     fn parsing_any_text_never_panics(text in any::<String>(), month_first in any::<bool>()) {
