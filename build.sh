@@ -169,9 +169,63 @@ cmd_demo() {
   (cd tests/e2e && MOTICS_DIST="$ROOT/dist" SANDBOX_BIN="$ROOT/target/debug/motics-sandbox" node demo.mjs)
 }
 
+# ---- package: store zips + the AMO source zip, checked by a rebuild from that zip -------------
+SOURCE_CHECK_DIR=target/source-check # fixed path: repeated checks reuse its cargo cache
+source_zip() { echo "dist/motics-push-source-$VERSION.zip"; }
+
 cmd_package() {
   cmd_build
-  say "package: dist/*.zip are the store uploads"
+  source_package
+  say "package: Chrome Web Store dist/motics-push-chrome-$VERSION.zip"
+  say "package: AMO dist/motics-push-firefox-$VERSION.zip + source $(source_zip)"
+}
+
+# The AMO source zip for the current build/pkg, then the rebuild check (usable as a test tier after
+# the build tier: `tier source-package source_package`).
+source_package() {
+  local sha
+  sha=$(sha256sum build/pkg/motics_push_bg.wasm | cut -d' ' -f1)
+  python3 tools/package-source.py --version "$VERSION" --build-id "$(build_id)" --contact "$CONTACT_EMAIL" \
+    --wasm-bindgen "$WASM_BINDGEN_VERSION" --wasm-sha256 "$sha" --out "$(source_zip)"
+  verify_source_package
+}
+
+# Unzip the source zip into a fresh folder, run its own build-from-source.sh with a separate
+# CARGO_TARGET_DIR, and require the same wasm sha256 as the packaged one.
+verify_source_package() {
+  local want got src=$ROOT/$SOURCE_CHECK_DIR/src
+  want=$(sha256sum build/pkg/motics_push_bg.wasm | cut -d' ' -f1)
+  rm -rf "$src" && mkdir -p "$src"
+  python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])' "$(source_zip)" "$src"
+  chmod +x "$src/build-from-source.sh"
+  say "package: rebuilding the wasm from $(source_zip) in $SOURCE_CHECK_DIR"
+  got=$(cd "$src" && CARGO_TARGET_DIR="$ROOT/$SOURCE_CHECK_DIR/target" ./build-from-source.sh | cut -d' ' -f1)
+  [ "$want" = "$got" ] || die "the source zip rebuilds a different wasm: $got, shipped $want"
+  say "package: source zip rebuilds the identical wasm (sha256 $want)"
+}
+
+# ---- fuzz: the property suites with a large case count ------------------------------------------
+cmd_fuzz() {
+  local cases=${PROPTEST_CASES:-1000000}
+  say "fuzz: every property suite with PROPTEST_CASES=$cases (release mode; set PROPTEST_CASES to change)"
+  PROPTEST_CASES=$cases cargo test --release -p motics-push \
+    --test fuzz_parsers --test cliniko_key --test cliniko_responses --test nookal_props \
+    --test search_query --test render_properties -- --test-threads=2
+}
+
+# ---- bench: bench/report.md + bench/report.json (gitignored), scratch in bench/out ---------------
+cmd_bench() {
+  cmd_build
+  build_sandbox
+  mkdir -p bench/out
+  if [ "${BENCH_SIZE_VARIANTS:-0}" = 1 ]; then
+    # The same build at opt-level "s" (Cargo.toml says "z"), in its own target dir.
+    say "bench: size variant opt-level=s"
+    CARGO_PROFILE_RELEASE_OPT_LEVEL=s build_wasm target/bench-s bench/out/pkg-s
+    cp bench/out/pkg-s/motics_push_bg.wasm bench/out/variant-opt-level-s.wasm
+  fi
+  (cd tests/e2e && MOTICS_DIST="$ROOT/dist" SANDBOX_BIN="$ROOT/target/debug/motics-sandbox" node bench/run.mjs)
+  say "bench: bench/report.md"
 }
 
 main() {
@@ -183,7 +237,9 @@ main() {
     test) cmd_test ;;
     demo) cmd_demo ;;
     package) cmd_package ;;
-    *) die "unknown command '$cmd' (setup | build | test | demo | package)" ;;
+    fuzz) cmd_fuzz ;;
+    bench) cmd_bench ;;
+    *) die "unknown command '$cmd' (setup | build | test | demo | bench | fuzz | package)" ;;
   esac
 }
 
