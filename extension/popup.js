@@ -14,7 +14,10 @@ import { sampleDate } from "./lib/connection-text.js";
 localise();
 
 const $ = (id) => document.getElementById(id);
-const state = { tab: null, page: {}, candidates: [], chosen: 0, prepared: null, picker: null, connection: null, settings: null };
+const state = {
+  tab: null, page: {}, candidates: [], chosen: 0, prepared: null, picker: null, connection: null, settings: null,
+  pending: null, // the job this popup started that is still waiting (id + patient)
+};
 
 const openSettings = () => { api.runtime.openOptionsPage(); window.close(); };
 $("open-options").addEventListener("click", openSettings);
@@ -108,6 +111,9 @@ async function onPush() {
       $("push-status").textContent = stateText(job);
       if (job.error) $("push-error").textContent = errorText(job.error);
       document.body.dataset.push = job.state;
+      state.pending = { id: job.id, patient };
+      // A 401 parks the job: show the inline "Reconnect Cliniko" form right here.
+      if (job.state === "needs_reconnect") showConnection(await request(MSG.CLINIKO_STATUS));
     }
   } catch (e) {
     $("push-status").textContent = "";
@@ -174,8 +180,32 @@ async function start() {
   }
 }
 
+/** Follow a job that was waiting (e.g. resumed after a reconnect) until it lands or stops. */
+async function followPending() {
+  const pending = state.pending;
+  if (!pending) return;
+  for (let i = 0; i < 60; i++) {
+    const job = await request(MSG.JOBS_GET, { id: pending.id }).catch(() => null);
+    if (!job) return;
+    $("push-status").textContent = stateText(job);
+    if (job.state === "done") {
+      $("push-status").textContent = "";
+      $("push-error").textContent = "";
+      showReceipt(job, pending.patient);
+      document.body.dataset.push = "done";
+      state.pending = null;
+      refreshLists();
+      return;
+    }
+    if (job.state !== "queued" && job.state !== "sending") return;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
 wireReconnect((connection) => {
   state.connection = connection.connection;
   if (showConnection(connection) && $("flow").hidden) startFlow();
+  refreshLists();
+  followPending();
 });
 start();

@@ -16,7 +16,8 @@ const STATE_TEXT = {
 };
 
 export function stateText(job) {
-  const id = STATE_TEXT[job.state] ?? "jobQueued";
+  // A failed job whose error is transient was parked after its retries: "Retry" will send it.
+  const id = job.state === "failed" && job.error?.transient ? "jobParked" : STATE_TEXT[job.state] ?? "jobQueued";
   const when = job.next_at_ms ? new Intl.DateTimeFormat(LOCALE, { timeStyle: "short" }).format(new Date(job.next_at_ms)) : "";
   return t(id, [when]);
 }
@@ -71,8 +72,9 @@ export function showReceipt(job, patient) {
   link.href = job.receipt?.link ?? "#";
   link.hidden = !job.receipt?.link;
   const extra = [];
-  if (job.receipt?.archived_duplicates) extra.push(t("archivedDuplicates", [String(job.receipt.archived_duplicates)]));
-  if (job.receipt?.reconciled) extra.push(t("reconciledNote"));
+  const archived = job.receipt?.archived_copies?.length ?? 0;
+  if (archived) extra.push(t("archivedDuplicates", [String(archived)]));
+  else if (job.attempts > 0) extra.push(t("reconciledNote"));
   $("receipt-extra").textContent = extra.join(" ");
   $("receipt-link").focus();
 }

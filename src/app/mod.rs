@@ -191,7 +191,12 @@ async fn dispatch<P: Platform>(p: &P, req: Request) -> crate::Result<Value> {
         Request::ClinikoStatus => to_value(&cliniko::status(p).await?),
         Request::ClinikoConnect { key } => to_value(&cliniko::connect(p, &key).await?),
         Request::ClinikoVerify => to_value(&cliniko::verify_saved(p).await?),
-        Request::ClinikoReconnect { key } => to_value(&cliniko::reconnect(p, &key).await?),
+        Request::ClinikoReconnect { key } => {
+            let status = cliniko::reconnect(p, &key).await?;
+            // Pushes parked on the 401 go out again now, not at the next alarm.
+            push::resume_after_reconnect(p).await?;
+            to_value(&status)
+        }
         Request::ClinikoSetEnabled { enabled } => {
             to_value(&cliniko::set_enabled(p, enabled).await?)
         }

@@ -28,6 +28,15 @@ export async function axe(page) {
   return result;
 }
 
+// README screenshots: `E2E_SCREENSHOTS=<dir>` saves the states this suite reaches (Chromium only,
+// where the real toolbar popup renders at its own size).
+const SHOTS = process.env.E2E_SCREENSHOTS;
+async function shot(kind, page, name) {
+  if (!SHOTS || kind !== "chromium") return;
+  fs.mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+}
+
 const describeViolations = (vs) => vs.map((v) => `${v.rule} (${v.impact}): ${v.help} @ ${v.targets.join(", ")}`).join("\n");
 
 for (const kind of BROWSERS) {
@@ -85,6 +94,7 @@ for (const kind of BROWSERS) {
       const page = await options();
       await page.waitForSelector('body[data-cliniko="connected"]', { timeout: 20_000 });
       await noViolations(page, "options connected");
+      await shot(kind, page, "options-connected");
     });
 
     test("popup connected, results, receipt and error: no axe violations", async () => {
@@ -94,6 +104,7 @@ for (const kind of BROWSERS) {
       await fill(popup, "Search patients", "Margaret O'Brien");
       await popup.waitForSelector("#patient-results [role=option]", { timeout: 20_000 });
       await noViolations(popup, "popup results");
+      await shot(kind, popup, "popup-search-results");
       await popup.click("#patient-results [role=option]");
       await popup.waitForFunction(() => !document.getElementById("push").disabled, { timeout: 20_000 });
       // Error: Cliniko fails every attempt of this push (a 422 is final, so the popup shows it).
@@ -102,6 +113,7 @@ for (const kind of BROWSERS) {
       await popup.waitForFunction(() => document.getElementById("push-error").textContent.trim() !== "" ||
         !document.getElementById("jobs").hidden, { timeout: 30_000 });
       await noViolations(popup, "popup error");
+      await shot(kind, popup, "popup-error");
       await popup.close();
       // Receipt: a fresh popup, a push that works.
       const again = keep(await s.openPopup(tab));
@@ -118,6 +130,7 @@ for (const kind of BROWSERS) {
         await again.waitForSelector("#receipt:not([hidden])", { timeout: 30_000 });
       }
       await noViolations(again, "popup receipt");
+      await shot(kind, again, "popup-receipt");
     });
 
     test("the whole push flow works by keyboard alone", async () => {
@@ -190,6 +203,7 @@ for (const kind of BROWSERS) {
       const light = await colours();
       await page.emulateMediaFeatures([{ name: "prefers-color-scheme", value: "dark" }]);
       const dark = await colours();
+      await shot(kind, page, "options-dark");
       assert.notEqual(dark.bg, light.bg);
       assert.notEqual(dark.fg, light.fg);
       assert.notEqual(dark.button, light.button);

@@ -21,3 +21,17 @@ export async function popupOn(session, url) {
 export function texts(page, selector) {
   return page.$$eval(selector, (els) => els.map((e) => e.textContent.trim()));
 }
+
+/** Forget everything the extension stored (keys, settings, outbox, receipts): a clean install's state. */
+export async function resetExtension(session) {
+  const page = await session.openExtensionPage("options.html");
+  try {
+    await page.evaluate(async () => {
+      const api = globalThis.browser ?? globalThis.chrome;
+      await api.storage.local.clear();
+      await api.storage.session.clear();
+    });
+  } finally {
+    await page.close();
+  }
+}
