@@ -5,6 +5,9 @@
 //! `{ok: true, value}` or `{ok: false, error: {kind, params, transient}}`.
 
 mod cliniko;
+mod destination;
+mod nookal;
+mod nookal_push;
 mod note;
 mod preselect;
 pub mod push;
@@ -157,6 +160,90 @@ pub enum Request {
     /// Recent pushes.
     #[serde(rename = "receipts/list")]
     ReceiptsList,
+    /// The Nookal connection state, summary and choices.
+    #[serde(rename = "nookal/status")]
+    NookalStatus,
+    /// Verify a pasted Nookal key (verify, locations, practitioners), then save it.
+    #[serde(rename = "nookal/connect")]
+    NookalConnect {
+        /// The key as pasted.
+        key: String,
+    },
+    /// Verify the saved Nookal key again and refresh its lists.
+    #[serde(rename = "nookal/verify")]
+    NookalVerify,
+    /// Turn Nookal on or off (the key is kept).
+    #[serde(rename = "nookal/set-enabled")]
+    NookalSetEnabled {
+        /// On or off.
+        enabled: bool,
+    },
+    /// Forget the Nookal key.
+    #[serde(rename = "nookal/remove")]
+    NookalRemove,
+    /// The practitioner Nookal notes are filed under.
+    #[serde(rename = "nookal/set-practitioner")]
+    NookalSetPractitioner {
+        /// Practitioner id (string).
+        practitioner_id: String,
+    },
+    /// The default Nookal location (`null` clears it).
+    #[serde(rename = "nookal/set-location")]
+    NookalSetLocation {
+        /// Location id (string), or none.
+        #[serde(default)]
+        location_id: Option<String>,
+    },
+    /// Search Nookal patients.
+    #[serde(rename = "nookal/search")]
+    NookalSearch {
+        /// What was typed.
+        query: String,
+    },
+    /// A Nookal patient's cases and the default one.
+    #[serde(rename = "nookal/cases")]
+    NookalCases {
+        /// Patient id (string).
+        patient_id: String,
+    },
+    /// Create a case for a Nookal patient.
+    #[serde(rename = "nookal/add-case")]
+    NookalAddCase {
+        /// Patient id (string).
+        patient_id: String,
+        /// Case title.
+        title: String,
+        /// Clinic-local date (`YYYY-MM-DD…`), the case's start date.
+        #[serde(default)]
+        local_date: Option<String>,
+    },
+    /// Push one note to Nookal (inline), with the duplicate guard and a receipt.
+    #[serde(rename = "nookal/push")]
+    NookalPush(Box<nookal_push::PushRequest>),
+    /// Is this note already in Nookal? (reconcile before a retry)
+    #[serde(rename = "nookal/find-note")]
+    NookalFindNote {
+        /// Patient id (string).
+        patient_id: String,
+        /// Clinic-local date-time the push used.
+        since_local: String,
+        /// The text that was sent.
+        notes: String,
+    },
+    /// Where this Motics session pushes when both EHRs are on (the last choice).
+    #[serde(rename = "destination/get")]
+    DestinationGet {
+        /// Session / tab scope.
+        scope: preselect::Scope,
+    },
+    /// Remember where this Motics session pushes.
+    #[serde(rename = "destination/set")]
+    DestinationSet {
+        /// Session / tab scope.
+        scope: preselect::Scope,
+        /// `"cliniko"` or `"nookal"`.
+        ehr: crate::error::Ehr,
+    },
 }
 
 /// What `core/info` answers.
@@ -242,6 +329,34 @@ async fn dispatch<P: Platform>(p: &P, req: Request) -> crate::Result<Value> {
         Request::JobsDiscard { id } => to_value(&push::discard(p, &id).await?),
         Request::JobsTick => to_value(&push::tick(p).await?),
         Request::ReceiptsList => to_value(&push::receipts(p).await?),
+        Request::NookalStatus => to_value(&nookal::status(p).await?),
+        Request::NookalConnect { key } => to_value(&nookal::connect(p, &key).await?),
+        Request::NookalVerify => to_value(&nookal::verify(p).await?),
+        Request::NookalSetEnabled { enabled } => to_value(&nookal::set_enabled(p, enabled).await?),
+        Request::NookalRemove => to_value(&nookal::remove(p).await?),
+        Request::NookalSetPractitioner { practitioner_id } => {
+            to_value(&nookal::set_practitioner(p, &practitioner_id).await?)
+        }
+        Request::NookalSetLocation { location_id } => {
+            to_value(&nookal::set_location(p, location_id.as_deref()).await?)
+        }
+        Request::NookalSearch { query } => to_value(&nookal::search(p, &query).await?),
+        Request::NookalCases { patient_id } => to_value(&nookal::cases(p, &patient_id).await?),
+        Request::NookalAddCase {
+            patient_id,
+            title,
+            local_date,
+        } => to_value(&nookal::add_case(p, &patient_id, &title, local_date.as_deref()).await?),
+        Request::NookalPush(req) => to_value(&nookal_push::push(p, &req).await?),
+        Request::NookalFindNote {
+            patient_id,
+            since_local,
+            notes,
+        } => to_value(&nookal::find_note(p, &patient_id, &since_local, &notes).await?),
+        Request::DestinationGet { scope } => to_value(&destination::get(p, &scope).await?),
+        Request::DestinationSet { scope, ehr } => {
+            to_value(&destination::set(p, &scope, ehr).await?)
+        }
     }
 }
 

@@ -1,0 +1,260 @@
+//! The Nookal messages end to end through the background's dispatcher (`app::handle`) against the
+//! in-process sandbox: connect, practitioner choice, search, cases, push with read-back and the
+//! garble report, the duplicate question, reconcile-on-retry, receipts, and the destination memory.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod push_support;
+
+use motics_sandbox::{ConfigPatch, FaultKind, FaultSpec};
+use push_support::SandboxPlatform;
+use serde_json::{Value, json};
+
+const NOTE: &str = "Subjective: café pain, 38°C\nPlan: ice & rest";
+
+fn nookal_key(p: &SandboxPlatform) -> String {
+    p.sb.borrow().demo_keys().nookal.clone()
+}
+
+/// Connect Nookal and choose the first listed practitioner; returns its id.
+fn connect(p: &SandboxPlatform) -> String {
+    let key = nookal_key(p);
+    let st = p.ok(json!({"type": "nookal/connect", "key": key}));
+    assert_eq!(st["state"], "connected");
+    let practitioner = st["connection"]["practitioners"][0]["id"]
+        .as_str()
+        .expect("ids are strings")
+        .to_string();
+    p.ok(json!({"type": "nookal/set-practitioner", "practitioner_id": practitioner}));
+    practitioner
+}
+
+/// The first search hit for `query`, as the popup's summary row.
+fn find(p: &SandboxPlatform, query: &str) -> Value {
+    let r = p.ok(json!({"type": "nookal/search", "query": query}));
+    r["patients"][0].clone()
+}
+
+fn push_msg(patient_id: &str, case_id: Option<&str>, extra: Value) -> Value {
+    let mut m = json!({
+        "type": "nookal/push", "patient_id": patient_id, "case_id": case_id,
+        "date_local": "2025-10-01 09:30:00", "notes": NOTE,
+        "push_ref": "7K2P9Q", "fingerprint": "fp-1",
+    });
+    if let (Some(m), Value::Object(extra)) = (m.as_object_mut(), extra) {
+        m.extend(extra);
+    }
+    m
+}
+
+fn notes_for(p: &SandboxPlatform, patient_id: &str) -> usize {
+    p.sb.borrow()
+        .nookal_notes()
+        .iter()
+        .filter(|n| n.patient_id == patient_id)
+        .count()
+}
+
+#[test]
+fn connect_requires_a_practitioner_choice_and_keeps_it() {
+    let p = SandboxPlatform::new();
+    let key = nookal_key(&p);
+    let st = p.ok(json!({"type": "nookal/connect", "key": key}));
+    let practitioners = st["connection"]["practitioners"].as_array().unwrap().len();
+    assert!(
+        practitioners > 1,
+        "the sandbox clinic has several practitioners"
+    );
+    assert_eq!(st["needs_practitioner"], true);
+    assert!(
+        st["connection"].get("key").is_none(),
+        "the key is never sent back"
+    );
+    assert!(!st.to_string().contains(&key));
+    let chosen = st["connection"]["practitioners"][1]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let st = p.ok(json!({"type": "nookal/set-practitioner", "practitioner_id": chosen}));
+    assert_eq!(st["needs_practitioner"], false);
+    assert_eq!(st["connection"]["practitioner_id"], chosen.as_str());
+    let location = st["connection"]["locations"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let st = p.ok(json!({"type": "nookal/set-location", "location_id": location}));
+    assert_eq!(st["connection"]["location_id"], location.as_str());
+    let st = p.ok(json!({"type": "nookal/set-location", "location_id": null}));
+    assert_eq!(st["connection"]["location_id"], Value::Null);
+    // Off and on again keeps the key and the choice; remove forgets both.
+    let st = p.ok(json!({"type": "nookal/set-enabled", "enabled": false}));
+    assert_eq!(st["state"], "disabled");
+    let st = p.ok(json!({"type": "nookal/set-enabled", "enabled": true}));
+    assert_eq!(st["connection"]["practitioner_id"], chosen.as_str());
+    let st = p.ok(json!({"type": "nookal/remove"}));
+    assert_eq!(st["state"], "not_set_up");
+}
+
+#[test]
+fn a_wrong_key_is_refused_with_the_unauthorized_message_and_not_saved() {
+    let p = SandboxPlatform::new();
+    let reply = p.call(json!({"type": "nookal/connect", "key": "wrongwrongwrongwrong1234"}));
+    assert_eq!(reply["ok"], false);
+    assert_eq!(reply["error"]["kind"], "unauthorized");
+    assert_eq!(reply["error"]["params"][0], "Nookal");
+    let st = p.ok(json!({"type": "nookal/status"}));
+    assert_eq!(st["state"], "not_set_up");
+}
+
+#[test]
+fn search_cases_push_and_read_back_report_garbling() {
+    let p = SandboxPlatform::new();
+    let practitioner = connect(&p);
+    let patient = find(&p, "Aroha Ngāta");
+    assert_eq!(patient["last_name"], "Ngāta");
+    let id = patient["id"].as_str().expect("string id").to_string();
+    let cases = p.ok(json!({"type": "nookal/cases", "patient_id": id}));
+    let before = notes_for(&p, &id);
+    let reply = p.ok(push_msg(&id, None, json!({})));
+    let receipt = &reply["receipt"];
+    assert_eq!(reply["needs_confirmation"], Value::Null);
+    assert_eq!(receipt["landed"], true);
+    assert_eq!(receipt["read_back"], true);
+    assert_eq!(receipt["practitioner_id"], practitioner.as_str());
+    // The sandbox double-encodes by default: é and ° come back garbled, and are named.
+    assert_eq!(receipt["garbled"], json!(["é", "°"]));
+    assert_eq!(receipt["text_matches"], true, "repairable once undone");
+    match cases["default_case_id"].as_str() {
+        Some(case) => assert_eq!(receipt["case_id"], case, "the default case is used"),
+        None => assert_eq!(receipt["created_case"], true),
+    }
+    assert_eq!(notes_for(&p, &id), before + 1);
+    // The receipt is in Recent pushes, without text or names.
+    let receipts = p.ok(json!({"type": "receipts/list"}));
+    assert_eq!(receipts[0]["ehr"], "nookal");
+    assert_eq!(receipts[0]["patient_id"], id.as_str());
+    assert!(!receipts.to_string().contains("café"));
+    assert!(!receipts.to_string().contains("Aroha"));
+}
+
+#[test]
+fn without_double_encoding_nothing_is_reported_garbled() {
+    let p = SandboxPlatform::new();
+    p.sb.borrow_mut().set_config(&ConfigPatch {
+        nookal_double_encode: Some(false),
+        ..ConfigPatch::default()
+    });
+    connect(&p);
+    let id = find(&p, "Aroha Ngāta")["id"].as_str().unwrap().to_string();
+    let receipt = p.ok(push_msg(&id, None, json!({})))["receipt"].clone();
+    assert_eq!(receipt["landed"], true);
+    assert_eq!(receipt["garbled"], json!([]));
+    assert_eq!(receipt["text_matches"], true);
+}
+
+#[test]
+fn a_new_case_is_created_and_used() {
+    let p = SandboxPlatform::new();
+    connect(&p);
+    let id = find(&p, "Aroha Ngāta")["id"].as_str().unwrap().to_string();
+    let case = p.ok(
+        json!({"type": "nookal/add-case", "patient_id": id, "title": "Right shoulder",
+        "local_date": "2025-10-01 09:30:00"}),
+    );
+    let case_id = case["id"].as_str().expect("string id").to_string();
+    assert_eq!(case["title"], "Right shoulder");
+    let listed = p.ok(json!({"type": "nookal/cases", "patient_id": id}));
+    assert!(
+        listed["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["id"] == case_id.as_str())
+    );
+    let receipt = p.ok(push_msg(&id, Some(&case_id), json!({})))["receipt"].clone();
+    assert_eq!(receipt["case_id"], case_id.as_str());
+    let stored = p.sb.borrow().nookal_notes();
+    assert!(
+        stored
+            .iter()
+            .any(|n| n.case_id == case_id && n.patient_id == id)
+    );
+}
+
+#[test]
+fn pushing_the_same_note_again_asks_first_and_goes_ahead_when_confirmed() {
+    let p = SandboxPlatform::new();
+    connect(&p);
+    let id = find(&p, "Aroha Ngāta")["id"].as_str().unwrap().to_string();
+    p.ok(push_msg(&id, None, json!({})));
+    let n = notes_for(&p, &id);
+    let again = p.ok(push_msg(&id, None, json!({})));
+    assert_eq!(again["needs_confirmation"]["reason"], "same_fingerprint");
+    assert_eq!(again["receipt"], Value::Null);
+    assert_eq!(notes_for(&p, &id), n, "nothing sent without the answer");
+    let confirmed = p.ok(push_msg(&id, None, json!({"confirm_duplicate": true})));
+    assert_eq!(confirmed["receipt"]["landed"], true);
+    assert_eq!(notes_for(&p, &id), n + 1);
+}
+
+#[test]
+fn a_retry_after_an_ambiguous_failure_finds_the_note_instead_of_sending_twice() {
+    let p = SandboxPlatform::new();
+    connect(&p);
+    let id = find(&p, "Aroha Ngāta")["id"].as_str().unwrap().to_string();
+    let before = notes_for(&p, &id);
+    // The note is created, then every connection drops (the read-back listing too).
+    p.sb.borrow_mut().add_fault(FaultSpec {
+        method: None,
+        path: "/production/v2/addTreatmentNote".into(),
+        host: None,
+        count: 2,
+        kind: FaultKind::DropAfter,
+        status: 500,
+        delay_ms: 0,
+    });
+    p.sb.borrow_mut().add_fault(FaultSpec {
+        method: None,
+        path: "/production/v2/getTreatmentNotes".into(),
+        host: None,
+        count: 1,
+        kind: FaultKind::DropBefore,
+        status: 500,
+        delay_ms: 0,
+    });
+    let reply = p.call(push_msg(&id, None, json!({})));
+    assert_eq!(reply["ok"], false, "{reply}");
+    assert_eq!(reply["error"]["transient"], true);
+    let created = notes_for(&p, &id) - before;
+    assert!(created >= 1, "the note was created before the drop");
+    let retried = p.ok(push_msg(&id, None, json!({"retry": true})));
+    assert_eq!(retried["receipt"]["reconciled"], true);
+    assert_eq!(retried["receipt"]["landed"], true);
+    assert_eq!(
+        notes_for(&p, &id) - before,
+        created,
+        "the retry sent nothing new"
+    );
+}
+
+#[test]
+fn the_destination_is_remembered_per_motics_session() {
+    let p = SandboxPlatform::new();
+    let scope =
+        |s: &str| json!({"session_id": s, "tab_id": 4, "url": "https://app.motics.ai/sessions/x"});
+    assert_eq!(
+        p.ok(json!({"type": "destination/get", "scope": scope("s-1")})),
+        Value::Null
+    );
+    p.ok(json!({"type": "destination/set", "scope": scope("s-1"), "ehr": "nookal"}));
+    assert_eq!(
+        p.ok(json!({"type": "destination/get", "scope": scope("s-1")})),
+        "nookal"
+    );
+    assert_eq!(
+        p.ok(json!({"type": "destination/get", "scope": scope("s-2")})),
+        Value::Null
+    );
+    let bad = p.call(json!({"type": "destination/set", "scope": scope("s-1"), "ehr": "athena"}));
+    assert_eq!(bad["ok"], false);
+    assert_eq!(bad["error"]["kind"], "invalid_input");
+}
