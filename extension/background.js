@@ -5,6 +5,7 @@
 import init, * as core from "./pkg/motics_push.js";
 import { api } from "./lib/browser.js";
 import { isFromExtensionPage } from "./lib/messages.js";
+import { readNote } from "./read-note.js";
 
 const ready = init(); // memoized by wasm-bindgen: safe to await from every handler
 
@@ -34,3 +35,72 @@ api.alarms.onAlarm.addListener((alarm) => {
 api.runtime.onStartup.addListener(() => {
   ready.then(() => core.handle({ type: "jobs/tick" }));
 });
+
+// ---- Other ways in: context menus and the keyboard shortcut ------------------------------------
+
+const MENU_SELECTION = "push-selection";
+const MENU_NOTE = "push-note";
+const CAPTURE_PREFIX = "capture:";
+/** A captured note is only kept until its window reads it (and never longer than this). */
+const CAPTURE_TTL_MS = 30 * 60 * 1000;
+const MAX_NOTE_BYTES = 1_000_000; // note::MAX_NOTE_BYTES
+
+api.runtime.onInstalled.addListener(() => {
+  // Menus persist across restarts (and event-page suspensions) once created; recreate on update.
+  api.contextMenus.removeAll(() => {
+    api.contextMenus.create({
+      id: MENU_SELECTION, title: api.i18n.getMessage("menuPushSelection"), contexts: ["selection"],
+    });
+    api.contextMenus.create({
+      id: MENU_NOTE, title: api.i18n.getMessage("menuPushNote"), contexts: ["page", "frame"],
+      documentUrlPatterns: ["https://*.motics.ai/*"],
+    });
+  });
+});
+
+/**
+ * A menu click: read the note (the selection's DOM fragment, or the Motics page's note) from the
+ * tab — the click grants activeTab, so this works on any site — keep it in session memory, and open
+ * the push flow in a small window that shows exactly what will be sent before anything is.
+ */
+async function onMenuClick(info, tab) {
+  if (!tab?.id || (info.menuItemId !== MENU_SELECTION && info.menuItemId !== MENU_NOTE)) return;
+  const mode = info.menuItemId === MENU_SELECTION ? "selection" : "page";
+  let reply;
+  try {
+    const [frame] = await api.scripting.executeScript({
+      target: { tabId: tab.id, frameIds: [info.frameId ?? 0] }, func: readNote, args: [{ mode, maxBytes: MAX_NOTE_BYTES }],
+    });
+    reply = frame?.result ?? { ok: false, error: "no_note", page: {} };
+  } catch {
+    reply = { ok: false, error: "unreadable", page: {} };
+  }
+  const id = crypto.randomUUID();
+  await dropOldCaptures();
+  await api.storage.session.set({ [CAPTURE_PREFIX + id]: { reply, tab_id: tab.id, at_ms: Date.now() } });
+  await api.windows.create({
+    url: api.runtime.getURL(`popup.html?capture=${id}&tab=${tab.id}`), type: "popup", width: 460, height: 700,
+  });
+}
+
+async function dropOldCaptures() {
+  const all = await api.storage.session.get(null);
+  const old = Object.entries(all)
+    .filter(([k, v]) => k.startsWith(CAPTURE_PREFIX) && Date.now() - (v?.at_ms ?? 0) > CAPTURE_TTL_MS)
+    .map(([k]) => k);
+  if (old.length) await api.storage.session.remove(old);
+}
+
+/** "Push note to pre-selected patient": open the popup with the push button focused (it still asks). */
+async function onCommand(command) {
+  if (command !== "push-preselected") return;
+  await api.storage.session.set({ "ui.focus_push": true });
+  await api.action.openPopup();
+}
+
+api.contextMenus.onClicked.addListener((info, tab) => { onMenuClick(info, tab); });
+api.commands.onCommand.addListener((command) => { onCommand(command); });
+
+// The same handlers, reachable from the extension's own contexts (never from web pages): native
+// menus and shortcuts can't be triggered by automation, so E2E tests drive these.
+globalThis.motics = { onMenuClick, onCommand };

@@ -141,13 +141,35 @@ $("copy-note").addEventListener("click", async () => {
   }
 });
 
+/**
+ * The note to work on: what a context-menu click captured (the push window is opened with
+ * ?capture=<id>), else what the target tab shows now.
+ */
+async function readSource() {
+  const capture = new URLSearchParams(location.search).get("capture");
+  if (capture) {
+    const key = `capture:${capture}`;
+    const stored = (await api.storage.session.get(key))[key];
+    return stored?.reply ?? { ok: false, error: "capture_gone", page: {} };
+  }
+  return state.tab ? readTab(state.tab.id) : { ok: false, error: "unreadable", page: {} };
+}
+
+/** After the "push to pre-selected patient" shortcut: put focus on Push (the click is still the clinician's). */
+async function focusPushIfAsked() {
+  const flag = (await api.storage.session.get("ui.focus_push"))["ui.focus_push"];
+  if (!flag) return;
+  await api.storage.session.remove("ui.focus_push");
+  if (!$("push").disabled) $("push").focus();
+}
+
 async function startFlow() {
   $("flow").hidden = false;
   refreshLists();
   state.picker = new PatientPicker({ term: state.connection?.patient_term || "patient", onChange: onPatientChange });
   $("note-status").textContent = t("readingNote");
-  state.tab = await targetTab();
-  const reply = state.tab ? await readTab(state.tab.id) : { ok: false, error: "unreadable", page: {} };
+  state.tab = await targetTab().catch(() => null);
+  const reply = await readSource();
   state.page = reply.page ?? {};
   state.picker.setPagePatient(state.page.patient_name, state.page.patient_dob);
   const pre = await request(MSG.PRESELECT_GET, { scope: preselectScope() }).catch(() => null);
@@ -161,6 +183,7 @@ async function startFlow() {
   showPicker(state.candidates, 0, choose);
   await choose(0);
   document.body.dataset.note = "ready";
+  await focusPushIfAsked();
 }
 
 async function start() {

@@ -31,6 +31,8 @@ export function readFailureText(reply) {
       return t("err_note_too_large", [String(Math.ceil((reply.bytes ?? 0) / 1024)), String(Math.floor((reply.limit ?? MAX_NOTE_BYTES) / 1024))]);
     case "unreadable":
       return t("noteUnreadable");
+    case "capture_gone":
+      return t("captureGone");
     default:
       return reply.page?.session_id ? t("noteNotReady") : t("err_no_note_found");
   }
