@@ -27,6 +27,20 @@ export const MSG = Object.freeze({
   JOBS_RETRY: "jobs/retry",
   JOBS_DISCARD: "jobs/discard",
   RECEIPTS_LIST: "receipts/list",
+  NOOKAL_STATUS: "nookal/status",
+  NOOKAL_CONNECT: "nookal/connect",
+  NOOKAL_VERIFY: "nookal/verify",
+  NOOKAL_SET_ENABLED: "nookal/set-enabled",
+  NOOKAL_REMOVE: "nookal/remove",
+  NOOKAL_SET_PRACTITIONER: "nookal/set-practitioner",
+  NOOKAL_SET_LOCATION: "nookal/set-location",
+  NOOKAL_SEARCH: "nookal/search",
+  NOOKAL_CASES: "nookal/cases",
+  NOOKAL_ADD_CASE: "nookal/add-case",
+  NOOKAL_PUSH: "nookal/push",
+  NOOKAL_FIND_NOTE: "nookal/find-note",
+  DESTINATION_GET: "destination/get",
+  DESTINATION_SET: "destination/set",
 });
 
 /**
