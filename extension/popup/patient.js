@@ -9,11 +9,19 @@ const $ = (id) => document.getElementById(id);
 const DEBOUNCE_MS = 250;
 const CACHE_MS = 60_000;
 
-/** One patient search box, bound to the popup's elements. */
+/**
+ * One patient search box, bound to the popup's elements. Optional `searchType` (the message that
+ * searches; default Cliniko's `patients/search`) and `idLabel` / `dobUnknownLabel` (message ids for
+ * the card's id line and "no DOB" text) let the same box search another EHR (popup/nookal.js).
+ * They are plain properties: set them (then `clear()`) to switch EHR without re-wiring the box.
+ */
 export class PatientPicker {
-  constructor({ term = "patient", onChange }) {
+  constructor({ term = "patient", onChange, searchType = MSG.PATIENTS_SEARCH, idLabel = "clinikoId", dobUnknownLabel = "dobUnknown" }) {
     this.term = term;
     this.onChange = onChange;
+    this.searchType = searchType;
+    this.idLabel = idLabel;
+    this.dobUnknownLabel = dobUnknownLabel;
     this.seq = 0; // the newest query's number: older replies are dropped, never shown
     this.cache = new Map();
     this.results = [];
@@ -50,12 +58,12 @@ export class PatientPicker {
   async search(query) {
     const seq = ++this.seq;
     const includeArchived = $("include-archived").checked;
-    const cacheKey = `${includeArchived}\u0000${query}`;
+    const cacheKey = `${this.searchType}\u0000${includeArchived}\u0000${query}`;
     const hit = this.cache.get(cacheKey);
     if (hit && Date.now() - hit.at < CACHE_MS) return this.show(seq, hit.result, query);
     this.setBusy(true);
     try {
-      const result = await request(MSG.PATIENTS_SEARCH, {
+      const result = await request(this.searchType, {
         query, include_archived: includeArchived, date_order: monthFirst() ? "month_first" : "day_first", today: todayIso(),
       });
       this.cache.set(cacheKey, { at: Date.now(), result });
@@ -151,7 +159,7 @@ export class PatientPicker {
     }
     const details = document.createElement("span");
     details.className = "patient-details small muted";
-    details.textContent = detailLine(p);
+    details.textContent = detailLine(p, this);
     li.append(details);
     li.addEventListener("click", () => this.choose(p));
     return li;
@@ -182,8 +190,8 @@ export class PatientPicker {
     $("patient-card").hidden = false;
     $("patient-card-name").textContent = fullName(patient);
     $("patient-card-dob").textContent = patient.date_of_birth
-      ? t("dobWithAge", [formatDate(patient.date_of_birth), String(ageOn(patient.date_of_birth) ?? "?")]) : t("dobUnknown");
-    $("patient-card-id").textContent = t("clinikoId", [patient.id]);
+      ? t("dobWithAge", [formatDate(patient.date_of_birth), String(ageOn(patient.date_of_birth) ?? "?")]) : t(this.dobUnknownLabel);
+    $("patient-card-id").textContent = t(this.idLabel, [patient.id]);
     $("patient-card-contact").textContent = [patient.email, patient.phone].filter(Boolean).join(" · ");
     $("patient-card-preselected").hidden = !preselected;
     $("patient-change").focus();
@@ -231,12 +239,12 @@ export function fullName(p) {
   return `${p.first_name ?? ""}${preferred} ${p.last_name ?? ""}`.replace(/\s+/g, " ").trim();
 }
 
-function detailLine(p) {
+function detailLine(p, { idLabel = "clinikoId", dobUnknownLabel = "dobUnknown" } = {}) {
   const parts = [];
-  parts.push(p.date_of_birth ? t("dobWithAge", [formatDate(p.date_of_birth), String(ageOn(p.date_of_birth) ?? "?")]) : t("dobUnknown"));
+  parts.push(p.date_of_birth ? t("dobWithAge", [formatDate(p.date_of_birth), String(ageOn(p.date_of_birth) ?? "?")]) : t(dobUnknownLabel));
   if (p.email) parts.push(p.email);
   if (p.phone) parts.push(p.phone);
-  parts.push(t("clinikoId", [p.id]));
+  parts.push(t(idLabel, [p.id]));
   return parts.join(" · ");
 }
 
