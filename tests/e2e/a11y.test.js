@@ -31,10 +31,12 @@ export async function axe(page) {
 // README screenshots: `E2E_SCREENSHOTS=<dir>` saves the states this suite reaches (Chromium only,
 // where the real toolbar popup renders at its own size).
 const SHOTS = process.env.E2E_SCREENSHOTS;
-async function shot(kind, page, name) {
+async function shot(kind, page, name, scrollTo) {
   if (!SHOTS || kind !== "chromium") return;
   fs.mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+  // The toolbar popup is its own small viewport: shoot what it shows, scrolled to the point of the state.
+  if (scrollTo) await page.$eval(scrollTo, (e) => e.scrollIntoView({ block: "center" }));
+  await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: !page.url().includes("popup.html") });
 }
 
 const describeViolations = (vs) => vs.map((v) => `${v.rule} (${v.impact}): ${v.help} @ ${v.targets.join(", ")}`).join("\n");
@@ -104,7 +106,7 @@ for (const kind of BROWSERS) {
       await fill(popup, "Search patients", "Margaret O'Brien");
       await popup.waitForSelector("#patient-results [role=option]", { timeout: 20_000 });
       await noViolations(popup, "popup results");
-      await shot(kind, popup, "popup-search-results");
+      await shot(kind, popup, "popup-search-results", "#patient-search");
       await popup.click("#patient-results [role=option]");
       await popup.waitForFunction(() => !document.getElementById("push").disabled, { timeout: 20_000 });
       // Error: Cliniko fails every attempt of this push (a 422 is final, so the popup shows it).
@@ -113,7 +115,7 @@ for (const kind of BROWSERS) {
       await popup.waitForFunction(() => document.getElementById("push-error").textContent.trim() !== "" ||
         !document.getElementById("jobs").hidden, { timeout: 30_000 });
       await noViolations(popup, "popup error");
-      await shot(kind, popup, "popup-error");
+      await shot(kind, popup, "popup-error", "#push-section");
       await popup.close();
       // Receipt: a fresh popup, a push that works.
       const again = keep(await s.openPopup(tab));
@@ -130,7 +132,7 @@ for (const kind of BROWSERS) {
         await again.waitForSelector("#receipt:not([hidden])", { timeout: 30_000 });
       }
       await noViolations(again, "popup receipt");
-      await shot(kind, again, "popup-receipt");
+      await shot(kind, again, "popup-receipt", "#receipt");
     });
 
     test("the whole push flow works by keyboard alone", async () => {

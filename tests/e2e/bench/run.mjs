@@ -262,7 +262,6 @@ async function queue(s, sandbox) {
   await sandbox.admin.config({ rate_limit: { limit, window_s: windowS } });
   const patients = [];
   for (const q of ["Margaret O'Brien", "Aroha Ngāta", "Chloé Lefèvre-Martin"]) patients.push(await findPatient(s, q));
-  const notesBefore = (await sandbox.admin.notes()).length;
   await sandbox.admin.clearRequests();
   const items = Array.from({ length: QUEUE_NOTES }, (_, i) => ({
     source: { format: "text", text: `Queued note ${i}: reviewed exercises, progressing well.` },
@@ -274,6 +273,8 @@ async function queue(s, sandbox) {
   const send = (m) => page.evaluate((m) => (globalThis.browser ?? globalThis.chrome).runtime.sendMessage(m), m);
   const queued = await send({ type: "push/queue", items });
   if (!queued.ok) throw new Error(JSON.stringify(queued).slice(0, 300));
+  const accepted = queued.value.filter((st) => st.job).length;
+  const askedToConfirm = queued.value.filter((st) => st.needs_confirmation).length;
   let jobs = [];
   for (;;) {
     await send({ type: "jobs/tick" });
@@ -284,18 +285,23 @@ async function queue(s, sandbox) {
     await new Promise((r) => setTimeout(r, 250));
   }
   const elapsed = (Date.now() - t0) / 1000;
+  // Anything still arriving after the outbox says it is empty would be a bug, not slowness: look again.
+  await new Promise((r) => setTimeout(r, 3000));
+  await send({ type: "jobs/tick" });
   await page.close();
   const log = (await sandbox.admin.requests()).filter((r) => r.host.endsWith(".cliniko.com"));
   const minimum = Math.max(0, Math.ceil(log.length / limit) - 1) * windowS; // the first window is free
-  const notes = (await sandbox.admin.notes()).slice(notesBefore);
-  const titles = notes.filter((n) => !n.archived_at).map((n) => n.title);
-  const duplicates = titles.length - new Set(titles).size;
+  // Note ids are random 64-bit numbers, so find this run's notes by their titles, not by position.
+  const mine = (await sandbox.admin.notes()).filter((n) => /^Queued \d+$/.test(n.title ?? ""));
+  const live = mine.filter((n) => !n.archived_at).map((n) => n.title);
+  const duplicates = live.length - new Set(live).size;
+  const missing = QUEUE_NOTES - new Set(live).size;
   const surfaced = jobs.filter((j) => j.error?.kind === "rate_limited" || (j.state !== "done" && j.error)).length;
   await sandbox.admin.config({ rate_limit: { limit: 200, window_s: 60 } });
   return { notes: QUEUE_NOTES, rate_limit: `${limit} per ${windowS} s`, requests: log.length, elapsed_s: round(elapsed),
     theoretical_min_s: minimum, ratio: ratio(elapsed, minimum), goal_ratio: 1.1,
-    done: jobs.filter((j) => j.state === "done").length, errors_surfaced: surfaced, notes_created: notes.length,
-    duplicates, note: "jobs driven by jobs/tick messages (what the outbox alarm sends); minimum = windows needed for the requests actually made" };
+    accepted, asked_to_confirm: askedToConfirm, jobs_listed_at_end: jobs.length, jobs_done: jobs.filter((j) => j.state === "done").length, errors_surfaced: surfaced,
+    notes_created: mine.length, archived_copies: mine.length - live.length, missing, duplicates, note: "jobs driven by jobs/tick messages (what the outbox alarm sends); minimum = windows needed for the requests actually made" };
 }
 
 // ---- report -----------------------------------------------------------------------------------
