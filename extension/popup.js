@@ -6,7 +6,8 @@ import { MSG, request } from "./lib/messages.js";
 import { localise, t, errorText } from "./lib/i18n.js";
 import { targetTab } from "./lib/target-tab.js";
 import { showConnection, wireReconnect } from "./popup/connection.js";
-import { readTab, readFailureText, showPicker, prepare, showPrepared } from "./popup/note.js";
+import { readTab, readFailureText, showPicker, prepare, showPrepared, candidateLabel } from "./popup/note.js";
+import { PushQueue } from "./popup/queue.js";
 import { PatientPicker, fullName } from "./popup/patient.js";
 import { push, showReceipt, showJobs, showRecent, copyNote, stateText } from "./popup/push.js";
 import { sampleDate } from "./lib/connection-text.js";
@@ -17,6 +18,7 @@ const $ = (id) => document.getElementById(id);
 const state = {
   tab: null, page: {}, candidates: [], chosen: 0, prepared: null, picker: null, connection: null, settings: null,
   pending: null, // the job this popup started that is still waiting (id + patient)
+  queue: null, // the history queue, on pages with several notes
 };
 
 const openSettings = () => { api.runtime.openOptionsPage(); window.close(); };
@@ -26,6 +28,7 @@ $("setup-open-settings").addEventListener("click", openSettings);
 function updatePushButton() {
   const ready = Boolean(state.prepared) && Boolean(state.picker?.confirmed());
   $("push").disabled = !ready;
+  $("queue-add").disabled = !ready || Boolean(state.queue?.has(state.chosen));
   $("details-section").hidden = !state.prepared;
 }
 
@@ -47,6 +50,9 @@ async function choose(index) {
   state.prepared = null;
   updatePushButton();
   const source = state.candidates[index];
+  // On a history page each note names its own patient: compare the choice with that one.
+  state.picker.setPagePatient(source.meta?.patient_name ?? state.page.patient_name, source.meta?.patient_dob ?? state.page.patient_dob);
+  if (state.picker.chosen) await state.picker.checkPageMatch();
   try {
     state.prepared = await prepare(source, { ehr: "cliniko", dateDisplay: sessionDate(source) });
     showPrepared(state.prepared);
@@ -82,6 +88,36 @@ async function fillDetails() {
   select.value = state.settings.template_id ?? "";
 }
 
+/** Exactly what a push sends: the note as read, the confirmed patient, and the choices shown. */
+function pushPayload(patient) {
+  return {
+    source: state.candidates[state.chosen],
+    patient,
+    title: $("note-title").value.trim() || state.prepared.title,
+    draft: $("as-draft").checked,
+    template_id: $("note-template").value || null,
+    push_ref: state.prepared.push_ref,
+    created_display: state.prepared.created_display ?? null,
+    scope: preselectScope(),
+    confirm_duplicate: false,
+  };
+}
+
+/** Queue the chosen note for the chosen patient, then move on to the next note not yet queued. */
+async function onQueueAdd() {
+  const patient = state.picker.chosen;
+  if (!state.prepared || !patient || !state.picker.confirmed()) return;
+  state.queue.add(state.chosen, candidateLabel(state.candidates[state.chosen], state.chosen), pushPayload(patient));
+  state.picker.clear(false);
+  const next = state.candidates.findIndex((_, i) => !state.queue.has(i));
+  if (next >= 0) {
+    showPicker(state.candidates, next, choose);
+    await choose(next);
+  }
+  updatePushButton();
+  $("patient-search").focus();
+}
+
 async function onPush() {
   const patient = state.picker.chosen;
   if (!state.prepared || !patient || !state.picker.confirmed()) return;
@@ -90,17 +126,7 @@ async function onPush() {
   $("push").disabled = true;
   $("push-status").textContent = t("pushing");
   try {
-    const job = await push({
-      source: state.candidates[state.chosen],
-      patient,
-      title: $("note-title").value.trim() || state.prepared.title,
-      draft: $("as-draft").checked,
-      template_id: $("note-template").value || null,
-      push_ref: state.prepared.push_ref,
-      created_display: state.prepared.created_display ?? null,
-      scope: preselectScope(),
-      confirm_duplicate: false,
-    }, { patientName: fullName(patient), onProgress: (job) => { $("push-status").textContent = stateText(job); } });
+    const job = await push(pushPayload(patient), { patientName: fullName(patient), onProgress: (job) => { $("push-status").textContent = stateText(job); } });
     if (!job) {
       $("push-status").textContent = "";
     } else if (job.state === "done") {
@@ -131,6 +157,7 @@ function refreshLists() {
 }
 
 $("push").addEventListener("click", onPush);
+$("queue-add").addEventListener("click", onQueueAdd);
 $("copy-note").addEventListener("click", async () => {
   if (!state.prepared) return;
   try {
@@ -180,6 +207,10 @@ async function startFlow() {
     return;
   }
   state.candidates = reply.candidates;
+  if (state.candidates.length > 1) {
+    state.queue = new PushQueue();
+    $("queue-add").hidden = false;
+  }
   showPicker(state.candidates, 0, choose);
   await choose(0);
   document.body.dataset.note = "ready";

@@ -23,6 +23,7 @@ export const MSG = Object.freeze({
   PUSH_START: "push/start",
   PUSH_QUEUE: "push/queue",
   JOBS_GET: "jobs/get",
+  JOBS_TICK: "jobs/tick",
   JOBS_LIST: "jobs/list",
   JOBS_RETRY: "jobs/retry",
   JOBS_DISCARD: "jobs/discard",

@@ -255,6 +255,65 @@ for (const kind of BROWSERS) {
       assert.equal(notes.length, 1);
     });
 
+    test("the service worker is stopped while a push waits to retry: the alarm resumes it, once", {
+      skip: kind === "chromium" ? false : "Firefox's background is an event page, not a service worker (native tests stop the worker mid-job)",
+    }, async () => {
+      const { popup } = await open(`${sandbox.motics_url}/sessions/s-1001`);
+      const patientId = await choosePatient(popup, "Margaret O'Brien");
+      await sandbox.admin.fault({ method: "POST", path: "/v1/treatment_notes", count: 1, kind: "status", status: 503 });
+      assert.equal(await pushAndWait(popup, ["retry_wait"]), "retry_wait");
+      await popup.close();
+      await s.stopBackground();
+      // Nothing else wakes the worker: the outbox alarm must (the first retry is due within about 30 s).
+      const notes = await waitForNotes(patientId, 1, 120_000);
+      assert.equal(notes.length, 1);
+      await sleep(1000);
+      assert.equal((await notesFor(patientId)).length, 1, "exactly one");
+    });
+
+    test("a history queue of 5 notes lands 5 notes, each on its own patient", async () => {
+      const { tab, popup } = await open(`${sandbox.motics_url}/history`);
+      const notes = await tab.$$eval("[data-motics-note]", (els) => els.map((e) => ({ name: e.dataset.patientName, dob: e.dataset.patientDob ?? null })));
+      assert.ok(notes.length >= 5);
+      const used = new Set();
+      const spare = (await clinikoGet(sandbox, sandbox.keys.practitioner, "/patients?per_page=20&sort=created_at")).patients;
+      for (let i = 0; i < 5; i++) {
+        await popup.waitForFunction((i) => document.querySelectorAll("#note-picker-options input")[i]?.checked, { timeout: 10_000 }, i);
+        let query = notes[i].name;
+        let pickId = null;
+        if (notes[i].dob) {
+          const [y, m, d] = notes[i].dob.split("-");
+          query = `${d}/${m}/${y}`;
+        }
+        await fill(popup, "Search patients", query);
+        await popup.waitForFunction((q) => document.getElementById("patient-search-status").dataset.query === q, { timeout: 20_000 }, query);
+        const options = await popup.$$eval("#patient-results [role=option]", (els) => els.map((e) => ({ text: e.textContent, id: e.dataset.patientId })));
+        let option = options.find((o) => !used.has(o.id) && o.text.includes(notes[i].name.split(" ")[0]));
+        if (!option) {
+          // This patient already has a note in the queue: give this note to someone else, knowingly.
+          const other = spare.find((p) => !used.has(p.id));
+          query = `${other.first_name} ${other.last_name}`;
+          pickId = other.id;
+          await fill(popup, "Search patients", query);
+          await popup.waitForFunction((q) => document.getElementById("patient-search-status").dataset.query === q, { timeout: 20_000 }, query);
+          option = { id: pickId };
+        }
+        await popup.click(`#patient-results [data-patient-id="${option.id}"]`);
+        await popup.waitForSelector("#patient-card:not([hidden])");
+        if (!(await popup.$eval("#mismatch", (e) => e.hidden))) await click(popup, "I've checked: this is the right patient");
+        used.add(option.id);
+        await click(popup, "Add to queue");
+      }
+      await click(popup, "Push all (5)");
+      await popup.waitForFunction(() => document.body.dataset.queue === "finished", { timeout: 120_000 });
+      const states = await popup.$$eval("#queue-list .queue-status", (els) => els.map((e) => e.dataset.state));
+      if (process.env.DEBUG_QUEUE) console.log(JSON.stringify(await popup.evaluate(() => (globalThis.browser ?? globalThis.chrome).runtime.sendMessage({ type: "jobs/list" }))).slice(0, 3000));
+      assert.deepEqual(states, ["done", "done", "done", "done", "done"]);
+      const ours = (await sandbox.admin.notes()).filter((n) => JSON.stringify(n.content).includes("Pushed from Motics"));
+      assert.equal(ours.length, 5);
+      assert.deepEqual(new Set(ours.map((n) => String(n.patient_id))), used, "each note on its own patient");
+    });
+
     test("no console errors and no uncaught exceptions", () => {
       assert.deepEqual(s.errors, []);
     });

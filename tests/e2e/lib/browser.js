@@ -79,6 +79,16 @@ async function launchChromium(sandbox) {
 
   return {
     browser, errors, base, extensionId,
+    /** Stop the service worker, as Chrome does to an idle extension; the next event restarts it. */
+    async stopBackground() {
+      const w = await worker();
+      await w.close();
+      const end = Date.now() + 10_000;
+      while (browser.targets().some((t) => t.type() === "service_worker" && t.url() === `${base}background.js`)) {
+        if (Date.now() > end) throw new Error("the service worker did not stop");
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
     /** Evaluate a function in the background (service worker). */
     async inBackground(fn, ...args) { return (await worker()).evaluate(fn, ...args); },
     /** Open an extension page in a new tab. */

@@ -1,0 +1,109 @@
+// The history queue: on a page with several notes, the clinician pairs each note with its patient
+// ("Add to queue"), then "Push all" sends them in sequence through the outbox, paced within Cliniko's
+// rate budget, with a status line per item. Nothing is sent before "Push all".
+import { MSG, request } from "../lib/messages.js";
+import { t, errorText } from "../lib/i18n.js";
+import { stateText } from "./push.js";
+import { fullName } from "./patient.js";
+
+const $ = (id) => document.getElementById(id);
+const POLL_MS = 1000;
+/** How long the popup follows a queue; afterwards the outbox list below keeps showing each job. */
+const FOLLOW_LIMIT_MS = 10 * 60 * 1000;
+
+export class PushQueue {
+  constructor() {
+    this.items = []; // {label, payload, job_id?, status, tone}
+    $("queue-push-all").addEventListener("click", () => this.pushAll());
+  }
+
+  /** Whether `candidateIndex` is already queued (so the picker can move on to the next note). */
+  has(candidateIndex) {
+    return this.items.some((i) => i.candidate === candidateIndex);
+  }
+
+  add(candidateIndex, label, payload) {
+    this.items.push({ candidate: candidateIndex, label, payload, status: t("queueReady"), tone: "" });
+    this.render();
+  }
+
+  render() {
+    const box = $("queue");
+    box.hidden = this.items.length === 0;
+    $("queue-push-all").textContent = t("pushAll", [String(this.items.filter((i) => !i.job_id).length)]);
+    $("queue-push-all").disabled = !this.items.some((i) => !i.job_id);
+    $("queue-list").replaceChildren(...this.items.map((item, n) => {
+      const li = document.createElement("li");
+      const what = document.createElement("span");
+      what.className = "queue-what";
+      what.textContent = t("queueLine", [item.label, fullName(item.payload.patient)]);
+      const status = document.createElement("span");
+      status.className = `small queue-status ${item.tone}`;
+      status.textContent = item.status;
+      status.dataset.state = item.state ?? "ready";
+      li.append(what, status);
+      if (!item.job_id) {
+        const remove = document.createElement("button");
+        remove.type = "button";
+        remove.textContent = t("remove");
+        remove.setAttribute("aria-label", t("removeFromQueue", [item.label]));
+        remove.addEventListener("click", () => { this.items.splice(n, 1); this.render(); });
+        li.append(remove);
+      }
+      return li;
+    }));
+  }
+
+  async pushAll() {
+    const todo = this.items.filter((i) => !i.job_id);
+    if (!todo.length) return;
+    $("queue-push-all").disabled = true;
+    try {
+      const replies = await request(MSG.PUSH_QUEUE, { items: todo.map((i) => i.payload) });
+      replies.forEach((reply, n) => {
+        const item = todo[n];
+        if (reply.job) {
+          item.job_id = reply.job.id;
+          item.state = reply.job.state;
+          item.status = stateText(reply.job);
+        } else if (reply.needs_confirmation) {
+          // Already pushed: left out unless the clinician queues it again knowingly.
+          item.state = "duplicate";
+          item.status = t("queueDuplicate");
+          item.tone = "error";
+        }
+      });
+      this.render();
+      // Start now rather than at the next alarm; the outbox paces the requests.
+      request(MSG.JOBS_TICK).catch(() => {});
+      await this.follow();
+    } catch (e) {
+      $("queue-error").textContent = errorText(e);
+    }
+  }
+
+  async follow() {
+    // Until every sent item is seen in a settled state; a list that failed or lacks a job proves
+    // nothing, so it counts as still open. Bounded so a closed outbox can't spin forever.
+    const deadline = Date.now() + FOLLOW_LIMIT_MS;
+    while (Date.now() < deadline) {
+      const jobs = await request(MSG.JOBS_LIST).catch(() => null);
+      let open = 0;
+      for (const item of this.items.filter((i) => i.job_id)) {
+        const job = jobs?.find((j) => j.id === item.job_id);
+        if (!job) {
+          open += 1;
+          continue;
+        }
+        item.state = job.state;
+        item.status = job.state === "done" ? t("pushedTo", [fullName(item.payload.patient)]) : stateText(job);
+        item.tone = job.state === "failed" ? "error" : job.state === "done" ? "status-ok" : "";
+        if (job.state === "queued" || job.state === "sending" || job.state === "retry_wait") open += 1;
+      }
+      this.render();
+      document.body.dataset.queue = open ? "running" : "finished";
+      if (!open) return;
+      await new Promise((r) => setTimeout(r, POLL_MS));
+    }
+  }
+}
