@@ -190,21 +190,23 @@ async function refreshNookalStatus() {
   }
 }
 
-async function nookalBusy(button, work) {
+async function nookalBusy(control, work) {
   const error = $("nookal-error");
   error.textContent = "";
   $("nookal-choice-status").textContent = "";
-  button.disabled = true;
-  const label = button.textContent;
-  button.textContent = t("working");
+  control.disabled = true;
+  // Only a button shows "Working…" (a select's text is its options; a switch has none).
+  const isButton = control.tagName === "BUTTON";
+  const label = control.textContent;
+  if (isButton) control.textContent = t("working");
   try {
     await work();
   } catch (e) {
     error.textContent = nookalErrorText(e);
     await refreshNookalStatus();
   } finally {
-    button.disabled = false;
-    button.textContent = label;
+    control.disabled = false;
+    if (isButton) control.textContent = label;
   }
 }
 

@@ -117,6 +117,7 @@ fn search_cases_push_and_read_back_report_garbling() {
     let reply = p.ok(push_msg(&id, None, json!({})));
     let receipt = &reply["receipt"];
     assert_eq!(reply["needs_confirmation"], Value::Null);
+    assert_eq!(reply["extra_copies"], json!([]));
     assert_eq!(receipt["landed"], true);
     assert_eq!(receipt["read_back"], true);
     assert_eq!(receipt["practitioner_id"], practitioner.as_str());
@@ -229,6 +230,16 @@ fn a_retry_after_an_ambiguous_failure_finds_the_note_instead_of_sending_twice() 
     let retried = p.ok(push_msg(&id, None, json!({"retry": true})));
     assert_eq!(retried["receipt"]["reconciled"], true);
     assert_eq!(retried["receipt"]["landed"], true);
+    // The simulated browser re-sent the dropped POST once: that copy is named, not hidden.
+    let kept = retried["receipt"]["note_id"].as_str().unwrap().to_string();
+    let copies: Vec<String> =
+        p.sb.borrow()
+            .nookal_notes()
+            .into_iter()
+            .filter(|n| n.patient_id == id && n.id != kept && n.notes.contains("ice & rest"))
+            .map(|n| n.id)
+            .collect();
+    assert_eq!(retried["extra_copies"], json!(copies));
     assert_eq!(
         notes_for(&p, &id) - before,
         created,

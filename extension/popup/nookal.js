@@ -234,6 +234,7 @@ export class NookalPanel {
       this.receipt.hidden = false;
       this.receipt.dataset.garbled = String(outcome.receipt.garbled.length > 0);
       this.receipt.dataset.landed = String(outcome.receipt.landed);
+      this.receipt.dataset.extraCopies = String(outcome.receipt.extra_copies.length);
     } else if (outcome.state === "error") {
       this.error.textContent = errorText(outcome.error);
       // A transient failure may or may not have created the note: Retry checks Nookal first.
@@ -278,7 +279,7 @@ export async function pushNookal({ prepared, patient, caseId, date = localDateTi
       if (!(await confirm?.(t("nookalDuplicateQuestion", [fullName(patient), at])))) return { state: "cancelled" };
       reply = await request(MSG.NOOKAL_PUSH, { ...message, confirm_duplicate: true });
     }
-    return { state: "done", receipt: reply.receipt };
+    return { state: "done", receipt: { ...reply.receipt, extra_copies: reply.extra_copies ?? [] } };
   } catch (error) {
     return { state: "error", error };
   }
@@ -296,6 +297,10 @@ export function receiptView(receipt, patient) {
   }
   if (receipt.created_case) lines.push(small(t("nookalCaseWasCreated")));
   if (receipt.reconciled) lines.push(small(t("nookalReconciled")));
+  // Nookal v2 cannot delete notes: name the browser's extra copies so the clinician can.
+  if (receipt.extra_copies?.length) {
+    lines.push(small(t("nookalExtraCopies", [receipt.extra_copies.join(", ")]), "warning small nookal-extra-copies"));
+  }
   if (receipt.note_id) lines.push(small(t("nookalNoteId", [receipt.note_id])));
   return el("div", { class: "card receipt" }, ...lines);
 }

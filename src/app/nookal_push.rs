@@ -9,7 +9,7 @@
 use crate::Result;
 use crate::error::Ehr;
 use crate::nookal::push::{NookalReceipt, PushInput};
-use crate::nookal::readback::{compare, find_note, fingerprint};
+use crate::nookal::readback::{compare, find_note, fingerprint, patient_notes};
 use crate::platform::Platform;
 use crate::push::guard::{NeedsConfirmation, Reason};
 use crate::push::receipts::{self, Receipt};
@@ -42,6 +42,11 @@ pub struct PushReply {
     pub needs_confirmation: Option<NeedsConfirmation>,
     /// Set when the note is in Nookal.
     pub receipt: Option<NookalReceipt>,
+    /// Other notes of this patient with exactly this text (same push reference, so the same
+    /// push), dated today or later: copies made when the browser re-sent the POST by itself
+    /// (Chromium does when a reused connection closes before any response). Nookal v2 has no
+    /// call to delete a note, so the popup names them for the clinician to delete in Nookal.
+    pub extra_copies: Vec<String>,
 }
 
 /// Run one Nookal push for the popup.
@@ -60,19 +65,44 @@ pub async fn push<P: Platform>(p: &P, req: &PushRequest) -> Result<PushReply> {
                 reason: Reason::SameFingerprint,
             }),
             receipt: None,
+            extra_copies: Vec::new(),
         });
     }
     let receipt = match reconciled(p, req).await? {
         Some(found) => found,
         None => super::nookal::push(p, &req.input).await?,
     };
+    let mut extra_copies = Vec::new();
     if let Some(note_id) = receipt.note_id.clone() {
-        record(p, req, &receipt, note_id).await?;
+        record(p, req, &receipt, note_id.clone()).await?;
+        // A failed listing only loses this warning; the note itself is confirmed already.
+        extra_copies = copies(p, &req.input, &note_id).await.unwrap_or_default();
     }
     Ok(PushReply {
         needs_confirmation: None,
         receipt: Some(receipt),
+        extra_copies,
     })
+}
+
+/// Ids of the patient's other live notes with this exact text on or after the push's day.
+async fn copies<P: Platform>(p: &P, input: &PushInput, note_id: &str) -> Result<Vec<String>> {
+    let (key, _) = crate::nookal::store::active(p).await?;
+    let patient = crate::nookal::NookalId::parse(&input.patient_id)?;
+    let fp = fingerprint(&input.notes);
+    let day = input.date_local.trim().get(..10).unwrap_or_default();
+    Ok(patient_notes(p, &key, &patient)
+        .await?
+        .into_iter()
+        .filter(|n| n.id.as_str() != note_id)
+        .filter(|n| {
+            n.date
+                .as_deref()
+                .is_none_or(|d| d.get(..10).unwrap_or(d) >= day)
+        })
+        .filter(|n| fingerprint(&n.text) == fp)
+        .map(|n| n.id.to_string())
+        .collect())
 }
 
 /// On a Retry: the note an earlier, ambiguous attempt may already have created.
