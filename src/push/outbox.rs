@@ -5,7 +5,7 @@ use super::job::{Job, JobState};
 use crate::platform::{Platform, StorageArea};
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashSet;
 
 /// storage.session key of the [`Outbox`].
@@ -86,7 +86,7 @@ pub async fn load<P: Platform>(p: &P) -> Result<Outbox> {
 }
 
 /// Save the outbox, then update the badge and the wakeup alarm to match it.
-pub async fn save<P: Platform>(p: &P, outbox: &mut Outbox) -> Result<()> {
+async fn save<P: Platform>(p: &P, outbox: &mut Outbox) -> Result<()> {
     outbox.prune();
     let v = serde_json::to_value(&*outbox).map_err(|e| Error::Storage(e.to_string()))?;
     p.save(StorageArea::Session, STORAGE_KEY, v).await?;
@@ -97,15 +97,53 @@ pub async fn save<P: Platform>(p: &P, outbox: &mut Outbox) -> Result<()> {
     Ok(())
 }
 
-/// Insert or replace one job (by id), re-reading the outbox first so a concurrent handler's
-/// changes to other jobs are kept.
-pub async fn put<P: Platform>(p: &P, job: &Job) -> Result<()> {
-    let mut outbox = load(p).await?;
-    match outbox.jobs.iter_mut().find(|j| j.id == job.id) {
-        Some(slot) => *slot = job.clone(),
-        None => outbox.jobs.push(job.clone()),
+thread_local! {
+    // Held while one handler reads, changes and writes the outbox. Message handlers and the alarm
+    // tick run interleaved on the one background thread, and each storage read/write is an await:
+    // without this, two read-modify-writes can interleave and the later write silently drops the
+    // other's change (a queued job vanished that way under load).
+    static WRITING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// The push storage write lock (outbox and receipts); released on drop (also when the future
+/// holding it is dropped). Hold it only around one read-change-write, never across a request.
+pub(crate) struct WriteLock;
+
+impl WriteLock {
+    pub(crate) async fn acquire<P: Platform>(p: &P) -> WriteLock {
+        // Single-threaded: test-and-set has no await in between, so it cannot race.
+        while WRITING.with(|w| w.replace(true)) {
+            p.sleep(1).await;
+        }
+        WriteLock
     }
-    save(p, &mut outbox).await
+}
+
+impl Drop for WriteLock {
+    fn drop(&mut self) {
+        WRITING.with(|w| w.set(false));
+    }
+}
+
+/// Change the outbox atomically with respect to every other handler: read it fresh, apply `f`,
+/// save it (with the badge and wakeup). Never hold anything across a network call in `f`.
+pub async fn update<P: Platform, T>(p: &P, f: impl FnOnce(&mut Outbox) -> T) -> Result<T> {
+    let _lock = WriteLock::acquire(p).await;
+    let mut outbox = load(p).await?;
+    let out = f(&mut outbox);
+    save(p, &mut outbox).await?;
+    Ok(out)
+}
+
+/// Insert or replace one job (by id), keeping every other job as it is now.
+pub async fn put<P: Platform>(p: &P, job: &Job) -> Result<()> {
+    update(p, |outbox| {
+        match outbox.jobs.iter_mut().find(|j| j.id == job.id) {
+            Some(slot) => *slot = job.clone(),
+            None => outbox.jobs.push(job.clone()),
+        }
+    })
+    .await
 }
 
 /// One job by id.
@@ -115,9 +153,10 @@ pub async fn get<P: Platform>(p: &P, id: &str) -> Result<Option<Job>> {
 
 /// Pause the whole queue until `until_ms` (after a 429).
 pub async fn pause_until<P: Platform>(p: &P, until_ms: i64) -> Result<()> {
-    let mut outbox = load(p).await?;
-    outbox.paused_until_ms = outbox.paused_until_ms.max(until_ms);
-    save(p, &mut outbox).await
+    update(p, |outbox| {
+        outbox.paused_until_ms = outbox.paused_until_ms.max(until_ms)
+    })
+    .await
 }
 
 thread_local! {

@@ -54,6 +54,8 @@ pub async fn list<P: Platform>(p: &P) -> Result<Vec<Receipt>> {
 
 /// Add or replace (same job) a receipt at the front; keep the newest [`MAX_RECEIPTS`].
 pub async fn record<P: Platform>(p: &P, receipt: &Receipt) -> Result<()> {
+    // Two pushes can land at once (a popup's push and the alarm's tick): one read-change-write.
+    let _lock = super::outbox::WriteLock::acquire(p).await;
     let mut all = list(p).await?;
     all.retain(|r| r.job_id != receipt.job_id);
     all.insert(0, receipt.clone());

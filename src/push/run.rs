@@ -219,8 +219,7 @@ pub async fn tick<P: Platform>(p: &P) -> Result<Vec<Job>> {
         }
     }
     // Re-save so the badge and wakeup reflect the final state even when nothing ran.
-    let mut outbox = outbox::load(p).await?;
-    outbox::save(p, &mut outbox).await?;
+    outbox::update(p, |_| ()).await?;
     Ok(landed)
 }
 
@@ -247,28 +246,29 @@ pub async fn discard<P: Platform>(p: &P, id: &str) -> Result<()> {
     if Claim::is_held(id) {
         return Err(Error::InvalidInput("this push is being sent".into()));
     }
-    let mut outbox = outbox::load(p).await?;
-    outbox.jobs.retain(|j| j.id != id);
-    outbox::save(p, &mut outbox).await
+    outbox::update(p, |outbox| outbox.jobs.retain(|j| j.id != id)).await
 }
 
 /// After "Reconnect Cliniko": jobs parked on a 401 are queued again (and copy checks re-armed),
 /// then run at once. Returns the jobs that landed.
 pub async fn resume_after_reconnect<P: Platform>(p: &P) -> Result<Vec<Job>> {
-    let mut outbox = outbox::load(p).await?;
     let now = p.now_ms();
-    for j in &mut outbox.jobs {
-        match j.state {
-            JobState::NeedsReconnect => {
-                j.state = JobState::Queued;
-                j.next_at_ms = None;
-                j.error = None;
+    outbox::update(p, |outbox| {
+        for j in &mut outbox.jobs {
+            match j.state {
+                JobState::NeedsReconnect => {
+                    j.state = JobState::Queued;
+                    j.next_at_ms = None;
+                    j.error = None;
+                }
+                JobState::Done if j.verify_due && j.next_at_ms.is_none() => {
+                    j.next_at_ms = Some(now)
+                }
+                _ => {}
             }
-            JobState::Done if j.verify_due && j.next_at_ms.is_none() => j.next_at_ms = Some(now),
-            _ => {}
         }
-    }
-    outbox::save(p, &mut outbox).await?;
+    })
+    .await?;
     tick(p).await
 }
 

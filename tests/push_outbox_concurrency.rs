@@ -1,0 +1,122 @@
+//! Regression: two handlers changing the outbox at the same time must both be kept. The background
+//! interleaves message handlers and the alarm tick at every storage await; a queued job once
+//! vanished because one handler's save overwrote another's (found by the 40-note queue benchmark).
+#![cfg(not(target_arch = "wasm32"))]
+
+use motics_push::cliniko::fake_platform::FakePlatform;
+use motics_push::http::{ApiRequest, ApiResponse, TransportError};
+use motics_push::platform::{Platform, StorageArea};
+use motics_push::push::job::Job;
+use motics_push::push::outbox;
+use serde_json::{Value, json};
+use std::future::Future;
+use std::pin::pin;
+use std::task::Poll;
+
+/// A platform whose storage calls yield to the executor first, as `browser.storage` does.
+struct Yielding(FakePlatform);
+
+async fn yield_now() {
+    let mut yielded = false;
+    std::future::poll_fn(|cx| {
+        if yielded {
+            Poll::Ready(())
+        } else {
+            yielded = true;
+            cx.waker().wake_by_ref();
+            Poll::Pending
+        }
+    })
+    .await
+}
+
+impl Platform for Yielding {
+    async fn send(&self, req: &ApiRequest) -> Result<ApiResponse, TransportError> {
+        self.0.send(req).await
+    }
+    async fn load(&self, area: StorageArea, key: &str) -> motics_push::Result<Option<Value>> {
+        yield_now().await;
+        self.0.load(area, key).await
+    }
+    async fn save(&self, area: StorageArea, key: &str, value: Value) -> motics_push::Result<()> {
+        yield_now().await;
+        self.0.save(area, key, value).await
+    }
+    async fn remove(&self, area: StorageArea, key: &str) -> motics_push::Result<()> {
+        yield_now().await;
+        self.0.remove(area, key).await
+    }
+    fn now_ms(&self) -> i64 {
+        self.0.now_ms()
+    }
+    fn random_u64(&self) -> u64 {
+        self.0.random_u64()
+    }
+    async fn sleep(&self, _ms: u32) {
+        yield_now().await;
+    }
+}
+
+/// Drive two futures on one thread, interleaved at every await (like the background's handlers).
+fn join2<A: Future, B: Future>(a: A, b: B) -> (A::Output, B::Output) {
+    let (mut a, mut b) = (pin!(a), pin!(b));
+    let (mut ra, mut rb) = (None, None);
+    pollster::block_on(std::future::poll_fn(|cx| {
+        if ra.is_none()
+            && let Poll::Ready(v) = a.as_mut().poll(cx)
+        {
+            ra = Some(v);
+        }
+        if rb.is_none()
+            && let Poll::Ready(v) = b.as_mut().poll(cx)
+        {
+            rb = Some(v);
+        }
+        if ra.is_some() && rb.is_some() {
+            Poll::Ready(())
+        } else {
+            Poll::Pending
+        }
+    }));
+    (ra.expect("a finished"), rb.expect("b finished"))
+}
+
+fn job(id: &str) -> Job {
+    serde_json::from_value(json!({
+        "id": id, "push_ref": "7K2P9Q", "state": "queued",
+        "patient": {"id": "1805465202989210063", "first_name": "Jane", "last_name": "Citizen",
+                    "preferred_first_name": null, "date_of_birth": null, "email": null, "phone": null,
+                    "archived": false},
+        "title": "Session Summary", "fingerprint": "f", "created_at_ms": 0, "updated_at_ms": 0,
+        "attempts": 0, "next_at_ms": null, "error": null, "maybe_sent": false, "note_id": null,
+        "verify_due": false, "archived_copies": [], "receipt": null, "scope": null,
+        "payload": {"source": null, "created_display": null, "template_id": null, "draft": true, "content": null}
+    }))
+    .expect("a job")
+}
+
+#[test]
+fn concurrent_puts_keep_both_jobs() {
+    let p = Yielding(FakePlatform::new());
+    let (a, b) = join2(outbox::put(&p, &job("a")), outbox::put(&p, &job("b")));
+    a.expect("put a");
+    b.expect("put b");
+    let ids: Vec<String> = pollster::block_on(outbox::load(&p))
+        .expect("load")
+        .jobs
+        .into_iter()
+        .map(|j| j.id)
+        .collect();
+    assert_eq!(ids, ["a", "b"], "neither handler's change may be lost");
+}
+
+#[test]
+fn a_pause_and_a_put_at_the_same_time_are_both_kept() {
+    let p = Yielding(FakePlatform::new());
+    let (a, b) = join2(outbox::pause_until(&p, 5_000), outbox::put(&p, &job("c")));
+    a.expect("pause");
+    b.expect("put");
+    let ob = pollster::block_on(outbox::load(&p)).expect("load");
+    assert_eq!(ob.paused_until_ms, 5_000);
+    assert_eq!(ob.jobs.len(), 1);
+}
