@@ -8,7 +8,10 @@ use motics_push::http::TransportError;
 use serde_json::Value;
 
 fn messages() -> serde_json::Map<String, Value> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/extension/_locales/en/messages.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/extension/_locales/en/messages.json"
+    );
     let text = std::fs::read_to_string(path).expect("messages.json exists");
     match serde_json::from_str::<Value>(&text).expect("messages.json is JSON") {
         Value::Object(m) => m,
@@ -27,16 +30,36 @@ fn every_error() -> Vec<Error> {
         Error::Forbidden(e),
         Error::NotFound(e),
         Error::RateLimited { ehr: e, wait_s: 12 },
-        Error::Validation { ehr: e, fields: vec![("title".into(), "is too long".into())] },
-        Error::Server { ehr: e, status: 503 },
-        Error::UnexpectedStatus { ehr: e, status: 418 },
-        Error::UnexpectedBody { ehr: e, detail: "user.id".into() },
-        Error::Refused { ehr: Ehr::Nookal, message: "Missing variable: api_key".into() },
+        Error::Validation {
+            ehr: e,
+            fields: vec![("title".into(), "is too long".into())],
+        },
+        Error::Server {
+            ehr: e,
+            status: 503,
+        },
+        Error::UnexpectedStatus {
+            ehr: e,
+            status: 418,
+        },
+        Error::UnexpectedBody {
+            ehr: e,
+            detail: "user.id".into(),
+        },
+        Error::Refused {
+            ehr: Ehr::Nookal,
+            message: "Missing variable: api_key".into(),
+        },
         Error::NotPractitioner,
         Error::Transport(TransportError::Offline),
         Error::Transport(TransportError::Timeout),
-        Error::Transport(TransportError::Network { detail: "Failed to fetch".into() }),
-        Error::NoteTooLarge { kb: 1200, limit_kb: 1024 },
+        Error::Transport(TransportError::Network {
+            detail: "Failed to fetch".into(),
+        }),
+        Error::NoteTooLarge {
+            kb: 1200,
+            limit_kb: 1024,
+        },
         Error::EmptyNote,
         Error::NoNoteFound,
         Error::InvalidInput("query".into()),
@@ -56,10 +79,16 @@ fn every_error_kind_has_a_message_with_matching_placeholders() {
         let supplied = err.params().len();
         for n in 1..=9 {
             if text.contains(&format!("${n}")) {
-                assert!(n <= supplied, "{id} uses ${n} but {err:?} supplies {supplied} params");
+                assert!(
+                    n <= supplied,
+                    "{id} uses ${n} but {err:?} supplies {supplied} params"
+                );
             }
         }
-        assert!(text.len() > 20, "{id} should say what happened and what to do");
+        assert!(
+            text.len() > 20,
+            "{id} should say what happened and what to do"
+        );
     }
 }
 
@@ -67,6 +96,9 @@ fn every_error_kind_has_a_message_with_matching_placeholders() {
 fn every_message_has_a_description_for_translators() {
     for (id, m) in messages() {
         assert!(m["message"].is_string(), "{id} has no message");
-        assert!(m["description"].as_str().is_some_and(|d| !d.is_empty()), "{id} has no description");
+        assert!(
+            m["description"].as_str().is_some_and(|d| !d.is_empty()),
+            "{id} has no description"
+        );
     }
 }

@@ -32,7 +32,10 @@ extern "C" {
 
 #[wasm_bindgen_test]
 fn runs_without_window() {
-    assert!(web_sys::window().is_none(), "this suite must run in a service worker");
+    assert!(
+        web_sys::window().is_none(),
+        "this suite must run in a service worker"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -62,8 +65,17 @@ async fn storage_round_trips_objects_and_string_ids() {
     let back = WebPlatform.load(StorageArea::Session, "k").await.unwrap();
     assert_eq!(back, Some(value));
     WebPlatform.remove(StorageArea::Session, "k").await.unwrap();
-    assert_eq!(WebPlatform.load(StorageArea::Session, "k").await.unwrap(), None);
-    assert_eq!(WebPlatform.load(StorageArea::Local, "missing").await.unwrap(), None);
+    assert_eq!(
+        WebPlatform.load(StorageArea::Session, "k").await.unwrap(),
+        None
+    );
+    assert_eq!(
+        WebPlatform
+            .load(StorageArea::Local, "missing")
+            .await
+            .unwrap(),
+        None
+    );
 }
 
 #[wasm_bindgen_test]
