@@ -8,6 +8,7 @@ import { targetTab } from "./lib/target-tab.js";
 import { showConnection, wireReconnect } from "./popup/connection.js";
 import { readTab, readFailureText, showPicker, prepare, showPrepared, candidateLabel } from "./popup/note.js";
 import { PushQueue } from "./popup/queue.js";
+import { EHR, nookalStatus, nookalPickerOptions, mountDestination, NookalPanel, pushLabel } from "./popup/nookal.js";
 import { PatientPicker, fullName } from "./popup/patient.js";
 import { push, showReceipt, showJobs, showRecent, copyNote, stateText } from "./popup/push.js";
 import { sampleDate } from "./lib/connection-text.js";
@@ -19,6 +20,9 @@ const state = {
   tab: null, page: {}, candidates: [], chosen: 0, prepared: null, picker: null, connection: null, settings: null,
   pending: null, // the job this popup started that is still waiting (id + patient)
   queue: null, // the history queue, on pages with several notes
+  dest: "cliniko", // where this push goes: "cliniko" | "nookal"
+  usable: { cliniko: false, nookal: false },
+  nookal: null, // the Nookal panel (cases, push, receipt), when Nookal is usable
 };
 
 const openSettings = () => { api.runtime.openOptionsPage(); window.close(); };
@@ -26,7 +30,8 @@ $("open-options").addEventListener("click", openSettings);
 $("setup-open-settings").addEventListener("click", openSettings);
 
 function updatePushButton() {
-  const ready = Boolean(state.prepared) && Boolean(state.picker?.confirmed());
+  const ready = Boolean(state.prepared) && Boolean(state.picker?.confirmed()) &&
+    (state.dest !== EHR.NOOKAL || Boolean(state.nookal?.ready()));
   $("push").disabled = !ready;
   $("queue-add").disabled = !ready || Boolean(state.queue?.has(state.chosen));
   $("details-section").hidden = !state.prepared;
@@ -38,9 +43,11 @@ function preselectScope() {
 }
 
 async function onPatientChange(patient) {
+  if (state.dest === EHR.NOOKAL && state.nookal && patient !== state.nookal.patient) await state.nookal.setPatient(patient);
   updatePushButton();
-  // Before the note exists (recording in progress), the choice is kept for this session only.
-  if (!state.prepared && state.page.session_id) {
+  // Before the note exists (recording in progress), the choice is kept for this session only
+  // (Cliniko patients only: a pre-selection names a Cliniko id).
+  if (!state.prepared && state.page.session_id && state.dest === EHR.CLINIKO) {
     await request(patient ? MSG.PRESELECT_SET : MSG.PRESELECT_CLEAR, { scope: preselectScope(), patient }).catch(() => {});
   }
 }
@@ -54,7 +61,7 @@ async function choose(index) {
   state.picker.setPagePatient(source.meta?.patient_name ?? state.page.patient_name, source.meta?.patient_dob ?? state.page.patient_dob);
   if (state.picker.chosen) await state.picker.checkPageMatch();
   try {
-    state.prepared = await prepare(source, { ehr: "cliniko", dateDisplay: sessionDate(source) });
+    state.prepared = await prepare(source, { ehr: state.dest, pushRef: state.prepared?.push_ref, dateDisplay: sessionDate(source) });
     showPrepared(state.prepared);
     $("note-summary").hidden = false;
     $("note-status").textContent = "";
@@ -118,9 +125,35 @@ async function onQueueAdd() {
   $("patient-search").focus();
 }
 
+/** Point the flow at one EHR: its search, its preview, its details and its push button. */
+async function switchTo(ehr) {
+  state.dest = ehr;
+  Object.assign(state.picker, ehr === EHR.NOOKAL ? nookalPickerOptions()
+    : { searchType: MSG.PATIENTS_SEARCH, idLabel: "clinikoId", dobUnknownLabel: "dobUnknown" });
+  if (state.picker.chosen) state.picker.clear(false); // patient ids belong to one EHR
+  $("push").textContent = pushLabel(ehr);
+  $("cliniko-details").hidden = ehr !== EHR.CLINIKO;
+  $("nookal-section").hidden = ehr !== EHR.NOOKAL;
+  $("queue-add").hidden = ehr !== EHR.CLINIKO || !state.queue;
+  if (state.candidates.length) await choose(state.chosen);
+  updatePushButton();
+}
+
+async function onPushNookal(patient) {
+  $("push").disabled = true;
+  try {
+    const outcome = await state.nookal.push({ prepared: state.prepared, patient });
+    document.body.dataset.push = outcome.state;
+  } finally {
+    updatePushButton();
+    refreshLists();
+  }
+}
+
 async function onPush() {
   const patient = state.picker.chosen;
   if (!state.prepared || !patient || !state.picker.confirmed()) return;
+  if (state.dest === EHR.NOOKAL) return onPushNookal(patient);
   $("push-error").textContent = "";
   $("receipt").hidden = true;
   $("push").disabled = true;
@@ -190,29 +223,44 @@ async function focusPushIfAsked() {
   if (!$("push").disabled) $("push").focus();
 }
 
+/** Where to push: asked only when both EHRs are usable; remembered per Motics session. */
+async function chooseDestination() {
+  let dest = state.usable.cliniko ? EHR.CLINIKO : EHR.NOOKAL;
+  if (state.usable.cliniko && state.usable.nookal) {
+    dest = await mountDestination($("destination"), { scope: preselectScope(), onChange: switchTo });
+  }
+  await switchTo(dest);
+}
+
 async function startFlow() {
   $("flow").hidden = false;
   refreshLists();
   state.picker = new PatientPicker({ term: state.connection?.patient_term || "patient", onChange: onPatientChange });
+  if (state.usable.nookal) {
+    state.nookal = new NookalPanel($("nookal-section"), { onChange: updatePushButton });
+  }
   $("note-status").textContent = t("readingNote");
   state.tab = await targetTab().catch(() => null);
   const reply = await readSource();
   state.page = reply.page ?? {};
   state.picker.setPagePatient(state.page.patient_name, state.page.patient_dob);
-  const pre = await request(MSG.PRESELECT_GET, { scope: preselectScope() }).catch(() => null);
-  if (pre) await state.picker.choose(pre, { preselected: true });
+  if (reply.ok) {
+    state.candidates = reply.candidates;
+    if (state.candidates.length > 1) state.queue = new PushQueue();
+    showPicker(state.candidates, 0, choose);
+  }
+  // The destination decides the search, the preview and the details; then a Cliniko
+  // pre-selection (made while recording) fills the patient.
+  await chooseDestination();
+  if (state.dest === EHR.CLINIKO) {
+    const pre = await request(MSG.PRESELECT_GET, { scope: preselectScope() }).catch(() => null);
+    if (pre) await state.picker.choose(pre, { preselected: true });
+  }
   if (!reply.ok) {
     $("note-status").textContent = readFailureText(reply);
     document.body.dataset.note = reply.error;
     return;
   }
-  state.candidates = reply.candidates;
-  if (state.candidates.length > 1) {
-    state.queue = new PushQueue();
-    $("queue-add").hidden = false;
-  }
-  showPicker(state.candidates, 0, choose);
-  await choose(0);
   document.body.dataset.note = "ready";
   await focusPushIfAsked();
 }
@@ -222,10 +270,14 @@ async function start() {
   try {
     const info = await request(MSG.CORE_INFO);
     $("about").textContent = t("aboutVersion", [info.version, info.build]);
-    const connection = await request(MSG.CLINIKO_STATUS);
+    const [connection, nookal] = await Promise.all([request(MSG.CLINIKO_STATUS), nookalStatus()]);
     state.connection = connection.connection;
     status.textContent = "";
-    if (showConnection(connection)) await startFlow();
+    state.usable.cliniko = showConnection(connection);
+    state.usable.nookal = nookal.state === "connected" && !nookal.needs_practitioner;
+    // A clinic on Nookal only never needs the Cliniko setup prompt.
+    if (!state.usable.cliniko && state.usable.nookal && connection.state === "not_set_up") $("setup").hidden = true;
+    if (state.usable.cliniko || state.usable.nookal) await startFlow();
     document.body.dataset.core = "ready";
   } catch (e) {
     status.textContent = errorText(e);
@@ -258,7 +310,8 @@ async function followPending() {
 
 wireReconnect((connection) => {
   state.connection = connection.connection;
-  if (showConnection(connection) && $("flow").hidden) startFlow();
+  state.usable.cliniko = showConnection(connection);
+  if (state.usable.cliniko && $("flow").hidden) startFlow();
   refreshLists();
   followPending();
 });

@@ -126,11 +126,17 @@ export async function showRecent() {
   $("recent").hidden = receipts.length === 0;
   $("recent-list").replaceChildren(...receipts.slice(0, 5).map((r) => {
     const li = document.createElement("li");
+    const text = t("recentLine", [formatDateTime(new Date(r.at_ms).toISOString()), r.patient_id]);
+    if (!r.link) {
+      // Nookal has no web link for a note: the line alone says when and for whom.
+      li.textContent = text;
+      return li;
+    }
     const a = document.createElement("a");
     a.href = r.link;
     a.target = "_blank";
     a.rel = "noopener noreferrer";
-    a.textContent = t("recentLine", [formatDateTime(new Date(r.at_ms).toISOString()), r.patient_id]);
+    a.textContent = text;
     li.append(a);
     return li;
   }));

@@ -10,6 +10,7 @@ use super::time::{iso_utc, parse_iso_ms};
 use crate::Result;
 use crate::cliniko::types::{Page, TreatmentNote};
 use crate::cliniko::{ClinikoId, client, requests, store};
+use crate::error::Ehr;
 use crate::platform::Platform;
 use serde::{Deserialize, Serialize};
 
@@ -50,7 +51,8 @@ pub async fn check_local<P: Platform>(
     if let Some(r) = receipts::list(p)
         .await?
         .into_iter()
-        .find(|r| r.patient_id == patient_id && r.fingerprint == fingerprint)
+        // Patient ids are per EHR: a Nookal receipt for the same id is another person.
+        .find(|r| r.ehr == Ehr::Cliniko && r.patient_id == patient_id && r.fingerprint == fingerprint)
     {
         return Ok(Some(NeedsConfirmation {
             at_ms: Some(r.at_ms),

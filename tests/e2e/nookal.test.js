@@ -109,7 +109,7 @@ for (const kind of BROWSERS) {
     }
     async function saveKey(page, key) {
       await fill(page, "Nookal API key", key);
-      await click(page, "Save Nookal changes");
+      await click(page, "Save changes for Nookal");
       await page.waitForFunction(() => !document.getElementById("nookal-save").disabled
         && document.getElementById("nookal-save").textContent !== "Working…");
     }
@@ -186,10 +186,10 @@ for (const kind of BROWSERS) {
       await page.waitForSelector('body[data-nookal="disabled"]');
       await click(page, "Nookal integration");
       await page.waitForSelector('body[data-nookal="connected"]');
-      await click(page, "Remove Nookal key");
+      await click(page, "Remove key for Nookal");
       await click(page, "Cancel");
       assert.equal(await page.$eval("body", (b) => b.dataset.nookal), "connected");
-      await click(page, "Remove Nookal key");
+      await click(page, "Remove key for Nookal");
       await click(page, "Remove the Nookal key");
       await page.waitForSelector('body[data-nookal="not_set_up"]');
       // Cliniko's section is untouched by all of this.
@@ -325,6 +325,30 @@ for (const kind of BROWSERS) {
       assert.equal(await mount(), "nookal", "remembered");
       const other = await sendFromExtensionPage(s, { type: "destination/get", scope: { session_id: "s-1001" } });
       assert.equal(other.value, null, "another session starts fresh");
+    });
+
+    test("the real popup: with both EHRs on it asks where to push, and pushes to Nookal", async () => {
+      await connect();
+      const cliniko = await sendFromExtensionPage(s, { type: "cliniko/connect", key: sandbox.keys.practitioner });
+      assert.ok(cliniko.ok);
+      const url = `${sandbox.motics_url}/sessions/s-1003`;
+      const tab = await s.openWebPage(url);
+      opened.push(tab);
+      const popup = await s.openPopup(tab);
+      opened.push(popup);
+      await popup.waitForSelector('body[data-note="ready"]', { timeout: 20_000 });
+      const legend = await popup.$eval("#destination legend", (e) => e.textContent);
+      assert.ok(legend.length > 0, "a Push to choice is shown");
+      await popup.click('#destination input[value="nookal"]');
+      await popup.waitForFunction(() => document.getElementById("push").textContent === "Push to Nookal");
+      const patientId = await choosePatient(popup, "Aroha Ngāta");
+      const before = (await notesFor(patientId)).length;
+      await popup.waitForFunction(() => !document.getElementById("push").disabled, { timeout: 20_000 });
+      await click(popup, "Push to Nookal");
+      await popup.waitForFunction(() => ["done", "error", "cancelled"].includes(document.getElementById("nookal-section").dataset.push), { timeout: 60_000 });
+      assert.equal(await popup.$eval("#nookal-section", (e) => e.dataset.push), "done");
+      assert.equal((await notesFor(patientId)).length, before + 1);
+      assert.equal((await sandbox.admin.notes()).filter((n) => JSON.stringify(n.content).includes("Pushed from Motics")).length, 0, "nothing went to Cliniko");
     });
 
     test("no console errors and no uncaught exceptions", () => {
