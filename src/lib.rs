@@ -10,6 +10,7 @@ pub mod app;
 pub mod cliniko;
 pub mod error;
 pub mod http;
+pub mod integration;
 pub mod nookal;
 pub mod note;
 pub mod platform;

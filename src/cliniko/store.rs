@@ -9,6 +9,7 @@
 use super::key::ClinikoKey;
 use super::types::TreatmentNoteTemplate;
 use crate::error::Ehr;
+use crate::integration::Slots;
 use crate::platform::{Platform, StorageArea};
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
@@ -52,37 +53,16 @@ pub struct Connection {
     pub verified_at_ms: i64,
 }
 
-/// Switches kept beside the connection.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Flags {
-    /// The clinician can switch Cliniko off without removing the key.
-    pub enabled: bool,
-    /// A request got 401 in use: the key must be pasted again.
-    pub needs_reconnect: bool,
-}
+pub use crate::integration::{ConnectionState, Flags};
 
-impl Default for Flags {
-    fn default() -> Self {
-        Flags {
-            enabled: true,
-            needs_reconnect: false,
-        }
-    }
-}
-
-/// The connection's state as the options page and popup show it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ConnectionState {
-    /// No key saved.
-    NotSetUp,
-    /// Key saved, enabled, working.
-    Connected,
-    /// Key saved but switched off.
-    Disabled,
-    /// Key got a 401 in use; paste a new one.
-    NeedsReconnect,
-}
+/// Where Cliniko keeps its things in `storage.local`.
+const SLOTS: Slots = Slots {
+    ehr: Ehr::Cliniko,
+    secret: KEY_SECRET,
+    connection: KEY_CONNECTION,
+    flags: KEY_FLAGS,
+    extra: &[KEY_TEMPLATES],
+};
 
 /// `status` reply: the state and, when set up, the connection summary.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -105,16 +85,11 @@ pub struct TemplateCache {
 }
 
 async fn load_as<P: Platform, T: DeserializeOwned>(p: &P, key: &str) -> Result<Option<T>> {
-    match p.load(AREA, key).await? {
-        None | Some(Value::Null) => Ok(None),
-        // A value we cannot read (older format, tampering) counts as absent, not as a crash.
-        Some(v) => Ok(serde_json::from_value(v).ok()),
-    }
+    SLOTS.load_as(p, key).await
 }
 
 async fn save_as<P: Platform, T: Serialize>(p: &P, key: &str, value: &T) -> Result<()> {
-    let v = serde_json::to_value(value).map_err(|e| Error::Storage(e.to_string()))?;
-    p.save(AREA, key, v).await
+    SLOTS.save_as(p, key, value).await
 }
 
 /// Save a verified key and its connection; enabled, not needing reconnect. The template cache
@@ -142,7 +117,7 @@ pub async fn load_connection<P: Platform>(p: &P) -> Result<Option<Connection>> {
 
 /// The saved flags (defaults when absent).
 pub async fn load_flags<P: Platform>(p: &P) -> Result<Flags> {
-    Ok(load_as(p, KEY_FLAGS).await?.unwrap_or_default())
+    SLOTS.flags(p).await
 }
 
 pub async fn load_key<P: Platform>(p: &P) -> Result<Option<ClinikoKey>> {
@@ -157,12 +132,7 @@ pub async fn status<P: Platform>(p: &P) -> Result<Status> {
     let connection = load_connection(p).await?;
     let has_key = load_key(p).await?.is_some();
     let flags = load_flags(p).await?;
-    let state = match (has_key, &connection) {
-        (false, _) | (_, None) => ConnectionState::NotSetUp,
-        _ if !flags.enabled => ConnectionState::Disabled,
-        _ if flags.needs_reconnect => ConnectionState::NeedsReconnect,
-        _ => ConnectionState::Connected,
-    };
+    let state = ConnectionState::of(has_key && connection.is_some(), flags);
     Ok(Status {
         state,
         connection: if state == ConnectionState::NotSetUp {
@@ -176,46 +146,27 @@ pub async fn status<P: Platform>(p: &P) -> Result<Status> {
 /// The key to use for a request now, with its connection: `NotConnected` when not set up,
 /// `Disabled` when switched off, `Unauthorized` when it already got a 401 (reconnect first).
 pub async fn active<P: Platform>(p: &P) -> Result<(ClinikoKey, Connection)> {
-    let (Some(key), Some(conn)) = (load_key(p).await?, load_connection(p).await?) else {
-        return Err(Error::NotConnected(Ehr::Cliniko));
-    };
-    let flags = load_flags(p).await?;
-    if !flags.enabled {
-        return Err(Error::Disabled(Ehr::Cliniko));
+    let (key, conn) = (load_key(p).await?, load_connection(p).await?);
+    SLOTS.usable(key.is_some() && conn.is_some(), load_flags(p).await?)?;
+    match (key, conn) {
+        (Some(key), Some(conn)) => Ok((key, conn)),
+        _ => Err(Error::NotConnected(Ehr::Cliniko)),
     }
-    if flags.needs_reconnect {
-        return Err(Error::Unauthorized(Ehr::Cliniko));
-    }
-    Ok((key, conn))
 }
 
 /// Switch Cliniko on or off (keeps the key).
 pub async fn set_enabled<P: Platform>(p: &P, enabled: bool) -> Result<()> {
-    let flags = Flags {
-        enabled,
-        ..load_flags(p).await?
-    };
-    save_as(p, KEY_FLAGS, &flags).await
+    SLOTS.set_enabled(p, enabled).await
 }
 
 /// Flag the saved key as needing a reconnect (after a 401 in use). No-op when not set up.
 pub async fn mark_needs_reconnect<P: Platform>(p: &P) -> Result<()> {
-    if load_connection(p).await?.is_none() {
-        return Ok(());
-    }
-    let flags = Flags {
-        needs_reconnect: true,
-        ..load_flags(p).await?
-    };
-    save_as(p, KEY_FLAGS, &flags).await
+    SLOTS.mark_needs_reconnect(p).await
 }
 
 /// Forget everything Cliniko: key, connection, flags, template cache.
 pub async fn remove_all<P: Platform>(p: &P) -> Result<()> {
-    for k in [KEY_SECRET, KEY_CONNECTION, KEY_FLAGS, KEY_TEMPLATES] {
-        p.remove(AREA, k).await?;
-    }
-    Ok(())
+    SLOTS.remove_all(p).await
 }
 
 /// The template cache, if present.

@@ -9,8 +9,9 @@
 use super::id::NookalId;
 use super::key::NookalKey;
 use super::types::{Location, Practitioner};
-pub use crate::cliniko::store::{ConnectionState, Flags};
 use crate::error::Ehr;
+use crate::integration::Slots;
+pub use crate::integration::{ConnectionState, Flags};
 use crate::platform::{Platform, StorageArea};
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
@@ -24,6 +25,15 @@ pub const KEY_CONNECTION: &str = "nookal.connection";
 pub const KEY_FLAGS: &str = "nookal.flags";
 
 const AREA: StorageArea = StorageArea::Local;
+
+/// Where Nookal keeps its things in `storage.local`.
+const SLOTS: Slots = Slots {
+    ehr: Ehr::Nookal,
+    secret: KEY_SECRET,
+    connection: KEY_CONNECTION,
+    flags: KEY_FLAGS,
+    extra: &[],
+};
 
 /// What a successful verify learned, plus the clinician's choices.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -63,16 +73,11 @@ pub struct Status {
 }
 
 async fn load_as<P: Platform, T: DeserializeOwned>(p: &P, key: &str) -> Result<Option<T>> {
-    match p.load(AREA, key).await? {
-        None | Some(Value::Null) => Ok(None),
-        // An unreadable value (older format, tampering) counts as absent, not as a crash.
-        Some(v) => Ok(serde_json::from_value(v).ok()),
-    }
+    SLOTS.load_as(p, key).await
 }
 
 async fn save_as<P: Platform, T: Serialize>(p: &P, key: &str, value: &T) -> Result<()> {
-    let v = serde_json::to_value(value).map_err(|e| Error::Storage(e.to_string()))?;
-    p.save(AREA, key, v).await
+    SLOTS.save_as(p, key, value).await
 }
 
 /// Save a verified key and its connection; enabled, not needing reconnect.
@@ -99,7 +104,7 @@ pub async fn load_connection<P: Platform>(p: &P) -> Result<Option<Connection>> {
 
 /// The saved flags (defaults when absent).
 pub async fn load_flags<P: Platform>(p: &P) -> Result<Flags> {
-    Ok(load_as(p, KEY_FLAGS).await?.unwrap_or_default())
+    SLOTS.flags(p).await
 }
 
 /// The saved key, if any and still valid.
@@ -115,12 +120,7 @@ pub async fn status<P: Platform>(p: &P) -> Result<Status> {
     let connection = load_connection(p).await?;
     let has_key = load_key(p).await?.is_some();
     let flags = load_flags(p).await?;
-    let state = match (has_key, &connection) {
-        (false, _) | (_, None) => ConnectionState::NotSetUp,
-        _ if !flags.enabled => ConnectionState::Disabled,
-        _ if flags.needs_reconnect => ConnectionState::NeedsReconnect,
-        _ => ConnectionState::Connected,
-    };
+    let state = ConnectionState::of(has_key && connection.is_some(), flags);
     let connection = (state != ConnectionState::NotSetUp)
         .then_some(connection)
         .flatten();
@@ -137,44 +137,25 @@ pub async fn status<P: Platform>(p: &P) -> Result<Status> {
 /// The key and connection to use now: `NotConnected` when not set up, `Disabled` when switched
 /// off, `Unauthorized` when the key already failed in use (reconnect first).
 pub async fn active<P: Platform>(p: &P) -> Result<(NookalKey, Connection)> {
-    let (Some(key), Some(conn)) = (load_key(p).await?, load_connection(p).await?) else {
-        return Err(Error::NotConnected(Ehr::Nookal));
-    };
-    let flags = load_flags(p).await?;
-    if !flags.enabled {
-        return Err(Error::Disabled(Ehr::Nookal));
+    let (key, conn) = (load_key(p).await?, load_connection(p).await?);
+    SLOTS.usable(key.is_some() && conn.is_some(), load_flags(p).await?)?;
+    match (key, conn) {
+        (Some(key), Some(conn)) => Ok((key, conn)),
+        _ => Err(Error::NotConnected(Ehr::Nookal)),
     }
-    if flags.needs_reconnect {
-        return Err(Error::Unauthorized(Ehr::Nookal));
-    }
-    Ok((key, conn))
 }
 
 /// Switch Nookal on or off (keeps the key).
 pub async fn set_enabled<P: Platform>(p: &P, enabled: bool) -> Result<()> {
-    let flags = Flags {
-        enabled,
-        ..load_flags(p).await?
-    };
-    save_as(p, KEY_FLAGS, &flags).await
+    SLOTS.set_enabled(p, enabled).await
 }
 
 /// Flag the saved key as needing a reconnect. No-op when not set up.
 pub async fn mark_needs_reconnect<P: Platform>(p: &P) -> Result<()> {
-    if load_connection(p).await?.is_none() {
-        return Ok(());
-    }
-    let flags = Flags {
-        needs_reconnect: true,
-        ..load_flags(p).await?
-    };
-    save_as(p, KEY_FLAGS, &flags).await
+    SLOTS.mark_needs_reconnect(p).await
 }
 
 /// Forget everything Nookal: key, connection, flags.
 pub async fn remove_all<P: Platform>(p: &P) -> Result<()> {
-    for k in [KEY_SECRET, KEY_CONNECTION, KEY_FLAGS] {
-        p.remove(AREA, k).await?;
-    }
-    Ok(())
+    SLOTS.remove_all(p).await
 }

@@ -1,0 +1,183 @@
+//! What every EHR integration keeps beside its key in `storage.local`: the on/off switch, the
+//! "needs reconnect" flag, the state the UI shows, and the typed storage helpers both stores use.
+
+use crate::error::Ehr;
+use crate::platform::{Platform, StorageArea};
+use crate::{Error, Result};
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
+use serde_json::Value;
+
+/// Where integrations keep their settings (persistent; never note text or patient data).
+const AREA: StorageArea = StorageArea::Local;
+
+/// Switches kept beside the connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Flags {
+    /// The clinician can switch the integration off without removing the key.
+    pub enabled: bool,
+    /// A request failed authentication in use: the key must be pasted again.
+    pub needs_reconnect: bool,
+}
+
+impl Default for Flags {
+    fn default() -> Self {
+        Flags {
+            enabled: true,
+            needs_reconnect: false,
+        }
+    }
+}
+
+/// The connection's state as the options page and popup show it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConnectionState {
+    /// No key saved.
+    NotSetUp,
+    /// Key saved, enabled, working.
+    Connected,
+    /// Key saved but switched off.
+    Disabled,
+    /// Key failed in use; paste a new one.
+    NeedsReconnect,
+}
+
+impl ConnectionState {
+    /// The state for a saved key + connection (or not) and its flags.
+    pub fn of(set_up: bool, flags: Flags) -> ConnectionState {
+        match () {
+            _ if !set_up => ConnectionState::NotSetUp,
+            _ if !flags.enabled => ConnectionState::Disabled,
+            _ if flags.needs_reconnect => ConnectionState::NeedsReconnect,
+            _ => ConnectionState::Connected,
+        }
+    }
+}
+
+/// One integration's storage keys.
+#[derive(Debug, Clone, Copy)]
+pub struct Slots {
+    /// Which EHR (for error messages).
+    pub ehr: Ehr,
+    /// The API key (a string).
+    pub secret: &'static str,
+    /// The connection summary.
+    pub connection: &'static str,
+    /// The [`Flags`].
+    pub flags: &'static str,
+    /// Anything else removed with the key (caches).
+    pub extra: &'static [&'static str],
+}
+
+impl Slots {
+    /// A stored value; one we cannot read (older format, tampering) counts as absent, not a crash.
+    pub async fn load_as<P: Platform, T: DeserializeOwned>(
+        &self,
+        p: &P,
+        key: &str,
+    ) -> Result<Option<T>> {
+        match p.load(AREA, key).await? {
+            None | Some(Value::Null) => Ok(None),
+            Some(v) => Ok(serde_json::from_value(v).ok()),
+        }
+    }
+
+    /// Store a value.
+    pub async fn save_as<P: Platform, T: Serialize>(
+        &self,
+        p: &P,
+        key: &str,
+        value: &T,
+    ) -> Result<()> {
+        let v = serde_json::to_value(value).map_err(|e| Error::Storage(e.to_string()))?;
+        p.save(AREA, key, v).await
+    }
+
+    /// The saved flags (defaults when absent).
+    pub async fn flags<P: Platform>(&self, p: &P) -> Result<Flags> {
+        Ok(self.load_as(p, self.flags).await?.unwrap_or_default())
+    }
+
+    /// Switch the integration on or off (the key is kept).
+    pub async fn set_enabled<P: Platform>(&self, p: &P, enabled: bool) -> Result<()> {
+        let flags = Flags {
+            enabled,
+            ..self.flags(p).await?
+        };
+        self.save_as(p, self.flags, &flags).await
+    }
+
+    /// Flag the saved key as needing a reconnect (after a failure in use). No-op when not set up.
+    pub async fn mark_needs_reconnect<P: Platform>(&self, p: &P) -> Result<()> {
+        if p.load(AREA, self.connection).await?.is_none() {
+            return Ok(());
+        }
+        let flags = Flags {
+            needs_reconnect: true,
+            ..self.flags(p).await?
+        };
+        self.save_as(p, self.flags, &flags).await
+    }
+
+    /// Forget everything this integration stored: key, connection, flags, caches.
+    pub async fn remove_all<P: Platform>(&self, p: &P) -> Result<()> {
+        for k in [self.secret, self.connection, self.flags]
+            .into_iter()
+            .chain(self.extra.iter().copied())
+        {
+            p.remove(AREA, k).await?;
+        }
+        Ok(())
+    }
+
+    /// Whether a request may go out now: `NotConnected` when not set up, `Disabled` when switched
+    /// off, `Unauthorized` when the key already failed in use (reconnect first).
+    pub fn usable(&self, set_up: bool, flags: Flags) -> Result<()> {
+        match ConnectionState::of(set_up, flags) {
+            ConnectionState::NotSetUp => Err(Error::NotConnected(self.ehr)),
+            ConnectionState::Disabled => Err(Error::Disabled(self.ehr)),
+            ConnectionState::NeedsReconnect => Err(Error::Unauthorized(self.ehr)),
+            ConnectionState::Connected => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn state_follows_setup_then_switch_then_reconnect() {
+        let on = Flags::default();
+        let off = Flags {
+            enabled: false,
+            ..on
+        };
+        let stale = Flags {
+            needs_reconnect: true,
+            ..on
+        };
+        assert_eq!(ConnectionState::of(false, off), ConnectionState::NotSetUp);
+        assert_eq!(ConnectionState::of(true, off), ConnectionState::Disabled);
+        assert_eq!(
+            ConnectionState::of(true, stale),
+            ConnectionState::NeedsReconnect
+        );
+        assert_eq!(ConnectionState::of(true, on), ConnectionState::Connected);
+        let slots = Slots {
+            ehr: Ehr::Nookal,
+            secret: "s",
+            connection: "c",
+            flags: "f",
+            extra: &[],
+        };
+        assert_eq!(
+            slots.usable(true, stale),
+            Err(Error::Unauthorized(Ehr::Nookal))
+        );
+        assert_eq!(
+            slots.usable(false, on),
+            Err(Error::NotConnected(Ehr::Nookal))
+        );
+    }
+}
