@@ -52,7 +52,9 @@ pub async fn check_local<P: Platform>(
         .await?
         .into_iter()
         // Patient ids are per EHR: a Nookal receipt for the same id is another person.
-        .find(|r| r.ehr == Ehr::Cliniko && r.patient_id == patient_id && r.fingerprint == fingerprint)
+        .find(|r| {
+            r.ehr == Ehr::Cliniko && r.patient_id == patient_id && r.fingerprint == fingerprint
+        })
     {
         return Ok(Some(NeedsConfirmation {
             at_ms: Some(r.at_ms),
