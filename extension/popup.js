@@ -223,6 +223,21 @@ async function focusPushIfAsked() {
   if (!$("push").disabled) $("push").focus();
 }
 
+/**
+ * Whether the browser lets the extension reach an EHR. Firefox MV3 host permissions are the
+ * user's to grant or revoke (Chrome users can restrict site access too); without it every request
+ * would fail as a network error, so say what to do instead: Settings has "Allow access to …".
+ */
+async function hostAccess(origin, ehr) {
+  const granted = await api.permissions.contains({ origins: [origin] }).catch(() => true);
+  if (!granted) {
+    $("setup").hidden = false;
+    $("setup-text").textContent = t("popupNoHostAccess", [ehr]);
+    document.body.dataset.access = "missing";
+  }
+  return granted;
+}
+
 /** Where to push: asked only when both EHRs are usable; remembered per Motics session. */
 async function chooseDestination() {
   let dest = state.usable.cliniko ? EHR.CLINIKO : EHR.NOOKAL;
@@ -273,7 +288,7 @@ async function start() {
     const [connection, nookal] = await Promise.all([request(MSG.CLINIKO_STATUS), nookalStatus()]);
     state.connection = connection.connection;
     status.textContent = "";
-    state.usable.cliniko = showConnection(connection);
+    state.usable.cliniko = showConnection(connection) && (await hostAccess("https://*.cliniko.com/*", "Cliniko"));
     state.usable.nookal = nookal.state === "connected" && !nookal.needs_practitioner;
     // A clinic on Nookal only never needs the Cliniko setup prompt.
     if (!state.usable.cliniko && state.usable.nookal && connection.state === "not_set_up") $("setup").hidden = true;

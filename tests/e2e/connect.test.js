@@ -148,6 +148,32 @@ for (const kind of BROWSERS) {
       await popup.close();
     });
 
+    test("without host access to Cliniko, the popup points to Settings, and Allow access restores it", async (t) => {
+      await save(sandbox.keys.practitioner);
+      await options.waitForSelector('body[data-cliniko="connected"]');
+      const removed = await options.evaluate(() => (globalThis.browser ?? globalThis.chrome).permissions
+        .remove({ origins: ["https://*.cliniko.com/*"] }).catch(() => false));
+      if (!removed) {
+        // Chrome keeps required host permissions (users restrict them in its own UI instead).
+        t.skip("this browser does not let an extension drop a required host permission");
+        return;
+      }
+      {
+        const popup = await s.openPopup(null);
+        await popup.waitForSelector(READY);
+        assert.equal(await popup.$eval("body", (b) => b.dataset.access), "missing");
+        assert.match(await popup.$eval("#setup-text", (e) => e.textContent), /Allow access to Cliniko/);
+        await popup.close();
+        const page = await s.openExtensionPage("options.html");
+        await page.waitForSelector(READY);
+        await page.waitForSelector("#cliniko-permission:not([hidden])");
+        // The clinician clicks the button (a real user gesture; the test profile accepts the prompt).
+        await click(page, "Allow access to Cliniko");
+        await page.waitForSelector("#cliniko-permission[hidden]", { timeout: 10_000 });
+        await page.close();
+      }
+    });
+
     test("no console errors and no uncaught exceptions", () => {
       assert.deepEqual(s.errors, []);
     });

@@ -136,6 +136,8 @@ async function launchFirefox(sandbox) {
       "network.dns.localDomains": sandbox.hosts.join(","),
       "network.socket.forcePort": `443=${sandbox.port}`,
       "extensions.originControls.grantByDefault": true,
+      // Accept permission prompts (the "Allow access to Cliniko" button) as a clinician would.
+      "extensions.webextOptionalPermissionPrompts": false,
       "intl.locale.requested": "en-AU",
       "intl.accept_languages": "en-AU, en",
     },
