@@ -26,22 +26,6 @@ use proptest::prelude::*;
 use serde_json::{Value, json};
 
 const NOW_MS: i64 = 1_735_689_600_000;
-/// Cliniko's allowed note tags (reference §4, architecture §3).
-const ALLOWED_TAGS: [&str; 13] = [
-    "p",
-    "div",
-    "br",
-    "ul",
-    "ol",
-    "li",
-    "blockquote",
-    "h1",
-    "h2",
-    "b",
-    "i",
-    "u",
-    "a",
-];
 
 fn fixture(dir: &str, name: &str) -> String {
     let path = format!("{}/tests/fixtures/{dir}/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -248,7 +232,7 @@ fn only_allowed_tags(html: &str) -> bool {
             .chars()
             .take_while(|c| c.is_ascii_alphanumeric())
             .collect();
-        ALLOWED_TAGS.contains(&name.as_str())
+        common::html::ALLOWED.contains(&name.as_str())
     })
 }
 

@@ -5,6 +5,7 @@
 
 mod common;
 
+use common::html::{check_html, subsequence, visible};
 use motics_push::cliniko::content::{Content, fill_template};
 use motics_push::note::from_dom_tree::blocks_from_dom;
 use motics_push::note::from_markdown::blocks_from_markdown;
@@ -128,88 +129,6 @@ fn model_text(blocks: &[Block], s: &mut String) {
             Block::Rule => {}
         }
     }
-}
-
-fn visible(s: &str) -> Vec<char> {
-    s.chars()
-        .filter(|c| !c.is_whitespace() && !c.is_control())
-        .collect()
-}
-
-/// Whether `needle` is a subsequence of `hay`.
-fn subsequence(needle: &[char], hay: &[char]) -> bool {
-    let mut it = hay.iter();
-    needle.iter().all(|c| it.any(|h| h == c))
-}
-
-const ALLOWED: &[&str] = &[
-    "p",
-    "div",
-    "br",
-    "ul",
-    "ol",
-    "li",
-    "blockquote",
-    "h1",
-    "h2",
-    "b",
-    "i",
-    "u",
-    "a",
-];
-
-/// Check Cliniko HTML's structure; return its text (tags removed, entities decoded).
-fn check_html(html: &str) -> Result<String, String> {
-    if html.contains('\n') || html.contains('\t') || html.contains('\r') {
-        return Err("newline or tab in output".into());
-    }
-    let mut stack: Vec<String> = Vec::new();
-    let mut text = String::new();
-    let mut rest = html;
-    while let Some(lt) = rest.find('<') {
-        text.push_str(&rest[..lt]);
-        let gt = rest[lt..].find('>').ok_or("unclosed <")? + lt;
-        let tag = &rest[lt + 1..gt];
-        rest = &rest[gt + 1..];
-        if let Some(name) = tag.strip_prefix('/') {
-            if stack.pop().as_deref() != Some(name) {
-                return Err(format!("misnested </{name}>"));
-            }
-            continue;
-        }
-        let (name, attrs) = tag.split_once(' ').unwrap_or((tag, ""));
-        if !ALLOWED.contains(&name) {
-            return Err(format!("tag <{name}> not allowed"));
-        }
-        if !attrs.is_empty() {
-            let ok = name == "a"
-                && attrs.starts_with("href=\"")
-                && attrs.ends_with('"')
-                && !attrs[6..attrs.len() - 1].contains('"');
-            let href = attrs.get(6..attrs.len().saturating_sub(1)).unwrap_or("");
-            let scheme_ok = ["https://", "http://", "mailto:"]
-                .iter()
-                .any(|p| href.starts_with(p));
-            if !ok || !scheme_ok {
-                return Err(format!("bad attributes on <{name}>: {attrs}"));
-            }
-        }
-        if name != "br" {
-            stack.push(name.to_string());
-        }
-    }
-    text.push_str(rest);
-    if !stack.is_empty() {
-        return Err(format!("unclosed {stack:?}"));
-    }
-    if text.contains('<') || text.contains('>') {
-        return Err("unescaped angle bracket".into());
-    }
-    Ok(text
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&amp;", "&"))
 }
 
 fn opts() -> RenderOptions {
