@@ -290,8 +290,12 @@ async function start() {
     status.textContent = "";
     state.usable.cliniko = showConnection(connection) && (await hostAccess("https://*.cliniko.com/*", "Cliniko"));
     state.usable.nookal = nookal.state === "connected" && !nookal.needs_practitioner;
-    // A clinic on Nookal only never needs the Cliniko setup prompt.
-    if (!state.usable.cliniko && state.usable.nookal && connection.state === "not_set_up") $("setup").hidden = true;
+    // A clinic on Nookal only never needs the Cliniko setup prompt, and the header names Nookal.
+    if (!state.usable.cliniko && state.usable.nookal && connection.state === "not_set_up") {
+      $("setup").hidden = true;
+      $("connection").textContent = t("connectedNookalOnly");
+      $("connection").className = "small connected";
+    }
     if (state.usable.cliniko || state.usable.nookal) await startFlow();
     document.body.dataset.core = "ready";
   } catch (e) {
