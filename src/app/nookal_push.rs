@@ -15,6 +15,7 @@ use crate::push::run::Started;
 use crate::push::{JobError, JobView};
 use crate::search::rank::PatientSummary;
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 /// The `nookal/push` message (the [`PushInput`] fields, flattened).
 #[derive(Debug, Clone, Deserialize)]
@@ -22,9 +23,10 @@ pub struct PushRequest {
     /// What to push.
     #[serde(flatten)]
     pub input: PushInput,
-    /// The patient row the panel showed (for the outbox list).
+    /// The patient row the panel showed (for the outbox list). Read leniently: a row this
+    /// version cannot read only costs the name in the list, never the push.
     #[serde(default)]
-    pub patient: Option<PatientSummary>,
+    pub patient: Option<Value>,
     /// The push reference shown in the note's footer (from `note/prepare`).
     #[serde(default)]
     pub push_ref: Option<String>,
@@ -60,7 +62,10 @@ pub struct PushReply {
 pub async fn push<P: Platform>(p: &P, req: &PushRequest) -> Result<PushReply> {
     let new = NewNookalPush {
         input: req.input.clone(),
-        patient: req.patient.clone(),
+        patient: req
+            .patient
+            .clone()
+            .and_then(|v| serde_json::from_value::<PatientSummary>(v).ok()),
         push_ref: req.push_ref.clone().unwrap_or_default(),
         fingerprint: req.fingerprint.clone().unwrap_or_default(),
         confirm_duplicate: req.confirm_duplicate,
