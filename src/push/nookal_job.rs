@@ -71,11 +71,12 @@ async fn prepare<P: Platform>(
         .filter(|f| !f.is_empty())
         .map_or_else(|| fingerprint(&input.notes), str::to_string);
     // The same push sent again while it is still pending (popup reopened, Retry from the panel):
-    // the same job, never a second. A landed one goes through the guard below instead.
+    // the same job, never a second. A landed one goes through the guard below instead, unless
+    // this is the panel's Retry (the alarm may have landed it meanwhile: show that).
     if !req.push_ref.is_empty()
         && let Some(existing) = outbox::load(p).await?.jobs.into_iter().find(|j| {
             j.ehr == Ehr::Nookal
-                && j.state != JobState::Done
+                && (req.retry || j.state != JobState::Done)
                 && j.push_ref == req.push_ref
                 && j.patient.id == input.patient_id
         })
