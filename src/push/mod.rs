@@ -1,4 +1,4 @@
-//! Push to Cliniko: jobs in a persisted outbox, driven by a state machine that never makes a duplicate.
+//! Push to Cliniko and Nookal: jobs in one persisted outbox, driven by a state machine that never duplicates.
 //!
 //! - [`job`]: the job and its states (queued → sending → done | retry_wait | needs_reconnect | failed).
 //! - [`policy`]: exponential backoff with jitter, and when to park a job for a manual Retry.
