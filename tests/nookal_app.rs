@@ -222,9 +222,12 @@ fn a_retry_after_an_ambiguous_failure_finds_the_note_instead_of_sending_twice() 
         status: 500,
         delay_ms: 0,
     });
-    let reply = p.call(push_msg(&id, None, json!({})));
-    assert_eq!(reply["ok"], false, "{reply}");
+    // Not an error reply: the push is a job waiting to be retried (with the reason).
+    let reply = p.ok(push_msg(&id, None, json!({})));
+    assert_eq!(reply["job"]["state"], "retry_wait", "{reply}");
+    assert_eq!(reply["job"]["ehr"], "nookal");
     assert_eq!(reply["error"]["transient"], true);
+    assert_eq!(reply["receipt"], Value::Null);
     let created = notes_for(&p, &id) - before;
     assert!(created >= 1, "the note was created before the drop");
     let retried = p.ok(push_msg(&id, None, json!({"retry": true})));

@@ -211,8 +211,9 @@ export class NookalPanel {
 
   /**
    * Push the prepared note to the chosen patient and case. Resolves to the outcome:
-   * `{state: "done", receipt}`, `{state: "cancelled"}` or `{state: "error", error}`; the panel
-   * shows the receipt (or the error with Retry) itself.
+   * `{state: "done", receipt, job}`, `{state: "cancelled"}` or `{state: "error", error, job?}`
+   * (`job` when the push is waiting in the outbox); the panel shows the receipt (or the error
+   * with Retry) itself.
    */
   async push({ prepared, patient = this.patient, retry = false, confirmDuplicate = false, date = null }) {
     const caseId = this.caseId();
@@ -236,9 +237,11 @@ export class NookalPanel {
       this.receipt.dataset.landed = String(outcome.receipt.landed);
       this.receipt.dataset.extraCopies = String(outcome.receipt.extra_copies.length);
     } else if (outcome.state === "error") {
+      this.container.dataset.job = outcome.job?.state ?? "";
       this.error.textContent = errorText(outcome.error);
       // A transient failure may or may not have created the note: Retry checks Nookal first.
-      this.retryButton.hidden = !outcome.error?.transient;
+      // A job waiting in the outbox can always be retried now (the same job, never a second).
+      this.retryButton.hidden = !(outcome.error?.transient || outcome.job);
     }
     return outcome;
   }
@@ -268,7 +271,7 @@ export class NookalPanel {
  */
 export async function pushNookal({ prepared, patient, caseId, date = localDateTime(), retry = false, confirmDuplicate = false, confirm }) {
   const message = {
-    patient_id: patient.id, case_id: caseId, date_local: date, notes: prepared.text,
+    patient_id: patient.id, patient, case_id: caseId, date_local: date, notes: prepared.text,
     push_ref: prepared.push_ref ?? null, fingerprint: prepared.fingerprint ?? null,
     confirm_duplicate: confirmDuplicate, retry,
   };
@@ -279,7 +282,13 @@ export async function pushNookal({ prepared, patient, caseId, date = localDateTi
       if (!(await confirm?.(t("nookalDuplicateQuestion", [fullName(patient), at])))) return { state: "cancelled" };
       reply = await request(MSG.NOOKAL_PUSH, { ...message, confirm_duplicate: true });
     }
-    return { state: "done", receipt: { ...reply.receipt, extra_copies: reply.extra_copies ?? [] } };
+    // The push is a job in the shared outbox: not done yet (waiting to retry, needs reconnect,
+    // failed) is reported as an error with the job, which the outbox list also shows with
+    // Retry/Discard; the alarm retries a waiting job by itself.
+    if (reply.job && reply.job.state !== "done") {
+      return { state: "error", job: reply.job, error: reply.error ?? reply.job.error ?? { kind: "unknown", params: [], transient: true } };
+    }
+    return { state: "done", job: reply.job ?? null, receipt: { ...reply.receipt, extra_copies: reply.extra_copies ?? [] } };
   } catch (error) {
     return { state: "error", error };
   }

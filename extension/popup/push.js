@@ -93,7 +93,9 @@ export async function showJobs(onChange) {
     const li = document.createElement("li");
     const title = document.createElement("span");
     title.className = "job-title";
-    title.textContent = t("jobLine", [job.patient ? fullName(job.patient) : "", job.title ?? ""]);
+    title.textContent = t("jobLine", [job.patient ? fullName(job.patient) : "", job.title ?? ""])
+      + (job.ehr === "nookal" ? " (Nookal)" : "");
+    li.dataset.ehr = job.ehr ?? "cliniko";
     const state = document.createElement("span");
     state.className = "small muted job-state";
     state.textContent = stateText(job) + (job.error ? ` ${errorText(job.error)}` : "");

@@ -3,12 +3,12 @@
 //! Each is `async fn(p: &P, …) -> crate::Result<T>` with a serialisable `T`; ids are strings.
 
 use crate::Result;
+use crate::error::Ehr;
 use crate::nookal::cases::{CaseList, CaseRow};
-use crate::nookal::push::{NookalReceipt, PushInput};
 use crate::nookal::readback::{self, fingerprint};
 use crate::nookal::search::SearchResult;
 use crate::nookal::store::{self, Status};
-use crate::nookal::{cases, connect as conn, push as pushing, search as searching};
+use crate::nookal::{cases, connect as conn, search as searching};
 use crate::platform::Platform;
 use serde::Serialize;
 
@@ -18,9 +18,23 @@ pub async fn status<P: Platform>(p: &P) -> Result<Status> {
 }
 
 /// `nookal/connect`: verify a pasted key (`verify`, `getLocations`, `getPractitioners`) and save
-/// it only if that worked.
+/// it only if that worked. Nookal pushes parked on a 401 then go out again at once (as after
+/// "Reconnect Cliniko"), not at the next alarm.
 pub async fn connect<P: Platform>(p: &P, api_key: &str) -> Result<Status> {
-    conn::connect(p, api_key).await
+    let status = conn::connect(p, api_key).await?;
+    resume_parked(p).await?;
+    Ok(status)
+}
+
+/// Nookal jobs parked on a 401 go out again, once a key and a practitioner are both set (a job
+/// resumed without a practitioner would only fail again, and for good).
+async fn resume_parked<P: Platform>(p: &P) -> Result<()> {
+    if let Ok((_, c)) = store::active(p).await
+        && c.practitioner().is_some()
+    {
+        crate::push::run::resume_ehr(p, Ehr::Nookal).await?;
+    }
+    Ok(())
 }
 
 /// `nookal/verify`: re-check the saved key and refresh the locations and practitioners.
@@ -42,7 +56,9 @@ pub async fn remove<P: Platform>(p: &P) -> Result<Status> {
 
 /// `nookal/set_practitioner`: the practitioner notes are filed under (required before pushing).
 pub async fn set_practitioner<P: Platform>(p: &P, practitioner_id: &str) -> Result<Status> {
-    conn::set_practitioner(p, practitioner_id).await
+    let status = conn::set_practitioner(p, practitioner_id).await?;
+    resume_parked(p).await?;
+    Ok(status)
 }
 
 /// `nookal/set_location`: the default location (`None` clears it).
@@ -75,11 +91,6 @@ pub async fn add_case<P: Platform>(
         title: c.title,
         date: c.date,
     })
-}
-
-/// `nookal/push`: file the note, then read it back (`landed`, `garbled`, `text_matches`).
-pub async fn push<P: Platform>(p: &P, input: &PushInput) -> Result<NookalReceipt> {
-    pushing::push(p, input).await
 }
 
 /// `nookal/find_note` reply: an existing copy of a note, if any.

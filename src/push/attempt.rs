@@ -7,6 +7,7 @@
 //! a retry never creates a second note.
 
 use super::job::{Job, JobError, JobState, Payload};
+use super::nookal_attempt;
 use super::outbox::{self, Claim};
 use super::policy::{self, RetryPolicy};
 use super::receipts::{self, Receipt};
@@ -42,6 +43,10 @@ pub async fn step<P: Platform>(p: &P, id: &str) -> Result<Option<Job>> {
     let Some(mut job) = outbox::get(p, id).await? else {
         return Ok(None);
     };
+    if job.ehr == Ehr::Nookal {
+        nookal_attempt::step(p, &mut job).await?;
+        return Ok(Some(job));
+    }
     match job.state {
         JobState::Queued | JobState::RetryWait | JobState::Sending => {
             job.state = JobState::Sending;
@@ -303,6 +308,7 @@ async fn mark_landed<P: Platform>(p: &P, t: &Target, job: &mut Job) -> Result<()
         fingerprint: job.fingerprint.clone(),
         archived_copies: job.archived_copies.clone(),
         verified: false,
+        nookal: None,
     };
     job.state = JobState::Done;
     job.error = None;
@@ -341,7 +347,7 @@ fn web_links(
 }
 
 /// File a failed step: when to try again, or why not.
-async fn file_error<P: Platform>(p: &P, job: &mut Job, e: &Error) -> Result<()> {
+pub(super) async fn file_error<P: Platform>(p: &P, job: &mut Job, e: &Error) -> Result<()> {
     let now = p.now_ms();
     job.updated_at_ms = now;
     let mut pause = None;

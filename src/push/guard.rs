@@ -42,9 +42,11 @@ pub struct NeedsConfirmation {
     pub reason: Reason,
 }
 
-/// Our own record: a receipt, or a job still in the outbox, for the same note and patient.
+/// Our own record: a receipt, or a job still in the outbox, for the same note and patient of
+/// the same EHR (patient ids are per EHR).
 pub async fn check_local<P: Platform>(
     p: &P,
+    ehr: Ehr,
     patient_id: &str,
     fingerprint: &str,
 ) -> Result<Option<NeedsConfirmation>> {
@@ -52,9 +54,7 @@ pub async fn check_local<P: Platform>(
         .await?
         .into_iter()
         // Patient ids are per EHR: a Nookal receipt for the same id is another person.
-        .find(|r| {
-            r.ehr == Ehr::Cliniko && r.patient_id == patient_id && r.fingerprint == fingerprint
-        })
+        .find(|r| r.ehr == ehr && r.patient_id == patient_id && r.fingerprint == fingerprint)
     {
         return Ok(Some(NeedsConfirmation {
             at_ms: Some(r.at_ms),
@@ -66,7 +66,7 @@ pub async fn check_local<P: Platform>(
     Ok(outbox
         .jobs
         .iter()
-        .find(|j| j.patient.id == patient_id && j.fingerprint == fingerprint)
+        .find(|j| j.ehr == ehr && j.patient.id == patient_id && j.fingerprint == fingerprint)
         .map(|j| NeedsConfirmation {
             at_ms: Some(j.receipt.as_ref().map_or(j.created_at_ms, |r| r.at_ms)),
             note_id: j.note_id.clone(),

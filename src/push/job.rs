@@ -2,7 +2,8 @@
 
 use super::receipts::Receipt;
 use crate::cliniko::content::Content;
-use crate::error::Error;
+use crate::error::{Ehr, Error};
+use crate::nookal::push::{NookalReceipt, PushInput};
 use crate::note::NoteSource;
 use crate::search::rank::PatientSummary;
 use serde::{Deserialize, Serialize};
@@ -96,11 +97,32 @@ pub struct Payload {
     pub content: Option<Content>,
 }
 
+/// What a landed Nookal push reports to the panel: the push receipt (did it land; which
+/// characters Nookal double-encoded) and other notes with exactly this text, which Nookal v2
+/// cannot delete, so the popup names them for the clinician to delete by hand.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NookalOutcome {
+    /// The Nookal receipt (`landed`, `garbled`, `text_matches`, `reconciled`, ids).
+    #[serde(flatten)]
+    pub receipt: NookalReceipt,
+    /// Ids of extra copies (a browser's transparent POST resend).
+    #[serde(default)]
+    pub extra_copies: Vec<String>,
+}
+
+/// Jobs stored before Nookal pushes joined the outbox have no `ehr`: they are Cliniko's.
+fn cliniko() -> Ehr {
+    Ehr::Cliniko
+}
+
 /// A push job as stored in the outbox.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Job {
     /// Job id (random hex).
     pub id: String,
+    /// Which EHR the note goes to; the attempt dispatches on it.
+    #[serde(default = "cliniko")]
+    pub ehr: Ehr,
     /// The push reference in the note's footer: the same on every retry; finds copies in Cliniko.
     pub push_ref: String,
     /// State.
@@ -135,8 +157,23 @@ pub struct Job {
     /// The page's pre-selection scope, cleared once the push lands (opaque here).
     #[serde(default)]
     pub scope: Option<Value>,
-    /// What to send.
+    /// What to send (Cliniko).
     pub payload: Payload,
+    /// What to send (Nookal), and what it reported once landed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nookal: Option<NookalJob>,
+}
+
+/// The Nookal part of a job.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NookalJob {
+    /// What to send: the `addTreatmentNote` input (patient, case or new-case title, local
+    /// date-time `YYYY-MM-DD HH:MM:SS`, the rendered plain text). Like [`Payload`] it holds note
+    /// text, so it lives only in `storage.session`, and it is dropped once the note is in Nookal.
+    pub input: Option<PushInput>,
+    /// What the push reported, once landed.
+    #[serde(default)]
+    pub outcome: Option<NookalOutcome>,
 }
 
 /// A job as pages see it (`jobs/get`, `jobs/list`, replies): no note text.
@@ -144,6 +181,8 @@ pub struct Job {
 pub struct JobView {
     /// Job id.
     pub id: String,
+    /// Which EHR.
+    pub ehr: Ehr,
     /// State.
     pub state: JobState,
     /// The patient.
@@ -162,12 +201,16 @@ pub struct JobView {
     pub receipt: Option<Receipt>,
     /// When the job was created.
     pub created_at_ms: i64,
+    /// Nookal's report once landed (no note text).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nookal: Option<NookalOutcome>,
 }
 
 impl From<&Job> for JobView {
     fn from(j: &Job) -> Self {
         JobView {
             id: j.id.clone(),
+            ehr: j.ehr,
             state: j.state,
             patient: j.patient.clone(),
             title: j.title.clone(),
@@ -177,6 +220,7 @@ impl From<&Job> for JobView {
             error: j.error.clone(),
             receipt: j.receipt.clone(),
             created_at_ms: j.created_at_ms,
+            nookal: j.nookal.as_ref().and_then(|n| n.outcome.clone()),
         }
     }
 }

@@ -1,4 +1,4 @@
-//! Push to Cliniko: jobs in a persisted outbox, driven by a state machine that never makes a duplicate.
+//! Push to Cliniko and Nookal: jobs in one persisted outbox, driven by a state machine that never duplicates.
 //!
 //! - [`job`]: the job and its states (queued → sending → done | retry_wait | needs_reconnect | failed).
 //! - [`policy`]: exponential backoff with jitter, and when to park a job for a manual Retry.
@@ -7,11 +7,14 @@
 //! - [`receipts`]: what was pushed, in `storage.local` (no note text, no names).
 //! - [`guard`]: "Already pushed to … — push again?".
 //! - [`attempt`]: one step of one job (reconcile, POST, verify, archive extra copies).
+//! - [`nookal_job`], [`nookal_attempt`]: Nookal pushes as jobs in the same outbox (`job.ehr`).
 //! - [`run`]: the entry points the messages call: start, queue, tick, retry, discard, resume.
 
 pub mod attempt;
 pub mod guard;
 pub mod job;
+pub mod nookal_attempt;
+pub mod nookal_job;
 pub mod outbox;
 pub mod policy;
 pub mod receipts;

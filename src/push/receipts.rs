@@ -1,6 +1,7 @@
 //! Push receipts in `storage.local` ("Recent pushes"): when, where, which note — never note text
 //! or names.
 
+use super::job::NookalOutcome;
 use crate::Result;
 use crate::error::{Ehr, Error};
 use crate::platform::{Platform, StorageArea};
@@ -39,6 +40,10 @@ pub struct Receipt {
     /// Whether the check for extra copies has run.
     #[serde(default)]
     pub verified: bool,
+    /// Nookal only: did the note land, which characters came back double-encoded, and extra
+    /// copies to delete by hand (ids and characters only, never note text).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nookal: Option<NookalOutcome>,
 }
 
 /// All receipts, newest first (unreadable entries are skipped).

@@ -6,6 +6,7 @@ use super::guard::{self, NeedsConfirmation};
 use super::job::{Job, JobState, JobView, Payload};
 use super::outbox::{self, Claim, Outbox};
 use crate::cliniko::ClinikoId;
+use crate::error::Ehr;
 use crate::note::{self, NoteSource};
 use crate::platform::{Platform, StorageArea};
 use crate::search::rank::PatientSummary;
@@ -99,16 +100,13 @@ async fn prepare<P: Platform>(p: &P, req: NewPush, check_title: bool) -> Result<
         return Err(Error::InvalidInput("not a push reference".into()));
     }
     // The same push sent again (popup reopened, message repeated): the same job, never a second.
-    if let Some(existing) = outbox::load(p)
-        .await?
-        .jobs
-        .into_iter()
-        .find(|j| j.push_ref == req.push_ref && j.patient.id == req.patient.id)
-    {
+    if let Some(existing) = outbox::load(p).await?.jobs.into_iter().find(|j| {
+        j.ehr == Ehr::Cliniko && j.push_ref == req.push_ref && j.patient.id == req.patient.id
+    }) {
         return Ok(Prepared::Existing(existing));
     }
     if !req.confirm_duplicate {
-        if let Some(c) = guard::check_local(p, &req.patient.id, &fingerprint).await? {
+        if let Some(c) = guard::check_local(p, Ehr::Cliniko, &req.patient.id, &fingerprint).await? {
             return Ok(Prepared::Ask(c));
         }
         if check_title && let Some(c) = guard::check_cliniko_title(p, &req.patient.id, &title).await
@@ -123,6 +121,7 @@ async fn prepare<P: Platform>(p: &P, req: NewPush, check_title: bool) -> Result<
     let now = p.now_ms();
     let job = Job {
         id: format!("{:016x}", p.random_u64()),
+        ehr: Ehr::Cliniko,
         push_ref: req.push_ref,
         state: JobState::Queued,
         patient: req.patient,
@@ -146,6 +145,7 @@ async fn prepare<P: Platform>(p: &P, req: NewPush, check_title: bool) -> Result<
             draft: req.draft,
             content: None,
         },
+        nookal: None,
     };
     outbox::put(p, &job).await?;
     Ok(Prepared::New(job))
@@ -252,9 +252,16 @@ pub async fn discard<P: Platform>(p: &P, id: &str) -> Result<()> {
 /// After "Reconnect Cliniko": jobs parked on a 401 are queued again (and copy checks re-armed),
 /// then run at once. Returns the jobs that landed.
 pub async fn resume_after_reconnect<P: Platform>(p: &P) -> Result<Vec<Job>> {
+    resume_ehr(p, Ehr::Cliniko).await
+}
+
+/// After a new key for `ehr` is saved: that EHR's jobs parked on a 401 are queued again (and
+/// copy checks re-armed), then due jobs run at once. Returns the jobs that landed. The other
+/// EHR's parked jobs stay parked: its key did not change.
+pub async fn resume_ehr<P: Platform>(p: &P, ehr: Ehr) -> Result<Vec<Job>> {
     let now = p.now_ms();
     outbox::update(p, |outbox| {
-        for j in &mut outbox.jobs {
+        for j in outbox.jobs.iter_mut().filter(|j| j.ehr == ehr) {
             match j.state {
                 JobState::NeedsReconnect => {
                     j.state = JobState::Queued;

@@ -351,6 +351,46 @@ for (const kind of BROWSERS) {
       assert.equal((await sandbox.admin.notes()).filter((n) => JSON.stringify(n.content).includes("Pushed from Motics")).length, 0, "nothing went to Cliniko");
     });
 
+    test("the outbox: a 503 on addTreatmentNote waits with Retry in the jobs list; Retry files exactly one note", async () => {
+      await connect();
+      const cliniko = await sendFromExtensionPage(s, { type: "cliniko/connect", key: sandbox.keys.practitioner });
+      assert.ok(cliniko.ok);
+      const url = `${sandbox.motics_url}/sessions/s-1003`;
+      const tab = await s.openWebPage(url);
+      opened.push(tab);
+      const popup = await s.openPopup(tab);
+      opened.push(popup);
+      await popup.waitForSelector('body[data-note="ready"]', { timeout: 20_000 });
+      await popup.click('#destination input[value="nookal"]');
+      await popup.waitForFunction(() => document.getElementById("push").textContent === "Push to Nookal");
+      const patientId = await choosePatient(popup, "Aroha Ngāta");
+      const before = (await notesFor(patientId)).length;
+      await sandbox.admin.fault({ path: "/production/v2/addTreatmentNote", count: 1, kind: "status", status: 503 });
+      await popup.waitForFunction(() => !document.getElementById("push").disabled, { timeout: 20_000 });
+      await click(popup, "Push to Nookal");
+      await popup.waitForFunction(() => ["done", "error", "cancelled"].includes(document.getElementById("nookal-section").dataset.push), { timeout: 60_000 });
+      assert.equal(await popup.$eval("#nookal-section", (e) => e.dataset.push), "error");
+      assert.equal(await popup.$eval("#nookal-section", (e) => e.dataset.job), "retry_wait");
+      assert.equal((await notesFor(patientId)).length, before, "the 503 filed nothing");
+      // The job waits in the shared outbox, listed with Retry and Discard like a Cliniko push.
+      await popup.waitForSelector('#jobs:not([hidden]) #job-list li[data-ehr="nookal"] button', { timeout: 20_000 });
+      const line = await popup.$eval('#job-list li[data-ehr="nookal"]', (e) => e.textContent);
+      assert.match(line, /\(Nookal\)/);
+      // Asked from the popup itself: opening another extension page would close Chrome's popup.
+      const background = (m) => popup.evaluate((msg) => (globalThis.browser ?? globalThis.chrome).runtime.sendMessage(msg), m);
+      const jobs = await background({ type: "jobs/list" });
+      assert.equal(jobs.value.length, 1);
+      assert.equal(jobs.value[0].ehr, "nookal");
+      assert.equal(jobs.value[0].state, "retry_wait");
+      await popup.click('#job-list li[data-ehr="nookal"] button');
+      await popup.waitForSelector("#jobs[hidden]", { timeout: 30_000 });
+      const after = await background({ type: "jobs/list" });
+      assert.equal(after.value[0].state, "done", JSON.stringify(after.value));
+      assert.equal(after.value[0].nookal.landed, true);
+      await sleep(500);
+      assert.equal((await notesFor(patientId)).length, before + 1, "exactly one Nookal note");
+    });
+
     test("no console errors and no uncaught exceptions", () => {
       assert.deepEqual(s.errors, []);
     });

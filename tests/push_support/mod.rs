@@ -33,7 +33,8 @@ pub struct SandboxPlatform {
     pub badge: Cell<u32>,
     /// The browser reports offline: nothing reaches the server.
     pub offline: Cell<bool>,
-    /// The next POST /treatment_notes is processed and then the worker "stops" (never answers).
+    /// The next POST /treatment_notes (Cliniko) or addTreatmentNote (Nookal) is processed and
+    /// then the worker "stops" (never answers).
     pub crash_on_post: Cell<bool>,
     /// Set when that happened.
     pub crashed: Cell<bool>,
@@ -196,7 +197,10 @@ impl Platform for SandboxPlatform {
         self.advance(WIRE_MS);
         let h = Self::to_sandbox(req);
         let outcome = self.sb.borrow_mut().handle(&h, self.now_u64());
-        if self.crash_on_post.get() && h.method == "POST" && h.path() == "/v1/treatment_notes" {
+        if self.crash_on_post.get()
+            && h.method == "POST"
+            && (h.path() == "/v1/treatment_notes" || h.path().ends_with("/addTreatmentNote"))
+        {
             // The server has the note; the worker is stopped before any answer reaches it.
             self.crash_on_post.set(false);
             self.crashed.set(true);
