@@ -31,7 +31,8 @@ setup() {
   if [ ${#missing[@]} -gt 0 ]; then
     say "setup: apt-get install ${missing[*]}"
     as_root apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    # With recommends: the same install the E2E suites were proven with on this kind of machine.
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   fi
   if ! rustup target list --installed | grep -qx "$WASM_TARGET"; then
     say "setup: rustup target add $WASM_TARGET"
