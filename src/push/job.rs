@@ -206,6 +206,43 @@ pub struct JobView {
     pub nookal: Option<NookalOutcome>,
 }
 
+impl Job {
+    /// A new job, queued and not yet attempted: the one place that says what a fresh job holds.
+    /// Callers set what is specific to the EHR (payload, Nookal input, scope) on the result.
+    pub fn queued(
+        id: String,
+        ehr: Ehr,
+        push_ref: String,
+        patient: PatientSummary,
+        title: String,
+        fingerprint: String,
+        now_ms: i64,
+    ) -> Job {
+        Job {
+            id,
+            ehr,
+            push_ref,
+            state: JobState::Queued,
+            patient,
+            title,
+            fingerprint,
+            created_at_ms: now_ms,
+            updated_at_ms: now_ms,
+            attempts: 0,
+            next_at_ms: None,
+            error: None,
+            maybe_sent: false,
+            note_id: None,
+            verify_due: false,
+            archived_copies: Vec::new(),
+            receipt: None,
+            scope: None,
+            payload: Payload::default(),
+            nookal: None,
+        }
+    }
+}
+
 impl From<&Job> for JobView {
     fn from(j: &Job) -> Self {
         JobView {

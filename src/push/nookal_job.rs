@@ -4,7 +4,7 @@
 use super::JobView;
 use super::attempt;
 use super::guard::{self, NeedsConfirmation};
-use super::job::{Job, JobState, NookalJob, Payload};
+use super::job::{Job, JobState, NookalJob};
 use super::outbox;
 use super::run::{self, Started};
 use crate::Result;
@@ -92,33 +92,22 @@ async fn prepare<P: Platform>(
         Some(s) => s,
         None => id_only(&input.patient_id)?,
     };
-    let now = p.now_ms();
     let day = input.date_local.get(..10).unwrap_or_default().to_string();
     let job = Job {
-        id: format!("{:016x}", p.random_u64()),
-        ehr: Ehr::Nookal,
-        push_ref: req.push_ref,
-        state: JobState::Queued,
-        patient,
-        // Nookal notes have no title: the list shows the note's day.
-        title: format!("Treatment note {day}"),
-        fingerprint: fp,
-        created_at_ms: now,
-        updated_at_ms: now,
-        attempts: 0,
-        next_at_ms: None,
-        error: None,
-        maybe_sent: false,
-        note_id: None,
-        verify_due: false,
-        archived_copies: Vec::new(),
-        receipt: None,
-        scope: None,
-        payload: Payload::default(),
         nookal: Some(NookalJob {
             input: Some(input),
             outcome: None,
         }),
+        ..Job::queued(
+            format!("{:016x}", p.random_u64()),
+            Ehr::Nookal,
+            req.push_ref,
+            patient,
+            // Nookal notes have no title: the list shows the note's day.
+            format!("Treatment note {day}"),
+            fp,
+            p.now_ms(),
+        )
     };
     outbox::put(p, &job).await?;
     Ok(Ok(job))

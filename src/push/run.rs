@@ -118,25 +118,7 @@ async fn prepare<P: Platform>(p: &P, req: NewPush, check_title: bool) -> Result<
         Some(t) => Some(ClinikoId::parse(t.trim())?.to_string()),
         None => default_template_id(p).await?,
     };
-    let now = p.now_ms();
     let job = Job {
-        id: format!("{:016x}", p.random_u64()),
-        ehr: Ehr::Cliniko,
-        push_ref: req.push_ref,
-        state: JobState::Queued,
-        patient: req.patient,
-        title,
-        fingerprint,
-        created_at_ms: now,
-        updated_at_ms: now,
-        attempts: 0,
-        next_at_ms: None,
-        error: None,
-        maybe_sent: false,
-        note_id: None,
-        verify_due: false,
-        archived_copies: Vec::new(),
-        receipt: None,
         scope: req.scope,
         payload: Payload {
             source: Some(req.source),
@@ -145,7 +127,15 @@ async fn prepare<P: Platform>(p: &P, req: NewPush, check_title: bool) -> Result<
             draft: req.draft,
             content: None,
         },
-        nookal: None,
+        ..Job::queued(
+            format!("{:016x}", p.random_u64()),
+            Ehr::Cliniko,
+            req.push_ref,
+            req.patient,
+            title,
+            fingerprint,
+            p.now_ms(),
+        )
     };
     outbox::put(p, &job).await?;
     Ok(Prepared::New(job))
