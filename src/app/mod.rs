@@ -16,23 +16,26 @@ mod settings;
 
 use crate::error::{Error, ErrorReply};
 use crate::platform::Platform;
+use crate::wire::{self, Flat};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 /// Every request the background understands.
+///
+/// On the wire the variant is the `type` field; [`parse`] moves it outside (see [`crate::wire`])
+/// so serde decodes the enum without buffering, which is why "no fields" variants are `Name {}`.
 #[derive(Debug, Deserialize)]
-#[serde(tag = "type")]
 #[non_exhaustive]
 pub enum Request {
     /// Version and build of the core.
     #[serde(rename = "core/info")]
-    CoreInfo,
+    CoreInfo {},
     /// Parse and render a note read from the page.
     #[serde(rename = "note/prepare")]
     NotePrepare(note::PrepareRequest),
     /// Note defaults.
     #[serde(rename = "settings/get")]
-    SettingsGet,
+    SettingsGet {},
     /// Save note defaults.
     #[serde(rename = "settings/set")]
     SettingsSet {
@@ -41,7 +44,7 @@ pub enum Request {
     },
     /// The Cliniko connection state.
     #[serde(rename = "cliniko/status")]
-    ClinikoStatus,
+    ClinikoStatus {},
     /// Verify a pasted key, then save it.
     #[serde(rename = "cliniko/connect")]
     ClinikoConnect {
@@ -50,7 +53,7 @@ pub enum Request {
     },
     /// Verify the saved key again.
     #[serde(rename = "cliniko/verify")]
-    ClinikoVerify,
+    ClinikoVerify {},
     /// Replace the key after a 401 and resume.
     #[serde(rename = "cliniko/reconnect")]
     ClinikoReconnect {
@@ -65,7 +68,7 @@ pub enum Request {
     },
     /// Forget the key.
     #[serde(rename = "cliniko/remove")]
-    ClinikoRemove,
+    ClinikoRemove {},
     /// The clinic's treatment-note templates (cached).
     #[serde(rename = "cliniko/templates")]
     ClinikoTemplates {
@@ -75,24 +78,10 @@ pub enum Request {
     },
     /// Search patients.
     #[serde(rename = "patients/search")]
-    PatientsSearch {
-        /// What was typed.
-        query: String,
-        /// Archived, date order, today.
-        #[serde(flatten)]
-        options: search::SearchOptions,
-    },
+    PatientsSearch(Flat<SearchQuery, search::SearchOptions>),
     /// One page of a phone-number scan.
     #[serde(rename = "patients/scan-phone")]
-    PatientsScanPhone {
-        /// The phone number as typed.
-        query: String,
-        /// 1-based page.
-        page: u32,
-        /// Archived, date order, today.
-        #[serde(flatten)]
-        options: search::SearchOptions,
-    },
+    PatientsScanPhone(Flat<ScanQuery, search::SearchOptions>),
     /// Does the chosen patient match the one the Motics page names?
     #[serde(rename = "patients/match")]
     PatientsMatch {
@@ -141,7 +130,7 @@ pub enum Request {
     },
     /// Every job, without note text.
     #[serde(rename = "jobs/list")]
-    JobsList,
+    JobsList {},
     /// Try a job again now.
     #[serde(rename = "jobs/retry")]
     JobsRetry {
@@ -156,13 +145,13 @@ pub enum Request {
     },
     /// Run every due job (the `motics-outbox` alarm).
     #[serde(rename = "jobs/tick")]
-    JobsTick,
+    JobsTick {},
     /// Recent pushes.
     #[serde(rename = "receipts/list")]
-    ReceiptsList,
+    ReceiptsList {},
     /// The Nookal connection state, summary and choices.
     #[serde(rename = "nookal/status")]
-    NookalStatus,
+    NookalStatus {},
     /// Verify a pasted Nookal key (verify, locations, practitioners), then save it.
     #[serde(rename = "nookal/connect")]
     NookalConnect {
@@ -171,7 +160,7 @@ pub enum Request {
     },
     /// Verify the saved Nookal key again and refresh its lists.
     #[serde(rename = "nookal/verify")]
-    NookalVerify,
+    NookalVerify {},
     /// Turn Nookal on or off (the key is kept).
     #[serde(rename = "nookal/set-enabled")]
     NookalSetEnabled {
@@ -180,7 +169,7 @@ pub enum Request {
     },
     /// Forget the Nookal key.
     #[serde(rename = "nookal/remove")]
-    NookalRemove,
+    NookalRemove {},
     /// The practitioner Nookal notes are filed under.
     #[serde(rename = "nookal/set-practitioner")]
     NookalSetPractitioner {
@@ -246,6 +235,22 @@ pub enum Request {
     },
 }
 
+/// `patients/search`'s own field; the search options sit beside it in the same object.
+#[derive(Debug, Deserialize)]
+pub struct SearchQuery {
+    /// What was typed.
+    pub query: String,
+}
+
+/// `patients/scan-phone`'s own fields; the search options sit beside them in the same object.
+#[derive(Debug, Deserialize)]
+pub struct ScanQuery {
+    /// The phone number as typed.
+    pub query: String,
+    /// 1-based page.
+    pub page: u32,
+}
+
 /// What `core/info` answers.
 #[derive(Debug, Serialize, PartialEq, Eq)]
 pub struct CoreInfo {
@@ -257,7 +262,7 @@ pub struct CoreInfo {
 
 /// Handle one message and produce the reply envelope. Never fails: errors become `{ok: false}`.
 pub async fn handle<P: Platform>(platform: &P, message: Value) -> Value {
-    let reply = match serde_json::from_value::<Request>(message) {
+    let reply = match parse(message) {
         Ok(req) => dispatch(platform, req).await,
         Err(e) => Err(Error::InvalidInput(format!(
             "unknown or malformed message: {e}"
@@ -269,15 +274,21 @@ pub async fn handle<P: Platform>(platform: &P, message: Value) -> Value {
     }
 }
 
+/// A message as a [`Request`]: `{type, …fields}` read as the externally tagged enum.
+pub fn parse(message: Value) -> Result<Request, String> {
+    let tagged = wire::retag(message, "type")?;
+    serde_json::from_value(tagged).map_err(|e| e.to_string())
+}
+
 async fn dispatch<P: Platform>(p: &P, req: Request) -> crate::Result<Value> {
     match req {
-        Request::CoreInfo => to_value(&core_info()),
+        Request::CoreInfo {} => to_value(&core_info()),
         Request::NotePrepare(r) => to_value(&note::prepare(p, r).await?),
-        Request::SettingsGet => to_value(&settings::get(p).await?),
+        Request::SettingsGet {} => to_value(&settings::get(p).await?),
         Request::SettingsSet { settings } => to_value(&settings::set(p, settings).await?),
-        Request::ClinikoStatus => to_value(&cliniko::status(p).await?),
+        Request::ClinikoStatus {} => to_value(&cliniko::status(p).await?),
         Request::ClinikoConnect { key } => to_value(&cliniko::connect(p, &key).await?),
-        Request::ClinikoVerify => to_value(&cliniko::verify_saved(p).await?),
+        Request::ClinikoVerify {} => to_value(&cliniko::verify_saved(p).await?),
         Request::ClinikoReconnect { key } => {
             let status = cliniko::reconnect(p, &key).await?;
             // Pushes parked on the 401 go out again now, not at the next alarm.
@@ -287,7 +298,7 @@ async fn dispatch<P: Platform>(p: &P, req: Request) -> crate::Result<Value> {
         Request::ClinikoSetEnabled { enabled } => {
             to_value(&cliniko::set_enabled(p, enabled).await?)
         }
-        Request::ClinikoRemove => to_value(&cliniko::remove(p).await?),
+        Request::ClinikoRemove {} => to_value(&cliniko::remove(p).await?),
         Request::ClinikoTemplates { refresh } => {
             let templates = cliniko::list_templates(p, refresh).await?;
             let list: Vec<Value> = templates
@@ -296,14 +307,12 @@ async fn dispatch<P: Platform>(p: &P, req: Request) -> crate::Result<Value> {
                 .collect();
             Ok(Value::Array(list))
         }
-        Request::PatientsSearch { query, options } => {
+        Request::PatientsSearch(Flat(SearchQuery { query }, options)) => {
             to_value(&search::search(p, &query, &options).await?)
         }
-        Request::PatientsScanPhone {
-            query,
-            page,
-            options,
-        } => to_value(&search::scan_phone_page(p, &query, page, &options).await?),
+        Request::PatientsScanPhone(Flat(ScanQuery { query, page }, options)) => {
+            to_value(&search::scan_phone_page(p, &query, page, &options).await?)
+        }
         Request::PatientsMatch {
             page_name,
             page_dob,
@@ -324,16 +333,16 @@ async fn dispatch<P: Platform>(p: &P, req: Request) -> crate::Result<Value> {
         Request::PushStart(req) => to_value(&push::start(p, *req).await?),
         Request::PushQueue { items } => to_value(&push::queue(p, items).await?),
         Request::JobsGet { id } => to_value(&push::get(p, &id).await?),
-        Request::JobsList => to_value(&push::list(p).await?),
+        Request::JobsList {} => to_value(&push::list(p).await?),
         Request::JobsRetry { id } => to_value(&push::retry(p, &id).await?),
         Request::JobsDiscard { id } => to_value(&push::discard(p, &id).await?),
-        Request::JobsTick => to_value(&push::tick(p).await?),
-        Request::ReceiptsList => to_value(&push::receipts(p).await?),
-        Request::NookalStatus => to_value(&nookal::status(p).await?),
+        Request::JobsTick {} => to_value(&push::tick(p).await?),
+        Request::ReceiptsList {} => to_value(&push::receipts(p).await?),
+        Request::NookalStatus {} => to_value(&nookal::status(p).await?),
         Request::NookalConnect { key } => to_value(&nookal::connect(p, &key).await?),
-        Request::NookalVerify => to_value(&nookal::verify(p).await?),
+        Request::NookalVerify {} => to_value(&nookal::verify(p).await?),
         Request::NookalSetEnabled { enabled } => to_value(&nookal::set_enabled(p, enabled).await?),
-        Request::NookalRemove => to_value(&nookal::remove(p).await?),
+        Request::NookalRemove {} => to_value(&nookal::remove(p).await?),
         Request::NookalSetPractitioner { practitioner_id } => {
             to_value(&nookal::set_practitioner(p, &practitioner_id).await?)
         }

@@ -14,31 +14,56 @@ use crate::push::nookal_job::{self, NewNookalPush};
 use crate::push::run::Started;
 use crate::push::{JobError, JobView};
 use crate::search::rank::PatientSummary;
+use crate::wire::Flat;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-/// The `nookal/push` message (the [`PushInput`] fields, flattened).
-#[derive(Debug, Clone, Deserialize)]
+/// The `nookal/push` message: the [`PushInput`] fields and [`PushExtras`] side by side in one object.
+#[derive(Debug, Clone)]
 pub struct PushRequest {
     /// What to push.
-    #[serde(flatten)]
     pub input: PushInput,
     /// The patient row the panel showed (for the outbox list). Read leniently: a row this
     /// version cannot read only costs the name in the list, never the push.
-    #[serde(default)]
     pub patient: Option<Value>,
     /// The push reference shown in the note's footer (from `note/prepare`).
-    #[serde(default)]
     pub push_ref: Option<String>,
     /// The note's content fingerprint (from `note/prepare`), for the duplicate guard.
-    #[serde(default)]
     pub fingerprint: Option<String>,
     /// The clinician already answered "push again".
-    #[serde(default)]
     pub confirm_duplicate: bool,
     /// This is a Retry after a failure: the same job starts again (it looks for the note first).
-    #[serde(default)]
     pub retry: bool,
+}
+
+/// The message's fields beyond [`PushInput`] (see [`PushRequest`]).
+#[derive(Debug, Clone, Deserialize)]
+pub struct PushExtras {
+    #[serde(default)]
+    patient: Option<Value>,
+    #[serde(default)]
+    push_ref: Option<String>,
+    #[serde(default)]
+    fingerprint: Option<String>,
+    #[serde(default)]
+    confirm_duplicate: bool,
+    #[serde(default)]
+    retry: bool,
+}
+
+// By hand, not `#[serde(flatten)]`: see `crate::wire`.
+impl<'de> Deserialize<'de> for PushRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let Flat(input, x) = Flat::<PushInput, PushExtras>::deserialize(d)?;
+        Ok(PushRequest {
+            input,
+            patient: x.patient,
+            push_ref: x.push_ref,
+            fingerprint: x.fingerprint,
+            confirm_duplicate: x.confirm_duplicate,
+            retry: x.retry,
+        })
+    }
 }
 
 /// The reply: a question, or the job (with the receipt once the note is in Nookal).

@@ -24,7 +24,10 @@
 //! `a.marks` lists marks the page expressed with inline style, space-separated from `b i u s`.
 
 use super::model::Origin;
-use serde::{Deserialize, Serialize};
+use crate::wire;
+use serde::de::Error as _;
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
 
 /// How `readNote` is asked to read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -173,7 +176,7 @@ pub struct SourceMeta {
 }
 
 /// A node of the compact DOM tree: a text string or an element.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum DomNode {
     /// A text node, verbatim (whitespace is collapsed by the parser, except inside `pre`).
@@ -233,13 +236,37 @@ impl DomAttrs {
 }
 
 /// A number the page may send as a JSON number or a string. Never an id: only list starts and spans.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum NumOrString {
     /// A JSON number (kept as its text so no f64 rounding sneaks in).
     Num(serde_json::Number),
     /// A string.
     Str(String),
+}
+
+// By hand, not `#[serde(untagged)]`: see `crate::wire`.
+impl<'de> Deserialize<'de> for DomNode {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match wire::value(d)? {
+            Value::String(text) => Ok(DomNode::Text(text)),
+            v @ Value::Object(_) => wire::decode::<D, DomElement>(v).map(DomNode::Element),
+            _ => Err(D::Error::custom(
+                "a DOM node is a text string or an element object",
+            )),
+        }
+    }
+}
+
+// By hand, not `#[serde(untagged)]`: see `crate::wire`.
+impl<'de> Deserialize<'de> for NumOrString {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match wire::value(d)? {
+            Value::Number(n) => Ok(NumOrString::Num(n)),
+            Value::String(s) => Ok(NumOrString::Str(s)),
+            _ => Err(D::Error::custom("expected a number or a string")),
+        }
+    }
 }
 
 impl NumOrString {

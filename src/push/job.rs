@@ -100,14 +100,32 @@ pub struct Payload {
 /// What a landed Nookal push reports to the panel: the push receipt (did it land; which
 /// characters Nookal double-encoded) and other notes with exactly this text, which Nookal v2
 /// cannot delete, so the popup names them for the clinician to delete by hand.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NookalOutcome {
     /// The Nookal receipt (`landed`, `garbled`, `text_matches`, `reconciled`, ids).
     #[serde(flatten)]
     pub receipt: NookalReceipt,
     /// Ids of extra copies (a browser's transparent POST resend).
-    #[serde(default)]
     pub extra_copies: Vec<String>,
+}
+
+/// [`NookalOutcome`]'s own field, read beside the receipt's.
+#[derive(Deserialize)]
+struct OutcomeExtras {
+    #[serde(default)]
+    extra_copies: Vec<String>,
+}
+
+// By hand, not `#[serde(flatten)]`: see `crate::wire`.
+impl<'de> Deserialize<'de> for NookalOutcome {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let crate::wire::Flat(receipt, x) =
+            crate::wire::Flat::<NookalReceipt, OutcomeExtras>::deserialize(d)?;
+        Ok(NookalOutcome {
+            receipt,
+            extra_copies: x.extra_copies,
+        })
+    }
 }
 
 /// Jobs stored before Nookal pushes joined the outbox have no `ehr`: they are Cliniko's.
