@@ -1,10 +1,11 @@
-//! JSON shapes serde's derives would buffer (internal tags, untagged unions, flattening), decoded by hand via `serde_json::Value`.
+//! JSON shapes serde's derives would buffer (tags, untagged unions, flattening), decoded via `Value`.
 //!
 //! Why: `#[serde(tag)]`, `#[serde(untagged)]` and `#[serde(flatten)]` make serde buffer input into
 //! its private `Content` tree and instantiate every nested type's `Deserialize` a second (or
-//! third) time for it. In the wasm build that machinery was about 130 KB of 940 KB of code
-//! (twiggy, README "Size"). Everything here goes through `serde_json::Value`, which every type
-//! is already instantiated for, so the shapes on the wire stay exactly as before.
+//! third) time for it. In the wasm build that machinery was about 127 KB of 937 KB of code
+//! (twiggy; bench/README.md "Where the wasm's bytes go"). Everything here goes through
+//! `serde_json::Value`, which every type is already instantiated for, so the shapes on the wire
+//! stay exactly as before.
 
 use serde::de::{DeserializeOwned, Error as _};
 use serde::{Deserialize, Deserializer};
