@@ -2,6 +2,7 @@
 import { spawn } from "node:child_process";
 import https from "node:https";
 import readline from "node:readline";
+import { consoleLines } from "./browser.js";
 
 const SANDBOX_BIN = process.env.SANDBOX_BIN ?? new URL("../../../target/debug/motics-sandbox", import.meta.url).pathname;
 
@@ -20,14 +21,33 @@ export async function startSandbox() {
   return {
     ...info,
     admin,
+    /**
+     * Stop the sandbox, after the whole-run privacy check (tests/sandbox/src/privacy.rs): every
+     * request this suite's browsers sent carried a key only in its one allowed place, and no
+     * console line of any page or background showed one. Throws (failing the suite) otherwise.
+     */
     async stop() {
       if (child.exitCode !== null) return;
-      const exited = new Promise((r) => child.once("exit", r));
-      child.kill("SIGTERM");
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
-      if (child.exitCode === null) child.kill("SIGKILL");
+      const leaks = [];
+      try {
+        const audit = await admin.privacy();
+        leaks.push(...audit.violations);
+        for (const line of consoleLines) {
+          const secret = audit.secrets.find((x) => line.includes(x));
+          if (secret) leaks.push(`console: ${line.split(secret).join("[key]").slice(0, 200)}`);
+        }
+      } finally {
+        await kill();
+      }
+      if (leaks.length) throw new Error(`an API key was out of place in this run:\n${leaks.join("\n")}`);
     },
   };
+  async function kill() {
+    const exited = new Promise((r) => child.once("exit", r));
+    child.kill("SIGTERM");
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
+    if (child.exitCode === null) child.kill("SIGKILL");
+  }
 }
 
 /** JSON client for https://admin.sandbox.test on the sandbox's port (its cert is self-signed). */
@@ -64,6 +84,7 @@ export function adminClient(port) {
     config: (cfg) => call("POST", "/config", cfg),
     addPatient: (p) => call("POST", "/patients", p),
     state: () => call("GET", "/state"),
+    privacy: () => call("GET", "/privacy"),
   };
 }
 

@@ -38,6 +38,7 @@ pub fn handle(sb: &mut Sandbox, req: &HttpRequest) -> HttpResponse {
             sb.reset();
             ok()
         }
+        ("GET", "/privacy") => to_json(sb.audit()),
         ("GET", "/requests") => to_json(&sb.requests(param("host"), param("path_prefix"))),
         ("DELETE", "/requests") => {
             sb.clear_requests();

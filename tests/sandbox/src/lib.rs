@@ -16,6 +16,7 @@ pub mod faults;
 pub mod http;
 pub mod motics;
 pub mod nookal;
+pub mod privacy;
 pub mod prng;
 pub mod seed;
 #[cfg(feature = "server")]
@@ -126,6 +127,8 @@ pub struct Sandbox {
     faults: Vec<FaultSpec>,
     log: Vec<LoggedRequest>,
     demo: DemoKeys,
+    /// Kept across `reset`: it covers a whole run.
+    audit: privacy::Audit,
 }
 
 impl Default for Sandbox {
@@ -148,6 +151,7 @@ impl Sandbox {
             faults: Vec::new(),
             log: Vec::new(),
             demo,
+            audit: privacy::Audit::default(),
         }
     }
 
@@ -158,6 +162,9 @@ impl Sandbox {
             return Outcome::Respond(admin::handle(self, req));
         }
         self.log.push(log_entry(req, &host, now_ms));
+        let mut audit = std::mem::take(&mut self.audit);
+        audit.check(self, req, &host);
+        self.audit = audit;
         let method = req.method.to_ascii_uppercase();
         let fault = self
             .faults
@@ -239,9 +246,16 @@ impl Sandbox {
         )
     }
 
-    /// Re-seed everything and clear faults, the request log and config.
+    /// Re-seed everything and clear faults, the request log and config (the key audit stays).
     pub fn reset(&mut self) {
+        let audit = std::mem::take(&mut self.audit);
         *self = Sandbox::new();
+        self.audit = audit;
+    }
+
+    /// The whole-run key audit (see [`privacy`]).
+    pub fn audit(&self) -> &privacy::Audit {
+        &self.audit
     }
 
     /// Every host name served (for the start-up line and the certificate).
