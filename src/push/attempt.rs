@@ -1,10 +1,14 @@
-//! One step of one job: reconcile an uncertain earlier attempt, POST the note, verify and
-//! archive extra copies, and file the outcome (done, retry later, needs reconnect, failed).
+//! One step of one job: reconcile an uncertain earlier attempt, POST the note, and file the
+//! outcome (done, retry later, needs reconnect, failed); or, for a job already done, verify it
+//! and archive extra copies.
 //!
-//! Request count of a normal push: one POST and one verifying GET (the GET of recent notes also
-//! finds copies a browser resend made; see architecture.md §3). An uncertain outcome (timeout,
-//! dropped connection, 5xx, the worker stopped mid-POST) costs one more GET before any new POST:
-//! a retry never creates a second note.
+//! Request count of a normal push: one POST, then, as a separate step, one verifying GET (the
+//! GET of recent notes finds copies a browser resend made; see architecture.md §3). The
+//! verification is a step of its own so the click waits for the POST alone: the job is saved
+//! done and due for it at once, the background runs it with a `jobs/tick` right after replying,
+//! and the outbox alarm covers a worker stopped before that. An uncertain outcome (timeout,
+//! dropped connection, 5xx, the worker stopped mid-POST) costs one GET before any new POST: a
+//! retry never creates a second note.
 
 use super::job::{Job, JobError, JobState, Payload};
 use super::nookal_attempt;
@@ -90,7 +94,7 @@ async fn target<P: Platform>(p: &P, job: &Job) -> Result<Target> {
     })
 }
 
-/// Get the note into Cliniko exactly once, then check for copies.
+/// Get the note into Cliniko exactly once. The check for copies is left due (see the module docs).
 async fn land<P: Platform>(p: &P, job: &mut Job) -> Result<()> {
     let t = target(p, job).await?;
     if job.note_id.is_none() && job.maybe_sent {
@@ -138,7 +142,7 @@ async fn land<P: Platform>(p: &P, job: &mut Job) -> Result<()> {
             }
         }
     }
-    verify(p, &t, job).await
+    Ok(())
 }
 
 /// Whether a failed POST may still have created the note. Statuses Cliniko answers before
@@ -312,7 +316,9 @@ async fn mark_landed<P: Platform>(p: &P, t: &Target, job: &mut Job) -> Result<()
     };
     job.state = JobState::Done;
     job.error = None;
-    job.next_at_ms = None;
+    // Due at once: a tick right after the reply runs the check, and the alarm this save sets
+    // runs it if the worker stops first.
+    job.next_at_ms = Some(now);
     job.verify_due = true;
     job.attempts = 0;
     job.updated_at_ms = now;

@@ -54,7 +54,9 @@ pub enum Started {
 }
 
 /// `push/start`: guard against duplicates, create the job, and run its first attempt inline so
-/// the popup can show the receipt at once (later attempts run from the alarm).
+/// the popup can show the receipt at once (later attempts run from the alarm). The attempt ends
+/// at Cliniko's answer to the POST: the check for browser-resent copies is left due in the
+/// outbox, and the background runs it with a `jobs/tick` right after replying.
 pub async fn start<P: Platform>(p: &P, req: NewPush) -> Result<(Started, Option<Job>)> {
     let job = match prepare(p, req, true).await? {
         Prepared::Ask(c) => return Ok((Started::NeedsConfirmation(c), None)),
@@ -183,6 +185,8 @@ pub async fn tick<P: Platform>(p: &P) -> Result<Vec<Job>> {
         return Ok(Vec::new());
     };
     let mut landed = Vec::new();
+    // Each job once per tick and phase: sending, then checking for copies. A job that lands in
+    // this tick is due for its check at once, and runs it here rather than at the next alarm.
     let mut tried = std::collections::HashSet::new();
     loop {
         let outbox = outbox::load(p).await?;
@@ -190,17 +194,21 @@ pub async fn tick<P: Platform>(p: &P) -> Result<Vec<Job>> {
         if outbox.paused_until_ms > now {
             break;
         }
-        // Each job once per tick: a job that stays due (e.g. retried at once) waits for the next.
-        let Some(id) = outbox
+        // A job that stays due (e.g. retried at once) waits for the next tick.
+        let Some((id, was_done)) = outbox
             .jobs
             .iter()
-            .find(|j| Outbox::is_due(j, now) && !tried.contains(&j.id) && !Claim::is_held(&j.id))
-            .map(|j| j.id.clone())
+            .map(|j| (j, j.state == JobState::Done))
+            .find(|(j, done)| {
+                Outbox::is_due(j, now)
+                    && !tried.contains(&(j.id.clone(), *done))
+                    && !Claim::is_held(&j.id)
+            })
+            .map(|(j, done)| (j.id.clone(), done))
         else {
             break;
         };
-        tried.insert(id.clone());
-        let was_done = outbox.job(&id).is_some_and(|j| j.state == JobState::Done);
+        tried.insert((id.clone(), was_done));
         if let Some(job) = attempt::step(p, &id).await?
             && job.state == JobState::Done
             && !was_done
