@@ -1,12 +1,14 @@
-//! The click path of a push: `push/start` waits for the POST and no more. The check for
-//! browser-resent copies runs afterwards from the outbox (`jobs/tick`) — asserted on what the
-//! in-process Cliniko received and holds.
+//! The click path of a push: `push/start` waits for the POST alone. The check for browser-resent
+//! copies runs afterwards from the outbox (`jobs/tick`), and the duplicate-title GET runs ahead of
+//! the click (`push/preflight`) — asserted on what the in-process Cliniko received and holds.
 //!
-//! Each test runs on its own thread: a fresh thread is a fresh worker (thread-locals).
+//! Each test runs on its own thread: the preflight's memory is per worker (a thread-local), and a
+//! fresh thread is a fresh worker.
 #![cfg(not(target_arch = "wasm32"))]
 
 mod push_support;
 
+use motics_push::push::preflight::FRESH_MS;
 use motics_sandbox::{FaultKind, FaultSpec};
 use push_support::{SandboxPlatform, push_ref, push_start};
 use serde_json::{Value, json};
@@ -32,6 +34,28 @@ fn note_lists_since(p: &SandboxPlatform, from: usize) -> usize {
         .iter()
         .filter(|(m, path)| m == "GET" && path.ends_with("/treatment_notes"))
         .count()
+}
+
+fn preflight(p: &SandboxPlatform, patient: &Value, title: &str) -> Value {
+    p.ok(json!({"type": "push/preflight", "patient": patient, "title": title}))
+}
+
+/// Push a note with this title to the patient and forget our own record of it, as if it had been
+/// pushed from another computer: only Cliniko knows it now.
+fn note_from_elsewhere(p: &SandboxPlatform, patient: &Value, title: &str) -> Value {
+    let mut msg = push_start(
+        patient,
+        "Written on the other computer.",
+        &push_ref(90),
+        title,
+    );
+    msg["confirm_duplicate"] = json!(true);
+    let v = p.ok(msg);
+    p.ok(json!({"type": "jobs/tick"}));
+    let mut storage = p.storage.borrow_mut();
+    storage.remove(&("local".to_string(), "push.receipts".to_string()));
+    storage.remove(&("session".to_string(), "push.outbox".to_string()));
+    v["job"]["receipt"]["note_id"].clone()
 }
 
 #[test]
@@ -129,4 +153,171 @@ fn a_worker_stopped_before_the_check_leaves_it_to_the_alarm() {
     );
     assert_eq!(notes.iter().filter(|n| !n.2).count(), 1, "{notes:?}");
     assert_eq!(posts, 2, "the browser's two; none from us after");
+}
+
+#[test]
+fn a_fresh_preflight_no_lets_the_push_skip_the_title_get_for_two_minutes() {
+    in_fresh_worker(|| {
+        let (p, patient) = setup();
+        // Preflight while the preview is read; the click comes a minute later.
+        let before = p.log().len();
+        assert_eq!(preflight(&p, &patient, TITLE), Value::Null);
+        assert_eq!(
+            note_lists_since(&p, before),
+            1,
+            "the preflight asked Cliniko"
+        );
+        p.advance(60_000);
+        let before = p.log().len();
+        let v = p.ok(push_start(&patient, NOTE, &push_ref(3), TITLE));
+        assert_eq!(v["job"]["state"], json!("done"), "{v}");
+        assert_eq!(note_lists_since(&p, before), 0, "no title GET at the click");
+        assert_eq!(
+            p.log().last().unwrap(),
+            &("POST".to_string(), "/v1/treatment_notes".to_string()),
+            "the click ends at the POST"
+        );
+
+        // Another note, another title; spacing and case of the preflight's title do not matter.
+        let before = p.log().len();
+        assert_eq!(preflight(&p, &patient, "follow-UP   visit"), Value::Null);
+        assert_eq!(note_lists_since(&p, before), 1);
+        p.advance(FRESH_MS - 1_000);
+        let before = p.log().len();
+        let v = p.ok(push_start(
+            &patient,
+            "Second note.",
+            &push_ref(4),
+            "Follow-up visit",
+        ));
+        assert_eq!(v["job"]["state"], json!("done"), "{v}");
+        assert_eq!(note_lists_since(&p, before), 0, "still fresh: no title GET");
+
+        // Older than two minutes: the push asks Cliniko itself.
+        assert_eq!(preflight(&p, &patient, "Discharge"), Value::Null);
+        p.advance(FRESH_MS + 1);
+        let before = p.log().len();
+        let v = p.ok(push_start(
+            &patient,
+            "Third note.",
+            &push_ref(5),
+            "Discharge",
+        ));
+        assert_eq!(v["job"]["state"], json!("done"), "{v}");
+        assert_eq!(note_lists_since(&p, before), 1, "stale: the title GET runs");
+    });
+}
+
+#[test]
+fn a_preflight_yes_is_returned_and_never_remembered() {
+    in_fresh_worker(|| {
+        let (p, patient) = setup();
+        let existing = note_from_elsewhere(&p, &patient, TITLE);
+        let yes = preflight(&p, &patient, TITLE);
+        assert_eq!(yes["reason"], json!("same_title"), "{yes}");
+        assert_eq!(yes["note_id"], existing);
+        assert!(yes["at_ms"].as_i64().is_some());
+        // The click right after: the push asks Cliniko again and asks the clinician, as before.
+        let before = p.log().len();
+        let ask = p.ok(push_start(&patient, NOTE, &push_ref(6), TITLE));
+        assert_eq!(
+            ask["needs_confirmation"]["reason"],
+            json!("same_title"),
+            "{ask}"
+        );
+        assert_eq!(ask["needs_confirmation"]["note_id"], existing);
+        assert_eq!(note_lists_since(&p, before), 1, "the title GET ran again");
+        assert!(p.notes_with_ref(&push_ref(6)).is_empty());
+    });
+}
+
+#[test]
+fn a_preflight_no_serves_one_push_only() {
+    in_fresh_worker(|| {
+        let (p, patient) = setup();
+        assert_eq!(preflight(&p, &patient, TITLE), Value::Null);
+        let first = p.ok(push_start(&patient, NOTE, &push_ref(7), TITLE));
+        assert_eq!(first["job"]["state"], json!("done"));
+        // A different note with the same title seconds later: the earlier "no" no longer holds.
+        p.advance(5_000);
+        let before = p.log().len();
+        let ask = p.ok(push_start(
+            &patient,
+            "A different note.",
+            &push_ref(8),
+            TITLE,
+        ));
+        assert_eq!(note_lists_since(&p, before), 1, "the title GET ran");
+        assert_eq!(
+            ask["needs_confirmation"]["reason"],
+            json!("same_title"),
+            "{ask}"
+        );
+        assert_eq!(
+            ask["needs_confirmation"]["note_id"],
+            first["job"]["receipt"]["note_id"]
+        );
+    });
+}
+
+#[test]
+fn a_queued_push_landing_forgets_a_preflight_no_for_its_patient_and_title() {
+    in_fresh_worker(|| {
+        let (p, patient) = setup();
+        assert_eq!(preflight(&p, &patient, TITLE), Value::Null);
+        // The history queue sends a note with that title for that patient meanwhile.
+        let mut item = push_start(&patient, "Queued from history.", &push_ref(9), TITLE);
+        item.as_object_mut().unwrap().remove("type");
+        p.ok(json!({"type": "push/queue", "items": [item]}));
+        p.ok(json!({"type": "jobs/tick"}));
+        assert_eq!(p.notes_with_ref(&push_ref(9)).len(), 1);
+        let before = p.log().len();
+        let ask = p.ok(push_start(&patient, NOTE, &push_ref(10), TITLE));
+        assert_eq!(note_lists_since(&p, before), 1, "the title GET ran");
+        assert_eq!(
+            ask["needs_confirmation"]["reason"],
+            json!("same_title"),
+            "{ask}"
+        );
+    });
+}
+
+#[test]
+fn a_failed_preflight_is_not_remembered() {
+    in_fresh_worker(|| {
+        let (p, patient) = setup();
+        p.offline.set(true);
+        let reply = p.call(json!({"type": "push/preflight", "patient": patient, "title": TITLE}));
+        assert_eq!(reply["ok"], json!(false), "{reply}");
+        p.offline.set(false);
+        let before = p.log().len();
+        p.ok(push_start(&patient, NOTE, &push_ref(11), TITLE));
+        assert_eq!(note_lists_since(&p, before), 1, "the title GET ran");
+    });
+}
+
+#[test]
+fn a_preflight_under_another_key_is_not_used() {
+    in_fresh_worker(|| {
+        let (p, patient) = setup();
+        assert_eq!(preflight(&p, &patient, TITLE), Value::Null);
+        // Another practitioner's key at the same clinic (same patients, other notes).
+        let other = p.sb.borrow().demo_keys().no_suffix.clone();
+        p.ok(json!({"type": "cliniko/connect", "key": other}));
+        let before = p.log().len();
+        p.ok(push_start(&patient, NOTE, &push_ref(12), TITLE));
+        assert_eq!(note_lists_since(&p, before), 1, "the title GET ran");
+    });
+}
+
+#[test]
+fn a_preflight_needs_a_patient_id_and_a_title() {
+    in_fresh_worker(|| {
+        let (p, mut patient) = setup();
+        let reply = p.call(json!({"type": "push/preflight", "patient": patient, "title": "  "}));
+        assert_eq!(reply["error"]["kind"], json!("invalid_input"), "{reply}");
+        patient["id"] = json!("not-an-id");
+        let reply = p.call(json!({"type": "push/preflight", "patient": patient, "title": TITLE}));
+        assert_eq!(reply["error"]["kind"], json!("invalid_input"), "{reply}");
+    });
 }

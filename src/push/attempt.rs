@@ -14,6 +14,7 @@ use super::job::{Job, JobError, JobState, Payload};
 use super::nookal_attempt;
 use super::outbox::{self, Claim};
 use super::policy::{self, RetryPolicy};
+use super::preflight;
 use super::receipts::{self, Receipt};
 use super::reference;
 use super::time::iso_utc;
@@ -330,6 +331,8 @@ async fn mark_landed<P: Platform>(p: &P, t: &Target, job: &mut Job) -> Result<()
     };
     // The job first: once it says done, nothing will POST it again.
     outbox::put(p, job).await?;
+    // Cliniko now has a note with this title for this patient: a "no" remembered before is stale.
+    preflight::forget(&job.patient.id, &job.title);
     receipts::record(p, &receipt).await
 }
 

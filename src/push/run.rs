@@ -5,6 +5,7 @@ use super::attempt;
 use super::guard::{self, NeedsConfirmation};
 use super::job::{Job, JobState, JobView, Payload};
 use super::outbox::{self, Claim, Outbox};
+use super::preflight;
 use crate::cliniko::ClinikoId;
 use crate::error::Ehr;
 use crate::note::{self, NoteSource};
@@ -111,7 +112,11 @@ async fn prepare<P: Platform>(p: &P, req: NewPush, check_title: bool) -> Result<
         if let Some(c) = guard::check_local(p, Ehr::Cliniko, &req.patient.id, &fingerprint).await? {
             return Ok(Prepared::Ask(c));
         }
-        if check_title && let Some(c) = guard::check_cliniko_title(p, &req.patient.id, &title).await
+        // A fresh "no" from the popup's preflight stands in for the GET (see `preflight`); without
+        // one, Cliniko is asked now, as always.
+        if check_title
+            && !preflight::recently_clear(p, &req.patient.id, &title).await
+            && let Some(c) = guard::check_cliniko_title(p, &req.patient.id, &title).await
         {
             return Ok(Prepared::Ask(c));
         }
@@ -140,6 +145,8 @@ async fn prepare<P: Platform>(p: &P, req: NewPush, check_title: bool) -> Result<
         )
     };
     outbox::put(p, &job).await?;
+    // This note is on its way: no earlier "no such title" may wave through another like it.
+    preflight::forget(&job.patient.id, &job.title);
     Ok(Prepared::New(job))
 }
 
