@@ -54,9 +54,10 @@ pub async fn step<P: Platform>(p: &P, id: &str) -> Result<Option<Job>> {
     }
     match job.state {
         JobState::Queued | JobState::RetryWait | JobState::Sending => {
+            // Saved as sending in the one write before the POST (see `land`), not here as well: a
+            // worker stopped before that write leaves the job as it was, still due.
             job.state = JobState::Sending;
             job.updated_at_ms = p.now_ms();
-            outbox::put(p, &job).await?;
             if let Err(e) = land(p, &mut job).await {
                 file_error(p, &mut job, &e).await?;
             }
@@ -116,7 +117,8 @@ async fn land<P: Platform>(p: &P, job: &mut Job) -> Result<()> {
             content,
         };
         let req = requests::create_treatment_note(&t.key, &body)?;
-        // Saved before sending: if the worker stops during the POST, the next tick reconciles.
+        // Saved before sending, with the content and the state: if the worker stops during the
+        // POST, the next tick reconciles, and any retry sends exactly this content.
         job.maybe_sent = true;
         outbox::put(p, job).await?;
         let resp = match client::send(p, &req).await {
@@ -183,7 +185,8 @@ async fn template_id<P: Platform>(p: &P, job: &mut Job) -> Result<ClinikoId> {
 }
 
 /// The content to send, built once from the note and the template, then kept in the job so every
-/// retry sends exactly the same thing.
+/// retry sends exactly the same thing. The caller saves it (with `maybe_sent`) before the POST;
+/// until then nothing was sent, and a stopped worker's next attempt simply builds it again.
 async fn ensure_content<P: Platform>(p: &P, t: &Target, job: &mut Job) -> Result<Option<Content>> {
     if let Some(c) = &job.payload.content {
         return Ok(Some(c.clone()));
@@ -206,7 +209,6 @@ async fn ensure_content<P: Platform>(p: &P, t: &Target, job: &mut Job) -> Result
     let filled = fill_template(template.as_ref(), &note, &opts)?;
     job.payload.content = Some(filled.content.clone());
     job.payload.source = None;
-    outbox::put(p, job).await?;
     Ok(Some(filled.content))
 }
 
