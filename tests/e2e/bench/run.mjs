@@ -208,7 +208,10 @@ async function pushPair(s, sandbox, patient, label, refOffset) {
     }, { type: "push/start", source: { format: "markdown", text: `${text}\n\nrun ${label} ${i}` }, patient, title, draft: true,
       push_ref: pushRef(refOffset + i), confirm_duplicate: false });
     if (!reply.ok || reply.value?.job?.state !== "done") throw new Error(JSON.stringify(reply).slice(0, 400));
-    clickRequests.push((await clinikoLog()).length - atClick);
+    // The click's requests end with its POST; the check for copies starts as soon as the reply
+    // is out, so its GET may already be in the log and is not the click's.
+    const sinceClick = (await clinikoLog()).slice(atClick);
+    clickRequests.push(sinceClick.findIndex((r) => r.method === "POST" && r.path === "/v1/treatment_notes") + 1);
     // Untimed: the check for copies (started by the background after the reply) finishes first,
     // so it never overlaps the next push.
     for (let k = 0; k < 200; k++) {
