@@ -64,7 +64,10 @@ function schedulePreflight() {
   if (key === preflightLast.key && Date.now() - preflightLast.at < PREFLIGHT_AGAIN_MS) return;
   preflightTimer = setTimeout(() => {
     preflightLast = { key, at: Date.now() };
-    request(MSG.PUSH_PREFLIGHT, { patient, title }).catch(() => { preflightLast = { key: "", at: 0 }; });
+    document.body.dataset.preflight = "asking";
+    request(MSG.PUSH_PREFLIGHT, { patient, title }).then(
+      (found) => { document.body.dataset.preflight = found ? "found" : "clear"; },
+      () => { document.body.dataset.preflight = "failed"; preflightLast = { key: "", at: 0 }; });
   }, PREFLIGHT_DEBOUNCE_MS);
 }
 
