@@ -8,6 +8,8 @@ import { isFromExtensionPage } from "./lib/messages.js";
 import { readNote } from "./read-note.js";
 
 const ready = init(); // memoized by wasm-bindgen: safe to await from every handler
+/** Messages whose attempt can land a note and leave its check for copies due (src/push/attempt.rs). */
+const CHECK_AFTER = new Set(["push/start", "jobs/retry"]);
 
 // Keep API keys away from content scripts (Chrome 140+; Firefox has no setAccessLevel, bug 1724754).
 if (typeof api.storage.local.setAccessLevel === "function") {
@@ -22,7 +24,13 @@ api.runtime.onMessage.addListener((message, sender, sendResponse) => {
   }
   ready
     .then(() => core.handle(message))
-    .then(sendResponse, (e) =>
+    .then((reply) => {
+      sendResponse(reply);
+      // A push's attempt ends at Cliniko's answer to the POST; the check for copies the browser
+      // may have re-sent is left due in the outbox. Run it now, after the reply (not awaited),
+      // so the receipt updates within a second; the outbox alarm covers a worker stopped first.
+      if (reply?.ok && CHECK_AFTER.has(message?.type)) core.handle({ type: "jobs/tick" }).catch(() => {});
+    }, (e) =>
       sendResponse({ ok: false, error: { kind: "internal", params: [String(e?.message ?? e)], transient: false } }));
   return true; // Chrome cannot take a Promise from onMessage: reply through sendResponse.
 });

@@ -35,6 +35,40 @@ function updatePushButton() {
   $("push").disabled = !ready;
   $("queue-add").disabled = !ready || Boolean(state.queue?.has(state.chosen));
   $("details-section").hidden = !state.prepared;
+  if (ready) schedulePreflight();
+}
+
+/** The title a push sends: as edited, else the prepared one. */
+function currentTitle() {
+  return $("note-title").value.trim() || state.prepared.title;
+}
+
+const PREFLIGHT_DEBOUNCE_MS = 300;
+/** Ask again for the same patient and title after this long (the background trusts a "no" for 120 s). */
+const PREFLIGHT_AGAIN_MS = 60_000;
+let preflightTimer = null;
+let preflightLast = { key: "", at: 0 };
+
+/**
+ * Cliniko's duplicate-title check, while the clinician reads the preview and the patient card:
+ * the background remembers a "no" briefly, so the click then only sends the note. A "yes" is not
+ * acted on here: `push/start` asks Cliniko again and puts the same question as always.
+ */
+function schedulePreflight() {
+  clearTimeout(preflightTimer);
+  const patient = state.picker?.chosen;
+  if (state.dest !== EHR.CLINIKO || !state.prepared || !patient || !state.picker.confirmed()) return;
+  const title = currentTitle();
+  if (!title) return;
+  const key = `${patient.id}\n${title}`;
+  if (key === preflightLast.key && Date.now() - preflightLast.at < PREFLIGHT_AGAIN_MS) return;
+  preflightTimer = setTimeout(() => {
+    preflightLast = { key, at: Date.now() };
+    document.body.dataset.preflight = "asking";
+    request(MSG.PUSH_PREFLIGHT, { patient, title }).then(
+      (found) => { document.body.dataset.preflight = found ? "found" : "clear"; },
+      () => { document.body.dataset.preflight = "failed"; preflightLast = { key: "", at: 0 }; });
+  }, PREFLIGHT_DEBOUNCE_MS);
 }
 
 /** Where a pre-selection is kept: the Motics session id, or this tab + URL when the page has none. */
@@ -100,7 +134,7 @@ function pushPayload(patient) {
   return {
     source: state.candidates[state.chosen],
     patient,
-    title: $("note-title").value.trim() || state.prepared.title,
+    title: currentTitle(),
     draft: $("as-draft").checked,
     template_id: $("note-template").value || null,
     push_ref: state.prepared.push_ref,
@@ -190,6 +224,7 @@ function refreshLists() {
 }
 
 $("push").addEventListener("click", onPush);
+$("note-title").addEventListener("input", () => { if (!$("push").disabled) schedulePreflight(); });
 $("queue-add").addEventListener("click", onQueueAdd);
 $("copy-note").addEventListener("click", async () => {
   if (!state.prepared) return;

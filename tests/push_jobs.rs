@@ -56,7 +56,7 @@ fn assert_one_live_note(p: &SandboxPlatform, r: &str, patient: &Value) -> String
 }
 
 #[test]
-fn happy_path_one_post_one_verifying_get_receipt_without_names() {
+fn happy_path_one_post_then_one_verifying_get_receipt_without_names() {
     let (p, patient) = setup();
     let scope = json!({"session_id": "s-1001"});
     p.ok(json!({"type": "preselect/set", "scope": scope, "patient": patient}));
@@ -69,13 +69,30 @@ fn happy_path_one_post_one_verifying_get_receipt_without_names() {
     assert_eq!(job["state"], json!("done"), "{v}");
     let note_id = assert_one_live_note(&p, &r, &patient);
     assert_eq!(job["receipt"]["note_id"], json!(note_id));
-    assert_eq!(job["receipt"]["verified"], json!(true));
     assert!(job.get("payload").is_none(), "views carry no note text");
-    // Title check GET, template (cache miss → list), POST, verifying GET.
+    // The click: title check GET (no preflight here), template (cache miss → list), POST. The
+    // reply comes at Cliniko's 201; the check for copies is left due, now.
     let sent: Vec<_> = p.log()[before..].to_vec();
     assert_eq!(p.posts(), 1);
-    assert_eq!(sent.last().unwrap().0, "GET");
-    assert!(sent.last().unwrap().1.ends_with("/treatment_notes"));
+    assert_eq!(
+        sent.last().unwrap(),
+        &("POST".to_string(), "/v1/treatment_notes".to_string())
+    );
+    assert_eq!(job["receipt"]["verified"], json!(false));
+    assert_eq!(job["verify_due"], json!(true));
+    assert_eq!(job["next_at_ms"], json!(p.now.get()));
+    assert!(p.wakeups.borrow().iter().any(|w| *w <= p.now.get()));
+    // The tick the background sends right after the reply: one verifying GET.
+    let before_tick = p.log().len();
+    p.ok(json!({"type": "jobs/tick"}));
+    let sent: Vec<_> = p.log()[before_tick..].to_vec();
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(sent[0].0, "GET");
+    assert!(sent[0].1.ends_with("/treatment_notes"));
+    let job = p.ok(json!({"type": "jobs/get", "id": job["id"]}));
+    assert_eq!(job["receipt"]["verified"], json!(true));
+    assert_eq!(job["verify_due"], json!(false));
+    assert_eq!(job["next_at_ms"], Value::Null);
     // The receipt: ids and links, no names, no note text.
     let receipts = p.ok(json!({"type": "receipts/list"}));
     assert_eq!(receipts.as_array().unwrap().len(), 1);
@@ -216,13 +233,20 @@ fn dropped_connection_after_processing_twice_keeps_the_oldest_copy() {
 }
 
 #[test]
-fn chromium_resend_makes_two_notes_and_the_extra_copy_is_archived() {
+fn chromium_resend_makes_two_notes_and_the_extra_copy_is_archived_by_the_next_tick() {
     let (p, patient) = setup();
     fault(&p, FaultKind::DropAfter, 200, 1, 0);
     let r = push_ref(7);
     let v = p.ok(push_start(&patient, NOTE, &r, TITLE));
     let job = &v["job"];
     assert_eq!(job["state"], json!("done"), "{v}");
+    // The reply comes at the 201: both copies are still live, the check is due.
+    assert_eq!(p.notes_with_ref(&r).iter().filter(|n| !n.2).count(), 2);
+    assert_eq!(job["receipt"]["archived_copies"], json!([]));
+    assert_eq!(job["verify_due"], json!(true));
+    p.ok(json!({"type": "jobs/tick"}));
+    let job = &p.ok(json!({"type": "jobs/get", "id": job["id"]}));
+    assert_eq!(job["receipt"]["verified"], json!(true));
     let kept = assert_one_live_note(&p, &r, &patient);
     assert_eq!(
         job["receipt"]["note_id"],

@@ -20,6 +20,7 @@ export const MSG = Object.freeze({
   PRESELECT_GET: "preselect/get",
   PRESELECT_SET: "preselect/set",
   PRESELECT_CLEAR: "preselect/clear",
+  PUSH_PREFLIGHT: "push/preflight",
   PUSH_START: "push/start",
   PUSH_QUEUE: "push/queue",
   JOBS_GET: "jobs/get",

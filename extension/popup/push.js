@@ -8,6 +8,9 @@ import { fullName } from "./patient.js";
 
 const $ = (id) => document.getElementById(id);
 const POLL_MS = 1000;
+/** The check for browser-resent copies runs just after the push's reply: follow it this long. */
+const CHECK_POLL_MS = 500;
+const CHECK_POLLS = 12;
 
 /** Job states as the background reports them, and how they read. */
 const STATE_TEXT = {
@@ -63,20 +66,43 @@ export function confirmInline(question) {
   });
 }
 
-/** Show the receipt for a finished job. */
+/** Show the receipt for a finished job, then follow its check for copies (not awaited). */
 export function showReceipt(job, patient) {
   const box = $("receipt");
   box.hidden = false;
+  box.dataset.job = job.id;
   $("receipt-text").textContent = t("pushedTo", [fullName(patient)]);
   const link = $("receipt-link");
   link.href = job.receipt?.link ?? "#";
   link.hidden = !job.receipt?.link;
+  showReceiptExtra(job);
+  $("receipt-link").focus();
+  followCheck(job);
+}
+
+/** What the receipt adds: the extra copies archived, or that an earlier attempt's note was found. */
+function showReceiptExtra(job) {
   const extra = [];
   const archived = job.receipt?.archived_copies?.length ?? 0;
   if (archived) extra.push(t("archivedDuplicates", [String(archived)]));
   else if (job.attempts > 0) extra.push(t("reconciledNote"));
   $("receipt-extra").textContent = extra.join(" ");
-  $("receipt-link").focus();
+  // "checking" until the background has looked for copies the browser may have re-sent.
+  $("receipt").dataset.check = job.verify_due ? "checking" : "done";
+}
+
+/**
+ * The push's reply comes with Cliniko's 201; the background looks for copies the browser may have
+ * re-sent right after (src/push/attempt.rs). Poll briefly so the receipt says when one was archived.
+ */
+async function followCheck(job) {
+  for (let i = 0; i < CHECK_POLLS && job?.verify_due; i++) {
+    await new Promise((r) => setTimeout(r, CHECK_POLL_MS));
+    job = await request(MSG.JOBS_GET, { id: job.id }).catch(() => null);
+    // Stop when the job is gone or another receipt has replaced this one.
+    if (!job || $("receipt").hidden || $("receipt").dataset.job !== job.id) return;
+    showReceiptExtra(job);
+  }
 }
 
 /** Render the outbox (waiting and failed jobs) with Retry and Discard. */

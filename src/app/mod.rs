@@ -113,6 +113,14 @@ pub enum Request {
         /// Session / tab scope.
         scope: preselect::Scope,
     },
+    /// Cliniko's duplicate-title check, ahead of the click (its "no" is remembered briefly).
+    #[serde(rename = "push/preflight")]
+    PushPreflight {
+        /// The chosen patient.
+        patient: crate::search::rank::PatientSummary,
+        /// The title as shown.
+        title: String,
+    },
     /// Push one note to Cliniko (first attempt inline).
     #[serde(rename = "push/start")]
     PushStart(Box<crate::push::run::NewPush>),
@@ -330,6 +338,9 @@ async fn dispatch<P: Platform>(p: &P, req: Request) -> crate::Result<Value> {
             to_value(&preselect::set(p, &scope, patient).await?)
         }
         Request::PreselectClear { scope } => to_value(&preselect::clear(p, &scope).await?),
+        Request::PushPreflight { patient, title } => {
+            to_value(&push::preflight(p, &patient.id, &title).await?)
+        }
         Request::PushStart(req) => to_value(&push::start(p, *req).await?),
         Request::PushQueue { items } => to_value(&push::queue(p, items).await?),
         Request::JobsGet { id } => to_value(&push::get(p, &id).await?),

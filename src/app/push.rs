@@ -1,13 +1,25 @@
-//! Message handlers for pushing notes: `push/start`, `push/queue`, `jobs/*`, `receipts/list`.
+//! Message handlers for pushing notes: `push/preflight`, `push/start`, `push/queue`, `jobs/*`,
+//! `receipts/list`.
 //!
 //! The work lives in `crate::push`; this adds what only the app knows: clearing the page's
 //! pre-selection once its note has landed.
 
 use super::preselect::{self, Scope};
 use crate::platform::Platform;
+use crate::push::guard::NeedsConfirmation;
 use crate::push::{self, Job, JobView, Receipt, run::NewPush, run::Started};
 use crate::{Error, Result};
 use serde::Serialize;
+
+/// `push/preflight`: `{at_ms, note_id, reason}` when Cliniko has a recent note with this title
+/// for this patient, else `null` (remembered briefly, so the push skips the same GET).
+pub async fn preflight<P: Platform>(
+    p: &P,
+    patient_id: &str,
+    title: &str,
+) -> Result<Option<NeedsConfirmation>> {
+    push::preflight::run(p, patient_id, title).await
+}
 
 /// `push/start`: `{needs_confirmation: {at_ms, note_id, reason}}` or `{job}` after its first attempt.
 pub async fn start<P: Platform>(p: &P, req: NewPush) -> Result<Started> {

@@ -1,15 +1,20 @@
-//! One step of one job: reconcile an uncertain earlier attempt, POST the note, verify and
-//! archive extra copies, and file the outcome (done, retry later, needs reconnect, failed).
+//! One step of one job: reconcile an uncertain earlier attempt, POST the note, and file the
+//! outcome (done, retry later, needs reconnect, failed); or, for a job already done, verify it
+//! and archive extra copies.
 //!
-//! Request count of a normal push: one POST and one verifying GET (the GET of recent notes also
-//! finds copies a browser resend made; see architecture.md §3). An uncertain outcome (timeout,
-//! dropped connection, 5xx, the worker stopped mid-POST) costs one more GET before any new POST:
-//! a retry never creates a second note.
+//! Request count of a normal push: one POST, then, as a separate step, one verifying GET (the
+//! GET of recent notes finds copies a browser resend made; see architecture.md §3). The
+//! verification is a step of its own so the click waits for the POST alone: the job is saved
+//! done and due for it at once, the background runs it with a `jobs/tick` right after replying,
+//! and the outbox alarm covers a worker stopped before that. An uncertain outcome (timeout,
+//! dropped connection, 5xx, the worker stopped mid-POST) costs one GET before any new POST: a
+//! retry never creates a second note.
 
 use super::job::{Job, JobError, JobState, Payload};
 use super::nookal_attempt;
 use super::outbox::{self, Claim};
 use super::policy::{self, RetryPolicy};
+use super::preflight;
 use super::receipts::{self, Receipt};
 use super::reference;
 use super::time::iso_utc;
@@ -49,9 +54,10 @@ pub async fn step<P: Platform>(p: &P, id: &str) -> Result<Option<Job>> {
     }
     match job.state {
         JobState::Queued | JobState::RetryWait | JobState::Sending => {
+            // Saved as sending in the one write before the POST (see `land`), not here as well: a
+            // worker stopped before that write leaves the job as it was, still due.
             job.state = JobState::Sending;
             job.updated_at_ms = p.now_ms();
-            outbox::put(p, &job).await?;
             if let Err(e) = land(p, &mut job).await {
                 file_error(p, &mut job, &e).await?;
             }
@@ -90,7 +96,7 @@ async fn target<P: Platform>(p: &P, job: &Job) -> Result<Target> {
     })
 }
 
-/// Get the note into Cliniko exactly once, then check for copies.
+/// Get the note into Cliniko exactly once. The check for copies is left due (see the module docs).
 async fn land<P: Platform>(p: &P, job: &mut Job) -> Result<()> {
     let t = target(p, job).await?;
     if job.note_id.is_none() && job.maybe_sent {
@@ -111,7 +117,8 @@ async fn land<P: Platform>(p: &P, job: &mut Job) -> Result<()> {
             content,
         };
         let req = requests::create_treatment_note(&t.key, &body)?;
-        // Saved before sending: if the worker stops during the POST, the next tick reconciles.
+        // Saved before sending, with the content and the state: if the worker stops during the
+        // POST, the next tick reconciles, and any retry sends exactly this content.
         job.maybe_sent = true;
         outbox::put(p, job).await?;
         let resp = match client::send(p, &req).await {
@@ -138,7 +145,7 @@ async fn land<P: Platform>(p: &P, job: &mut Job) -> Result<()> {
             }
         }
     }
-    verify(p, &t, job).await
+    Ok(())
 }
 
 /// Whether a failed POST may still have created the note. Statuses Cliniko answers before
@@ -178,7 +185,8 @@ async fn template_id<P: Platform>(p: &P, job: &mut Job) -> Result<ClinikoId> {
 }
 
 /// The content to send, built once from the note and the template, then kept in the job so every
-/// retry sends exactly the same thing.
+/// retry sends exactly the same thing. The caller saves it (with `maybe_sent`) before the POST;
+/// until then nothing was sent, and a stopped worker's next attempt simply builds it again.
 async fn ensure_content<P: Platform>(p: &P, t: &Target, job: &mut Job) -> Result<Option<Content>> {
     if let Some(c) = &job.payload.content {
         return Ok(Some(c.clone()));
@@ -201,7 +209,6 @@ async fn ensure_content<P: Platform>(p: &P, t: &Target, job: &mut Job) -> Result
     let filled = fill_template(template.as_ref(), &note, &opts)?;
     job.payload.content = Some(filled.content.clone());
     job.payload.source = None;
-    outbox::put(p, job).await?;
     Ok(Some(filled.content))
 }
 
@@ -312,7 +319,9 @@ async fn mark_landed<P: Platform>(p: &P, t: &Target, job: &mut Job) -> Result<()
     };
     job.state = JobState::Done;
     job.error = None;
-    job.next_at_ms = None;
+    // Due at once: a tick right after the reply runs the check, and the alarm this save sets
+    // runs it if the worker stops first.
+    job.next_at_ms = Some(now);
     job.verify_due = true;
     job.attempts = 0;
     job.updated_at_ms = now;
@@ -324,6 +333,8 @@ async fn mark_landed<P: Platform>(p: &P, t: &Target, job: &mut Job) -> Result<()
     };
     // The job first: once it says done, nothing will POST it again.
     outbox::put(p, job).await?;
+    // Cliniko now has a note with this title for this patient: a "no" remembered before is stale.
+    preflight::forget(&job.patient.id, &job.title);
     receipts::record(p, &receipt).await
 }
 

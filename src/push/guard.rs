@@ -7,11 +7,12 @@
 use super::outbox;
 use super::receipts;
 use super::time::{iso_utc, parse_iso_ms};
-use crate::Result;
+use crate::cliniko::store::{self, Connection};
 use crate::cliniko::types::{Page, TreatmentNote};
-use crate::cliniko::{ClinikoId, client, requests, store};
+use crate::cliniko::{ClinikoId, client, requests};
 use crate::error::Ehr;
 use crate::platform::Platform;
+use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 
 /// How far back Cliniko's notes are checked for the same title. Titles carry the session date
@@ -78,22 +79,41 @@ pub async fn check_local<P: Platform>(
 /// any failure skips this check (the push itself then meets the same failure and retries, and
 /// the push reference still prevents our own duplicates).
 ///
-/// Request count: this GET runs before the POST because afterwards would be too late to ask; it
-/// cannot be folded into the verifying GET. So an interactive push costs GET + POST + GET, far
-/// inside 200/minute for a clinician. Queued pushes (`push/queue`) skip it (local check only).
+/// Request count: this GET has to come before the POST (afterwards is too late to ask), so the
+/// popup runs it ahead of the click (`push/preflight`, see [`super::preflight`]) and `push/start`
+/// repeats it only when no fresh "no such note" is remembered. Queued pushes (`push/queue`) skip
+/// it (local check only).
 pub async fn check_cliniko_title<P: Platform>(
     p: &P,
     patient_id: &str,
     title: &str,
 ) -> Option<NeedsConfirmation> {
-    let (key, conn) = store::active(p).await.ok()?;
-    let practitioner = ClinikoId::parse(conn.practitioner_id.as_deref()?).ok()?;
-    let patient = ClinikoId::parse(patient_id).ok()?;
+    cliniko_title(p, patient_id, title)
+        .await
+        .ok()
+        .and_then(|(found, _)| found)
+}
+
+/// The same check with its failures kept apart from "no such note" (only a real "no" may be
+/// remembered), plus the connection it ran under.
+pub(super) async fn cliniko_title<P: Platform>(
+    p: &P,
+    patient_id: &str,
+    title: &str,
+) -> Result<(Option<NeedsConfirmation>, Connection)> {
+    let (key, conn) = store::active(p).await?;
+    let practitioner = conn
+        .practitioner_id
+        .as_deref()
+        .ok_or(Error::NotPractitioner)
+        .and_then(ClinikoId::parse)?;
+    let patient = ClinikoId::parse(patient_id)?;
     let after = iso_utc(p.now_ms() - TITLE_WINDOW_MS);
     let req = requests::list_recent_notes(&key, &patient, &practitioner, &after, TITLE_PER_PAGE);
-    let page: Page<TreatmentNote> = client::fetch(p, &req).await.ok()?;
+    let page: Page<TreatmentNote> = client::fetch(p, &req).await?;
     let want = normalise(title);
-    page.items
+    let found = page
+        .items
         .iter()
         .filter(|n| n.archived_at.is_none())
         .find(|n| n.title.as_deref().map(normalise).is_some_and(|t| t == want))
@@ -101,11 +121,12 @@ pub async fn check_cliniko_title<P: Platform>(
             at_ms: n.created_at.as_deref().and_then(parse_iso_ms),
             note_id: Some(n.id.to_string()),
             reason: Reason::SameTitle,
-        })
+        });
+    Ok((found, conn))
 }
 
 /// Case and spacing do not make a different title.
-fn normalise(title: &str) -> String {
+pub(super) fn normalise(title: &str) -> String {
     title
         .split_whitespace()
         .collect::<Vec<_>>()

@@ -217,6 +217,10 @@ pub struct JobView {
     pub error: Option<JobError>,
     /// The receipt, when done.
     pub receipt: Option<Receipt>,
+    /// Done, and the check for browser-resent copies is still to run (the receipt's
+    /// `archived_copies` and `verified` change when it has).
+    #[serde(default)]
+    pub verify_due: bool,
     /// When the job was created.
     pub created_at_ms: i64,
     /// Nookal's report once landed (no note text).
@@ -274,6 +278,7 @@ impl From<&Job> for JobView {
             next_at_ms: j.next_at_ms,
             error: j.error.clone(),
             receipt: j.receipt.clone(),
+            verify_due: j.verify_due,
             created_at_ms: j.created_at_ms,
             nookal: j.nookal.as_ref().and_then(|n| n.outcome.clone()),
         }

@@ -6,7 +6,8 @@
 //! - [`outbox`]: the jobs in `storage.session`, the badge and the alarm wakeup.
 //! - [`receipts`]: what was pushed, in `storage.local` (no note text, no names).
 //! - [`guard`]: "Already pushed to … — push again?".
-//! - [`attempt`]: one step of one job (reconcile, POST, verify, archive extra copies).
+//! - [`preflight`]: the title check run ahead of the click, and its short memory.
+//! - [`attempt`]: one step of one job (reconcile, POST; later, verify and archive extra copies).
 //! - [`nookal_job`], [`nookal_attempt`]: Nookal pushes as jobs in the same outbox (`job.ehr`).
 //! - [`run`]: the entry points the messages call: start, queue, tick, retry, discard, resume.
 
@@ -17,6 +18,7 @@ pub mod nookal_attempt;
 pub mod nookal_job;
 pub mod outbox;
 pub mod policy;
+pub mod preflight;
 pub mod receipts;
 pub mod reference;
 pub mod run;

@@ -5,6 +5,7 @@ use super::attempt;
 use super::guard::{self, NeedsConfirmation};
 use super::job::{Job, JobState, JobView, Payload};
 use super::outbox::{self, Claim, Outbox};
+use super::preflight;
 use crate::cliniko::ClinikoId;
 use crate::error::Ehr;
 use crate::note::{self, NoteSource};
@@ -54,7 +55,9 @@ pub enum Started {
 }
 
 /// `push/start`: guard against duplicates, create the job, and run its first attempt inline so
-/// the popup can show the receipt at once (later attempts run from the alarm).
+/// the popup can show the receipt at once (later attempts run from the alarm). The attempt ends
+/// at Cliniko's answer to the POST: the check for browser-resent copies is left due in the
+/// outbox, and the background runs it with a `jobs/tick` right after replying.
 pub async fn start<P: Platform>(p: &P, req: NewPush) -> Result<(Started, Option<Job>)> {
     let job = match prepare(p, req, true).await? {
         Prepared::Ask(c) => return Ok((Started::NeedsConfirmation(c), None)),
@@ -109,7 +112,11 @@ async fn prepare<P: Platform>(p: &P, req: NewPush, check_title: bool) -> Result<
         if let Some(c) = guard::check_local(p, Ehr::Cliniko, &req.patient.id, &fingerprint).await? {
             return Ok(Prepared::Ask(c));
         }
-        if check_title && let Some(c) = guard::check_cliniko_title(p, &req.patient.id, &title).await
+        // A fresh "no" from the popup's preflight stands in for the GET (see `preflight`); without
+        // one, Cliniko is asked now, as always.
+        if check_title
+            && !preflight::recently_clear(p, &req.patient.id, &title).await
+            && let Some(c) = guard::check_cliniko_title(p, &req.patient.id, &title).await
         {
             return Ok(Prepared::Ask(c));
         }
@@ -138,6 +145,8 @@ async fn prepare<P: Platform>(p: &P, req: NewPush, check_title: bool) -> Result<
         )
     };
     outbox::put(p, &job).await?;
+    // This note is on its way: no earlier "no such title" may wave through another like it.
+    preflight::forget(&job.patient.id, &job.title);
     Ok(Prepared::New(job))
 }
 
@@ -183,6 +192,8 @@ pub async fn tick<P: Platform>(p: &P) -> Result<Vec<Job>> {
         return Ok(Vec::new());
     };
     let mut landed = Vec::new();
+    // Each job once per tick and phase: sending, then checking for copies. A job that lands in
+    // this tick is due for its check at once, and runs it here rather than at the next alarm.
     let mut tried = std::collections::HashSet::new();
     loop {
         let outbox = outbox::load(p).await?;
@@ -190,17 +201,21 @@ pub async fn tick<P: Platform>(p: &P) -> Result<Vec<Job>> {
         if outbox.paused_until_ms > now {
             break;
         }
-        // Each job once per tick: a job that stays due (e.g. retried at once) waits for the next.
-        let Some(id) = outbox
+        // A job that stays due (e.g. retried at once) waits for the next tick.
+        let Some((id, was_done)) = outbox
             .jobs
             .iter()
-            .find(|j| Outbox::is_due(j, now) && !tried.contains(&j.id) && !Claim::is_held(&j.id))
-            .map(|j| j.id.clone())
+            .map(|j| (j, j.state == JobState::Done))
+            .find(|(j, done)| {
+                Outbox::is_due(j, now)
+                    && !tried.contains(&(j.id.clone(), *done))
+                    && !Claim::is_held(&j.id)
+            })
+            .map(|(j, done)| (j.id.clone(), done))
         else {
             break;
         };
-        tried.insert(id.clone());
-        let was_done = outbox.job(&id).is_some_and(|j| j.state == JobState::Done);
+        tried.insert((id.clone(), was_done));
         if let Some(job) = attempt::step(p, &id).await?
             && job.state == JobState::Done
             && !was_done

@@ -111,6 +111,25 @@ for (const kind of BROWSERS) {
       assert.ok((await texts(recent, "#recent-list a")).some((t) => t.includes(patientId)));
     });
 
+    test("the title check runs while the preview is read: the click sends only the POST", async () => {
+      const { popup } = await open(`${sandbox.motics_url}/sessions/s-1001`);
+      const patientId = await choosePatient(popup, "Margaret O'Brien");
+      await popup.waitForFunction(() => document.body.dataset.preflight === "clear", { timeout: 20_000 });
+      const listsOf = async () => (await sandbox.admin.requests())
+        .filter((r) => r.method === "GET" && r.path === `/v1/patients/${patientId}/treatment_notes`);
+      assert.equal((await listsOf()).length, 1, "the preflight asked Cliniko once");
+      await sandbox.admin.clearRequests();
+      assert.equal(await pushAndWait(popup), "done");
+      await popup.waitForFunction(() => document.getElementById("receipt").dataset.check === "done", { timeout: 15_000 });
+      const sent = (await sandbox.admin.requests()).filter((r) => r.host.endsWith(".cliniko.com"));
+      assert.equal(sent.filter((r) => r.method === "POST").length, 1);
+      // No title GET at the click: the one list after the POST is the check for resent copies.
+      assert.equal((await listsOf()).length, 1, sent.map((r) => `${r.method} ${r.path}`).join(", "));
+      const post = sent.findIndex((r) => r.method === "POST");
+      assert.ok(sent.slice(0, post).every((r) => !r.path.endsWith("/treatment_notes")), "nothing listed before the POST");
+      assert.equal((await notesFor(patientId)).length, 1);
+    });
+
     test("pushing the same note to the same patient again asks first", async () => {
       const { popup } = await open(`${sandbox.motics_url}/sessions/s-1001`);
       const patientId = await choosePatient(popup, "Margaret O'Brien");
@@ -221,12 +240,15 @@ for (const kind of BROWSERS) {
         await retry(popup);
         await popup.waitForFunction(() => document.body.dataset.push === "done" || document.querySelector("#recent:not([hidden])"), { timeout: 20_000 });
       }
-      const all = await notesFor(patientId);
-      assert.equal(live(all).length, 1, `one unarchived of ${all.length}`);
+      let all = await notesFor(patientId);
       if (all.length > 1) {
-        // The browser resent the POST: the receipt says an extra copy was archived.
+        // The browser resent the POST. The reply came with the 201; the check for copies runs
+        // right after it, and the receipt then says the extra copy was archived.
+        await popup.waitForFunction(() => document.getElementById("receipt").dataset.check === "done", { timeout: 15_000 });
         assert.match(await popup.$eval("#receipt-extra", (e) => e.textContent), /archived the 1 extra copy/);
+        all = await notesFor(patientId);
       }
+      assert.equal(live(all).length, 1, `one unarchived of ${all.length}`);
     });
 
     test("422: Cliniko's field errors are shown and nothing is retried", async () => {
