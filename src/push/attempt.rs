@@ -73,21 +73,26 @@ pub async fn step<P: Platform>(p: &P, id: &str) -> Result<Option<Job>> {
 }
 
 /// Who and where: the key, the connection, the practitioner and the patient as ids.
-struct Target {
-    key: ClinikoKey,
-    conn: Connection,
-    practitioner: ClinikoId,
-    patient: ClinikoId,
+pub(super) struct Target {
+    pub(super) key: ClinikoKey,
+    pub(super) conn: Connection,
+    pub(super) practitioner: ClinikoId,
+    pub(super) patient: ClinikoId,
 }
 
 async fn target<P: Platform>(p: &P, job: &Job) -> Result<Target> {
+    target_for(p, &job.patient.id).await
+}
+
+/// The active connection's key and practitioner, and `patient_id` checked as a Cliniko id.
+pub(super) async fn target_for<P: Platform>(p: &P, patient_id: &str) -> Result<Target> {
     let (key, conn) = store::active(p).await?;
     let practitioner = conn
         .practitioner_id
         .as_deref()
         .ok_or(Error::NotPractitioner)
         .and_then(ClinikoId::parse)?;
-    let patient = ClinikoId::parse(&job.patient.id)?;
+    let patient = ClinikoId::parse(patient_id)?;
     Ok(Target {
         key,
         conn,

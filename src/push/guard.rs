@@ -7,12 +7,12 @@
 use super::outbox;
 use super::receipts;
 use super::time::{iso_utc, parse_iso_ms};
-use crate::cliniko::store::{self, Connection};
+use crate::Result;
+use crate::cliniko::store::Connection;
 use crate::cliniko::types::{Page, TreatmentNote};
-use crate::cliniko::{ClinikoId, client, requests};
+use crate::cliniko::{client, requests};
 use crate::error::Ehr;
 use crate::platform::Platform;
-use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 
 /// How far back Cliniko's notes are checked for the same title. Titles carry the session date
@@ -101,15 +101,10 @@ pub(super) async fn cliniko_title<P: Platform>(
     patient_id: &str,
     title: &str,
 ) -> Result<(Option<NeedsConfirmation>, Connection)> {
-    let (key, conn) = store::active(p).await?;
-    let practitioner = conn
-        .practitioner_id
-        .as_deref()
-        .ok_or(Error::NotPractitioner)
-        .and_then(ClinikoId::parse)?;
-    let patient = ClinikoId::parse(patient_id)?;
+    let t = super::attempt::target_for(p, patient_id).await?;
     let after = iso_utc(p.now_ms() - TITLE_WINDOW_MS);
-    let req = requests::list_recent_notes(&key, &patient, &practitioner, &after, TITLE_PER_PAGE);
+    let req =
+        requests::list_recent_notes(&t.key, &t.patient, &t.practitioner, &after, TITLE_PER_PAGE);
     let page: Page<TreatmentNote> = client::fetch(p, &req).await?;
     let want = normalise(title);
     let found = page
@@ -122,7 +117,7 @@ pub(super) async fn cliniko_title<P: Platform>(
             note_id: Some(n.id.to_string()),
             reason: Reason::SameTitle,
         });
-    Ok((found, conn))
+    Ok((found, t.conn))
 }
 
 /// Case and spacing do not make a different title.
