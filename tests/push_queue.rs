@@ -1,5 +1,6 @@
 //! Queue from history: 30 pushes, each its own note and patient, paced through a scaled-down
-//! rate limit (20 requests per 6 s): no 429 ever surfaces as a failure and exactly 30 notes land.
+//! rate limit: no 429 ever surfaces as a failure and exactly 30 notes land. Short pauses (20 per
+//! 6 s) are waited out inside one tick; long ones (20 per 60 s) end the tick for the alarm.
 #![cfg(not(target_arch = "wasm32"))]
 
 mod push_support;
@@ -7,16 +8,12 @@ mod push_support;
 use push_support::{SandboxPlatform, push_ref, source};
 use serde_json::json;
 
-#[test]
-fn a_queue_of_thirty_lands_exactly_once_each_within_the_rate_limit() {
-    let p = SandboxPlatform::new();
+/// Queue 30 pushes under a rate limit of `limit` requests per `window_s`; returns the patients.
+fn queue_thirty(p: &SandboxPlatform, limit: u32, window_s: u64) -> Vec<serde_json::Value> {
     p.connect();
     let patients = p.patients(30);
     p.sb.borrow_mut().set_config(&motics_sandbox::ConfigPatch {
-        rate_limit: Some(motics_sandbox::RateLimit {
-            limit: 20,
-            window_s: 6,
-        }),
+        rate_limit: Some(motics_sandbox::RateLimit { limit, window_s }),
         ..Default::default()
     });
     let items: Vec<_> = patients
@@ -46,7 +43,12 @@ fn a_queue_of_thirty_lands_exactly_once_each_within_the_rate_limit() {
     );
     assert_eq!(p.badge.get(), 30);
     assert_eq!(p.posts(), 0, "queueing sends nothing");
+    patients
+}
 
+/// Tick (and, between ticks, jump to the wakeup the outbox asked for) until every job is done
+/// and checked; returns how many extra ticks that took.
+fn drain(p: &SandboxPlatform) -> usize {
     let mut ticks = 0;
     loop {
         let reply = p.ok(json!({"type": "jobs/tick"}));
@@ -62,13 +64,17 @@ fn a_queue_of_thirty_lands_exactly_once_each_within_the_rate_limit() {
             .iter()
             .all(|j| j["state"] == json!("done") && j["receipt"]["verified"] == json!(true));
         if settled {
-            break;
+            return ticks;
         }
         ticks += 1;
         assert!(ticks < 100, "the queue must drain");
         let at = p.wakeups.borrow().last().copied().unwrap();
         p.now.set(p.now.get().max(at));
     }
+}
+
+/// Exactly one live note per job, on its own patient, from exactly one POST each.
+fn assert_landed_once_each(p: &SandboxPlatform, patients: &[serde_json::Value]) {
     assert_eq!(p.badge.get(), 0);
     let mut patients_hit = std::collections::BTreeSet::new();
     for (i, pt) in patients.iter().enumerate() {
@@ -84,5 +90,31 @@ fn a_queue_of_thirty_lands_exactly_once_each_within_the_rate_limit() {
         30,
         "one POST per note: a 429'd POST is never processed"
     );
-    assert!(ticks > 0, "the limit was actually reached and waited out");
+}
+
+#[test]
+fn a_queue_of_thirty_lands_exactly_once_each_within_the_rate_limit() {
+    let p = SandboxPlatform::new();
+    let patients = queue_thirty(&p, 20, 6);
+    let start = p.now.get();
+    assert_eq!(
+        drain(&p),
+        0,
+        "one tick: the few-second pauses are waited out inside it"
+    );
+    assert!(p.log().len() > 20, "more requests than one window allows");
+    assert!(
+        p.now.get() - start >= 6_000,
+        "the limit was actually reached and waited out"
+    );
+    assert_landed_once_each(&p, &patients);
+}
+
+#[test]
+fn a_long_rate_limit_pause_ends_the_tick_and_the_alarm_resumes() {
+    let p = SandboxPlatform::new();
+    let patients = queue_thirty(&p, 20, 60);
+    let extra_ticks = drain(&p);
+    assert!(extra_ticks > 0, "a 60 s window is left to the alarm");
+    assert_landed_once_each(&p, &patients);
 }

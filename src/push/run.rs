@@ -183,10 +183,21 @@ impl Drop for TickGuard {
     }
 }
 
+/// The longest 429 pause a running tick waits out itself rather than ending and leaving the rest
+/// to the outbox alarm. Chrome fires a packed MV3 extension's alarms no sooner than 30 s after
+/// they are set (chromium `extensions/browser/api/alarms/alarms_api_constants.h`,
+/// `kMV3ReleaseDelayMinimum`), so a queue held by a few-second rate-limit window would otherwise
+/// idle ~30 s per window. The worker is busy with this tick's event meanwhile, and the outbox is
+/// saved after every step, so a worker stopped mid-pause loses nothing: the alarm resumes.
+pub const INLINE_PAUSE_MS: i64 = 20_000;
+/// At most this much pausing in one tick, well inside the 5 minutes Chrome gives one event.
+pub const INLINE_PAUSE_BUDGET_MS: i64 = 180_000;
+
 /// `jobs/tick` (the alarm): run every due job, one at a time and oldest first, until none is
-/// due or a 429 pauses the queue; then the badge and the next wakeup follow the outbox. Returns
-/// the jobs that landed in this tick. A tick while another runs in this worker does nothing (the
-/// running one picks up whatever became due).
+/// due; a 429 pause up to [`INLINE_PAUSE_MS`] is waited out here, a longer one ends the tick and
+/// the alarm resumes. Then the badge and the next wakeup follow the outbox. Returns the jobs that
+/// landed in this tick. A tick while another runs in this worker does nothing (the running one
+/// picks up whatever became due).
 pub async fn tick<P: Platform>(p: &P) -> Result<Vec<Job>> {
     let Some(_guard) = TickGuard::take() else {
         return Ok(Vec::new());
@@ -195,11 +206,20 @@ pub async fn tick<P: Platform>(p: &P) -> Result<Vec<Job>> {
     // Each job once per tick and phase: sending, then checking for copies. A job that lands in
     // this tick is due for its check at once, and runs it here rather than at the next alarm.
     let mut tried = std::collections::HashSet::new();
+    let mut waited_ms = 0;
     loop {
         let outbox = outbox::load(p).await?;
         let now = p.now_ms();
         if outbox.paused_until_ms > now {
-            break;
+            let pause = outbox.paused_until_ms - now;
+            if pause > INLINE_PAUSE_MS || waited_ms + pause > INLINE_PAUSE_BUDGET_MS {
+                break;
+            }
+            p.sleep(u32::try_from(pause).unwrap_or(u32::MAX)).await;
+            waited_ms += pause;
+            // The jobs the 429 held are due again after the pause.
+            tried.clear();
+            continue;
         }
         // A job that stays due (e.g. retried at once) waits for the next tick.
         let Some((id, was_done)) = outbox
