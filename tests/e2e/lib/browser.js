@@ -16,8 +16,8 @@ const FIREFOX_UUID = "6d1f2a4e-3c5b-4a7d-9e8f-0a1b2c3d4e5f"; // pinned moz-exten
  * Returns a session with helpers; every page and the background's console errors are collected in
  * `session.errors` so tests can assert there were none.
  */
-export async function launch(kind, sandbox) {
-  const session = kind === "chromium" ? await launchChromium(sandbox) : await launchFirefox(sandbox);
+export async function launch(kind, sandbox, { firefoxPrefs = {} } = {}) {
+  const session = kind === "chromium" ? await launchChromium(sandbox) : await launchFirefox(sandbox, firefoxPrefs);
   session.kind = kind;
   session.sandbox = sandbox;
   return session;
@@ -123,7 +123,7 @@ async function launchChromium(sandbox) {
   };
 }
 
-async function launchFirefox(sandbox) {
+async function launchFirefox(sandbox, prefs = {}) {
   const ext = path.join(DIST, "firefox");
   const browser = await puppeteer.launch({
     browser: "firefox",
@@ -140,6 +140,7 @@ async function launchFirefox(sandbox) {
       "extensions.webextOptionalPermissionPrompts": false,
       "intl.locale.requested": "en-AU",
       "intl.accept_languages": "en-AU, en",
+      ...prefs,
     },
   });
   const errors = [];
