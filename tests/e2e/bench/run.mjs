@@ -334,7 +334,8 @@ async function queue(s, sandbox) {
   const missing = QUEUE_NOTES - new Set(live).size;
   const surfaced = jobs.filter((j) => j.error?.kind === "rate_limited" || (j.state !== "done" && j.error)).length;
   await sandbox.admin.config({ rate_limit: { limit: 200, window_s: 60 } });
-  return { notes: QUEUE_NOTES, rate_limit: `${limit} per ${windowS} s`, requests: log.length, elapsed_s: round(elapsed),
+  return { notes: QUEUE_NOTES, rate_limit: `${limit} per ${windowS} s`, requests: log.length,
+    responses_429: log.filter((r) => r.status === 429).length, elapsed_s: round(elapsed),
     theoretical_min_s: minimum, ratio: ratio(elapsed, minimum), goal_ratio: 1.1,
     accepted, asked_to_confirm: askedToConfirm, jobs_listed_at_end: jobs.length, jobs_done: jobs.filter((j) => j.state === "done").length, errors_surfaced: surfaced,
     notes_created: mine.length, archived_copies: mine.length - live.length, missing, duplicates, note: "jobs driven by jobs/tick messages sent without awaiting the reply (as the popup and the outbox alarm do; a tick waits out short 429 pauses itself); minimum = windows needed for the requests actually made" };

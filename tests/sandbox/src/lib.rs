@@ -56,6 +56,8 @@ pub struct LoggedRequest {
     pub body: String,
     /// Arrival time, unix ms.
     pub at_ms: u64,
+    /// The status answered (none when the connection was dropped or the reply is delayed).
+    pub status: Option<u16>,
 }
 
 /// A Cliniko note as `GET /notes` reports it.
@@ -162,6 +164,15 @@ impl Sandbox {
             return Outcome::Respond(admin::handle(self, req));
         }
         self.log.push(log_entry(req, &host, now_ms));
+        let out = self.handle_logged(req, &host, now_ms);
+        if let (Outcome::Respond(resp), Some(entry)) = (&out, self.log.last_mut()) {
+            entry.status = Some(resp.status);
+        }
+        out
+    }
+
+    fn handle_logged(&mut self, req: &HttpRequest, host: &str, now_ms: u64) -> Outcome {
+        let host = host.to_string();
         let mut audit = std::mem::take(&mut self.audit);
         audit.check(self, req, &host);
         self.audit = audit;
@@ -438,5 +449,6 @@ fn log_entry(req: &HttpRequest, host: &str, now_ms: u64) -> LoggedRequest {
         headers,
         body: req.body.clone(),
         at_ms: now_ms,
+        status: None,
     }
 }

@@ -100,6 +100,7 @@ fn request_log_and_admin_http() {
     let log = sb.requests(Some("api.au1.cliniko.com"), Some("/v1/"));
     assert_eq!(log.len(), 1);
     assert_eq!(log[0].query, "x=1");
+    assert_eq!(log[0].status, Some(200), "the answer's status is logged");
     assert_eq!(
         log[0].headers["user-agent"],
         "Motics Push (support@motics.ai)"
