@@ -178,33 +178,33 @@ fn a_fresh_preflight_no_lets_the_push_skip_the_title_get_for_two_minutes() {
             "the click ends at the POST"
         );
 
+        // Preflight `asked`, wait `after_ms`, push: how many note lists the push itself made.
+        let push_after = |asked: &str, after_ms: i64, title: &str, text: &str, r: usize| {
+            assert_eq!(preflight(&p, &patient, asked), Value::Null);
+            p.advance(after_ms);
+            let before = p.log().len();
+            let v = p.ok(push_start(&patient, text, &push_ref(r), title));
+            assert_eq!(v["job"]["state"], json!("done"), "{v}");
+            note_lists_since(&p, before)
+        };
         // Another note, another title; spacing and case of the preflight's title do not matter.
-        let before = p.log().len();
-        assert_eq!(preflight(&p, &patient, "follow-UP   visit"), Value::Null);
-        assert_eq!(note_lists_since(&p, before), 1);
-        p.advance(FRESH_MS - 1_000);
-        let before = p.log().len();
-        let v = p.ok(push_start(
-            &patient,
-            "Second note.",
-            &push_ref(4),
-            "Follow-up visit",
-        ));
-        assert_eq!(v["job"]["state"], json!("done"), "{v}");
-        assert_eq!(note_lists_since(&p, before), 0, "still fresh: no title GET");
-
+        assert_eq!(
+            push_after(
+                "follow-UP   visit",
+                FRESH_MS - 1_000,
+                "Follow-up visit",
+                "Second note.",
+                4
+            ),
+            0,
+            "still fresh: no title GET"
+        );
         // Older than two minutes: the push asks Cliniko itself.
-        assert_eq!(preflight(&p, &patient, "Discharge"), Value::Null);
-        p.advance(FRESH_MS + 1);
-        let before = p.log().len();
-        let v = p.ok(push_start(
-            &patient,
-            "Third note.",
-            &push_ref(5),
-            "Discharge",
-        ));
-        assert_eq!(v["job"]["state"], json!("done"), "{v}");
-        assert_eq!(note_lists_since(&p, before), 1, "stale: the title GET runs");
+        assert_eq!(
+            push_after("Discharge", FRESH_MS + 1, "Discharge", "Third note.", 5),
+            1,
+            "stale: the title GET runs"
+        );
     });
 }
 
