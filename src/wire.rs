@@ -39,30 +39,6 @@ pub fn retag(v: Value, tag: &str) -> Result<Value, String> {
     }
 }
 
-/// The inverse of [`retag`] for serializing: `{"name": {…fields}}` → `{tag: "name", …fields}`.
-pub fn untag(v: Value, tag: &str) -> Value {
-    match v {
-        Value::Object(outer) if outer.len() == 1 => {
-            let Some((name, inner)) = outer.into_iter().next() else {
-                return Value::Null;
-            };
-            let mut fields = match inner {
-                Value::Object(m) => m,
-                _ => Map::new(),
-            };
-            fields.insert(tag.to_string(), Value::String(name));
-            Value::Object(fields)
-        }
-        // A unit variant serializes as its bare name.
-        Value::String(name) => {
-            let mut fields = Map::with_capacity(1);
-            fields.insert(tag.to_string(), Value::String(name));
-            Value::Object(fields)
-        }
-        other => other,
-    }
-}
-
 /// Two structs read from the same JSON object: what `#[serde(flatten)]` does, minus the buffering.
 /// Each side ignores the other's fields (neither may `deny_unknown_fields`).
 #[derive(Debug, Clone, PartialEq)]
@@ -110,14 +86,5 @@ mod tests {
         let f: Flat<A, B> = serde_json::from_value(json!({"a": 1, "b": 2})).unwrap();
         assert_eq!(f, Flat(A { a: 1 }, B { b: Some(2) }));
         assert!(serde_json::from_value::<Flat<A, B>>(json!({"b": 2})).is_err());
-    }
-
-    #[test]
-    fn untag_is_the_inverse() {
-        assert_eq!(
-            untag(json!({"heading": {"level": 2}}), "type"),
-            json!({"type": "heading", "level": 2})
-        );
-        assert_eq!(untag(json!("rule"), "type"), json!({"type": "rule"}));
     }
 }
