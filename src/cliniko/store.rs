@@ -121,10 +121,9 @@ pub async fn load_flags<P: Platform>(p: &P) -> Result<Flags> {
 }
 
 pub async fn load_key<P: Platform>(p: &P) -> Result<Option<ClinikoKey>> {
-    match p.load(AREA, KEY_SECRET).await? {
-        Some(Value::String(s)) => Ok(ClinikoKey::parse(&s).ok()),
-        _ => Ok(None),
-    }
+    Ok(load_as::<P, String>(p, KEY_SECRET)
+        .await?
+        .and_then(|s| ClinikoKey::parse(&s).ok()))
 }
 
 /// The current state and summary.

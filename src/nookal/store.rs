@@ -109,10 +109,9 @@ pub async fn load_flags<P: Platform>(p: &P) -> Result<Flags> {
 
 /// The saved key, if any and still valid.
 pub async fn load_key<P: Platform>(p: &P) -> Result<Option<NookalKey>> {
-    match p.load(AREA, KEY_SECRET).await? {
-        Some(Value::String(s)) => Ok(NookalKey::parse(&s).ok()),
-        _ => Ok(None),
-    }
+    Ok(load_as::<P, String>(p, KEY_SECRET)
+        .await?
+        .and_then(|s| NookalKey::parse(&s).ok()))
 }
 
 /// The current state and summary.
