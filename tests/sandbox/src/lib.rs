@@ -172,22 +172,21 @@ impl Sandbox {
     }
 
     fn handle_logged(&mut self, req: &HttpRequest, host: &str, now_ms: u64) -> Outcome {
-        let host = host.to_string();
         let mut audit = std::mem::take(&mut self.audit);
-        audit.check(self, req, &host);
+        audit.check(self, req, host);
         self.audit = audit;
         let method = req.method.to_ascii_uppercase();
         let fault = self
             .faults
             .iter_mut()
-            .find(|f| f.matches(&method, &host, req.path()))
+            .find(|f| f.matches(&method, host, req.path()))
             .map(|f| {
                 f.count -= 1;
                 f.clone()
             });
         self.faults.retain(|f| f.count > 0);
         let Some(fault) = fault else {
-            return Outcome::Respond(self.route(req, &host, now_ms));
+            return Outcome::Respond(self.route(req, host, now_ms));
         };
         match fault.kind {
             FaultKind::Status => Outcome::Respond(HttpResponse::json(
@@ -203,15 +202,15 @@ impl Sandbox {
             )),
             FaultKind::DropBefore => Outcome::DropBeforeProcessing,
             FaultKind::DropAfter => {
-                self.route(req, &host, now_ms);
+                self.route(req, host, now_ms);
                 Outcome::DropAfterProcessing
             }
             FaultKind::Delay => Outcome::Delay {
                 ms: fault.delay_ms,
-                then: Box::new(Outcome::Respond(self.route(req, &host, now_ms))),
+                then: Box::new(Outcome::Respond(self.route(req, host, now_ms))),
             },
             FaultKind::MalformedJson => {
-                let mut resp = self.route(req, &host, now_ms);
+                let mut resp = self.route(req, host, now_ms);
                 let body = if resp.body.len() > 2 {
                     resp.body.clone()
                 } else {
