@@ -5,25 +5,29 @@ import { api } from "./lib/browser.js";
 import { MSG, request } from "./lib/messages.js";
 import { localise, t, errorText } from "./lib/i18n.js";
 import { targetTab } from "./lib/target-tab.js";
-import { showConnection, wireReconnect } from "./popup/connection.js";
+import { EHRS, te } from "./lib/ehrs.js";
+import { loadStatuses, showConnections } from "./popup/connection.js";
 import { readTab, readFailureText, showPicker, prepare, showPrepared, candidateLabel } from "./popup/note.js";
 import { PushQueue } from "./popup/queue.js";
-import { EHR, nookalStatus, nookalPickerOptions, mountDestination, NookalPanel, pushLabel } from "./popup/nookal.js";
+import { CaseChooser, localDateTime } from "./popup/cases.js";
+import { mountDestination } from "./popup/destination.js";
 import { PatientPicker, fullName } from "./popup/patient.js";
-import { push, showReceipt, showJobs, showRecent, copyNote, stateText } from "./popup/push.js";
+import { push, retryJob, showReceipt, showJobs, showRecent, copyNote, stateText } from "./popup/push.js";
 import { sampleDate } from "./lib/connection-text.js";
 
 localise();
 
 const $ = (id) => document.getElementById(id);
 const state = {
-  tab: null, page: {}, candidates: [], chosen: 0, prepared: null, picker: null, connection: null, settings: null,
+  tab: null, page: {}, candidates: [], chosen: 0, prepared: null, picker: null, statuses: {}, settings: null,
   pending: null, // the job this popup started that is still waiting (id + patient)
   queue: null, // the history queue, on pages with several notes
-  dest: "cliniko", // where this push goes: "cliniko" | "nookal"
-  usable: { cliniko: false, nookal: false },
-  nookal: null, // the Nookal panel (cases, push, receipt), when Nookal is usable
+  dest: null, // where this push goes (an EHR id)
+  usable: [], // the EHRs a push can go to now
+  cases: null, // the case chooser, for an EHR that files notes under a case
 };
+/** The popup's extras for the EHR this push goes to (lib/ehrs.js). */
+const extras = () => EHRS[state.dest]?.popup ?? {};
 
 const openSettings = () => { api.runtime.openOptionsPage(); window.close(); };
 $("open-options").addEventListener("click", openSettings);
@@ -31,7 +35,7 @@ $("setup-open-settings").addEventListener("click", openSettings);
 
 function updatePushButton() {
   const ready = Boolean(state.prepared) && Boolean(state.picker?.confirmed()) &&
-    (state.dest !== EHR.NOOKAL || Boolean(state.nookal?.ready()));
+    (!extras().cases || Boolean(state.cases?.ready()));
   $("push").disabled = !ready;
   $("queue-add").disabled = !ready || Boolean(state.queue?.has(state.chosen));
   $("details-section").hidden = !state.prepared;
@@ -50,14 +54,14 @@ let preflightTimer = null;
 let preflightLast = { key: "", at: 0 };
 
 /**
- * Cliniko's duplicate-title check, while the clinician reads the preview and the patient card:
+ * The EHR's duplicate-title check, while the clinician reads the preview and the patient card:
  * the background remembers a "no" briefly, so the click then only sends the note. A "yes" is not
  * acted on here: `push/start` asks Cliniko again and puts the same question as always.
  */
 function schedulePreflight() {
   clearTimeout(preflightTimer);
   const patient = state.picker?.chosen;
-  if (state.dest !== EHR.CLINIKO || !state.prepared || !patient || !state.picker.confirmed()) return;
+  if (!extras().preflight || !state.prepared || !patient || !state.picker.confirmed()) return;
   const title = currentTitle();
   if (!title) return;
   const key = `${patient.id}\n${title}`;
@@ -65,7 +69,7 @@ function schedulePreflight() {
   preflightTimer = setTimeout(() => {
     preflightLast = { key, at: Date.now() };
     document.body.dataset.preflight = "asking";
-    request(MSG.PUSH_PREFLIGHT, { patient, title }).then(
+    request(MSG.PUSH_PREFLIGHT, { ehr: state.dest, patient, title }).then(
       (found) => { document.body.dataset.preflight = found ? "found" : "clear"; },
       () => { document.body.dataset.preflight = "failed"; preflightLast = { key: "", at: 0 }; });
   }, PREFLIGHT_DEBOUNCE_MS);
@@ -77,11 +81,10 @@ function preselectScope() {
 }
 
 async function onPatientChange(patient) {
-  if (state.dest === EHR.NOOKAL && state.nookal && patient !== state.nookal.patient) await state.nookal.setPatient(patient);
+  if (extras().cases && patient !== state.cases.patient) await state.cases.setPatient(patient);
   updatePushButton();
-  // Before the note exists (recording in progress), the choice is kept for this session only
-  // (Cliniko patients only: a pre-selection names a Cliniko id).
-  if (!state.prepared && state.page.session_id && state.dest === EHR.CLINIKO) {
+  // Before the note exists (recording in progress), the choice is kept for this session only.
+  if (!state.prepared && state.page.session_id && extras().preselect) {
     await request(patient ? MSG.PRESELECT_SET : MSG.PRESELECT_CLEAR, { scope: preselectScope(), patient }).catch(() => {});
   }
 }
@@ -131,16 +134,21 @@ async function fillDetails() {
 
 /** Exactly what a push sends: the note as read, the confirmed patient, and the choices shown. */
 function pushPayload(patient) {
+  const details = extras().details;
   return {
+    ehr: state.dest,
     source: state.candidates[state.chosen],
     patient,
     title: currentTitle(),
-    draft: $("as-draft").checked,
-    template_id: $("note-template").value || null,
+    draft: details ? $("as-draft").checked : false,
+    template_id: details ? $("note-template").value || null : null,
+    case_id: state.cases?.caseId() ?? null,
     push_ref: state.prepared.push_ref,
     created_display: state.prepared.created_display ?? null,
     scope: preselectScope(),
     confirm_duplicate: false,
+    // Interim, until push/start renders for every EHR: what Nookal's own message sends.
+    nookal: { text: state.prepared.text, fingerprint: state.prepared.fingerprint ?? null, date_local: localDateTime() },
   };
 }
 
@@ -159,55 +167,55 @@ async function onQueueAdd() {
   $("patient-search").focus();
 }
 
-/** Point the flow at one EHR: its search, its preview, its details and its push button. */
+/** Point the flow at one EHR: its search, its preview, its details, its extras and its push button. */
 async function switchTo(ehr) {
   state.dest = ehr;
-  Object.assign(state.picker, ehr === EHR.NOOKAL ? nookalPickerOptions()
-    : { searchType: MSG.PATIENTS_SEARCH, idLabel: "clinikoId", dobUnknownLabel: "dobUnknown" });
-  if (state.picker.chosen) state.picker.clear(false); // patient ids belong to one EHR
-  $("push").textContent = pushLabel(ehr);
-  $("cliniko-details").hidden = ehr !== EHR.CLINIKO;
-  $("nookal-section").hidden = ehr !== EHR.NOOKAL;
-  $("queue-add").hidden = ehr !== EHR.CLINIKO || !state.queue;
+  state.picker.setEhr(ehr); // patient ids belong to one EHR: a chosen patient is cleared
+  $("push").textContent = te("pushToEhr", ehr);
+  $("push-retry").setAttribute("aria-label", te("ehrRetryLabel", ehr));
+  $("preview-summary").textContent = te("ehrPreviewSummary", ehr);
+  $("downgrades-intro").textContent = te("ehrDowngradesIntro", ehr);
+  $("note-details").hidden = !extras().details;
+  $("queue-add").hidden = !extras().queue || !state.queue;
+  $("ehr-extras").hidden = !extras().cases;
+  state.cases = extras().cases ? new CaseChooser($("ehr-extras"), { ehr, onChange: updatePushButton }) : null;
   if (state.candidates.length) await choose(state.chosen);
   updatePushButton();
 }
 
-async function onPushNookal(patient) {
-  $("push").disabled = true;
-  try {
-    const outcome = await state.nookal.push({ prepared: state.prepared, patient });
-    document.body.dataset.push = outcome.state;
-  } finally {
-    updatePushButton();
-    refreshLists();
+/** Show where a push stands: the receipt once done, else its state, its error and Retry. */
+async function showOutcome(job, patient) {
+  $("push-status").textContent = "";
+  $("push-error").textContent = "";
+  $("push-retry").hidden = true;
+  if (!job) return;
+  document.body.dataset.push = job.state;
+  if (job.state === "done") {
+    state.pending = null;
+    showReceipt(job, patient);
+    return;
   }
+  state.pending = { id: job.id, patient };
+  $("push-status").textContent = stateText(job);
+  if (job.error) $("push-error").textContent = errorText(job.error);
+  // A waiting or failed job can always be retried now (the same job, never a second note).
+  $("push-retry").hidden = job.state === "queued" || job.state === "sending";
+  // A 401 parks the job: offer "Reconnect <EHR>" right here.
+  if (job.state === "needs_reconnect") await refreshConnections();
 }
 
 async function onPush() {
   const patient = state.picker.chosen;
   if (!state.prepared || !patient || !state.picker.confirmed()) return;
-  if (state.dest === EHR.NOOKAL) return onPushNookal(patient);
   $("push-error").textContent = "";
   $("receipt").hidden = true;
   $("push").disabled = true;
-  $("push-status").textContent = t("pushing");
+  $("push-status").textContent = te("ehrPushing", state.dest);
+  document.body.dataset.push = "sending";
   try {
     const job = await push(pushPayload(patient), { patientName: fullName(patient), onProgress: (job) => { $("push-status").textContent = stateText(job); } });
-    if (!job) {
-      $("push-status").textContent = "";
-    } else if (job.state === "done") {
-      $("push-status").textContent = "";
-      showReceipt(job, patient);
-      document.body.dataset.push = "done";
-    } else {
-      $("push-status").textContent = stateText(job);
-      if (job.error) $("push-error").textContent = errorText(job.error);
-      document.body.dataset.push = job.state;
-      state.pending = { id: job.id, patient };
-      // A 401 parks the job: show the inline "Reconnect Cliniko" form right here.
-      if (job.state === "needs_reconnect") showConnection(await request(MSG.CLINIKO_STATUS));
-    }
+    if (!job) document.body.dataset.push = "cancelled";
+    await showOutcome(job, patient);
   } catch (e) {
     $("push-status").textContent = "";
     $("push-error").textContent = errorText(e);
@@ -218,19 +226,37 @@ async function onPush() {
   }
 }
 
+/** Retry a job (this popup's, or one in the outbox list): every view of it then shows its new state. */
+async function onRetry(job) {
+  const mine = state.pending?.id === job.id;
+  if (mine) {
+    $("push-retry").hidden = true;
+    $("push-status").textContent = stateText({ ...job, state: "sending" });
+  }
+  try {
+    const after = await retryJob(job.id);
+    if (mine) await showOutcome(after, state.pending?.patient ?? job.patient);
+  } catch (e) {
+    if (mine) $("push-error").textContent = errorText(e);
+  } finally {
+    refreshLists();
+  }
+}
+
 function refreshLists() {
-  showJobs(refreshLists);
+  showJobs({ onRetry, onChange: refreshLists });
   showRecent();
 }
 
 $("push").addEventListener("click", onPush);
+$("push-retry").addEventListener("click", () => state.pending && onRetry({ id: state.pending.id, ehr: state.dest, patient: state.pending.patient }));
 $("note-title").addEventListener("input", () => { if (!$("push").disabled) schedulePreflight(); });
 $("queue-add").addEventListener("click", onQueueAdd);
 $("copy-note").addEventListener("click", async () => {
   if (!state.prepared) return;
   try {
     await copyNote(state.prepared);
-    $("push-status").textContent = t("noteCopied");
+    $("push-status").textContent = te("ehrNoteCopied", state.dest);
   } catch (e) {
     $("push-error").textContent = errorText(e);
   }
@@ -258,26 +284,11 @@ async function focusPushIfAsked() {
   if (!$("push").disabled) $("push").focus();
 }
 
-/**
- * Whether the browser lets the extension reach an EHR. Firefox MV3 host permissions are the
- * user's to grant or revoke (Chrome users can restrict site access too); without it every request
- * would fail as a network error, so say what to do instead: Settings has "Allow access to …".
- */
-async function hostAccess(origin, ehr) {
-  const granted = await api.permissions.contains({ origins: [origin] }).catch(() => true);
-  if (!granted) {
-    $("setup").hidden = false;
-    $("setup-text").textContent = t("popupNoHostAccess", [ehr]);
-    document.body.dataset.access = "missing";
-  }
-  return granted;
-}
-
-/** Where to push: asked only when both EHRs are usable; remembered per Motics session. */
+/** Where to push: asked only when several EHRs are usable; remembered per Motics session. */
 async function chooseDestination() {
-  let dest = state.usable.cliniko ? EHR.CLINIKO : EHR.NOOKAL;
-  if (state.usable.cliniko && state.usable.nookal) {
-    dest = await mountDestination($("destination"), { scope: preselectScope(), onChange: switchTo });
+  let dest = state.usable[0];
+  if (state.usable.length > 1) {
+    dest = await mountDestination($("destination"), { usable: state.usable, scope: preselectScope(), onChange: switchTo });
   }
   await switchTo(dest);
 }
@@ -285,10 +296,7 @@ async function chooseDestination() {
 async function startFlow() {
   $("flow").hidden = false;
   refreshLists();
-  state.picker = new PatientPicker({ term: state.connection?.patient_term || "patient", onChange: onPatientChange });
-  if (state.usable.nookal) {
-    state.nookal = new NookalPanel($("nookal-section"), { onChange: updatePushButton });
-  }
+  state.picker = new PatientPicker({ term: state.statuses[state.usable[0]]?.patient_term || "patient", onChange: onPatientChange });
   $("note-status").textContent = t("readingNote");
   state.tab = await targetTab().catch(() => null);
   const reply = await readSource();
@@ -299,10 +307,10 @@ async function startFlow() {
     if (state.candidates.length > 1) state.queue = new PushQueue();
     showPicker(state.candidates, 0, choose);
   }
-  // The destination decides the search, the preview and the details; then a Cliniko
-  // pre-selection (made while recording) fills the patient.
+  // The destination decides the search, the preview and the details; then a pre-selection
+  // (made while recording) fills the patient.
   await chooseDestination();
-  if (state.dest === EHR.CLINIKO) {
+  if (extras().preselect) {
     const pre = await request(MSG.PRESELECT_GET, { scope: preselectScope() }).catch(() => null);
     if (pre) await state.picker.choose(pre, { preselected: true });
   }
@@ -315,23 +323,27 @@ async function startFlow() {
   await focusPushIfAsked();
 }
 
+/** Read every EHR's state and show it; the flow starts once one is usable. */
+async function refreshConnections() {
+  state.statuses = await loadStatuses();
+  state.usable = await showConnections(state.statuses, { onReconnected });
+  if (state.usable.length && $("flow").hidden) await startFlow();
+}
+
+/** After "Reconnect <EHR>": the parked pushes of that EHR went out again; show where they are. */
+async function onReconnected() {
+  await refreshConnections();
+  refreshLists();
+  followPending();
+}
+
 async function start() {
   const status = $("core-status");
   try {
     const info = await request(MSG.CORE_INFO);
     $("about").textContent = t("aboutVersion", [info.version, info.build]);
-    const [connection, nookal] = await Promise.all([request(MSG.CLINIKO_STATUS), nookalStatus()]);
-    state.connection = connection.connection;
     status.textContent = "";
-    state.usable.cliniko = showConnection(connection) && (await hostAccess("https://*.cliniko.com/*", "Cliniko"));
-    state.usable.nookal = nookal.state === "connected" && !nookal.needs_practitioner;
-    // A clinic on Nookal only never needs the Cliniko setup prompt, and the header names Nookal.
-    if (!state.usable.cliniko && state.usable.nookal && connection.state === "not_set_up") {
-      $("setup").hidden = true;
-      $("connection").textContent = t("connectedNookalOnly");
-      $("connection").className = "small connected";
-    }
-    if (state.usable.cliniko || state.usable.nookal) await startFlow();
+    await refreshConnections();
     document.body.dataset.core = "ready";
   } catch (e) {
     status.textContent = errorText(e);
@@ -344,29 +356,17 @@ async function start() {
 async function followPending() {
   const pending = state.pending;
   if (!pending) return;
-  for (let i = 0; i < 60; i++) {
+  for (let i = 0; i < 60 && state.pending === pending; i++) {
     const job = await request(MSG.JOBS_GET, { id: pending.id }).catch(() => null);
     if (!job) return;
-    $("push-status").textContent = stateText(job);
-    if (job.state === "done") {
-      $("push-status").textContent = "";
-      $("push-error").textContent = "";
-      showReceipt(job, pending.patient);
-      document.body.dataset.push = "done";
-      state.pending = null;
+    if (job.state !== "queued" && job.state !== "sending") {
+      await showOutcome(job, pending.patient);
       refreshLists();
       return;
     }
-    if (job.state !== "queued" && job.state !== "sending") return;
+    $("push-status").textContent = stateText(job);
     await new Promise((r) => setTimeout(r, 1000));
   }
 }
 
-wireReconnect((connection) => {
-  state.connection = connection.connection;
-  state.usable.cliniko = showConnection(connection);
-  if (state.usable.cliniko && $("flow").hidden) startFlow();
-  refreshLists();
-  followPending();
-});
 start();

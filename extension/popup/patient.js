@@ -3,25 +3,24 @@
 // and ranks; this file only wires events and renders.
 import { MSG, request } from "../lib/messages.js";
 import { t, errorText } from "../lib/i18n.js";
+import { te } from "../lib/ehrs.js";
 import { formatDate, ageOn, monthFirst, todayIso } from "../lib/dates.js";
 
 const $ = (id) => document.getElementById(id);
 const DEBOUNCE_MS = 250;
 const CACHE_MS = 60_000;
 
+/** Interim, until `patients/search` takes `{ehr}` for every EHR: Nookal's own search message. */
+const SEARCH = { cliniko: MSG.PATIENTS_SEARCH, nookal: "nookal/search" };
+
 /**
- * One patient search box, bound to the popup's elements. Optional `searchType` (the message that
- * searches; default Cliniko's `patients/search`) and `idLabel` / `dobUnknownLabel` (message ids for
- * the card's id line and "no DOB" text) let the same box search another EHR (popup/nookal.js).
- * They are plain properties: set them (then `clear()`) to switch EHR without re-wiring the box.
+ * One patient search box for every EHR, bound to the popup's elements: `setEhr(ehr)` points it at
+ * another EHR (its search, its words) and clears the choice (patient ids belong to one EHR).
  */
 export class PatientPicker {
-  constructor({ term = "patient", onChange, searchType = MSG.PATIENTS_SEARCH, idLabel = "clinikoId", dobUnknownLabel = "dobUnknown" }) {
+  constructor({ term = "patient", onChange, ehr = "cliniko" }) {
     this.term = term;
     this.onChange = onChange;
-    this.searchType = searchType;
-    this.idLabel = idLabel;
-    this.dobUnknownLabel = dobUnknownLabel;
     this.seq = 0; // the newest query's number: older replies are dropped, never shown
     this.cache = new Map();
     this.results = [];
@@ -31,6 +30,14 @@ export class PatientPicker {
     this.input = $("patient-search");
     this.list = $("patient-results");
     this.wire();
+    this.setEhr(ehr);
+  }
+
+  setEhr(ehr) {
+    this.ehr = ehr;
+    this.cache.clear();
+    this.input.placeholder = te("ehrSearchPlaceholder", ehr);
+    if (this.chosen) this.clear(false);
   }
 
   wire() {
@@ -58,13 +65,13 @@ export class PatientPicker {
   async search(query) {
     const seq = ++this.seq;
     const includeArchived = $("include-archived").checked;
-    const cacheKey = `${this.searchType}\u0000${includeArchived}\u0000${query}`;
+    const cacheKey = `${includeArchived}\u0000${query}`;
     const hit = this.cache.get(cacheKey);
     if (hit && Date.now() - hit.at < CACHE_MS) return this.show(seq, hit.result, query);
     this.setBusy(true);
     try {
-      const result = await request(this.searchType, {
-        query, include_archived: includeArchived, date_order: monthFirst() ? "month_first" : "day_first", today: todayIso(),
+      const result = await request(SEARCH[this.ehr], {
+        ehr: this.ehr, query, include_archived: includeArchived, date_order: monthFirst() ? "month_first" : "day_first", today: todayIso(),
       });
       this.cache.set(cacheKey, { at: Date.now(), result });
       this.show(seq, result, query);
@@ -80,10 +87,10 @@ export class PatientPicker {
   show(seq, result, query) {
     if (seq !== this.seq) return; // a newer query is on its way
     if (result.kind === "phone") return this.startScan(seq, query);
-    this.render(result.patients, result.patients.length ? null : t("noPatientsFound", [plural(this.term)]), "", query);
+    this.render(result.patients, result.patients.length ? null : te("ehrNoPatientsFound", this.ehr, plural(this.term)), "", query);
   }
 
-  // Cliniko has no phone filter, so a phone number means scanning pages of patients.
+  // An EHR without a phone filter (Cliniko) answers a phone number by scanning pages of patients.
   async startScan(seq, query) {
     const scan = { cancelled: false, found: [] };
     this.scan = scan;
@@ -93,7 +100,7 @@ export class PatientPicker {
     let page = 1;
     try {
       for (;;) {
-        const step = await request(MSG.PATIENTS_SCAN_PHONE, { query, page, include_archived: $("include-archived").checked });
+        const step = await request(MSG.PATIENTS_SCAN_PHONE, { ehr: this.ehr, query, page, include_archived: $("include-archived").checked });
         if (scan.cancelled || seq !== this.seq) return;
         scan.found.push(...step.matches);
         bar.max = Math.max(1, step.total_pages ?? 1);
@@ -103,7 +110,7 @@ export class PatientPicker {
         if (!step.next_page) break;
         page = step.next_page;
       }
-      if (!scan.found.length) this.render([], t("noPatientsFoundPhone"), "", query);
+      if (!scan.found.length) this.render([], te("ehrNoPatientsFoundPhone", this.ehr), "", query);
     } catch (e) {
       if (!scan.cancelled && seq === this.seq) this.render(scan.found, errorText(e), "error", query);
     } finally {
@@ -159,7 +166,7 @@ export class PatientPicker {
     }
     const details = document.createElement("span");
     details.className = "patient-details small muted";
-    details.textContent = detailLine(p, this);
+    details.textContent = detailLine(p, this.ehr);
     li.append(details);
     li.addEventListener("click", () => this.choose(p));
     return li;
@@ -190,8 +197,8 @@ export class PatientPicker {
     $("patient-card").hidden = false;
     $("patient-card-name").textContent = fullName(patient);
     $("patient-card-dob").textContent = patient.date_of_birth
-      ? t("dobWithAge", [formatDate(patient.date_of_birth), String(ageOn(patient.date_of_birth) ?? "?")]) : t(this.dobUnknownLabel);
-    $("patient-card-id").textContent = t(this.idLabel, [patient.id]);
+      ? t("dobWithAge", [formatDate(patient.date_of_birth), String(ageOn(patient.date_of_birth) ?? "?")]) : te("ehrDobUnknown", this.ehr);
+    $("patient-card-id").textContent = te("ehrId", this.ehr, patient.id);
     $("patient-card-contact").textContent = [patient.email, patient.phone].filter(Boolean).join(" · ");
     $("patient-card-preselected").hidden = !preselected;
     $("patient-change").focus();
@@ -239,12 +246,12 @@ export function fullName(p) {
   return `${p.first_name ?? ""}${preferred} ${p.last_name ?? ""}`.replace(/\s+/g, " ").trim();
 }
 
-function detailLine(p, { idLabel = "clinikoId", dobUnknownLabel = "dobUnknown" } = {}) {
+function detailLine(p, ehr) {
   const parts = [];
-  parts.push(p.date_of_birth ? t("dobWithAge", [formatDate(p.date_of_birth), String(ageOn(p.date_of_birth) ?? "?")]) : t(dobUnknownLabel));
+  parts.push(p.date_of_birth ? t("dobWithAge", [formatDate(p.date_of_birth), String(ageOn(p.date_of_birth) ?? "?")]) : te("ehrDobUnknown", ehr));
   if (p.email) parts.push(p.email);
   if (p.phone) parts.push(p.phone);
-  parts.push(t(idLabel, [p.id]));
+  parts.push(te("ehrId", ehr, p.id));
   return parts.join(" · ");
 }
 

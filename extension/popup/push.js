@@ -1,10 +1,13 @@
-// The push part of the popup: "Push to Cliniko", the duplicate question, progress, the receipt with
-// "Open in Cliniko", the waiting/failed jobs (Retry, Discard), "Recent pushes", and "Copy note".
-import { api } from "../lib/browser.js";
+// The push part of the popup, one for every EHR: "Push to <EHR>", the duplicate question, progress,
+// Retry, the receipt (with "Open in <EHR>" where the EHR has a link, and what the EHR reported),
+// the waiting/failed jobs (Retry, Discard), "Recent pushes", and "Copy note". Everything shown of a
+// push is read from its job (`jobs/get`, `jobs/list`): one job, one state, wherever it appears.
 import { MSG, request } from "../lib/messages.js";
 import { t, errorText } from "../lib/i18n.js";
+import { te } from "../lib/ehrs.js";
 import { formatDateTime, LOCALE } from "../lib/dates.js";
 import { fullName } from "./patient.js";
+import { el } from "./dom.js";
 
 const $ = (id) => document.getElementById(id);
 const POLL_MS = 1000;
@@ -12,32 +15,53 @@ const POLL_MS = 1000;
 const CHECK_POLL_MS = 500;
 const CHECK_POLLS = 12;
 
-/** Job states as the background reports them, and how they read. */
+/** Job states as the background reports them, and how they read (`ehr*` ids name the job's EHR). */
 const STATE_TEXT = {
-  queued: "jobQueued", sending: "jobSending", done: "jobDone", retry_wait: "jobRetryWait",
-  needs_reconnect: "jobNeedsReconnect", failed: "jobFailed", parked: "jobParked",
+  queued: "jobQueued", sending: "ehrJobSending", done: "jobDone", retry_wait: "ehrJobRetryWait",
+  needs_reconnect: "ehrJobNeedsReconnect", failed: "jobFailed", parked: "jobParked",
 };
 
 export function stateText(job) {
   // A failed job whose error is transient was parked after its retries: "Retry" will send it.
   const id = job.state === "failed" && job.error?.transient ? "jobParked" : STATE_TEXT[job.state] ?? "jobQueued";
   const when = job.next_at_ms ? new Intl.DateTimeFormat(LOCALE, { timeStyle: "short" }).format(new Date(job.next_at_ms)) : "";
-  return t(id, [when]);
+  return id.startsWith("ehr") ? te(id, job.ehr, when) : t(id, [when]);
 }
 
-/** Start a push; resolves to the job once it is done or has moved to a waiting/failed state. */
+/**
+ * Start a push (`payload` as `push/start` takes it); asks the duplicate question through
+ * `confirmInline`. Resolves to the job once it is done or waiting/failed, or null if not pushed.
+ */
 export async function push(payload, { patientName, onProgress }) {
-  let reply = await request(MSG.PUSH_START, payload);
+  let reply = await startPush(payload);
   if (reply.needs_confirmation) {
     const c = reply.needs_confirmation;
     const at = formatDateTime(new Date(c.at_ms).toISOString());
-    const question = c.reason === "same_title" ? t("duplicateTitleQuestion", [patientName, at]) : t("duplicateQuestion", [patientName, at]);
-    if (!(await confirmInline(question))) return null;
-    reply = await request(MSG.PUSH_START, { ...payload, confirm_duplicate: true });
+    const id = c.reason === "same_title" ? "duplicateTitleQuestion" : "ehrDuplicateQuestion";
+    if (!(await confirmInline(te(id, payload.ehr, patientName, at)))) return null;
+    reply = await startPush({ ...payload, confirm_duplicate: true });
   }
-  let job = reply.job;
+  return follow(reply.job, onProgress);
+}
+
+/** Interim, until `push/start` takes `{ehr}` for every EHR: Nookal's own message and fields. */
+function startPush(payload) {
+  if (payload.ehr !== "nookal") return request(MSG.PUSH_START, payload);
+  const { patient, case_id, nookal, push_ref, confirm_duplicate } = payload;
+  return request("nookal/push", {
+    patient_id: patient.id, patient, case_id, date_local: nookal.date_local, notes: nookal.text,
+    push_ref, fingerprint: nookal.fingerprint, confirm_duplicate,
+  });
+}
+
+/** Retry a waiting or failed job now (the same job: it looks for the note before sending again). */
+export async function retryJob(id, { onProgress } = {}) {
+  return follow(await request(MSG.JOBS_RETRY, { id }), onProgress);
+}
+
+/** Follow a job while it is queued or sending (the first attempt ran inline; pacing may delay it). */
+async function follow(job, onProgress) {
   onProgress?.(job);
-  // The first attempt ran inline; a job still sending (e.g. the worker is pacing) is polled briefly.
   for (let i = 0; i < 30 && (job.state === "queued" || job.state === "sending"); i++) {
     await new Promise((r) => setTimeout(r, POLL_MS));
     job = await request(MSG.JOBS_GET, { id: job.id });
@@ -71,29 +95,54 @@ export function showReceipt(job, patient) {
   const box = $("receipt");
   box.hidden = false;
   box.dataset.job = job.id;
-  $("receipt-text").textContent = t("pushedTo", [fullName(patient)]);
+  box.dataset.ehr = job.ehr;
+  $("receipt-text").textContent = te("ehrPushedTo", job.ehr, fullName(patient));
   const link = $("receipt-link");
+  link.textContent = te("ehrOpenIn", job.ehr);
   link.href = job.receipt?.link ?? "#";
   link.hidden = !job.receipt?.link;
+  $("receipt-lines").replaceChildren(...reportLines(job));
   showReceiptExtra(job);
-  $("receipt-link").focus();
+  (link.hidden ? $("receipt-text") : link).focus?.();
   followCheck(job);
+}
+
+/**
+ * What the EHR reported about the note, where it reports it (Nookal reads every note back): did it
+ * land, which characters it stored wrongly, a case made for it, extra copies it can't delete.
+ */
+function reportLines(job) {
+  const r = job.nookal;
+  const box = $("receipt");
+  box.dataset.landed = String(r ? r.landed : true);
+  box.dataset.garbled = String(Boolean(r?.garbled?.length));
+  box.dataset.extraCopies = String(r?.extra_copies?.length ?? 0);
+  if (!r) return [];
+  const line = (id, cls, ...params) => el("p", { class: `small ${cls}` }, te(id, job.ehr, ...params));
+  const lines = [];
+  if (r.landed) lines.push(line("ehrLanded", "landed"));
+  else lines.push(line(r.read_back ? "ehrNotFound" : "ehrUnconfirmed", "warning"));
+  if (r.garbled?.length) lines.push(line("ehrGarbled", "warning garbled", r.garbled.join(" ")));
+  if (r.created_case) lines.push(el("p", { class: "small muted" }, t("nookalCaseWasCreated")));
+  // Nookal v2 cannot delete notes: name the browser's extra copies so the clinician can.
+  if (r.extra_copies?.length) lines.push(line("ehrExtraCopies", "warning extra-copies", r.extra_copies.join(", ")));
+  if (r.note_id) lines.push(line("ehrNoteId", "muted", r.note_id));
+  return lines;
 }
 
 /** What the receipt adds: the extra copies archived, or that an earlier attempt's note was found. */
 function showReceiptExtra(job) {
-  const extra = [];
   const archived = job.receipt?.archived_copies?.length ?? 0;
-  if (archived) extra.push(t("archivedDuplicates", [String(archived)]));
-  else if (job.attempts > 0) extra.push(t("reconciledNote"));
-  $("receipt-extra").textContent = extra.join(" ");
+  const reconciled = job.nookal ? job.nookal.reconciled : job.attempts > 0;
+  $("receipt-extra").textContent = archived ? t("archivedDuplicates", [String(archived)])
+    : reconciled ? te("ehrReconciled", job.ehr) : "";
   // "checking" until the background has looked for copies the browser may have re-sent.
   $("receipt").dataset.check = job.verify_due ? "checking" : "done";
 }
 
 /**
- * The push's reply comes with Cliniko's 201; the background looks for copies the browser may have
- * re-sent right after (src/push/attempt.rs). Poll briefly so the receipt says when one was archived.
+ * The push's reply comes with the EHR's answer to the POST; the background looks for copies the
+ * browser may have re-sent right after. Poll briefly so the receipt says when one was archived.
  */
 async function followCheck(job) {
   for (let i = 0; i < CHECK_POLLS && job?.verify_due; i++) {
@@ -105,8 +154,8 @@ async function followCheck(job) {
   }
 }
 
-/** Render the outbox (waiting and failed jobs) with Retry and Discard. */
-export async function showJobs(onChange) {
+/** Render the outbox (waiting and failed jobs) with Retry and Discard; `onRetry(job)` after a Retry. */
+export async function showJobs({ onRetry, onChange }) {
   let jobs = [];
   try {
     jobs = await request(MSG.JOBS_LIST);
@@ -116,26 +165,14 @@ export async function showJobs(onChange) {
   const pending = jobs.filter((j) => j.state !== "done");
   $("jobs").hidden = pending.length === 0;
   $("job-list").replaceChildren(...pending.map((job) => {
-    const li = document.createElement("li");
-    const title = document.createElement("span");
-    title.className = "job-title";
-    title.textContent = t("jobLine", [job.patient ? fullName(job.patient) : "", job.title ?? ""])
-      + (job.ehr === "nookal" ? " (Nookal)" : "");
-    li.dataset.ehr = job.ehr ?? "cliniko";
-    const state = document.createElement("span");
-    state.className = "small muted job-state";
-    state.textContent = stateText(job) + (job.error ? ` ${errorText(job.error)}` : "");
-    li.append(title, state);
+    const title = t("jobLine", [job.patient ? fullName(job.patient) : "", job.title ?? ""]);
+    const li = el("li", { "data-ehr": job.ehr },
+      el("span", { class: "job-title" }, `${title} ${te("ehrJobTag", job.ehr)}`),
+      el("span", { class: "small muted job-state" }, stateText(job) + (job.error ? ` ${errorText(job.error)}` : "")));
     if (job.state !== "sending") {
-      const retry = document.createElement("button");
-      retry.type = "button";
-      retry.textContent = t("retry");
-      retry.setAttribute("aria-label", t("retryFor", [job.title ?? ""]));
-      retry.addEventListener("click", async () => { await request(MSG.JOBS_RETRY, { id: job.id }).catch(() => {}); onChange?.(); });
-      const discard = document.createElement("button");
-      discard.type = "button";
-      discard.textContent = t("discard");
-      discard.setAttribute("aria-label", t("discardFor", [job.title ?? ""]));
+      const retry = el("button", { type: "button", "aria-label": t("retryFor", [job.title ?? ""]) }, t("retry"));
+      retry.addEventListener("click", () => onRetry(job));
+      const discard = el("button", { type: "button", "aria-label": t("discardFor", [job.title ?? ""]) }, t("discard"));
       discard.addEventListener("click", async () => { await request(MSG.JOBS_DISCARD, { id: job.id }).catch(() => {}); onChange?.(); });
       li.append(retry, discard);
     }
@@ -153,20 +190,9 @@ export async function showRecent() {
   }
   $("recent").hidden = receipts.length === 0;
   $("recent-list").replaceChildren(...receipts.slice(0, 5).map((r) => {
-    const li = document.createElement("li");
     const text = t("recentLine", [formatDateTime(new Date(r.at_ms).toISOString()), r.patient_id]);
-    if (!r.link) {
-      // Nookal has no web link for a note: the line alone says when and for whom.
-      li.textContent = text;
-      return li;
-    }
-    const a = document.createElement("a");
-    a.href = r.link;
-    a.target = "_blank";
-    a.rel = "noopener noreferrer";
-    a.textContent = text;
-    li.append(a);
-    return li;
+    // An EHR without a web link for the patient: the line alone says when and for whom.
+    return el("li", {}, r.link ? el("a", { href: r.link, target: "_blank", rel: "noopener noreferrer" }, text) : text);
   }));
 }
 
@@ -180,5 +206,3 @@ export async function copyNote(prepared) {
     await navigator.clipboard.writeText(prepared.text);
   }
 }
-
-export { api };

@@ -16,8 +16,8 @@ const FIREFOX_UUID = "6d1f2a4e-3c5b-4a7d-9e8f-0a1b2c3d4e5f"; // pinned moz-exten
  * Returns a session with helpers; every page and the background's console errors are collected in
  * `session.errors` so tests can assert there were none.
  */
-export async function launch(kind, sandbox, { firefoxPrefs = {} } = {}) {
-  const session = kind === "chromium" ? await launchChromium(sandbox) : await launchFirefox(sandbox, firefoxPrefs);
+export async function launch(kind, sandbox, { firefoxPrefs = {}, locale = "en-AU" } = {}) {
+  const session = kind === "chromium" ? await launchChromium(sandbox, locale) : await launchFirefox(sandbox, firefoxPrefs, locale);
   session.kind = kind;
   session.sandbox = sandbox;
   return session;
@@ -37,7 +37,7 @@ function trackErrors(page, errors, label, { own = true } = {}) {
   return page;
 }
 
-async function launchChromium(sandbox) {
+async function launchChromium(sandbox, locale) {
   const ext = path.join(DIST, "chrome");
   const map = sandbox.hosts.map((h) => `MAP ${h} 127.0.0.1:${sandbox.port}`).join(", ");
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), "motics-chromium-"));
@@ -53,8 +53,9 @@ async function launchChromium(sandbox) {
       `--ignore-certificate-errors-spki-list=${sandbox.spki_sha256}`,
       "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync",
       "--disable-gpu", "--disable-quic",
-      // A clinic in Australia: the browser language (navigator.language) the extension formats dates with.
-      "--lang=en-AU", "--accept-lang=en-AU,en",
+      // A clinic in Australia unless told otherwise: the browser language (navigator.language)
+      // the extension formats and reads dates with.
+      `--lang=${locale}`, `--accept-lang=${locale},en`,
     ],
   });
   const errors = [];
@@ -123,7 +124,7 @@ async function launchChromium(sandbox) {
   };
 }
 
-async function launchFirefox(sandbox, prefs = {}) {
+async function launchFirefox(sandbox, prefs, locale) {
   const ext = path.join(DIST, "firefox");
   const browser = await puppeteer.launch({
     browser: "firefox",
@@ -138,8 +139,8 @@ async function launchFirefox(sandbox, prefs = {}) {
       "extensions.originControls.grantByDefault": true,
       // Accept permission prompts (the "Allow access to Cliniko" button) as a clinician would.
       "extensions.webextOptionalPermissionPrompts": false,
-      "intl.locale.requested": "en-AU",
-      "intl.accept_languages": "en-AU, en",
+      "intl.locale.requested": locale,
+      "intl.accept_languages": `${locale}, en`,
       ...prefs,
     },
   });

@@ -1,11 +1,9 @@
 // Shared steps for E2E suites that start from "Cliniko is connected".
-import { sendFromExtensionPage } from "./browser.js";
+import { EHRS } from "./ehrs.js";
 
 /** Connect Cliniko through the background (as the options page's Save changes does). */
-export async function connectCliniko(session, sandbox, key = sandbox.keys.practitioner) {
-  const reply = await sendFromExtensionPage(session, { type: "cliniko/connect", key });
-  if (!reply?.ok) throw new Error(`connect failed: ${JSON.stringify(reply)}`);
-  return reply.value;
+export function connectCliniko(session, sandbox, key = sandbox.keys.practitioner) {
+  return EHRS.find((e) => e.id === "cliniko").connect(session, sandbox, key);
 }
 
 /** Open `url` in a tab, then the popup on it, and wait until the popup has read the page. */

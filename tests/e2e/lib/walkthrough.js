@@ -12,7 +12,7 @@ export async function walkthrough(session, sandbox, { shots, log }) {
 
   log("paste the demo Cliniko API key and choose Save changes");
   await fill(options, "Cliniko API key", sandbox.keys.practitioner);
-  await click(options, "Save changes");
+  await click(options, "Save changes for Cliniko");
   await options.waitForSelector('body[data-cliniko="connected"]', { timeout: 20_000 });
   log(`  ${await options.$eval("#cliniko-status", (e) => e.textContent)}`);
   await snap(options, "options-connected");

@@ -1,0 +1,59 @@
+// The EHRs the view knows, as data: what differs between them is a row here (name, host access,
+// where keys are made, help steps, the choices a key needs), never a second copy of a view.
+import { request } from "./messages.js";
+import { t } from "./i18n.js";
+
+/** Each EHR's row; the key is the id the core uses (`ehr` in every message). */
+export const EHRS = Object.freeze({
+  cliniko: {
+    id: "cliniko", name: "Cliniko", origins: ["https://*.cliniko.com/*"], keyWhere: "clinikoKeyWhere",
+    help: ["clinikoHelp1", "clinikoHelp2", "clinikoHelp3", "clinikoHelp4", "clinikoHelp5"], helpNote: "clinikoHelpNoKeys",
+    choices: [],
+    // The popup's extras for this EHR: title/draft/template, the title check ahead of the click
+    // (`push/preflight`), a patient chosen while recording, the history queue.
+    popup: { details: true, preflight: true, preselect: true, queue: true },
+  },
+  nookal: {
+    id: "nookal", name: "Nookal", origins: ["https://api.nookal.com/*"], keyWhere: "nookalKeyWhere",
+    help: ["nookalHelp1", "nookalHelp2", "nookalHelp3", "nookalHelp4"], helpNote: "nookalHelpPlan",
+    // Nookal files every note under a practitioner (a v2 key is not tied to one) and may default
+    // a location: the two pickers on its card.
+    choices: [
+      { id: "practitioner", label: "nookalPractitionerLabel", hint: "nookalPractitionerHint", required: true,
+        placeholder: "nookalChoosePractitioner", list: "practitioners", chosen: "practitioner_id", op: "set-practitioner" },
+      { id: "location", label: "nookalLocationLabel", none: "nookalNoDefaultLocation", covered: "nookalLocationsCovered",
+        list: "locations", chosen: "location_id", op: "set-location" },
+    ],
+    // Nookal files a note under one of the patient's cases: the popup's case chooser.
+    popup: { cases: true },
+  },
+});
+
+/** The EHR ids, in the order the views show them. */
+export const EHR_IDS = Object.keys(EHRS);
+
+/** `t(id)` with the EHR's name as the first placeholder ($EHR$), then `params`. */
+export function te(id, ehr, ...params) {
+  return t(id, [EHRS[ehr]?.name ?? ehr, ...params.map(String)]);
+}
+
+/**
+ * One connection operation (`status`, `connect`, `verify`, `set-enabled`, `remove`,
+ * `set-practitioner`, `set-location`) for `ehr`: `connection/<op>` with the EHR as a field.
+ */
+export async function connection(op, ehr, fields = {}) {
+  // Interim, until the core's `connection/*` messages land: the per-EHR names they replace
+  // (Cliniko's connect that resumes parked pushes is `cliniko/reconnect`).
+  const legacy = op === "connect" && ehr === "cliniko" ? "reconnect" : op;
+  return flat(await request(`${ehr}/${legacy}`, fields));
+}
+
+/**
+ * A connection status read flat: `{ehr, state, …summary fields}`, whichever way the core nests
+ * the summary, so views read `status.user_name`, `status.practitioners`, `status.masked_key`.
+ */
+export function flat(status) {
+  const s = { ...(status?.connection ?? {}), ...status };
+  s.masked_key ??= s.key_hint ?? null;
+  return s;
+}

@@ -1,0 +1,153 @@
+// What differs between the EHRs, for test bodies written once and run for each: the key, where the
+// sandbox logs its requests and keeps its notes, the session and patient a push uses, the words.
+import https from "node:https";
+import { sendFromExtensionPage } from "./browser.js";
+import { clinikoGet } from "./sandbox.js";
+
+/** The background message for a connection operation (`connection/<op>` with the EHR as a field). */
+export function connectionMessage(op, ehr, fields = {}) {
+  // Interim, until the core's `connection/*` lands: the per-EHR names it replaces.
+  return { type: `${ehr}/${op === "connect" && ehr === "cliniko" ? "reconnect" : op}`, ...fields };
+}
+
+async function send(session, message) {
+  const reply = await sendFromExtensionPage(session, message);
+  if (!reply?.ok) throw new Error(`${message.type} failed: ${JSON.stringify(reply)}`);
+  return reply.value;
+}
+
+/** Pushed notes carry this footer (a clinic's existing notes don't). */
+const OURS = "Pushed from Motics";
+
+/** A Cliniko note's paragraph answers, joined. */
+function text(note) {
+  return (note.content?.sections ?? []).flatMap((sec) => sec.questions ?? [])
+    .filter((q) => q.type === "paragraph" && q.answer).map((q) => q.answer).join("");
+}
+
+export const EHRS = [
+  {
+    id: "cliniko", name: "Cliniko",
+    key: (sandbox) => sandbox.keys.practitioner,
+    /** A key the EHR refuses. */
+    wrongKey: (sandbox) => sandbox.keys.revoked,
+    /** The last characters the options page shows of a saved key. */
+    hint: (key) => key.replace(/-[a-z]{2}\d{1,2}$/i, "").slice(-4),
+    keyWhere: "your name → My information → API keys",
+    /** The request that verifies a key, and the one that creates a note. */
+    verify: { method: "GET", path: "/v1/user" },
+    create: { method: "POST", path: "/v1/treatment_notes" },
+    isHost: (host) => host.endsWith(".cliniko.com"),
+    /** Every API path (for faults that hit all of them). */
+    api: "/v1/*",
+    /** A copy the browser re-sent is archived (and the receipt says so). */
+    extraCopy: /archived the 1 extra copy/,
+    /** The Motics session a push reads, and the patient it names. */
+    session: "s-1001", patient: "Margaret O'Brien",
+    async connect(session, sandbox, key = sandbox.keys.practitioner) {
+      return send(session, connectionMessage("connect", "cliniko", { key }));
+    },
+    /** Every note this extension pushed to `patientId`, archived copies included. */
+    async notes(sandbox, patientId) {
+      return (await sandbox.admin.notes()).filter((n) => String(n.patient_id) === patientId && text(n).includes(OURS));
+    },
+    /** A note's text as the EHR holds it (Cliniko: the paragraph answers' HTML). */
+    text: (note) => text(note),
+    /** Patients as the EHR's API lists them (`archived`: only archived ones), in one shape. */
+    async patients(sandbox, { archived = false } = {}) {
+      const key = sandbox.keys.practitioner;
+      const filter = archived ? `&q[]=${encodeURIComponent("archived_at:>2000-01-01T00:00:00Z")}` : "";
+      const all = [];
+      for (let page = 1; ; page++) {
+        const reply = await clinikoGet(sandbox, key, `/patients?per_page=100&page=${page}${filter}`);
+        all.push(...reply.patients.map((p) => ({
+          id: String(p.id), first_name: p.first_name, last_name: p.last_name, date_of_birth: p.date_of_birth,
+          email: p.email, phones: (p.patient_phone_numbers ?? []).map((n) => n.number),
+        })));
+        if (!reply.links?.next) return all;
+      }
+    },
+  },
+  {
+    id: "nookal", name: "Nookal",
+    key: (sandbox) => sandbox.keys.nookal,
+    wrongKey: () => "wrongkeywrongkeywrongkey1234",
+    hint: (key) => key.slice(-4),
+    keyWhere: "Setup → Connections → API Keys",
+    verify: { path: "/production/v2/verify" },
+    create: { path: "/production/v2/addTreatmentNote" },
+    isHost: (host) => host === "api.nookal.com",
+    api: "/production/v2/*",
+    /** The extension's own budget for this EHR (src/nookal/client.rs): a run of tests waits for it. */
+    budget: { requests: 60, window_ms: 60_000 },
+    // Nookal v2 can't delete a note: the receipt names the extra copy for the clinician to delete.
+    extraCopy: /also has note ID/,
+    session: "s-1003", patient: "Aroha Ngāta",
+    /** Connect, and file notes under the key's first practitioner (a Nookal key needs one). */
+    async connect(session, sandbox, key = sandbox.keys.nookal) {
+      const status = await send(session, connectionMessage("connect", "nookal", { key }));
+      const practitioner = (status.practitioners ?? status.connection.practitioners)[0];
+      await send(session, connectionMessage("set-practitioner", "nookal", { practitioner_id: practitioner.id }));
+      return { ...status, practitioner };
+    },
+    async notes(sandbox, patientId) {
+      return (await sandbox.admin.nookalNotes()).filter((n) => String(n.patient_id) === patientId && n.notes.includes(OURS));
+    },
+    text: (note) => note.notes,
+    async patients(sandbox, { archived = false } = {}) {
+      // The sandbox's Nookal has no archived (inactive) patients yet.
+      if (archived) return [];
+      const all = [];
+      for (let page = 1; ; page++) {
+        const reply = await nookalCall(sandbox, "getPatients", { page: String(page), page_length: "200" });
+        const rows = reply.data?.results?.patients ?? [];
+        all.push(...rows.map((p) => ({
+          id: String(p.ID), first_name: p.FirstName, last_name: p.LastName, date_of_birth: p.DOB || null,
+          email: p.Email || null, phones: [p.Mobile, p.Home].filter(Boolean),
+        })));
+        if (!reply.settings?.nextPage || !rows.length) return all;
+      }
+    },
+  },
+];
+
+/** Notes not archived (an EHR that can't archive never has any). */
+export const live = (notes) => notes.filter((n) => !n.archived_at);
+
+/** When each EHR request of this run reached the sandbox (kept across the sandbox's /reset). */
+const sent = [];
+
+/**
+ * Call between tests, before the sandbox's /reset (it clears the request log): wait until every EHR's client-side budget has
+ * room for another test (about half of it), as a clinician pushing this often would wait. The
+ * extension paces itself per key and remembers it across a test's reset; so must the tests.
+ */
+export async function waitForBudgets(sandbox) {
+  for (const r of await sandbox.admin.requests()) sent.push({ host: r.host, at: r.at_ms });
+  await sandbox.admin.clearRequests(); // each request counted once
+  for (const ehr of EHRS.filter((e) => e.budget)) {
+    const { requests, window_ms } = ehr.budget;
+    const recent = sent.filter((r) => ehr.isHost(r.host) && r.at > Date.now() - window_ms).map((r) => r.at).sort((a, b) => a - b);
+    const over = recent.length - Math.floor(requests / 2);
+    if (over > 0) await new Promise((r) => setTimeout(r, recent[over - 1] + window_ms - Date.now() + 250));
+  }
+}
+
+/** Call the sandbox's Nookal directly (test-side lookups), form-encoded like the SDK. */
+export function nookalCall(sandbox, method, params = {}) {
+  const body = new URLSearchParams({ api_key: sandbox.keys.nookal, ...params }).toString();
+  return new Promise((resolve, reject) => {
+    const req = https.request({
+      host: "127.0.0.1", port: sandbox.port, method: "POST", path: `/production/v2/${method}`,
+      servername: "api.nookal.com", rejectUnauthorized: false,
+      headers: { host: "api.nookal.com", "content-type": "application/x-www-form-urlencoded; charset=UTF-8", "content-length": Buffer.byteLength(body) },
+    }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (c) => { text += c; });
+      res.on("end", () => { try { resolve(JSON.parse(text)); } catch { reject(new Error(`${method}: ${text.slice(0, 200)}`)); } });
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
