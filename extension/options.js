@@ -32,7 +32,7 @@ function showClinikoStatus(status) {
 
 async function refreshClinikoStatus() {
   try {
-    showClinikoStatus(await request(MSG.CLINIKO_STATUS));
+    showClinikoStatus(await request(MSG.CONNECTION_STATUS, { ehr: "cliniko" }));
   } catch (e) {
     $("cliniko-error").textContent = errorText(e);
   }
@@ -66,7 +66,7 @@ $("cliniko-form").addEventListener("submit", (event) => {
   }
   withBusy($("cliniko-save"), async () => {
     // Verified before it is saved: an invalid key is never stored silently.
-    const status = await request(MSG.CLINIKO_CONNECT, { key: input.value });
+    const status = await request(MSG.CONNECTION_CONNECT, { ehr: "cliniko", key: input.value });
     input.value = "";
     setKeyVisible(false);
     showClinikoStatus(status);
@@ -75,11 +75,11 @@ $("cliniko-form").addEventListener("submit", (event) => {
 });
 
 $("cliniko-verify").addEventListener("click", () =>
-  withBusy($("cliniko-verify"), async () => showClinikoStatus(await request(MSG.CLINIKO_VERIFY))));
+  withBusy($("cliniko-verify"), async () => showClinikoStatus(await request(MSG.CONNECTION_VERIFY, { ehr: "cliniko" }))));
 
 $("cliniko-enabled").addEventListener("change", (event) =>
   withBusy(event.target, async () =>
-    showClinikoStatus(await request(MSG.CLINIKO_SET_ENABLED, { enabled: event.target.checked }))));
+    showClinikoStatus(await request(MSG.CONNECTION_SET_ENABLED, { ehr: "cliniko", enabled: event.target.checked }))));
 
 $("cliniko-remove").addEventListener("click", () => {
   $("cliniko-remove-confirm").hidden = false;
@@ -91,7 +91,7 @@ $("cliniko-remove-no").addEventListener("click", () => {
 });
 $("cliniko-remove-yes").addEventListener("click", () =>
   withBusy($("cliniko-remove-yes"), async () => {
-    showClinikoStatus(await request(MSG.CLINIKO_REMOVE));
+    showClinikoStatus(await request(MSG.CONNECTION_REMOVE, { ehr: "cliniko" }));
     $("cliniko-remove-confirm").hidden = true;
     $("cliniko-key").focus();
   }));
@@ -184,7 +184,7 @@ function nookalErrorText(e) {
 
 async function refreshNookalStatus() {
   try {
-    showNookalStatus(await request(MSG.NOOKAL_STATUS));
+    showNookalStatus(await request(MSG.CONNECTION_STATUS, { ehr: "nookal" }));
   } catch (e) {
     $("nookal-error").textContent = nookalErrorText(e);
   }
@@ -220,7 +220,7 @@ $("nookal-form").addEventListener("submit", (event) => {
   }
   nookalBusy($("nookal-save"), async () => {
     // verify, then getLocations and getPractitioners: saved only if all of that worked.
-    const status = await request(MSG.NOOKAL_CONNECT, { key: input.value });
+    const status = await request(MSG.CONNECTION_CONNECT, { ehr: "nookal", key: input.value });
     input.value = "";
     setNookalKeyVisible(false);
     showNookalStatus(status);
@@ -229,21 +229,21 @@ $("nookal-form").addEventListener("submit", (event) => {
 });
 
 $("nookal-verify").addEventListener("click", () =>
-  nookalBusy($("nookal-verify"), async () => showNookalStatus(await request(MSG.NOOKAL_VERIFY))));
+  nookalBusy($("nookal-verify"), async () => showNookalStatus(await request(MSG.CONNECTION_VERIFY, { ehr: "nookal" }))));
 
 $("nookal-enabled").addEventListener("change", (event) =>
   nookalBusy(event.target, async () =>
-    showNookalStatus(await request(MSG.NOOKAL_SET_ENABLED, { enabled: event.target.checked }))));
+    showNookalStatus(await request(MSG.CONNECTION_SET_ENABLED, { ehr: "nookal", enabled: event.target.checked }))));
 
 $("nookal-practitioner").addEventListener("change", (event) =>
   nookalBusy(event.target, async () => {
-    showNookalStatus(await request(MSG.NOOKAL_SET_PRACTITIONER, { practitioner_id: event.target.value }));
+    showNookalStatus(await request(MSG.CONNECTION_SET_PRACTITIONER, { ehr: "nookal", practitioner_id: event.target.value }));
     $("nookal-choice-status").textContent = t("nookalChoiceSaved");
   }));
 
 $("nookal-location").addEventListener("change", (event) =>
   nookalBusy(event.target, async () => {
-    showNookalStatus(await request(MSG.NOOKAL_SET_LOCATION, { location_id: event.target.value || null }));
+    showNookalStatus(await request(MSG.CONNECTION_SET_LOCATION, { ehr: "nookal", location_id: event.target.value || null }));
     $("nookal-choice-status").textContent = t("nookalChoiceSaved");
   }));
 
@@ -257,7 +257,7 @@ $("nookal-remove-no").addEventListener("click", () => {
 });
 $("nookal-remove-yes").addEventListener("click", () =>
   nookalBusy($("nookal-remove-yes"), async () => {
-    showNookalStatus(await request(MSG.NOOKAL_REMOVE));
+    showNookalStatus(await request(MSG.CONNECTION_REMOVE, { ehr: "nookal" }));
     $("nookal-remove-confirm").hidden = true;
     $("nookal-key").focus();
   }));
@@ -294,9 +294,13 @@ async function loadSettings() {
   updateTitleHint();
 }
 
-function updateTitleHint() {
-  const example = $("title-template").value.replaceAll("{date}", sampleDate()).replaceAll("{patient}", "Jane Citizen");
-  $("title-template-hint").textContent = t("titleTemplateHint", [example]);
+let hintSeq = 0;
+async function updateTitleHint() {
+  const seq = ++hintSeq;
+  const example = await request(MSG.TITLE_FILL, {
+    template: $("title-template").value, date_display: sampleDate(), patient_name: "Jane Citizen",
+  }).catch(() => "");
+  if (seq === hintSeq) $("title-template-hint").textContent = t("titleTemplateHint", [example]);
 }
 $("title-template").addEventListener("input", updateTitleHint);
 
@@ -305,7 +309,7 @@ async function loadTemplates(refresh) {
   const status = $("templates-status");
   status.textContent = t("templatesLoading");
   try {
-    const templates = await request(MSG.CLINIKO_TEMPLATES, { refresh });
+    const templates = await request(MSG.TEMPLATES_LIST, { ehr: "cliniko", refresh });
     const chosen = settings?.template_id ?? "";
     select.replaceChildren(new Option(t("templateNone"), ""));
     for (const tpl of templates) select.add(new Option(tpl.name, tpl.id));

@@ -12,6 +12,7 @@ import { EHR, nookalStatus, nookalPickerOptions, mountDestination, NookalPanel, 
 import { PatientPicker, fullName } from "./popup/patient.js";
 import { push, showReceipt, showJobs, showRecent, copyNote, stateText } from "./popup/push.js";
 import { sampleDate } from "./lib/connection-text.js";
+import { utcOffsetMin } from "./lib/dates.js";
 
 localise();
 
@@ -65,7 +66,7 @@ function schedulePreflight() {
   preflightTimer = setTimeout(() => {
     preflightLast = { key, at: Date.now() };
     document.body.dataset.preflight = "asking";
-    request(MSG.PUSH_PREFLIGHT, { patient, title }).then(
+    request(MSG.PUSH_PREFLIGHT, { ehr: state.dest, patient, title }).then(
       (found) => { document.body.dataset.preflight = found ? "found" : "clear"; },
       () => { document.body.dataset.preflight = "failed"; preflightLast = { key: "", at: 0 }; });
   }, PREFLIGHT_DEBOUNCE_MS);
@@ -122,7 +123,7 @@ async function fillDetails() {
   const select = $("note-template");
   select.replaceChildren(new Option(t("templateNone"), ""));
   try {
-    for (const tpl of await request(MSG.CLINIKO_TEMPLATES, { refresh: false })) select.add(new Option(tpl.name, tpl.id));
+    for (const tpl of await request(MSG.TEMPLATES_LIST, { ehr: EHR.CLINIKO, refresh: false })) select.add(new Option(tpl.name, tpl.id));
   } catch {
     // Without the list the default still applies; the push itself reports any real problem.
   }
@@ -132,6 +133,7 @@ async function fillDetails() {
 /** Exactly what a push sends: the note as read, the confirmed patient, and the choices shown. */
 function pushPayload(patient) {
   return {
+    ehr: state.dest,
     source: state.candidates[state.chosen],
     patient,
     title: currentTitle(),
@@ -139,6 +141,7 @@ function pushPayload(patient) {
     template_id: $("note-template").value || null,
     push_ref: state.prepared.push_ref,
     created_display: state.prepared.created_display ?? null,
+    utc_offset_min: utcOffsetMin(state.candidates[state.chosen]),
     scope: preselectScope(),
     confirm_duplicate: false,
   };
@@ -163,7 +166,7 @@ async function onQueueAdd() {
 async function switchTo(ehr) {
   state.dest = ehr;
   Object.assign(state.picker, ehr === EHR.NOOKAL ? nookalPickerOptions()
-    : { searchType: MSG.PATIENTS_SEARCH, idLabel: "clinikoId", dobUnknownLabel: "dobUnknown" });
+    : { ehr: EHR.CLINIKO, idLabel: "clinikoId", dobUnknownLabel: "dobUnknown" });
   if (state.picker.chosen) state.picker.clear(false); // patient ids belong to one EHR
   $("push").textContent = pushLabel(ehr);
   $("cliniko-details").hidden = ehr !== EHR.CLINIKO;
@@ -206,7 +209,7 @@ async function onPush() {
       document.body.dataset.push = job.state;
       state.pending = { id: job.id, patient };
       // A 401 parks the job: show the inline "Reconnect Cliniko" form right here.
-      if (job.state === "needs_reconnect") showConnection(await request(MSG.CLINIKO_STATUS));
+      if (job.state === "needs_reconnect") showConnection(await request(MSG.CONNECTION_STATUS, { ehr: EHR.CLINIKO }));
     }
   } catch (e) {
     $("push-status").textContent = "";
@@ -320,7 +323,7 @@ async function start() {
   try {
     const info = await request(MSG.CORE_INFO);
     $("about").textContent = t("aboutVersion", [info.version, info.build]);
-    const [connection, nookal] = await Promise.all([request(MSG.CLINIKO_STATUS), nookalStatus()]);
+    const [connection, nookal] = await Promise.all([request(MSG.CONNECTION_STATUS, { ehr: EHR.CLINIKO }), nookalStatus()]);
     state.connection = connection.connection;
     status.textContent = "";
     state.usable.cliniko = showConnection(connection) && (await hostAccess("https://*.cliniko.com/*", "Cliniko"));

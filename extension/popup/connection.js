@@ -34,7 +34,7 @@ export function wireReconnect(onReconnected) {
     }
     button.disabled = true;
     try {
-      const status = await request(MSG.CLINIKO_RECONNECT, { key: input.value });
+      const status = await request(MSG.CONNECTION_CONNECT, { ehr: "cliniko", key: input.value });
       input.value = "";
       onReconnected(status);
     } catch (e) {

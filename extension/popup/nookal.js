@@ -1,10 +1,10 @@
 // The Nookal parts of the popup: where to push when both EHRs are on, the Nookal patient search
-// (the shared PatientPicker pointed at `nookal/search`), the case chooser with "New case", and the
+// (the shared PatientPicker searching with `ehr: "nookal"`), the case chooser with "New case", and the
 // push with its receipt (did the note land; which characters Nookal garbled). Everything is built
 // with createElement inside containers the popup gives (no innerHTML); note text stays in memory.
 import { MSG, request } from "../lib/messages.js";
 import { t, errorText } from "../lib/i18n.js";
-import { formatDate } from "../lib/dates.js";
+import { formatDate, utcOffsetMin } from "../lib/dates.js";
 import { prepare } from "./note.js";
 import { fullName } from "./patient.js";
 
@@ -13,13 +13,13 @@ export const EHR = Object.freeze({ CLINIKO: "cliniko", NOOKAL: "nookal" });
 
 /** Construction options for `new PatientPicker({...nookalPickerOptions(), term, onChange})`. */
 export function nookalPickerOptions() {
-  return { searchType: MSG.NOOKAL_SEARCH, idLabel: "nookalId", dobUnknownLabel: "nookalDobUnknown" };
+  return { ehr: EHR.NOOKAL, idLabel: "nookalId", dobUnknownLabel: "nookalDobUnknown" };
 }
 
 /** The Nookal connection state (`{state, connection, needs_practitioner}`), or not_set_up on failure. */
 export async function nookalStatus() {
   try {
-    return await request(MSG.NOOKAL_STATUS);
+    return await request(MSG.CONNECTION_STATUS, { ehr: EHR.NOOKAL });
   } catch {
     return { state: "not_set_up", connection: null, needs_practitioner: false };
   }
@@ -89,7 +89,7 @@ export class NookalPanel {
     this.patient = null;
     this.cases = [];
     this.seq = 0;
-    this.last = null; // the last push that failed, for Retry
+    this.last = null; // the last push that failed, for Retry: `{patient, job?}`
     this.build();
   }
 
@@ -105,7 +105,7 @@ export class NookalPanel {
     this.status = el("p", { class: "small", role: "status" });
     this.confirmBox = el("div", { class: "warning", role: "alertdialog", hidden: true });
     this.retryButton = el("button", { type: "button", hidden: true, "aria-label": t("nookalRetryLabel") }, t("retry"));
-    this.retryButton.addEventListener("click", () => this.last && this.push({ ...this.last, retry: true }));
+    this.retryButton.addEventListener("click", () => this.last && this.retry());
     this.receipt = el("div", { class: "card receipt", hidden: true, id: "nookal-receipt" });
     this.container.replaceChildren(this.caseBox, this.error, this.retryButton, this.status, this.confirmBox, this.receipt);
   }
@@ -141,7 +141,7 @@ export class NookalPanel {
     if (!patient) return;
     this.caseStatus.textContent = t("nookalCasesLoading");
     try {
-      const list = await request(MSG.NOOKAL_CASES, { patient_id: patient.id });
+      const list = await request(MSG.CASES_LIST, { ehr: EHR.NOOKAL, patient_id: patient.id });
       if (seq !== this.seq) return;
       this.showCases(list.cases, list.default_case_id);
     } catch (e) {
@@ -182,7 +182,7 @@ export class NookalPanel {
     button.disabled = true;
     this.error.textContent = "";
     try {
-      const row = await request(MSG.NOOKAL_ADD_CASE, { patient_id: patient.id, title: title.trim(), local_date: localDateTime() });
+      const row = await request(MSG.CASES_ADD, { ehr: EHR.NOOKAL, patient_id: patient.id, title: title.trim(), local_date: localDateTime() });
       if (patient !== this.patient) return;
       this.newCaseForm.hidden = true;
       this.showCases([row, ...this.cases], row.id);
@@ -215,18 +215,39 @@ export class NookalPanel {
    * (`job` when the push is waiting in the outbox); the panel shows the receipt (or the error
    * with Retry) itself.
    */
-  async push({ prepared, patient = this.patient, retry = false, confirmDuplicate = false, date = null }) {
+  async push({ prepared, patient = this.patient, confirmDuplicate = false }) {
     const caseId = this.caseId();
     if (!prepared || !patient || !caseId) return { state: "cancelled" };
-    const when = date ?? localDateTime();
-    this.last = { prepared, patient, date: when };
+    this.started();
+    const outcome = await pushNookal({ prepared, patient, caseId, confirmDuplicate,
+      confirm: (question) => this.confirm(question) });
+    return this.finished(outcome, patient);
+  }
+
+  /** Retry: the failed push's job again (`jobs/retry`, the one retry for every EHR). */
+  async retry() {
+    const { job, patient } = this.last;
+    if (!job) return { state: "cancelled" };
+    this.started();
+    let outcome;
+    try {
+      outcome = outcomeOf(await request(MSG.JOBS_RETRY, { id: job.id }));
+    } catch (error) {
+      outcome = { state: "error", error, job };
+    }
+    return this.finished(outcome, patient);
+  }
+
+  started() {
     this.error.textContent = "";
     this.retryButton.hidden = true;
     this.receipt.hidden = true;
     this.status.textContent = t("pushing");
     this.container.dataset.push = "sending";
-    const outcome = await pushNookal({ prepared, patient, caseId, date: when, retry, confirmDuplicate,
-      confirm: (question) => this.confirm(question) });
+  }
+
+  finished(outcome, patient) {
+    this.last = { patient, job: outcome.job ?? null };
     this.status.textContent = "";
     this.container.dataset.push = outcome.state;
     if (outcome.state === "done") {
@@ -239,9 +260,9 @@ export class NookalPanel {
     } else if (outcome.state === "error") {
       this.container.dataset.job = outcome.job?.state ?? "";
       this.error.textContent = errorText(outcome.error);
-      // A transient failure may or may not have created the note: Retry checks Nookal first.
-      // A job waiting in the outbox can always be retried now (the same job, never a second).
-      this.retryButton.hidden = !(outcome.error?.transient || outcome.job);
+      // A job waiting in the outbox can always be retried now (the same job, never a second;
+      // when the note may already exist, its attempt checks Nookal first).
+      this.retryButton.hidden = !outcome.job;
     }
     return outcome;
   }
@@ -266,32 +287,38 @@ export class NookalPanel {
 }
 
 /**
- * One Nookal push: `nookal/push` with the prepared plain text, the duplicate question through
+ * One Nookal push: `push/start` with the note's source (the core renders what the preview showed), the duplicate question through
  * `confirm(question) → Promise<boolean>`, and the outcome (see `NookalPanel.push`).
  */
-export async function pushNookal({ prepared, patient, caseId, date = localDateTime(), retry = false, confirmDuplicate = false, confirm }) {
+export async function pushNookal({ prepared, patient, caseId, confirmDuplicate = false, confirm }) {
   const message = {
-    patient_id: patient.id, patient, case_id: caseId, date_local: date, notes: prepared.text,
-    push_ref: prepared.push_ref ?? null, fingerprint: prepared.fingerprint ?? null,
-    confirm_duplicate: confirmDuplicate, retry,
+    ehr: EHR.NOOKAL, source: prepared.source, patient, title: "", case_id: caseId,
+    push_ref: prepared.push_ref, created_display: prepared.created_display ?? null,
+    utc_offset_min: utcOffsetMin(prepared.source), confirm_duplicate: confirmDuplicate,
   };
   try {
-    let reply = await request(MSG.NOOKAL_PUSH, message);
+    let reply = await request(MSG.PUSH_START, message);
     if (reply.needs_confirmation) {
       const at = reply.needs_confirmation.at_ms ? new Date(reply.needs_confirmation.at_ms).toLocaleString() : "";
       if (!(await confirm?.(t("nookalDuplicateQuestion", [fullName(patient), at])))) return { state: "cancelled" };
-      reply = await request(MSG.NOOKAL_PUSH, { ...message, confirm_duplicate: true });
+      reply = await request(MSG.PUSH_START, { ...message, confirm_duplicate: true });
     }
-    // The push is a job in the shared outbox: not done yet (waiting to retry, needs reconnect,
-    // failed) is reported as an error with the job, which the outbox list also shows with
-    // Retry/Discard; the alarm retries a waiting job by itself.
-    if (reply.job && reply.job.state !== "done") {
-      return { state: "error", job: reply.job, error: reply.error ?? reply.job.error ?? { kind: "unknown", params: [], transient: true } };
-    }
-    return { state: "done", job: reply.job ?? null, receipt: { ...reply.receipt, extra_copies: reply.extra_copies ?? [] } };
+    return outcomeOf(reply.job);
   } catch (error) {
     return { state: "error", error };
   }
+}
+
+/**
+ * A job as the panel's outcome. The push is a job in the shared outbox: not done yet (waiting to
+ * retry, needs reconnect, failed) is reported as an error with the job, which the outbox list also
+ * shows with Retry/Discard; the alarm retries a waiting job by itself.
+ */
+function outcomeOf(job) {
+  if (job.state !== "done") {
+    return { state: "error", job, error: job.error ?? { kind: "unknown", params: [], transient: true } };
+  }
+  return { state: "done", job, receipt: { extra_copies: [], ...job.nookal } };
 }
 
 /** The receipt as a detached element: where it went, whether it landed, what Nookal garbled. */

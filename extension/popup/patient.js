@@ -10,16 +10,16 @@ const DEBOUNCE_MS = 250;
 const CACHE_MS = 60_000;
 
 /**
- * One patient search box, bound to the popup's elements. Optional `searchType` (the message that
- * searches; default Cliniko's `patients/search`) and `idLabel` / `dobUnknownLabel` (message ids for
+ * One patient search box, bound to the popup's elements. Optional `ehr` (which EHR
+ * `patients/search` asks; default Cliniko) and `idLabel` / `dobUnknownLabel` (message ids for
  * the card's id line and "no DOB" text) let the same box search another EHR (popup/nookal.js).
  * They are plain properties: set them (then `clear()`) to switch EHR without re-wiring the box.
  */
 export class PatientPicker {
-  constructor({ term = "patient", onChange, searchType = MSG.PATIENTS_SEARCH, idLabel = "clinikoId", dobUnknownLabel = "dobUnknown" }) {
+  constructor({ term = "patient", onChange, ehr = "cliniko", idLabel = "clinikoId", dobUnknownLabel = "dobUnknown" }) {
     this.term = term;
     this.onChange = onChange;
-    this.searchType = searchType;
+    this.ehr = ehr;
     this.idLabel = idLabel;
     this.dobUnknownLabel = dobUnknownLabel;
     this.seq = 0; // the newest query's number: older replies are dropped, never shown
@@ -58,13 +58,13 @@ export class PatientPicker {
   async search(query) {
     const seq = ++this.seq;
     const includeArchived = $("include-archived").checked;
-    const cacheKey = `${this.searchType}\u0000${includeArchived}\u0000${query}`;
+    const cacheKey = `${this.ehr}\u0000${includeArchived}\u0000${query}`;
     const hit = this.cache.get(cacheKey);
     if (hit && Date.now() - hit.at < CACHE_MS) return this.show(seq, hit.result, query);
     this.setBusy(true);
     try {
-      const result = await request(this.searchType, {
-        query, include_archived: includeArchived, date_order: monthFirst() ? "month_first" : "day_first", today: todayIso(),
+      const result = await request(MSG.PATIENTS_SEARCH, {
+        ehr: this.ehr, query, include_archived: includeArchived, date_order: monthFirst() ? "month_first" : "day_first", today: todayIso(),
       });
       this.cache.set(cacheKey, { at: Date.now(), result });
       this.show(seq, result, query);
@@ -93,7 +93,7 @@ export class PatientPicker {
     let page = 1;
     try {
       for (;;) {
-        const step = await request(MSG.PATIENTS_SCAN_PHONE, { query, page, include_archived: $("include-archived").checked });
+        const step = await request(MSG.PATIENTS_SCAN_PHONE, { ehr: this.ehr, query, page, include_archived: $("include-archived").checked });
         if (scan.cancelled || seq !== this.seq) return;
         scan.found.push(...step.matches);
         bar.max = Math.max(1, step.total_pages ?? 1);

@@ -115,10 +115,10 @@ for (const kind of BROWSERS) {
     }
     /** Connect and choose the first practitioner through the background, as the options page does. */
     async function connect() {
-      const st = await sendFromExtensionPage(s, { type: "nookal/connect", key: sandbox.keys.nookal });
+      const st = await sendFromExtensionPage(s, { type: "connection/connect", ehr: "nookal", key: sandbox.keys.nookal });
       assert.ok(st.ok, JSON.stringify(st));
       const practitioner = st.value.connection.practitioners[0];
-      const set = await sendFromExtensionPage(s, { type: "nookal/set-practitioner", practitioner_id: practitioner.id });
+      const set = await sendFromExtensionPage(s, { type: "connection/set-practitioner", ehr: "nookal", practitioner_id: practitioner.id });
       assert.ok(set.ok, JSON.stringify(set));
       return practitioner;
     }
@@ -170,7 +170,7 @@ for (const kind of BROWSERS) {
       assert.match(await page.$eval("#nookal-status", (e) => e.textContent), new RegExp(`notes filed under .*${practitioners[1].LastName}`));
       await page.select("#nookal-location", String(locations[0].ID));
       await page.waitForFunction(() => document.getElementById("nookal-choice-status").textContent !== "");
-      const st = await sendFromExtensionPage(s, { type: "nookal/status" });
+      const st = await sendFromExtensionPage(s, { type: "connection/status", ehr: "nookal" });
       assert.equal(st.value.connection.practitioner_id, chosen);
       assert.equal(st.value.connection.location_id, String(locations[0].ID));
       // Every Nookal call was a form-encoded POST with the key in the body (never in the URL).
@@ -329,7 +329,7 @@ for (const kind of BROWSERS) {
 
     test("the real popup: with both EHRs on it asks where to push, and pushes to Nookal", async () => {
       await connect();
-      const cliniko = await sendFromExtensionPage(s, { type: "cliniko/connect", key: sandbox.keys.practitioner });
+      const cliniko = await sendFromExtensionPage(s, { type: "connection/connect", ehr: "cliniko", key: sandbox.keys.practitioner });
       assert.ok(cliniko.ok);
       const url = `${sandbox.motics_url}/sessions/s-1003`;
       const tab = await s.openWebPage(url);
@@ -353,7 +353,7 @@ for (const kind of BROWSERS) {
 
     test("the outbox: a 503 on addTreatmentNote waits with Retry in the jobs list; Retry files exactly one note", async () => {
       await connect();
-      const cliniko = await sendFromExtensionPage(s, { type: "cliniko/connect", key: sandbox.keys.practitioner });
+      const cliniko = await sendFromExtensionPage(s, { type: "connection/connect", ehr: "cliniko", key: sandbox.keys.practitioner });
       assert.ok(cliniko.ok);
       const url = `${sandbox.motics_url}/sessions/s-1003`;
       const tab = await s.openWebPage(url);

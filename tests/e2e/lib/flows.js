@@ -3,7 +3,7 @@ import { sendFromExtensionPage } from "./browser.js";
 
 /** Connect Cliniko through the background (as the options page's Save changes does). */
 export async function connectCliniko(session, sandbox, key = sandbox.keys.practitioner) {
-  const reply = await sendFromExtensionPage(session, { type: "cliniko/connect", key });
+  const reply = await sendFromExtensionPage(session, { type: "connection/connect", ehr: "cliniko", key });
   if (!reply?.ok) throw new Error(`connect failed: ${JSON.stringify(reply)}`);
   return reply.value;
 }
