@@ -51,7 +51,6 @@ const MENU_NOTE = "push-note";
 const CAPTURE_PREFIX = "capture:";
 /** A captured note is only kept until its window reads it (and never longer than this). */
 const CAPTURE_TTL_MS = 30 * 60 * 1000;
-const MAX_NOTE_BYTES = 1_000_000; // note::MAX_NOTE_BYTES
 
 api.runtime.onInstalled.addListener(() => {
   // Menus persist across restarts (and event-page suspensions) once created; recreate on update.
@@ -66,6 +65,12 @@ api.runtime.onInstalled.addListener(() => {
   });
 });
 
+/** The core's note size cap (`core/info`): the page reader stops there too. */
+async function noteMaxBytes() {
+  await ready;
+  return core.handle({ type: "core/info" }).then((r) => r.value.note_max_bytes);
+}
+
 /**
  * A menu click: read the note (the selection's DOM fragment, or the Motics page's note) from the
  * tab — the click grants activeTab, so this works on any site — keep it in session memory, and open
@@ -77,7 +82,7 @@ async function onMenuClick(info, tab) {
   let reply;
   try {
     const [frame] = await api.scripting.executeScript({
-      target: { tabId: tab.id, frameIds: [info.frameId ?? 0] }, func: readNote, args: [{ mode, maxBytes: MAX_NOTE_BYTES }],
+      target: { tabId: tab.id, frameIds: [info.frameId ?? 0] }, func: readNote, args: [{ mode, maxBytes: await noteMaxBytes() }],
     });
     reply = frame?.result ?? { ok: false, error: "no_note", page: {} };
   } catch {

@@ -29,9 +29,14 @@ async function loadSettings() {
   updateTitleHint();
 }
 
-function updateTitleHint() {
-  const example = $("title-template").value.replaceAll("{date}", sampleDate()).replaceAll("{patient}", "Jane Citizen");
-  $("title-template-hint").textContent = t("titleTemplateHint", [example]);
+let hintSeq = 0;
+/** The title template's example, filled by the core (`title/fill`: the one fill, as pushes use it). */
+async function updateTitleHint() {
+  const seq = ++hintSeq;
+  const example = await request(MSG.TITLE_FILL, {
+    template: $("title-template").value, date_display: sampleDate(), patient_name: "Jane Citizen",
+  }).catch(() => "");
+  if (seq === hintSeq) $("title-template-hint").textContent = t("titleTemplateHint", [example]);
 }
 $("title-template").addEventListener("input", updateTitleHint);
 
@@ -40,7 +45,7 @@ async function loadTemplates(refresh) {
   const status = $("templates-status");
   status.textContent = t("templatesLoading");
   try {
-    const templates = await request(MSG.CLINIKO_TEMPLATES, { refresh });
+    const templates = await request(MSG.TEMPLATES_LIST, { ehr: "cliniko", refresh });
     const chosen = settings?.template_id ?? "";
     select.replaceChildren(new Option(t("templateNone"), ""));
     for (const tpl of templates) select.add(new Option(tpl.name, tpl.id));

@@ -9,11 +9,12 @@ import { EHRS, te } from "./lib/ehrs.js";
 import { loadStatuses, showConnections } from "./popup/connection.js";
 import { readTab, readFailureText, showPicker, prepare, showPrepared, candidateLabel } from "./popup/note.js";
 import { PushQueue } from "./popup/queue.js";
-import { CaseChooser, localDateTime } from "./popup/cases.js";
+import { CaseChooser } from "./popup/cases.js";
 import { mountDestination } from "./popup/destination.js";
 import { PatientPicker, fullName } from "./popup/patient.js";
 import { push, retryJob, showReceipt, showJobs, showRecent, copyNote, stateText } from "./popup/push.js";
 import { sampleDate } from "./lib/connection-text.js";
+import { utcOffsetMin } from "./lib/dates.js";
 
 localise();
 
@@ -125,7 +126,7 @@ async function fillDetails() {
   const select = $("note-template");
   select.replaceChildren(new Option(t("templateNone"), ""));
   try {
-    for (const tpl of await request(MSG.CLINIKO_TEMPLATES, { refresh: false })) select.add(new Option(tpl.name, tpl.id));
+    for (const tpl of await request(MSG.TEMPLATES_LIST, { ehr: state.dest, refresh: false })) select.add(new Option(tpl.name, tpl.id));
   } catch {
     // Without the list the default still applies; the push itself reports any real problem.
   }
@@ -147,8 +148,8 @@ function pushPayload(patient) {
     created_display: state.prepared.created_display ?? null,
     scope: preselectScope(),
     confirm_duplicate: false,
-    // Interim, until push/start renders for every EHR: what Nookal's own message sends.
-    nookal: { text: state.prepared.text, fingerprint: state.prepared.fingerprint ?? null, date_local: localDateTime() },
+    // The core files the note under the session's local time (an EHR that takes a local date).
+    utc_offset_min: utcOffsetMin(state.candidates[state.chosen]),
   };
 }
 

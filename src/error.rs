@@ -108,6 +108,8 @@ pub enum Error {
     InvalidInput(String),
     /// Extension storage failed.
     Storage(String),
+    /// The EHR has no such thing (e.g. Cliniko cases here, Nookal note archiving).
+    Unsupported(Ehr),
 }
 
 impl Error {
@@ -135,6 +137,7 @@ impl Error {
             Error::NoNoteFound => "no_note_found",
             Error::InvalidInput(_) => "invalid_input",
             Error::Storage(_) => "storage",
+            Error::Unsupported(_) => "unsupported",
         }
     }
 
@@ -148,7 +151,8 @@ impl Error {
             | Error::Disabled(e)
             | Error::Unauthorized(e)
             | Error::Forbidden(e)
-            | Error::NotFound(e) => vec![ehr(e)],
+            | Error::NotFound(e)
+            | Error::Unsupported(e) => vec![ehr(e)],
             Error::RateLimited { ehr: e, wait_s } => vec![ehr(e), wait_s.to_string()],
             Error::Validation { ehr: e, fields } => vec![
                 ehr(e),

@@ -67,12 +67,17 @@ impl Settings {
     /// The note title for a session: `{date}` and `{patient}` filled in, whitespace tidied.
     /// `date` comes preformatted in the browser's locale.
     pub fn title_for(&self, date: &str, patient: &str) -> String {
-        let title = self
-            .title_template
-            .replace("{date}", date)
-            .replace("{patient}", patient);
-        title.split_whitespace().collect::<Vec<_>>().join(" ")
+        fill_title(&self.title_template, date, patient)
     }
+}
+
+/// A title template with `{date}` and `{patient}` filled in, whitespace tidied: the one fill
+/// (the options page's example and the popup's title both ask for it through `title/fill`).
+pub fn fill_title(template: &str, date: &str, patient: &str) -> String {
+    let title = template
+        .replace("{date}", date)
+        .replace("{patient}", patient);
+    title.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]

@@ -29,6 +29,7 @@ fn every_error() -> Vec<Error> {
         Error::Unauthorized(e),
         Error::Forbidden(e),
         Error::NotFound(e),
+        Error::Unsupported(e),
         Error::RateLimited { ehr: e, wait_s: 12 },
         Error::Validation {
             ehr: e,

@@ -9,7 +9,7 @@ use motics_sandbox::{ConfigPatch, FaultKind, FaultSpec};
 use push_support::SandboxPlatform;
 use serde_json::{Value, json};
 
-const NOTE: &str = "Subjective: café pain, 38°C\nPlan: ice & rest";
+const NOTE: &str = "Subjective: on a β-blocker, wrote 痛 for pain\n\nPlan: ice & rest";
 
 fn nookal_key(p: &SandboxPlatform) -> String {
     p.sb.borrow().demo_keys().nookal.clone()
@@ -18,27 +18,27 @@ fn nookal_key(p: &SandboxPlatform) -> String {
 /// Connect Nookal and choose the first listed practitioner; returns its id.
 fn connect(p: &SandboxPlatform) -> String {
     let key = nookal_key(p);
-    let st = p.ok(json!({"type": "nookal/connect", "key": key}));
+    let st = p.ok(json!({"type": "connection/connect", "ehr": "nookal", "key": key}));
     assert_eq!(st["state"], "connected");
     let practitioner = st["connection"]["practitioners"][0]["id"]
         .as_str()
         .expect("ids are strings")
         .to_string();
-    p.ok(json!({"type": "nookal/set-practitioner", "practitioner_id": practitioner}));
+    p.ok(json!({"type": "connection/set-practitioner", "ehr": "nookal", "practitioner_id": practitioner}));
     practitioner
 }
 
 /// The first search hit for `query`, as the popup's summary row.
 fn find(p: &SandboxPlatform, query: &str) -> Value {
-    let r = p.ok(json!({"type": "nookal/search", "query": query}));
+    let r = p.ok(json!({"type": "patients/search", "ehr": "nookal", "query": query}));
     r["patients"][0].clone()
 }
 
-fn push_msg(patient_id: &str, case_id: Option<&str>, extra: Value) -> Value {
+fn push_msg(patient: &Value, case_id: Option<&str>, extra: Value) -> Value {
     let mut m = json!({
-        "type": "nookal/push", "patient_id": patient_id, "case_id": case_id,
-        "date_local": "2025-10-01 09:30:00", "notes": NOTE,
-        "push_ref": "7K2P9Q", "fingerprint": "fp-1",
+        "type": "push/start", "ehr": "nookal", "source": push_support::source(NOTE),
+        "patient": patient, "title": "", "case_id": case_id, "push_ref": "7K2P9Q",
+        "created_display": "01/10/2025, 9:30 am", "utc_offset_min": 600,
     });
     if let (Some(m), Value::Object(extra)) = (m.as_object_mut(), extra) {
         m.extend(extra);
@@ -58,7 +58,7 @@ fn notes_for(p: &SandboxPlatform, patient_id: &str) -> usize {
 fn connect_requires_a_practitioner_choice_and_keeps_it() {
     let p = SandboxPlatform::new();
     let key = nookal_key(&p);
-    let st = p.ok(json!({"type": "nookal/connect", "key": key}));
+    let st = p.ok(json!({"type": "connection/connect", "ehr": "nookal", "key": key}));
     let practitioners = st["connection"]["practitioners"].as_array().unwrap().len();
     assert!(
         practitioners > 1,
@@ -74,34 +74,39 @@ fn connect_requires_a_practitioner_choice_and_keeps_it() {
         .as_str()
         .unwrap()
         .to_string();
-    let st = p.ok(json!({"type": "nookal/set-practitioner", "practitioner_id": chosen}));
+    let st = p.ok(
+        json!({"type": "connection/set-practitioner", "ehr": "nookal", "practitioner_id": chosen}),
+    );
     assert_eq!(st["needs_practitioner"], false);
     assert_eq!(st["connection"]["practitioner_id"], chosen.as_str());
     let location = st["connection"]["locations"][0]["id"]
         .as_str()
         .unwrap()
         .to_string();
-    let st = p.ok(json!({"type": "nookal/set-location", "location_id": location}));
+    let st =
+        p.ok(json!({"type": "connection/set-location", "ehr": "nookal", "location_id": location}));
     assert_eq!(st["connection"]["location_id"], location.as_str());
-    let st = p.ok(json!({"type": "nookal/set-location", "location_id": null}));
+    let st = p.ok(json!({"type": "connection/set-location", "ehr": "nookal", "location_id": null}));
     assert_eq!(st["connection"]["location_id"], Value::Null);
     // Off and on again keeps the key and the choice; remove forgets both.
-    let st = p.ok(json!({"type": "nookal/set-enabled", "enabled": false}));
+    let st = p.ok(json!({"type": "connection/set-enabled", "ehr": "nookal", "enabled": false}));
     assert_eq!(st["state"], "disabled");
-    let st = p.ok(json!({"type": "nookal/set-enabled", "enabled": true}));
+    let st = p.ok(json!({"type": "connection/set-enabled", "ehr": "nookal", "enabled": true}));
     assert_eq!(st["connection"]["practitioner_id"], chosen.as_str());
-    let st = p.ok(json!({"type": "nookal/remove"}));
+    let st = p.ok(json!({"type": "connection/remove", "ehr": "nookal"}));
     assert_eq!(st["state"], "not_set_up");
 }
 
 #[test]
 fn a_wrong_key_is_refused_with_the_unauthorized_message_and_not_saved() {
     let p = SandboxPlatform::new();
-    let reply = p.call(json!({"type": "nookal/connect", "key": "wrongwrongwrongwrong1234"}));
+    let reply = p.call(
+        json!({"type": "connection/connect", "ehr": "nookal", "key": "wrongwrongwrongwrong1234"}),
+    );
     assert_eq!(reply["ok"], false);
     assert_eq!(reply["error"]["kind"], "unauthorized");
     assert_eq!(reply["error"]["params"][0], "Nookal");
-    let st = p.ok(json!({"type": "nookal/status"}));
+    let st = p.ok(json!({"type": "connection/status", "ehr": "nookal"}));
     assert_eq!(st["state"], "not_set_up");
 }
 
@@ -112,17 +117,17 @@ fn search_cases_push_and_read_back_report_garbling() {
     let patient = find(&p, "Aroha Ngāta");
     assert_eq!(patient["last_name"], "Ngāta");
     let id = patient["id"].as_str().expect("string id").to_string();
-    let cases = p.ok(json!({"type": "nookal/cases", "patient_id": id}));
+    let cases = p.ok(json!({"type": "cases/list", "ehr": "nookal", "patient_id": id}));
     let before = notes_for(&p, &id);
-    let reply = p.ok(push_msg(&id, None, json!({})));
-    let receipt = &reply["receipt"];
+    let reply = p.ok(push_msg(&patient, None, json!({})));
+    let receipt = &reply["job"]["nookal"];
     assert_eq!(reply["needs_confirmation"], Value::Null);
-    assert_eq!(reply["extra_copies"], json!([]));
+    assert_eq!(receipt["extra_copies"], json!([]));
     assert_eq!(receipt["landed"], true);
     assert_eq!(receipt["read_back"], true);
     assert_eq!(receipt["practitioner_id"], practitioner.as_str());
-    // The sandbox double-encodes by default: é and ° come back garbled, and are named.
-    assert_eq!(receipt["garbled"], json!(["é", "°"]));
+    // The sandbox double-encodes by default: β and 痛 (no ASCII form) come back garbled, named.
+    assert_eq!(receipt["garbled"], json!(["β", "痛"]));
     assert_eq!(receipt["text_matches"], true, "repairable once undone");
     match cases["default_case_id"].as_str() {
         Some(case) => assert_eq!(receipt["case_id"], case, "the default case is used"),
@@ -133,7 +138,7 @@ fn search_cases_push_and_read_back_report_garbling() {
     let receipts = p.ok(json!({"type": "receipts/list"}));
     assert_eq!(receipts[0]["ehr"], "nookal");
     assert_eq!(receipts[0]["patient_id"], id.as_str());
-    assert!(!receipts.to_string().contains("café"));
+    assert!(!receipts.to_string().contains("blocker"));
     assert!(!receipts.to_string().contains("Aroha"));
 }
 
@@ -145,8 +150,8 @@ fn without_double_encoding_nothing_is_reported_garbled() {
         ..ConfigPatch::default()
     });
     connect(&p);
-    let id = find(&p, "Aroha Ngāta")["id"].as_str().unwrap().to_string();
-    let receipt = p.ok(push_msg(&id, None, json!({})))["receipt"].clone();
+    let patient = find(&p, "Aroha Ngāta");
+    let receipt = p.ok(push_msg(&patient, None, json!({})))["job"]["nookal"].clone();
     assert_eq!(receipt["landed"], true);
     assert_eq!(receipt["garbled"], json!([]));
     assert_eq!(receipt["text_matches"], true);
@@ -156,14 +161,15 @@ fn without_double_encoding_nothing_is_reported_garbled() {
 fn a_new_case_is_created_and_used() {
     let p = SandboxPlatform::new();
     connect(&p);
-    let id = find(&p, "Aroha Ngāta")["id"].as_str().unwrap().to_string();
+    let patient = find(&p, "Aroha Ngāta");
+    let id = patient["id"].as_str().unwrap().to_string();
     let case = p.ok(
-        json!({"type": "nookal/add-case", "patient_id": id, "title": "Right shoulder",
+        json!({"type": "cases/add", "ehr": "nookal", "patient_id": id, "title": "Right shoulder",
         "local_date": "2025-10-01 09:30:00"}),
     );
     let case_id = case["id"].as_str().expect("string id").to_string();
     assert_eq!(case["title"], "Right shoulder");
-    let listed = p.ok(json!({"type": "nookal/cases", "patient_id": id}));
+    let listed = p.ok(json!({"type": "cases/list", "ehr": "nookal", "patient_id": id}));
     assert!(
         listed["cases"]
             .as_array()
@@ -171,7 +177,7 @@ fn a_new_case_is_created_and_used() {
             .iter()
             .any(|c| c["id"] == case_id.as_str())
     );
-    let receipt = p.ok(push_msg(&id, Some(&case_id), json!({})))["receipt"].clone();
+    let receipt = p.ok(push_msg(&patient, Some(&case_id), json!({})))["job"]["nookal"].clone();
     assert_eq!(receipt["case_id"], case_id.as_str());
     let stored = p.sb.borrow().nookal_notes();
     assert!(
@@ -185,15 +191,16 @@ fn a_new_case_is_created_and_used() {
 fn pushing_the_same_note_again_asks_first_and_goes_ahead_when_confirmed() {
     let p = SandboxPlatform::new();
     connect(&p);
-    let id = find(&p, "Aroha Ngāta")["id"].as_str().unwrap().to_string();
-    p.ok(push_msg(&id, None, json!({})));
+    let patient = find(&p, "Aroha Ngāta");
+    let id = patient["id"].as_str().unwrap().to_string();
+    p.ok(push_msg(&patient, None, json!({})));
     let n = notes_for(&p, &id);
-    let again = p.ok(push_msg(&id, None, json!({})));
+    let again = p.ok(push_msg(&patient, None, json!({})));
     assert_eq!(again["needs_confirmation"]["reason"], "same_fingerprint");
-    assert_eq!(again["receipt"], Value::Null);
+    assert_eq!(again["job"], Value::Null);
     assert_eq!(notes_for(&p, &id), n, "nothing sent without the answer");
-    let confirmed = p.ok(push_msg(&id, None, json!({"confirm_duplicate": true})));
-    assert_eq!(confirmed["receipt"]["landed"], true);
+    let confirmed = p.ok(push_msg(&patient, None, json!({"confirm_duplicate": true})));
+    assert_eq!(confirmed["job"]["nookal"]["landed"], true);
     assert_eq!(notes_for(&p, &id), n + 1);
 }
 
@@ -201,7 +208,8 @@ fn pushing_the_same_note_again_asks_first_and_goes_ahead_when_confirmed() {
 fn a_retry_after_an_ambiguous_failure_finds_the_note_instead_of_sending_twice() {
     let p = SandboxPlatform::new();
     connect(&p);
-    let id = find(&p, "Aroha Ngāta")["id"].as_str().unwrap().to_string();
+    let patient = find(&p, "Aroha Ngāta");
+    let id = patient["id"].as_str().unwrap().to_string();
     let before = notes_for(&p, &id);
     // The note is created, then every connection drops (the read-back listing too).
     p.sb.borrow_mut().add_fault(FaultSpec {
@@ -223,18 +231,18 @@ fn a_retry_after_an_ambiguous_failure_finds_the_note_instead_of_sending_twice() 
         delay_ms: 0,
     });
     // Not an error reply: the push is a job waiting to be retried (with the reason).
-    let reply = p.ok(push_msg(&id, None, json!({})));
+    let reply = p.ok(push_msg(&patient, None, json!({})));
     assert_eq!(reply["job"]["state"], "retry_wait", "{reply}");
     assert_eq!(reply["job"]["ehr"], "nookal");
-    assert_eq!(reply["error"]["transient"], true);
-    assert_eq!(reply["receipt"], Value::Null);
+    assert_eq!(reply["job"]["error"]["transient"], true);
+    assert!(reply["job"].get("nookal").is_none());
     let created = notes_for(&p, &id) - before;
     assert!(created >= 1, "the note was created before the drop");
-    let retried = p.ok(push_msg(&id, None, json!({"retry": true})));
-    assert_eq!(retried["receipt"]["reconciled"], true);
-    assert_eq!(retried["receipt"]["landed"], true);
+    let retried = p.ok(json!({"type": "jobs/retry", "id": reply["job"]["id"]}))["nookal"].clone();
+    assert_eq!(retried["reconciled"], true);
+    assert_eq!(retried["landed"], true);
     // The simulated browser re-sent the dropped POST once: that copy is named, not hidden.
-    let kept = retried["receipt"]["note_id"].as_str().unwrap().to_string();
+    let kept = retried["note_id"].as_str().unwrap().to_string();
     let copies: Vec<String> =
         p.sb.borrow()
             .nookal_notes()

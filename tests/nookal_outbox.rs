@@ -10,7 +10,7 @@ use motics_sandbox::{FaultKind, FaultSpec};
 use push_support::{SandboxPlatform, push_ref, run_until_crash};
 use serde_json::{Value, json};
 
-const NOTE: &str = "Subjective: café pain, 38°C\nPlan: ice & rest";
+const NOTE: &str = "Subjective: on a β-blocker, wrote 痛 for pain\n\nPlan: ice & rest";
 const ADD: &str = "/production/v2/addTreatmentNote";
 const LIST: &str = "/production/v2/getTreatmentNotes";
 
@@ -18,7 +18,7 @@ const LIST: &str = "/production/v2/getTreatmentNotes";
 fn setup() -> (SandboxPlatform, Value) {
     let p = SandboxPlatform::new();
     connect(&p);
-    let r = p.ok(json!({"type": "nookal/search", "query": "Aroha Ngāta"}));
+    let r = p.ok(json!({"type": "patients/search", "ehr": "nookal", "query": "Aroha Ngāta"}));
     let patient = r["patients"][0].clone();
     assert!(patient["id"].is_string(), "ids are strings: {patient}");
     (p, patient)
@@ -26,15 +26,16 @@ fn setup() -> (SandboxPlatform, Value) {
 
 fn connect(p: &SandboxPlatform) {
     let key = p.sb.borrow().demo_keys().nookal.clone();
-    let st = p.ok(json!({"type": "nookal/connect", "key": key}));
+    let st = p.ok(json!({"type": "connection/connect", "ehr": "nookal", "key": key}));
     let practitioner = st["connection"]["practitioners"][0]["id"].clone();
-    p.ok(json!({"type": "nookal/set-practitioner", "practitioner_id": practitioner}));
+    p.ok(json!({"type": "connection/set-practitioner", "ehr": "nookal", "practitioner_id": practitioner}));
 }
 
 fn push_msg(patient: &Value, text: &str, push_ref: &str) -> Value {
     json!({
-        "type": "nookal/push", "patient_id": patient["id"], "patient": patient, "case_id": null,
-        "date_local": "2025-10-01 09:30:00", "notes": text, "push_ref": push_ref,
+        "type": "push/start", "ehr": "nookal", "source": push_support::source(text),
+        "patient": patient, "title": "", "case_id": null, "push_ref": push_ref,
+        "created_display": "01/10/2025, 9:30 am", "utc_offset_min": 600,
     })
 }
 
@@ -69,16 +70,16 @@ fn adds(p: &SandboxPlatform) -> usize {
 #[test]
 fn a_nookal_job_lands_once_with_its_receipt_and_leaves_no_text_behind() {
     let (p, patient) = setup();
-    let text = format!("{NOTE}\nref {}", push_ref(1));
+    let text = format!("{NOTE}\n\nref {}", push_ref(1));
     let reply = p.ok(push_msg(&patient, &text, &push_ref(1)));
     let job = &reply["job"];
     assert_eq!(job["state"], "done", "{reply}");
     assert_eq!(job["ehr"], "nookal");
     assert_eq!(job["patient"]["id"], patient["id"]);
-    assert_eq!(reply["receipt"]["landed"], true);
-    // The sandbox double-encodes by default: é and ° are named.
-    assert_eq!(reply["receipt"]["garbled"], json!(["é", "°"]));
-    assert_eq!(reply["extra_copies"], json!([]));
+    assert_eq!(reply["job"]["nookal"]["landed"], true);
+    // The sandbox double-encodes by default: β and 痛 (no ASCII form) are named.
+    assert_eq!(reply["job"]["nookal"]["garbled"], json!(["β", "痛"]));
+    assert_eq!(reply["job"]["nookal"]["extra_copies"], json!([]));
     assert_eq!(notes_with(&p, &patient, &push_ref(1)).len(), 1);
     assert_eq!(adds(&p), 1);
     assert_eq!(p.badge.get(), 0);
@@ -89,7 +90,7 @@ fn a_nookal_job_lands_once_with_its_receipt_and_leaves_no_text_behind() {
     let receipts = p.ok(json!({"type": "receipts/list"}));
     assert_eq!(receipts[0]["ehr"], "nookal");
     assert_eq!(receipts[0]["job_id"], job["id"]);
-    assert_eq!(receipts[0]["nookal"]["garbled"], json!(["é", "°"]));
+    assert_eq!(receipts[0]["nookal"]["garbled"], json!(["β", "痛"]));
     // No note text survives the landing, in the outbox or in the receipts.
     let stored: String = p.storage.borrow().values().map(Value::to_string).collect();
     assert!(!stored.contains("ice & rest"), "{stored}");
@@ -104,12 +105,12 @@ fn a_5xx_waits_with_backoff_then_the_tick_after_the_wait_lands_it_once() {
     let (p, patient) = setup();
     fault(&p, ADD, FaultKind::Status, 503, 1, 0);
     let r = push_ref(3);
-    let text = format!("{NOTE}\nref {r}");
+    let text = format!("{NOTE}\n\nref {r}");
     let reply = p.ok(push_msg(&patient, &text, &r));
     let job = reply["job"].clone();
     assert_eq!(job["state"], "retry_wait", "{reply}");
     assert_eq!(job["attempts"], 1);
-    assert_eq!(reply["error"]["transient"], true);
+    assert_eq!(reply["job"]["error"]["transient"], true);
     assert!(notes_with(&p, &patient, &r).is_empty());
     assert_eq!(p.badge.get(), 1);
     let next = job["next_at_ms"].as_i64().expect("a retry time");
@@ -138,7 +139,7 @@ fn a_timed_out_send_that_created_the_note_is_reconciled_without_a_second_note() 
     fault(&p, ADD, FaultKind::Delay, 200, 1, 60_000);
     fault(&p, LIST, FaultKind::DropBefore, 500, 1, 0);
     let r = push_ref(4);
-    let text = format!("{NOTE}\nref {r}");
+    let text = format!("{NOTE}\n\nref {r}");
     let reply = p.ok(push_msg(&patient, &text, &r));
     assert_eq!(reply["job"]["state"], "retry_wait", "{reply}");
     let created = notes_with(&p, &patient, &r);
@@ -160,13 +161,13 @@ fn an_auth_failure_parks_the_job_until_nookal_is_reconnected() {
     let (p, patient) = setup();
     fault(&p, ADD, FaultKind::Status, 401, 1, 0);
     let r = push_ref(5);
-    let text = format!("{NOTE}\nref {r}");
+    let text = format!("{NOTE}\n\nref {r}");
     let reply = p.ok(push_msg(&patient, &text, &r));
     assert_eq!(reply["job"]["state"], "needs_reconnect", "{reply}");
-    assert_eq!(reply["error"]["kind"], "unauthorized");
+    assert_eq!(reply["job"]["error"]["kind"], "unauthorized");
     assert_eq!(p.badge.get(), 1);
     assert_eq!(
-        p.ok(json!({"type": "nookal/status"}))["state"],
+        p.ok(json!({"type": "connection/status", "ehr": "nookal"}))["state"],
         "needs_reconnect"
     );
     // The alarm does not retry it by itself.
@@ -185,7 +186,7 @@ fn an_auth_failure_parks_the_job_until_nookal_is_reconnected() {
 fn a_worker_stopped_mid_send_resumes_from_storage_without_a_duplicate() {
     let (p, patient) = setup();
     let r = push_ref(6);
-    let text = format!("{NOTE}\nref {r}");
+    let text = format!("{NOTE}\n\nref {r}");
     p.crash_on_post.set(true);
     let out = run_until_crash(
         &p,
@@ -225,7 +226,7 @@ fn repeated_5xx_park_the_job_and_retry_from_the_list_sends_it_once() {
     // Five 5xx in a row park the job (failed, transient); Retry from the list then lands it.
     fault(&p, ADD, FaultKind::Status, 503, 5, 0);
     let r = push_ref(7);
-    let text = format!("{NOTE}\nref {r}");
+    let text = format!("{NOTE}\n\nref {r}");
     let id = p.ok(push_msg(&patient, &text, &r))["job"]["id"].clone();
     for _ in 0..4 {
         let job = p.ok(json!({"type": "jobs/get", "id": id}));

@@ -37,7 +37,7 @@ fn note_lists_since(p: &SandboxPlatform, from: usize) -> usize {
 }
 
 fn preflight(p: &SandboxPlatform, patient: &Value, title: &str) -> Value {
-    p.ok(json!({"type": "push/preflight", "patient": patient, "title": title}))
+    p.ok(json!({"type": "push/preflight", "ehr": "cliniko", "patient": patient, "title": title}))
 }
 
 /// Push a note with this title to the patient and forget our own record of it, as if it had been
@@ -287,7 +287,9 @@ fn a_failed_preflight_is_not_remembered() {
     in_fresh_worker(|| {
         let (p, patient) = setup();
         p.offline.set(true);
-        let reply = p.call(json!({"type": "push/preflight", "patient": patient, "title": TITLE}));
+        let reply = p.call(
+            json!({"type": "push/preflight", "ehr": "cliniko", "patient": patient, "title": TITLE}),
+        );
         assert_eq!(reply["ok"], json!(false), "{reply}");
         p.offline.set(false);
         let before = p.log().len();
@@ -303,7 +305,7 @@ fn a_preflight_under_another_key_is_not_used() {
         assert_eq!(preflight(&p, &patient, TITLE), Value::Null);
         // Another practitioner's key at the same clinic (same patients, other notes).
         let other = p.sb.borrow().demo_keys().no_suffix.clone();
-        p.ok(json!({"type": "cliniko/connect", "key": other}));
+        p.ok(json!({"type": "connection/connect", "ehr": "cliniko", "key": other}));
         let before = p.log().len();
         p.ok(push_start(&patient, NOTE, &push_ref(12), TITLE));
         assert_eq!(note_lists_since(&p, before), 1, "the title GET ran");
@@ -314,10 +316,14 @@ fn a_preflight_under_another_key_is_not_used() {
 fn a_preflight_needs_a_patient_id_and_a_title() {
     in_fresh_worker(|| {
         let (p, mut patient) = setup();
-        let reply = p.call(json!({"type": "push/preflight", "patient": patient, "title": "  "}));
+        let reply = p.call(
+            json!({"type": "push/preflight", "ehr": "cliniko", "patient": patient, "title": "  "}),
+        );
         assert_eq!(reply["error"]["kind"], json!("invalid_input"), "{reply}");
         patient["id"] = json!("not-an-id");
-        let reply = p.call(json!({"type": "push/preflight", "patient": patient, "title": TITLE}));
+        let reply = p.call(
+            json!({"type": "push/preflight", "ehr": "cliniko", "patient": patient, "title": TITLE}),
+        );
         assert_eq!(reply["error"]["kind"], json!("invalid_input"), "{reply}");
     });
 }

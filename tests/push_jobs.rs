@@ -136,8 +136,12 @@ fn unauthorized_mid_job_parks_then_resumes_after_reconnect_once() {
     assert_eq!(p.badge.get(), 1);
     // "Reconnect Cliniko" saves the key again; then the dispatcher resumes the outbox.
     let key = p.sb.borrow().demo_keys().practitioner.clone();
-    p.ok(json!({"type": "cliniko/reconnect", "key": key}));
-    pollster::block_on(motics_push::app::push::resume_after_reconnect(&p)).unwrap();
+    p.ok(json!({"type": "connection/connect", "ehr": "cliniko", "key": key}));
+    pollster::block_on(motics_push::app::push::resume_parked(
+        &p,
+        motics_push::error::Ehr::Cliniko,
+    ))
+    .unwrap();
     let job = p.ok(json!({"type": "jobs/get", "id": v["job"]["id"]}));
     assert_eq!(job["state"], json!("done"), "{job}");
     assert_one_live_note(&p, &r, &patient);

@@ -21,6 +21,7 @@ fn queue_thirty(p: &SandboxPlatform, limit: u32, window_s: u64) -> Vec<serde_jso
         .enumerate()
         .map(|(i, pt)| {
             json!({
+                "ehr": "cliniko",
                 "source": source(&format!("Session {i}: reviewed exercises; progressing well.")),
                 "patient": pt,
                 "title": format!("Session Summary – {i:02}/09/2025"),

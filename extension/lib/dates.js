@@ -23,6 +23,15 @@ export function formatDateTime(iso) {
   }).format(d);
 }
 
+/**
+ * The browser's offset from UTC in minutes east at the note's session time (now without one):
+ * the core files a note under the session's local time (push/start `utc_offset_min`).
+ */
+export function utcOffsetMin(source) {
+  const at = new Date(source?.meta?.created_at ?? Date.now());
+  return -(Number.isNaN(at.getTime()) ? new Date() : at).getTimezoneOffset();
+}
+
 /** Whole years between an ISO birth date and today (local calendar). */
 export function ageOn(isoDate, today = new Date()) {
   const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(isoDate ?? "");

@@ -42,18 +42,13 @@ export function te(id, ehr, ...params) {
  * `set-practitioner`, `set-location`) for `ehr`: `connection/<op>` with the EHR as a field.
  */
 export async function connection(op, ehr, fields = {}) {
-  // Interim, until the core's `connection/*` messages land: the per-EHR names they replace
-  // (Cliniko's connect that resumes parked pushes is `cliniko/reconnect`).
-  const legacy = op === "connect" && ehr === "cliniko" ? "reconnect" : op;
-  return flat(await request(`${ehr}/${legacy}`, fields));
+  return flat(await request(`connection/${op}`, { ehr, ...fields }));
 }
 
 /**
- * A connection status read flat: `{ehr, state, …summary fields}`, whichever way the core nests
- * the summary, so views read `status.user_name`, `status.practitioners`, `status.masked_key`.
+ * A connection status read flat: the uniform fields (`user_name`, `practitioners`, `masked_key`…)
+ * over the EHR's own stored summary (`connection`: Cliniko's role, shard and subdomain).
  */
-export function flat(status) {
-  const s = { ...(status?.connection ?? {}), ...status };
-  s.masked_key ??= s.key_hint ?? null;
-  return s;
+function flat(status) {
+  return { ...(status?.connection ?? {}), ...status };
 }

@@ -2,21 +2,73 @@
 // Every reply is {ok: true, value} or {ok: false, error: {kind, params, transient}}.
 import { api, extensionOrigin } from "./browser.js";
 
+/**
+ * Message names. Every EHR-specific message carries `ehr: "cliniko" | "nookal"`; there are no
+ * per-EHR names. Reply shapes (the `value` of `{ok: true, value}`):
+ *
+ * - `core/info` `{}` → `{version, build, note_max_bytes, ehrs: ["cliniko", "nookal"]}`:
+ *   every constant the pages used to repeat (`note_max_bytes`: the page reader's cap, UTF-8 bytes).
+ * - `title/fill` `{template, date_display?, patient_name?}` → the filled title (string): the one
+ *   `{date}` / `{patient}` fill (options page example and popup alike).
+ * - `connection/status|verify|remove` `{ehr}`, `connection/connect` `{ehr, key}`,
+ *   `connection/set-enabled` `{ehr, enabled}`, `connection/set-practitioner` `{ehr, practitioner_id}`,
+ *   `connection/set-location` `{ehr, location_id|null}` → ConnectionStatus:
+ *   `{ehr, state: "not_set_up"|"connected"|"disabled"|"needs_reconnect", connection: <the EHR's
+ *   stored summary>|null, user_name?, account_name?, masked_key?, practitioners?: [{id, name}],
+ *   practitioner_id?, locations?: [{id, name}], location_id?, needs_practitioner, has_locations}`
+ *   (fields an EHR lacks are absent). `connection/connect` also resumes that EHR's pushes parked
+ *   on a 401 (options page and popup's Reconnect both use it). Cliniko has no practitioner or
+ *   location to choose: those two answer error `unsupported`.
+ * - `templates/list` `{ehr, refresh?}` → `[{id, name}]` (Nookal: `[]`).
+ * - `patients/search` `{ehr, query, include_archived?, date_order?, today?}` →
+ *   Cliniko `{kind, patients, requests_made, more_available, phone_scan_suggested}`,
+ *   Nookal `{patients, more}`; `patients` are `{id, first_name, last_name, preferred_first_name,
+ *   date_of_birth, email, phone, archived}` (ids strings).
+ * - `patients/scan-phone` `{ehr, query, page, …search options}` → `{matches, page, next_page, total_pages}`
+ *   (Nookal: error `unsupported`: its search takes the phone number itself).
+ * - `patients/match` `{page_name, page_dob?, patient}` → `"match"|"name_mismatch"|"dob_mismatch"`.
+ * - `cases/list` `{ehr, patient_id}` → `{cases: [{id, title, date, open}], default_case_id}`
+ *   (Cliniko: `{cases: [], default_case_id: null}`); `cases/add` `{ehr, patient_id, title,
+ *   local_date?}` → one case row (Cliniko: error `unsupported`).
+ * - `appointments/list` `{ehr, …}` → error `unsupported` until issue 14.
+ * - `note/prepare` `{ehr, source, created_display?, date_display?, push_ref?}` → `{meta,
+ *   note_title, title, preview, report, html, text, fingerprint, push_ref}`.
+ * - `push/preflight` `{ehr, patient, title}` → `{at_ms, note_id, reason}` or `null`.
+ * - `push/start` `{ehr, source, patient, title, push_ref, created_display?, confirm_duplicate?,
+ *   scope?, draft?, template_id?, case_id?, new_case_title?, utc_offset_min?}` →
+ *   `{needs_confirmation: {at_ms, note_id, reason}}` or `{job: JobView}`. `utc_offset_min`: the
+ *   browser's offset (minutes east of UTC) at the note's session time; Nookal files the note
+ *   under the session's local time.
+ * - `push/queue` `{items: [push/start bodies]}` → `[push/start replies]`.
+ * - `jobs/get` `{id}` → JobView; `jobs/list` → `[JobView]`; `jobs/retry` `{id}` → JobView (THE
+ *   retry, every EHR); `jobs/discard` `{id}` → null; `jobs/tick` → `{landed, jobs}`.
+ *   JobView: `{id, ehr, state: "queued"|"sending"|"done"|"retry_wait"|"needs_reconnect"|"failed",
+ *   patient, title, push_ref, attempts, next_at_ms, error: {kind, params, transient, fields}|null,
+ *   receipt|null, verify_due, created_at_ms, nookal?: {landed, read_back, garbled, text_matches,
+ *   reconciled, note_id, case_id, created_case, extra_copies, …}}`.
+ * - `receipts/list` → `[{ehr, job_id, patient_id, note_id, at_ms, link?, nookal?, …}]`.
+ * - `preselect/get|set|clear`, `destination/get|set`, `settings/get|set`: unchanged.
+ */
 export const MSG = Object.freeze({
   CORE_INFO: "core/info",
-  CLINIKO_STATUS: "cliniko/status",
-  CLINIKO_CONNECT: "cliniko/connect",
-  CLINIKO_VERIFY: "cliniko/verify",
-  CLINIKO_RECONNECT: "cliniko/reconnect",
-  CLINIKO_SET_ENABLED: "cliniko/set-enabled",
-  CLINIKO_REMOVE: "cliniko/remove",
-  CLINIKO_TEMPLATES: "cliniko/templates",
+  TITLE_FILL: "title/fill",
+  CONNECTION_STATUS: "connection/status",
+  CONNECTION_CONNECT: "connection/connect",
+  CONNECTION_VERIFY: "connection/verify",
+  CONNECTION_SET_ENABLED: "connection/set-enabled",
+  CONNECTION_REMOVE: "connection/remove",
+  CONNECTION_SET_PRACTITIONER: "connection/set-practitioner",
+  CONNECTION_SET_LOCATION: "connection/set-location",
+  TEMPLATES_LIST: "templates/list",
   SETTINGS_GET: "settings/get",
   SETTINGS_SET: "settings/set",
   NOTE_PREPARE: "note/prepare",
   PATIENTS_SEARCH: "patients/search",
   PATIENTS_SCAN_PHONE: "patients/scan-phone",
   PATIENTS_MATCH: "patients/match",
+  CASES_LIST: "cases/list",
+  CASES_ADD: "cases/add",
+  APPOINTMENTS_LIST: "appointments/list",
   PRESELECT_GET: "preselect/get",
   PRESELECT_SET: "preselect/set",
   PRESELECT_CLEAR: "preselect/clear",
@@ -29,18 +81,6 @@ export const MSG = Object.freeze({
   JOBS_RETRY: "jobs/retry",
   JOBS_DISCARD: "jobs/discard",
   RECEIPTS_LIST: "receipts/list",
-  NOOKAL_STATUS: "nookal/status",
-  NOOKAL_CONNECT: "nookal/connect",
-  NOOKAL_VERIFY: "nookal/verify",
-  NOOKAL_SET_ENABLED: "nookal/set-enabled",
-  NOOKAL_REMOVE: "nookal/remove",
-  NOOKAL_SET_PRACTITIONER: "nookal/set-practitioner",
-  NOOKAL_SET_LOCATION: "nookal/set-location",
-  NOOKAL_SEARCH: "nookal/search",
-  NOOKAL_CASES: "nookal/cases",
-  NOOKAL_ADD_CASE: "nookal/add-case",
-  NOOKAL_PUSH: "nookal/push",
-  NOOKAL_FIND_NOTE: "nookal/find-note",
   DESTINATION_GET: "destination/get",
   DESTINATION_SET: "destination/set",
 });

@@ -8,7 +8,7 @@ import { fullName } from "./patient.js";
 import { el } from "./dom.js";
 
 /** `YYYY-MM-DD HH:MM:SS` in the browser's local time: a new case's start date. */
-export function localDateTime(date = new Date()) {
+function localDateTime(date = new Date()) {
   const p = (n) => String(n).padStart(2, "0");
   return `${date.getFullYear()}-${p(date.getMonth() + 1)}-${p(date.getDate())} ` +
     `${p(date.getHours())}:${p(date.getMinutes())}:${p(date.getSeconds())}`;
@@ -19,8 +19,9 @@ export function localDateTime(date = new Date()) {
  * changes, `ready()` before enabling the push button, and read `caseId()` for the push.
  */
 export class CaseChooser {
-  constructor(container, { onChange } = {}) {
+  constructor(container, { ehr, onChange }) {
     this.container = container;
+    this.ehr = ehr;
     this.onChange = onChange;
     this.patient = null;
     this.cases = [];
@@ -69,7 +70,7 @@ export class CaseChooser {
     if (!patient) return;
     this.caseStatus.textContent = t("nookalCasesLoading");
     try {
-      const list = await request(MSG.NOOKAL_CASES, { patient_id: patient.id });
+      const list = await request(MSG.CASES_LIST, { ehr: this.ehr, patient_id: patient.id });
       if (seq !== this.seq) return;
       this.showCases(list.cases, list.default_case_id);
     } catch (e) {
@@ -110,7 +111,7 @@ export class CaseChooser {
     button.disabled = true;
     this.error.textContent = "";
     try {
-      const row = await request(MSG.NOOKAL_ADD_CASE, { patient_id: patient.id, title: title.trim(), local_date: localDateTime() });
+      const row = await request(MSG.CASES_ADD, { ehr: this.ehr, patient_id: patient.id, title: title.trim(), local_date: localDateTime() });
       if (patient !== this.patient) return;
       this.newCaseForm.hidden = true;
       this.showCases([row, ...this.cases], row.id);

@@ -8,14 +8,18 @@ import { readNote } from "../read-note.js";
 import { formatDateTime } from "../lib/dates.js";
 
 const $ = (id) => document.getElementById(id);
-/** The largest note we read (bytes of text); the core enforces the same cap. */
-export const MAX_NOTE_BYTES = 1024 * 1024;
+let noteMaxBytes = null;
+/** The largest note we read (bytes of text): the core's own cap, from `core/info`. */
+function maxNoteBytes() {
+  noteMaxBytes ??= request(MSG.CORE_INFO).then((info) => info.note_max_bytes);
+  return noteMaxBytes;
+}
 
 /** Read the target tab. Resolves to readNote's reply, or a failure reply when the tab can't be read. */
 export async function readTab(tabId, mode = "page") {
   try {
     const [frame] = await api.scripting.executeScript({
-      target: { tabId }, func: readNote, args: [{ mode, maxBytes: MAX_NOTE_BYTES }],
+      target: { tabId }, func: readNote, args: [{ mode, maxBytes: await maxNoteBytes() }],
     });
     return frame?.result ?? { ok: false, error: "no_note", page: {} };
   } catch {
@@ -28,7 +32,8 @@ export async function readTab(tabId, mode = "page") {
 export function readFailureText(reply) {
   switch (reply.error) {
     case "too_large":
-      return t("err_note_too_large", [String(Math.ceil((reply.bytes ?? 0) / 1024)), String(Math.floor((reply.limit ?? MAX_NOTE_BYTES) / 1024))]);
+      // KB as the core counts them (err_note_too_large from the core says the same).
+      return t("err_note_too_large", [String(Math.ceil((reply.bytes ?? 0) / 1000)), String(Math.floor((reply.limit ?? 0) / 1000))]);
     case "unreadable":
       return t("noteUnreadable");
     case "capture_gone":
@@ -66,13 +71,13 @@ export function showPicker(candidates, chosen, onPick) {
   });
 }
 
-/** Ask the core to parse and render the chosen source; resolves to the prepared note. */
+/** Ask the core to parse and render the chosen source; resolves to the prepared note (with its source). */
 export async function prepare(source, { ehr = "cliniko", pushRef = null, dateDisplay = null } = {}) {
   const created_display = source.meta?.created_at ? formatDateTime(source.meta.created_at) : null;
   const prepared = await request(MSG.NOTE_PREPARE, {
     source, ehr, created_display, date_display: dateDisplay, push_ref: pushRef,
   });
-  return { ...prepared, created_display };
+  return { ...prepared, created_display, source };
 }
 
 /** Build preview DOM from the core's safe tree (no innerHTML: only allowed tags, text nodes). */

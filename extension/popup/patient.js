@@ -10,9 +10,6 @@ const $ = (id) => document.getElementById(id);
 const DEBOUNCE_MS = 250;
 const CACHE_MS = 60_000;
 
-/** Interim, until `patients/search` takes `{ehr}` for every EHR: Nookal's own search message. */
-const SEARCH = { cliniko: MSG.PATIENTS_SEARCH, nookal: "nookal/search" };
-
 /**
  * One patient search box for every EHR, bound to the popup's elements: `setEhr(ehr)` points it at
  * another EHR (its search, its words) and clears the choice (patient ids belong to one EHR).
@@ -70,7 +67,7 @@ export class PatientPicker {
     if (hit && Date.now() - hit.at < CACHE_MS) return this.show(seq, hit.result, query);
     this.setBusy(true);
     try {
-      const result = await request(SEARCH[this.ehr], {
+      const result = await request(MSG.PATIENTS_SEARCH, {
         ehr: this.ehr, query, include_archived: includeArchived, date_order: monthFirst() ? "month_first" : "day_first", today: todayIso(),
       });
       this.cache.set(cacheKey, { at: Date.now(), result });

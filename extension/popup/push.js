@@ -33,25 +33,15 @@ export function stateText(job) {
  * `confirmInline`. Resolves to the job once it is done or waiting/failed, or null if not pushed.
  */
 export async function push(payload, { patientName, onProgress }) {
-  let reply = await startPush(payload);
+  let reply = await request(MSG.PUSH_START, payload);
   if (reply.needs_confirmation) {
     const c = reply.needs_confirmation;
     const at = formatDateTime(new Date(c.at_ms).toISOString());
     const id = c.reason === "same_title" ? "duplicateTitleQuestion" : "ehrDuplicateQuestion";
     if (!(await confirmInline(te(id, payload.ehr, patientName, at)))) return null;
-    reply = await startPush({ ...payload, confirm_duplicate: true });
+    reply = await request(MSG.PUSH_START, { ...payload, confirm_duplicate: true });
   }
   return follow(reply.job, onProgress);
-}
-
-/** Interim, until `push/start` takes `{ehr}` for every EHR: Nookal's own message and fields. */
-function startPush(payload) {
-  if (payload.ehr !== "nookal") return request(MSG.PUSH_START, payload);
-  const { patient, case_id, nookal, push_ref, confirm_duplicate } = payload;
-  return request("nookal/push", {
-    patient_id: patient.id, patient, case_id, date_local: nookal.date_local, notes: nookal.text,
-    push_ref, fingerprint: nookal.fingerprint, confirm_duplicate,
-  });
 }
 
 /** Retry a waiting or failed job now (the same job: it looks for the note before sending again). */

@@ -4,17 +4,15 @@
 //! the background checks the sender and hands the message here. Replies are always
 //! `{ok: true, value}` or `{ok: false, error: {kind, params, transient}}`.
 
-mod cliniko;
+mod connection;
 mod destination;
-mod nookal;
-mod nookal_push;
 mod note;
 mod preselect;
 pub mod push;
 mod search;
 mod settings;
 
-use crate::error::{Error, ErrorReply};
+use crate::error::{Ehr, Error, ErrorReply};
 use crate::platform::Platform;
 use crate::wire::{self, Flat};
 use serde::{Deserialize, Serialize};
@@ -42,36 +40,74 @@ pub enum Request {
         /// The new settings.
         settings: crate::settings::Settings,
     },
-    /// The Cliniko connection state.
-    #[serde(rename = "cliniko/status")]
-    ClinikoStatus {},
-    /// Verify a pasted key, then save it.
-    #[serde(rename = "cliniko/connect")]
-    ClinikoConnect {
+    /// Fill a title template (the one fill the options page's hint and the popup use).
+    #[serde(rename = "title/fill")]
+    TitleFill {
+        /// The template, e.g. `"Session Summary – {date}"`.
+        template: String,
+        /// The session date as the browser formats it (fills `{date}`).
+        #[serde(default)]
+        date_display: Option<String>,
+        /// The patient's name (fills `{patient}`).
+        #[serde(default)]
+        patient_name: Option<String>,
+    },
+    /// An EHR's connection state.
+    #[serde(rename = "connection/status")]
+    ConnectionStatus {
+        /// Which EHR.
+        ehr: Ehr,
+    },
+    /// Verify a pasted key, then save it; that EHR's pushes parked on a 401 resume at once.
+    #[serde(rename = "connection/connect")]
+    ConnectionConnect {
+        /// Which EHR.
+        ehr: Ehr,
         /// The key as pasted.
         key: String,
     },
     /// Verify the saved key again.
-    #[serde(rename = "cliniko/verify")]
-    ClinikoVerify {},
-    /// Replace the key after a 401 and resume.
-    #[serde(rename = "cliniko/reconnect")]
-    ClinikoReconnect {
-        /// The new key as pasted.
-        key: String,
+    #[serde(rename = "connection/verify")]
+    ConnectionVerify {
+        /// Which EHR.
+        ehr: Ehr,
     },
     /// Turn the integration on or off (the key is kept).
-    #[serde(rename = "cliniko/set-enabled")]
-    ClinikoSetEnabled {
+    #[serde(rename = "connection/set-enabled")]
+    ConnectionSetEnabled {
+        /// Which EHR.
+        ehr: Ehr,
         /// On or off.
         enabled: bool,
     },
     /// Forget the key.
-    #[serde(rename = "cliniko/remove")]
-    ClinikoRemove {},
-    /// The clinic's treatment-note templates (cached).
-    #[serde(rename = "cliniko/templates")]
-    ClinikoTemplates {
+    #[serde(rename = "connection/remove")]
+    ConnectionRemove {
+        /// Which EHR.
+        ehr: Ehr,
+    },
+    /// The practitioner notes are filed under.
+    #[serde(rename = "connection/set-practitioner")]
+    ConnectionSetPractitioner {
+        /// Which EHR.
+        ehr: Ehr,
+        /// Practitioner id (string).
+        practitioner_id: String,
+    },
+    /// The default location (`null` clears it).
+    #[serde(rename = "connection/set-location")]
+    ConnectionSetLocation {
+        /// Which EHR.
+        ehr: Ehr,
+        /// Location id (string), or none.
+        #[serde(default)]
+        location_id: Option<String>,
+    },
+    /// The EHR's note templates (cached; Nookal has none).
+    #[serde(rename = "templates/list")]
+    TemplatesList {
+        /// Which EHR.
+        ehr: Ehr,
         /// Bypass the cache.
         #[serde(default)]
         refresh: bool,
@@ -113,15 +149,17 @@ pub enum Request {
         /// Session / tab scope.
         scope: preselect::Scope,
     },
-    /// Cliniko's duplicate-title check, ahead of the click (its "no" is remembered briefly).
+    /// The EHR's duplicate-title check, ahead of the click (its "no" is remembered briefly).
     #[serde(rename = "push/preflight")]
     PushPreflight {
+        /// Which EHR.
+        ehr: Ehr,
         /// The chosen patient.
         patient: crate::search::rank::PatientSummary,
         /// The title as shown.
         title: String,
     },
-    /// Push one note to Cliniko (first attempt inline).
+    /// Push one note (first attempt inline).
     #[serde(rename = "push/start")]
     PushStart(Box<crate::push::run::NewPush>),
     /// Queue many pushes (sent by the tick, paced).
@@ -139,7 +177,7 @@ pub enum Request {
     /// Every job, without note text.
     #[serde(rename = "jobs/list")]
     JobsList {},
-    /// Try a job again now.
+    /// Try a job again now (the one retry, every EHR).
     #[serde(rename = "jobs/retry")]
     JobsRetry {
         /// Job id.
@@ -157,55 +195,19 @@ pub enum Request {
     /// Recent pushes.
     #[serde(rename = "receipts/list")]
     ReceiptsList {},
-    /// The Nookal connection state, summary and choices.
-    #[serde(rename = "nookal/status")]
-    NookalStatus {},
-    /// Verify a pasted Nookal key (verify, locations, practitioners), then save it.
-    #[serde(rename = "nookal/connect")]
-    NookalConnect {
-        /// The key as pasted.
-        key: String,
-    },
-    /// Verify the saved Nookal key again and refresh its lists.
-    #[serde(rename = "nookal/verify")]
-    NookalVerify {},
-    /// Turn Nookal on or off (the key is kept).
-    #[serde(rename = "nookal/set-enabled")]
-    NookalSetEnabled {
-        /// On or off.
-        enabled: bool,
-    },
-    /// Forget the Nookal key.
-    #[serde(rename = "nookal/remove")]
-    NookalRemove {},
-    /// The practitioner Nookal notes are filed under.
-    #[serde(rename = "nookal/set-practitioner")]
-    NookalSetPractitioner {
-        /// Practitioner id (string).
-        practitioner_id: String,
-    },
-    /// The default Nookal location (`null` clears it).
-    #[serde(rename = "nookal/set-location")]
-    NookalSetLocation {
-        /// Location id (string), or none.
-        #[serde(default)]
-        location_id: Option<String>,
-    },
-    /// Search Nookal patients.
-    #[serde(rename = "nookal/search")]
-    NookalSearch {
-        /// What was typed.
-        query: String,
-    },
-    /// A Nookal patient's cases and the default one.
-    #[serde(rename = "nookal/cases")]
-    NookalCases {
+    /// A patient's cases and the default one.
+    #[serde(rename = "cases/list")]
+    CasesList {
+        /// Which EHR.
+        ehr: Ehr,
         /// Patient id (string).
         patient_id: String,
     },
-    /// Create a case for a Nookal patient.
-    #[serde(rename = "nookal/add-case")]
-    NookalAddCase {
+    /// Create a case for a patient.
+    #[serde(rename = "cases/add")]
+    CasesAdd {
+        /// Which EHR.
+        ehr: Ehr,
         /// Patient id (string).
         patient_id: String,
         /// Case title.
@@ -214,18 +216,11 @@ pub enum Request {
         #[serde(default)]
         local_date: Option<String>,
     },
-    /// Push one note to Nookal (inline), with the duplicate guard and a receipt.
-    #[serde(rename = "nookal/push")]
-    NookalPush(Box<nookal_push::PushRequest>),
-    /// Is this note already in Nookal? (reconcile before a retry)
-    #[serde(rename = "nookal/find-note")]
-    NookalFindNote {
-        /// Patient id (string).
-        patient_id: String,
-        /// Clinic-local date-time the push used.
-        since_local: String,
-        /// The text that was sent.
-        notes: String,
+    /// A practitioner's appointments in a time window (issue 14; not answered yet).
+    #[serde(rename = "appointments/list")]
+    AppointmentsList {
+        /// Which EHR.
+        ehr: Ehr,
     },
     /// Where this Motics session pushes when both EHRs are on (the last choice).
     #[serde(rename = "destination/get")]
@@ -239,13 +234,15 @@ pub enum Request {
         /// Session / tab scope.
         scope: preselect::Scope,
         /// `"cliniko"` or `"nookal"`.
-        ehr: crate::error::Ehr,
+        ehr: Ehr,
     },
 }
 
-/// `patients/search`'s own field; the search options sit beside it in the same object.
+/// `patients/search`'s own fields; the search options sit beside them in the same object.
 #[derive(Debug, Deserialize)]
 pub struct SearchQuery {
+    /// Which EHR.
+    pub ehr: Ehr,
     /// What was typed.
     pub query: String,
 }
@@ -253,6 +250,8 @@ pub struct SearchQuery {
 /// `patients/scan-phone`'s own fields; the search options sit beside them in the same object.
 #[derive(Debug, Deserialize)]
 pub struct ScanQuery {
+    /// Which EHR.
+    pub ehr: Ehr,
     /// The phone number as typed.
     pub query: String,
     /// 1-based page.
@@ -266,6 +265,10 @@ pub struct CoreInfo {
     pub version: &'static str,
     /// Build id baked in at build time.
     pub build: &'static str,
+    /// The largest note the core accepts, in bytes of UTF-8 (what the page reader caps at).
+    pub note_max_bytes: usize,
+    /// The EHRs this build pushes to.
+    pub ehrs: [Ehr; 2],
 }
 
 /// Handle one message and produce the reply envelope. Never fails: errors become `{ok: false}`.
@@ -294,32 +297,37 @@ async fn dispatch<P: Platform>(p: &P, req: Request) -> crate::Result<Value> {
         Request::NotePrepare(r) => to_value(&note::prepare(p, r).await?),
         Request::SettingsGet {} => to_value(&settings::get(p).await?),
         Request::SettingsSet { settings } => to_value(&settings::set(p, settings).await?),
-        Request::ClinikoStatus {} => to_value(&cliniko::status(p).await?),
-        Request::ClinikoConnect { key } => to_value(&cliniko::connect(p, &key).await?),
-        Request::ClinikoVerify {} => to_value(&cliniko::verify_saved(p).await?),
-        Request::ClinikoReconnect { key } => {
-            let status = cliniko::reconnect(p, &key).await?;
-            // Pushes parked on the 401 go out again now, not at the next alarm.
-            push::resume_after_reconnect(p).await?;
-            to_value(&status)
+        Request::TitleFill {
+            template,
+            date_display,
+            patient_name,
+        } => to_value(&crate::settings::fill_title(
+            &template,
+            date_display.as_deref().unwrap_or_default(),
+            patient_name.as_deref().unwrap_or_default(),
+        )),
+        Request::ConnectionStatus { ehr } => to_value(&connection::status(p, ehr).await?),
+        Request::ConnectionConnect { ehr, key } => {
+            to_value(&connection::connect(p, ehr, &key).await?)
         }
-        Request::ClinikoSetEnabled { enabled } => {
-            to_value(&cliniko::set_enabled(p, enabled).await?)
+        Request::ConnectionVerify { ehr } => to_value(&connection::verify(p, ehr).await?),
+        Request::ConnectionSetEnabled { ehr, enabled } => {
+            to_value(&connection::set_enabled(p, ehr, enabled).await?)
         }
-        Request::ClinikoRemove {} => to_value(&cliniko::remove(p).await?),
-        Request::ClinikoTemplates { refresh } => {
-            let templates = cliniko::list_templates(p, refresh).await?;
-            let list: Vec<Value> = templates
-                .iter()
-                .map(|t| json!({ "id": t.id, "name": t.name }))
-                .collect();
-            Ok(Value::Array(list))
+        Request::ConnectionRemove { ehr } => to_value(&connection::remove(p, ehr).await?),
+        Request::ConnectionSetPractitioner {
+            ehr,
+            practitioner_id,
+        } => to_value(&connection::set_practitioner(p, ehr, &practitioner_id).await?),
+        Request::ConnectionSetLocation { ehr, location_id } => {
+            to_value(&connection::set_location(p, ehr, location_id.as_deref()).await?)
         }
-        Request::PatientsSearch(Flat(SearchQuery { query }, options)) => {
-            to_value(&search::search(p, &query, &options).await?)
+        Request::TemplatesList { ehr, refresh } => connection::templates(p, ehr, refresh).await,
+        Request::PatientsSearch(Flat(SearchQuery { ehr, query }, options)) => {
+            search::search(p, ehr, &query, &options).await
         }
-        Request::PatientsScanPhone(Flat(ScanQuery { query, page }, options)) => {
-            to_value(&search::scan_phone_page(p, &query, page, &options).await?)
+        Request::PatientsScanPhone(Flat(ScanQuery { ehr, query, page }, options)) => {
+            search::scan_phone_page(p, ehr, &query, page, &options).await
         }
         Request::PatientsMatch {
             page_name,
@@ -338,9 +346,11 @@ async fn dispatch<P: Platform>(p: &P, req: Request) -> crate::Result<Value> {
             to_value(&preselect::set(p, &scope, patient).await?)
         }
         Request::PreselectClear { scope } => to_value(&preselect::clear(p, &scope).await?),
-        Request::PushPreflight { patient, title } => {
-            to_value(&push::preflight(p, &patient.id, &title).await?)
-        }
+        Request::PushPreflight {
+            ehr,
+            patient,
+            title,
+        } => to_value(&push::preflight(p, ehr, &patient.id, &title).await?),
         Request::PushStart(req) => to_value(&push::start(p, *req).await?),
         Request::PushQueue { items } => to_value(&push::queue(p, items).await?),
         Request::JobsGet { id } => to_value(&push::get(p, &id).await?),
@@ -349,30 +359,18 @@ async fn dispatch<P: Platform>(p: &P, req: Request) -> crate::Result<Value> {
         Request::JobsDiscard { id } => to_value(&push::discard(p, &id).await?),
         Request::JobsTick {} => to_value(&push::tick(p).await?),
         Request::ReceiptsList {} => to_value(&push::receipts(p).await?),
-        Request::NookalStatus {} => to_value(&nookal::status(p).await?),
-        Request::NookalConnect { key } => to_value(&nookal::connect(p, &key).await?),
-        Request::NookalVerify {} => to_value(&nookal::verify(p).await?),
-        Request::NookalSetEnabled { enabled } => to_value(&nookal::set_enabled(p, enabled).await?),
-        Request::NookalRemove {} => to_value(&nookal::remove(p).await?),
-        Request::NookalSetPractitioner { practitioner_id } => {
-            to_value(&nookal::set_practitioner(p, &practitioner_id).await?)
+        Request::CasesList { ehr, patient_id } => {
+            to_value(&connection::cases(p, ehr, &patient_id).await?)
         }
-        Request::NookalSetLocation { location_id } => {
-            to_value(&nookal::set_location(p, location_id.as_deref()).await?)
-        }
-        Request::NookalSearch { query } => to_value(&nookal::search(p, &query).await?),
-        Request::NookalCases { patient_id } => to_value(&nookal::cases(p, &patient_id).await?),
-        Request::NookalAddCase {
+        Request::CasesAdd {
+            ehr,
             patient_id,
             title,
             local_date,
-        } => to_value(&nookal::add_case(p, &patient_id, &title, local_date.as_deref()).await?),
-        Request::NookalPush(req) => to_value(&nookal_push::push(p, &req).await?),
-        Request::NookalFindNote {
-            patient_id,
-            since_local,
-            notes,
-        } => to_value(&nookal::find_note(p, &patient_id, &since_local, &notes).await?),
+        } => to_value(
+            &connection::add_case(p, ehr, &patient_id, &title, local_date.as_deref()).await?,
+        ),
+        Request::AppointmentsList { ehr } => Err(connection::unsupported(ehr)),
         Request::DestinationGet { scope } => to_value(&destination::get(p, &scope).await?),
         Request::DestinationSet { scope, ehr } => {
             to_value(&destination::set(p, &scope, ehr).await?)
@@ -403,6 +401,8 @@ pub fn core_info() -> CoreInfo {
     CoreInfo {
         version: crate::VERSION,
         build: crate::BUILD_ID,
+        note_max_bytes: crate::note::MAX_NOTE_BYTES,
+        ehrs: [Ehr::Cliniko, Ehr::Nookal],
     }
 }
 

@@ -5,20 +5,26 @@
 //! pre-selection once its note has landed.
 
 use super::preselect::{self, Scope};
+use crate::error::Ehr;
 use crate::platform::Platform;
 use crate::push::guard::NeedsConfirmation;
 use crate::push::{self, Job, JobView, Receipt, run::NewPush, run::Started};
 use crate::{Error, Result};
 use serde::Serialize;
 
-/// `push/preflight`: `{at_ms, note_id, reason}` when Cliniko has a recent note with this title
-/// for this patient, else `null` (remembered briefly, so the push skips the same GET).
+/// `push/preflight`: `{at_ms, note_id, reason}` when the EHR has a recent note with this title
+/// for this patient, else `null` (remembered briefly, so the push skips the same GET). Nookal
+/// notes have no title to check: always `null` (its guard is our own receipts and outbox).
 pub async fn preflight<P: Platform>(
     p: &P,
+    ehr: Ehr,
     patient_id: &str,
     title: &str,
 ) -> Result<Option<NeedsConfirmation>> {
-    push::preflight::run(p, patient_id, title).await
+    match ehr {
+        Ehr::Cliniko => push::preflight::run(p, patient_id, title).await,
+        Ehr::Nookal => Ok(None),
+    }
 }
 
 /// `push/start`: `{needs_confirmation: {at_ms, note_id, reason}}` or `{job}` after its first attempt.
@@ -54,9 +60,17 @@ pub async fn tick<P: Platform>(p: &P) -> Result<TickReply> {
     })
 }
 
-/// After "Reconnect Cliniko": resume the jobs parked on a 401 (call after the new key is saved).
-pub async fn resume_after_reconnect<P: Platform>(p: &P) -> Result<()> {
-    let landed = push::resume_after_reconnect(p).await?;
+/// After a new key for `ehr` is saved: resume that EHR's jobs parked on a 401, once the EHR can
+/// take them (a Nookal job resumed without a practitioner would only fail again, for good).
+pub async fn resume_parked<P: Platform>(p: &P, ehr: Ehr) -> Result<()> {
+    if ehr == Ehr::Nookal
+        && !crate::nookal::store::active(p)
+            .await
+            .is_ok_and(|(_, c)| c.practitioner().is_some())
+    {
+        return Ok(());
+    }
+    let landed = push::resume_ehr(p, ehr).await?;
     clear_landed(p, &landed).await
 }
 

@@ -1,11 +1,38 @@
-//! Message handlers for patient search (the workflows live in `search::run`).
-//!
-//! Each is `async fn(p: &P, …) -> crate::Result<T>` with a serialisable `T`.
+//! `patients/search` and `patients/scan-phone`: the EHR is a field; the workflows live in
+//! `search::run` (Cliniko) and `nookal::search`.
 
-// The dispatcher wires a subset at a time; the rest stay available to it.
-#[allow(unused_imports)]
-pub use crate::search::{
-    matching::{MatchVerdict, names_match},
-    run::{SearchOptions, SearchResult, scan_phone_page, search},
-    scan::ScanPage,
-};
+use crate::Result;
+use crate::error::Ehr;
+use crate::platform::Platform;
+pub use crate::search::matching::names_match;
+use crate::search::run;
+pub use crate::search::run::SearchOptions;
+use serde_json::Value;
+
+/// `patients/search`: ranked patients for what was typed.
+pub async fn search<P: Platform>(
+    p: &P,
+    ehr: Ehr,
+    query: &str,
+    options: &SearchOptions,
+) -> Result<Value> {
+    match ehr {
+        Ehr::Cliniko => super::to_value(&run::search(p, query, options).await?),
+        Ehr::Nookal => super::to_value(&crate::nookal::search::search(p, query).await?),
+    }
+}
+
+/// `patients/scan-phone`: one page of the phone scan (Cliniko cannot filter by phone). Nookal's
+/// search takes the phone number itself, so it has no scan.
+pub async fn scan_phone_page<P: Platform>(
+    p: &P,
+    ehr: Ehr,
+    query: &str,
+    page: u32,
+    options: &SearchOptions,
+) -> Result<Value> {
+    match ehr {
+        Ehr::Cliniko => super::to_value(&run::scan_phone_page(p, query, page, options).await?),
+        Ehr::Nookal => Err(crate::Error::Unsupported(ehr)),
+    }
+}

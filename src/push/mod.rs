@@ -8,14 +8,13 @@
 //! - [`guard`]: "Already pushed to … — push again?".
 //! - [`preflight`]: the title check run ahead of the click, and its short memory.
 //! - [`attempt`]: one step of one job (reconcile, POST; later, verify and archive extra copies).
-//! - [`nookal_job`], [`nookal_attempt`]: Nookal pushes as jobs in the same outbox (`job.ehr`).
+//! - [`nookal_attempt`]: the Nookal step of a job in the same outbox (`job.ehr`).
 //! - [`run`]: the entry points the messages call: start, queue, tick, retry, discard, resume.
 
 pub mod attempt;
 pub mod guard;
 pub mod job;
 pub mod nookal_attempt;
-pub mod nookal_job;
 pub mod outbox;
 pub mod policy;
 pub mod preflight;
@@ -26,4 +25,4 @@ pub mod time;
 
 pub use job::{Job, JobError, JobState, JobView};
 pub use receipts::Receipt;
-pub use run::{Started, discard, enqueue, get, list, resume_after_reconnect, retry, start, tick};
+pub use run::{Started, discard, enqueue, get, list, resume_ehr, retry, start, tick};

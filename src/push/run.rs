@@ -3,13 +3,17 @@
 
 use super::attempt;
 use super::guard::{self, NeedsConfirmation};
-use super::job::{Job, JobState, JobView, Payload};
+use super::job::{Job, JobState, JobView, NookalJob, Payload};
 use super::outbox::{self, Claim, Outbox};
 use super::preflight;
+use super::time;
 use crate::cliniko::ClinikoId;
 use crate::error::Ehr;
+use crate::nookal::NookalId;
+use crate::nookal::push::PushInput;
 use crate::note::{self, NoteSource};
 use crate::platform::{Platform, StorageArea};
+use crate::render::{self, Footer, RenderOptions};
 use crate::search::rank::PatientSummary;
 use crate::settings::{self, Settings};
 use crate::{Error, Result};
@@ -17,18 +21,21 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::cell::Cell;
 
-/// One push as the popup sends it (`push/start`, and each item of `push/queue`).
+/// One push as the popup sends it (`push/start`, and each item of `push/queue`), for any EHR.
 #[derive(Debug, Clone, Deserialize)]
 pub struct NewPush {
+    /// Where the note goes.
+    pub ehr: Ehr,
     /// The note as read from the page.
     pub source: NoteSource,
     /// The confirmed patient.
     pub patient: PatientSummary,
     /// Note title.
     pub title: String,
-    /// Create as a draft.
+    /// Create as a draft (EHRs with drafts).
+    #[serde(default)]
     pub draft: bool,
-    /// Treatment-note template id (string), or null for the settings' default.
+    /// Treatment-note template id (string), or null for the settings' default (EHRs with templates).
     #[serde(default)]
     pub template_id: Option<String>,
     /// The push reference the preview showed (from `note/prepare`).
@@ -42,6 +49,16 @@ pub struct NewPush {
     /// The page's pre-selection scope, cleared when the push lands (see `app::preselect`).
     #[serde(default)]
     pub scope: Option<Value>,
+    /// The case to file under (EHRs with cases); none → the most recent open one, or a new one.
+    #[serde(default)]
+    pub case_id: Option<String>,
+    /// The title of a case created because the patient has none.
+    #[serde(default)]
+    pub new_case_title: Option<String>,
+    /// The browser's offset from UTC (minutes east) at the session's time: EHRs that file a
+    /// note under a clinic-local date-time get the session's time in it (or now, without one).
+    #[serde(default)]
+    pub utc_offset_min: Option<i32>,
 }
 
 /// The answer to a push: ask first, or the job.
@@ -94,55 +111,115 @@ enum Prepared {
 async fn prepare<P: Platform>(p: &P, req: NewPush, check_title: bool) -> Result<Prepared> {
     let note = note::from_source(&req.source)?;
     let fingerprint = note::fingerprint(&note);
-    ClinikoId::parse(&req.patient.id)?;
+    match req.ehr {
+        Ehr::Cliniko => ClinikoId::parse(&req.patient.id).map(drop)?,
+        Ehr::Nookal => NookalId::parse(&req.patient.id).map(drop)?,
+    }
     let title = req.title.split_whitespace().collect::<Vec<_>>().join(" ");
-    if title.is_empty() {
+    if title.is_empty() && req.ehr == Ehr::Cliniko {
         return Err(Error::InvalidInput("the note needs a title".into()));
     }
     if !is_push_ref(&req.push_ref) {
         return Err(Error::InvalidInput("not a push reference".into()));
     }
     // The same push sent again (popup reopened, message repeated): the same job, never a second.
+    // A landed Nookal push goes through the duplicate question instead (Nookal cannot archive a
+    // second copy, so "push again" must be asked, not inferred).
     if let Some(existing) = outbox::load(p).await?.jobs.into_iter().find(|j| {
-        j.ehr == Ehr::Cliniko && j.push_ref == req.push_ref && j.patient.id == req.patient.id
+        j.ehr == req.ehr
+            && j.push_ref == req.push_ref
+            && j.patient.id == req.patient.id
+            && (req.ehr == Ehr::Cliniko || j.state != JobState::Done)
     }) {
         return Ok(Prepared::Existing(existing));
     }
     if !req.confirm_duplicate {
-        if let Some(c) = guard::check_local(p, Ehr::Cliniko, &req.patient.id, &fingerprint).await? {
+        if let Some(c) = guard::check_local(p, req.ehr, &req.patient.id, &fingerprint).await? {
             return Ok(Prepared::Ask(c));
         }
         // A fresh "no" from the popup's preflight stands in for the GET (see `preflight`); without
         // one, Cliniko is asked now, as always.
         if check_title
+            && req.ehr == Ehr::Cliniko
             && !preflight::recently_clear(p, &req.patient.id, &title).await
             && let Some(c) = guard::check_cliniko_title(p, &req.patient.id, &title).await
         {
             return Ok(Prepared::Ask(c));
         }
     }
-    let template_id = match req.template_id.filter(|t| !t.trim().is_empty()) {
-        Some(t) => Some(ClinikoId::parse(t.trim())?.to_string()),
-        None => default_template_id(p).await?,
-    };
-    let job = Job {
-        scope: req.scope,
-        payload: Payload {
-            source: Some(req.source),
-            created_display: req.created_display,
-            template_id,
-            draft: req.draft,
-            content: None,
-        },
-        ..Job::queued(
+    let queued = |title: String, req_ref: String, patient| {
+        Job::queued(
             format!("{:016x}", p.random_u64()),
-            Ehr::Cliniko,
-            req.push_ref,
-            req.patient,
+            req.ehr,
+            req_ref,
+            patient,
             title,
-            fingerprint,
+            fingerprint.clone(),
             p.now_ms(),
         )
+    };
+    let job = match req.ehr {
+        Ehr::Cliniko => {
+            let template_id = match req.template_id.filter(|t| !t.trim().is_empty()) {
+                Some(t) => Some(ClinikoId::parse(t.trim())?.to_string()),
+                None => default_template_id(p).await?,
+            };
+            Job {
+                scope: req.scope,
+                payload: Payload {
+                    source: Some(req.source),
+                    created_display: req.created_display,
+                    template_id,
+                    draft: req.draft,
+                    content: None,
+                },
+                ..queued(title, req.push_ref, req.patient)
+            }
+        }
+        Ehr::Nookal => {
+            // Rendered now, with the footer the preview showed, so every retry sends the same text.
+            let opts = RenderOptions {
+                footer: Some(Footer {
+                    author: None,
+                    created: req.created_display.clone(),
+                    reference: Some(req.push_ref.clone()),
+                }),
+            };
+            let notes = render::nookal_text(&note, &opts).text;
+            // The session's time is the note's date (a note pushed later from History is filed
+            // on the session's day); without one, the time of the push.
+            let at_ms = note
+                .meta
+                .created_at
+                .as_deref()
+                .and_then(time::parse_iso_ms)
+                .unwrap_or_else(|| p.now_ms());
+            let date_local = time::local_date_time(at_ms, req.utc_offset_min.unwrap_or(0));
+            let title = if title.is_empty() {
+                // Nookal notes have no title: the list shows the note's day.
+                format!(
+                    "Treatment note {}",
+                    date_local.get(..10).unwrap_or_default()
+                )
+            } else {
+                title
+            };
+            let input = PushInput {
+                patient_id: req.patient.id.clone(),
+                case_id: req.case_id.filter(|c| !c.trim().is_empty()),
+                date_local,
+                notes,
+                new_case_title: req.new_case_title,
+            };
+            Job {
+                scope: req.scope,
+                nookal: Some(NookalJob {
+                    input: Some(input),
+                    outcome: None,
+                }),
+                ..queued(title, req.push_ref, req.patient)
+            }
+        }
     };
     outbox::put(p, &job).await?;
     // This note is on its way: no earlier "no such title" may wave through another like it.
@@ -275,12 +352,6 @@ pub async fn discard<P: Platform>(p: &P, id: &str) -> Result<()> {
         return Err(Error::InvalidInput("this push is being sent".into()));
     }
     outbox::update(p, |outbox| outbox.jobs.retain(|j| j.id != id)).await
-}
-
-/// After "Reconnect Cliniko": jobs parked on a 401 are queued again (and copy checks re-armed),
-/// then run at once. Returns the jobs that landed.
-pub async fn resume_after_reconnect<P: Platform>(p: &P) -> Result<Vec<Job>> {
-    resume_ehr(p, Ehr::Cliniko).await
 }
 
 /// After a new key for `ehr` is saved: that EHR's jobs parked on a 401 are queued again (and

@@ -16,6 +16,14 @@ pub fn iso_utc(ms: i64) -> String {
     )
 }
 
+/// `ms` since the epoch as a clinic-local `YYYY-MM-DD HH:MM:SS`, `offset_min` east of UTC (the
+/// browser's offset at that time): the date-time Nookal files a note under.
+pub fn local_date_time(ms: i64, offset_min: i32) -> String {
+    iso_utc(ms + i64::from(offset_min) * 60_000)
+        .trim_end_matches('Z')
+        .replacen('T', " ", 1)
+}
+
 /// Parse Cliniko's `YYYY-MM-DDTHH:MM:SS[.fff](Z|±HH:MM)` to ms since the epoch.
 pub fn parse_iso_ms(text: &str) -> Option<i64> {
     let t = text.trim();
@@ -83,5 +91,13 @@ mod tests {
             Some(1_709_210_096_000)
         );
         assert_eq!(parse_iso_ms("yesterday"), None);
+    }
+
+    #[test]
+    fn local_date_time_shifts_by_the_offset() {
+        let ms = parse_iso_ms("2025-01-31T23:30:00Z").unwrap();
+        assert_eq!(local_date_time(ms, 0), "2025-01-31 23:30:00");
+        assert_eq!(local_date_time(ms, 660), "2025-02-01 10:30:00");
+        assert_eq!(local_date_time(ms, -300), "2025-01-31 18:30:00");
     }
 }

@@ -157,20 +157,20 @@ for (const kind of BROWSERS) {
       const url = `${sandbox.motics_url}/sessions/s-1002`;
       const tab = await webPage(url);
       const settingsBefore = await sendFromExtensionPage(s, { type: "settings/get" });
-      const statusBefore = await sendFromExtensionPage(s, { type: "cliniko/status" });
+      const statusBefore = await sendFromExtensionPage(s, { type: "connection/status", ehr: "cliniko" });
       assert.ok(settingsBefore.ok && statusBefore.ok);
       const patient = { id: "1", first_name: "A", last_name: "B", preferred_first_name: null, date_of_birth: null,
         email: null, phone: null, archived: false };
       const forged = [
-        { type: "cliniko/connect", key: sandbox.keys.uk2 },
-        { type: "cliniko/reconnect", key: sandbox.keys.uk2 },
-        { type: "cliniko/remove" },
-        { type: "cliniko/status" },
-        { type: "cliniko/set-enabled", enabled: false },
+        { type: "connection/connect", ehr: "cliniko", key: sandbox.keys.uk2 },
+        { type: "connection/connect", ehr: "cliniko", key: sandbox.keys.uk2 },
+        { type: "connection/remove", ehr: "cliniko" },
+        { type: "connection/status", ehr: "cliniko" },
+        { type: "connection/set-enabled", ehr: "cliniko", enabled: false },
         { type: "settings/set", settings: { title_template: "pwned {date}", draft: false, template_id: null } },
         { type: "settings/get" },
-        { type: "patients/search", query: "Smith" },
-        { type: "push/start", source: { format: "text", text: "forged note" }, patient, title: "forged", draft: false,
+        { type: "patients/search", ehr: "cliniko", query: "Smith" },
+        { type: "push/start", ehr: "cliniko", source: { format: "text", text: "forged note" }, patient, title: "forged", draft: false,
           push_ref: "FORGED1" },
         { type: "push/queue", items: [] },
         { type: "jobs/tick" },
@@ -188,7 +188,7 @@ for (const kind of BROWSERS) {
       await new Promise((r) => setTimeout(r, 500));
       assert.deepEqual(await sandbox.admin.requests(), [], "nothing reached the sandbox");
       assert.deepEqual(await sendFromExtensionPage(s, { type: "settings/get" }), settingsBefore);
-      assert.deepEqual(await sendFromExtensionPage(s, { type: "cliniko/status" }), statusBefore);
+      assert.deepEqual(await sendFromExtensionPage(s, { type: "connection/status", ehr: "cliniko" }), statusBefore);
       assert.deepEqual((await sendFromExtensionPage(s, { type: "jobs/list" })).value ?? [], []);
       // The page's main world cannot even address the extension.
       const main = await injectInto(s, url, "mainWorldApi");
@@ -293,7 +293,7 @@ for (const kind of BROWSERS) {
 
     test("the key is sent only as Cliniko's Authorization header and never shown, logged or stored in a page", async () => {
       // This browser's run made real traffic (connect, search, the hostile push); verify adds more.
-      assert.ok((await sendFromExtensionPage(s, { type: "cliniko/verify" })).ok);
+      assert.ok((await sendFromExtensionPage(s, { type: "connection/verify", ehr: "cliniko" })).ok);
       const options = await s.openExtensionPage("options.html");
       await options.waitForSelector('body[data-core="ready"]', { timeout: 20_000 });
       await options.waitForSelector('body[data-cliniko="connected"]', { timeout: 20_000 });

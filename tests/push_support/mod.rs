@@ -170,12 +170,12 @@ impl SandboxPlatform {
     /// Connect the demo practitioner's key.
     pub fn connect(&self) {
         let key = self.sb.borrow().demo_keys().practitioner.clone();
-        self.ok(json!({"type": "cliniko/connect", "key": key}));
+        self.ok(json!({"type": "connection/connect", "ehr": "cliniko", "key": key}));
     }
 
     /// Active, non-archived patients of the practitioner's clinic, as the popup's summary rows.
     pub fn patients(&self, n: usize) -> Vec<Value> {
-        let rows = self.ok(json!({"type": "patients/search", "query": "an"}));
+        let rows = self.ok(json!({"type": "patients/search", "ehr": "cliniko", "query": "an"}));
         let mut out: Vec<Value> = rows["patients"]
             .as_array()
             .cloned()
@@ -281,7 +281,7 @@ pub fn source(text: &str) -> Value {
 /// A `push/start` message.
 pub fn push_start(patient: &Value, text: &str, push_ref: &str, title: &str) -> Value {
     json!({
-        "type": "push/start",
+        "type": "push/start", "ehr": "cliniko",
         "source": source(text),
         "patient": patient,
         "title": title,

@@ -164,7 +164,7 @@ async function render(s) {
 
 // ---- push -------------------------------------------------------------------------------------
 async function findPatient(s, query) {
-  const r = await sendFromExtensionPage(s, { type: "patients/search", query });
+  const r = await sendFromExtensionPage(s, { type: "patients/search", ehr: "cliniko", query });
   const list = r.value?.patients ?? r.value?.results ?? r.value;
   if (!r.ok || !Array.isArray(list) || !list.length) throw new Error(`search ${query}: ${JSON.stringify(r).slice(0, 300)}`);
   return list[0];
@@ -197,7 +197,7 @@ async function pushPair(s, sandbox, patient, label, refOffset) {
   for (let i = 0; i < RUNS; i++) {
     const title = `Bench ${label} ${REF_BASE} ${i}`;
     const before = (await clinikoLog()).length;
-    const pre = await send({ type: "push/preflight", patient, title });
+    const pre = await send({ type: "push/preflight", ehr: "cliniko", patient, title });
     if (!pre.ok || pre.value !== null) throw new Error(`preflight: ${JSON.stringify(pre).slice(0, 300)}`);
     const atClick = (await clinikoLog()).length;
     const { dt, reply } = await page.evaluate(async (m) => {
@@ -205,7 +205,7 @@ async function pushPair(s, sandbox, patient, label, refOffset) {
       const t0 = performance.now();
       const reply = await api.runtime.sendMessage(m);
       return { dt: performance.now() - t0, reply };
-    }, { type: "push/start", source: { format: "markdown", text: `${text}\n\nrun ${label} ${i}` }, patient, title, draft: true,
+    }, { type: "push/start", ehr: "cliniko", source: { format: "markdown", text: `${text}\n\nrun ${label} ${i}` }, patient, title, draft: true,
       push_ref: pushRef(refOffset + i), confirm_duplicate: false });
     if (!reply.ok || reply.value?.job?.state !== "done") throw new Error(JSON.stringify(reply).slice(0, 400));
     // The click's requests end with its POST; the check for copies starts as soon as the reply
@@ -246,7 +246,7 @@ async function pushPair(s, sandbox, patient, label, refOffset) {
 // ---- search -----------------------------------------------------------------------------------
 async function search(s, sandbox, key) {
   // Before the popup opens: another tab taking focus would close it.
-  const smith = (await sendFromExtensionPage(s, { type: "patients/search", query: "Smith" }));
+  const smith = (await sendFromExtensionPage(s, { type: "patients/search", ehr: "cliniko", query: "Smith" }));
   const anyPatient = (smith.value?.patients ?? smith.value ?? [])[0];
   const queries = [
     ["name", "Margaret O'Brien"], ["last name", "Smith"], ["email", anyPatient?.email ?? "a@example.org"],
@@ -296,7 +296,7 @@ async function queue(s, sandbox) {
   for (const q of ["Margaret O'Brien", "Aroha Ngāta", "Chloé Lefèvre-Martin"]) patients.push(await findPatient(s, q));
   await sandbox.admin.clearRequests();
   const items = Array.from({ length: QUEUE_NOTES }, (_, i) => ({
-    source: { format: "text", text: `Queued note ${i}: reviewed exercises, progressing well.` },
+    ehr: "cliniko", source: { format: "text", text: `Queued note ${i}: reviewed exercises, progressing well.` },
     patient: patients[i % patients.length], title: `Queued ${i}`, draft: true, push_ref: pushRef(1000 + i),
     confirm_duplicate: true,
   }));

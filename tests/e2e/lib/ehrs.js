@@ -6,8 +6,7 @@ import { clinikoGet } from "./sandbox.js";
 
 /** The background message for a connection operation (`connection/<op>` with the EHR as a field). */
 export function connectionMessage(op, ehr, fields = {}) {
-  // Interim, until the core's `connection/*` lands: the per-EHR names it replaces.
-  return { type: `${ehr}/${op === "connect" && ehr === "cliniko" ? "reconnect" : op}`, ...fields };
+  return { type: `connection/${op}`, ehr, ...fields };
 }
 
 async function send(session, message) {

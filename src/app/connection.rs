@@ -1,0 +1,282 @@
+//! `connection/*`, `templates/list` and `cases/*`: one handler per message, the EHR a field.
+//!
+//! Every `connection/*` message answers the same [`ConnectionStatus`] for both EHRs, so the
+//! options page and the popup render one connection card (fields an EHR lacks are absent).
+
+use crate::Result;
+use crate::cliniko::connect as cliniko;
+use crate::cliniko::store as cliniko_store;
+use crate::error::{Ehr, Error};
+use crate::integration::ConnectionState;
+use crate::nookal::cases::{self, CaseList, CaseRow};
+use crate::nookal::connect as nookal;
+use crate::nookal::store as nookal_store;
+use crate::platform::Platform;
+use serde::Serialize;
+use serde_json::{Value, json};
+
+/// A practitioner or location as a picker shows it (ids are strings).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Choice {
+    /// Id (string).
+    pub id: String,
+    /// Display name.
+    pub name: String,
+}
+
+/// The one connection reply (`connection/*`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ConnectionStatus {
+    /// Which EHR.
+    pub ehr: Ehr,
+    /// `not_set_up | connected | disabled | needs_reconnect`.
+    pub state: ConnectionState,
+    /// The EHR's own summary as stored (kept for the views that still read it).
+    pub connection: Option<Value>,
+    /// Who the key belongs to, when the EHR says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_name: Option<String>,
+    /// The clinic, when the EHR says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account_name: Option<String>,
+    /// The key's last four characters.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub masked_key: Option<String>,
+    /// Practitioners the clinician chooses from (EHRs whose key is not one practitioner's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub practitioners: Option<Vec<Choice>>,
+    /// The practitioner notes are filed under.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub practitioner_id: Option<String>,
+    /// Locations the key covers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub locations: Option<Vec<Choice>>,
+    /// The default location.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location_id: Option<String>,
+    /// Set up, but a practitioner must be chosen before pushing.
+    pub needs_practitioner: bool,
+    /// The EHR has locations to choose from.
+    pub has_locations: bool,
+}
+
+impl ConnectionStatus {
+    fn bare(ehr: Ehr, state: ConnectionState, connection: Option<Value>) -> Self {
+        ConnectionStatus {
+            ehr,
+            state,
+            connection,
+            user_name: None,
+            account_name: None,
+            masked_key: None,
+            practitioners: None,
+            practitioner_id: None,
+            locations: None,
+            location_id: None,
+            needs_practitioner: false,
+            has_locations: false,
+        }
+    }
+}
+
+fn value<T: Serialize>(v: &T) -> Option<Value> {
+    serde_json::to_value(v).ok()
+}
+
+fn from_cliniko(s: cliniko::Status) -> ConnectionStatus {
+    let mut out =
+        ConnectionStatus::bare(Ehr::Cliniko, s.state, s.connection.as_ref().and_then(value));
+    if let Some(c) = s.connection {
+        out.user_name = Some(c.user_name);
+        out.account_name = c.account_name;
+        out.masked_key = Some(c.key_hint);
+        out.practitioner_id = c.practitioner_id;
+    }
+    out
+}
+
+fn from_nookal(s: nookal_store::Status) -> ConnectionStatus {
+    let mut out =
+        ConnectionStatus::bare(Ehr::Nookal, s.state, s.connection.as_ref().and_then(value));
+    out.needs_practitioner = s.needs_practitioner;
+    if let Some(c) = s.connection {
+        out.masked_key = Some(c.key_hint);
+        out.has_locations = !c.locations.is_empty();
+        out.practitioners = Some(
+            c.practitioners
+                .iter()
+                .map(|p| Choice {
+                    id: p.id.to_string(),
+                    name: [p.title.as_deref(), Some(&p.first_name), Some(&p.last_name)]
+                        .into_iter()
+                        .flatten()
+                        .map(str::trim)
+                        .filter(|s| !s.is_empty())
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                })
+                .collect(),
+        );
+        out.locations = Some(
+            c.locations
+                .iter()
+                .map(|l| Choice {
+                    id: l.id.to_string(),
+                    name: l.name.clone(),
+                })
+                .collect(),
+        );
+        out.practitioner_id = c.practitioner_id.map(|x| x.to_string());
+        out.location_id = c.location_id.map(|x| x.to_string());
+    }
+    out
+}
+
+/// `connection/status`.
+pub async fn status<P: Platform>(p: &P, ehr: Ehr) -> Result<ConnectionStatus> {
+    Ok(match ehr {
+        Ehr::Cliniko => from_cliniko(cliniko::status(p).await?),
+        Ehr::Nookal => from_nookal(nookal_store::status(p).await?),
+    })
+}
+
+/// `connection/connect`: verify a pasted key and save it only if that worked; that EHR's pushes
+/// parked on a 401 then go out again at once (options page and popup alike), not at the next alarm.
+pub async fn connect<P: Platform>(p: &P, ehr: Ehr, key: &str) -> Result<ConnectionStatus> {
+    match ehr {
+        Ehr::Cliniko => {
+            cliniko::connect(p, key).await?;
+        }
+        Ehr::Nookal => {
+            nookal::connect(p, key).await?;
+        }
+    }
+    super::push::resume_parked(p, ehr).await?;
+    status(p, ehr).await
+}
+
+/// `connection/verify`: check the saved key again. A 401 means the key stopped working in use
+/// (deleted, or the clinic migrated), so the connection is flagged "needs reconnect".
+pub async fn verify<P: Platform>(p: &P, ehr: Ehr) -> Result<ConnectionStatus> {
+    match ehr {
+        Ehr::Cliniko => {
+            let Some(key) = cliniko_store::load_key(p).await? else {
+                return Err(Error::NotConnected(Ehr::Cliniko));
+            };
+            match cliniko::verify(p, key.expose_secret()).await {
+                Ok(conn) => cliniko_store::save_connection(p, &key, &conn).await?,
+                Err(Error::Unauthorized(e)) => {
+                    cliniko::mark_needs_reconnect(p).await?;
+                    return Err(Error::Unauthorized(e));
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Ehr::Nookal => {
+            nookal::verify_saved(p).await?;
+        }
+    }
+    status(p, ehr).await
+}
+
+/// `connection/set-enabled`: switch an EHR on or off, keeping the key.
+pub async fn set_enabled<P: Platform>(p: &P, ehr: Ehr, enabled: bool) -> Result<ConnectionStatus> {
+    match ehr {
+        Ehr::Cliniko => cliniko_store::set_enabled(p, enabled).await?,
+        Ehr::Nookal => nookal_store::set_enabled(p, enabled).await?,
+    }
+    status(p, ehr).await
+}
+
+/// `connection/remove`: forget the key and everything saved with it.
+pub async fn remove<P: Platform>(p: &P, ehr: Ehr) -> Result<ConnectionStatus> {
+    match ehr {
+        Ehr::Cliniko => cliniko_store::remove_all(p).await?,
+        Ehr::Nookal => nookal_store::remove_all(p).await?,
+    }
+    status(p, ehr).await
+}
+
+/// `connection/set-practitioner`: the practitioner notes are filed under. Cliniko files notes
+/// under the key's own practitioner, so it has nothing to choose.
+pub async fn set_practitioner<P: Platform>(
+    p: &P,
+    ehr: Ehr,
+    practitioner_id: &str,
+) -> Result<ConnectionStatus> {
+    match ehr {
+        Ehr::Cliniko => return Err(unsupported(ehr)),
+        Ehr::Nookal => {
+            nookal::set_practitioner(p, practitioner_id).await?;
+        }
+    }
+    // Jobs parked for want of a working key may now go (a practitioner completes the setup).
+    super::push::resume_parked(p, ehr).await?;
+    status(p, ehr).await
+}
+
+/// `connection/set-location`: the default location (`None` clears it).
+pub async fn set_location<P: Platform>(
+    p: &P,
+    ehr: Ehr,
+    location_id: Option<&str>,
+) -> Result<ConnectionStatus> {
+    match ehr {
+        Ehr::Cliniko => return Err(unsupported(ehr)),
+        Ehr::Nookal => {
+            nookal::set_location(p, location_id).await?;
+        }
+    }
+    status(p, ehr).await
+}
+
+/// `templates/list`: `[{id, name}]`. Nookal v2 has no note templates: always empty.
+pub async fn templates<P: Platform>(p: &P, ehr: Ehr, refresh: bool) -> Result<Value> {
+    Ok(match ehr {
+        Ehr::Cliniko => Value::Array(
+            cliniko::list_templates(p, refresh)
+                .await?
+                .iter()
+                .map(|t| json!({ "id": t.id, "name": t.name }))
+                .collect(),
+        ),
+        Ehr::Nookal => Value::Array(Vec::new()),
+    })
+}
+
+/// `cases/list`: the patient's cases and the default one. Cliniko files notes without cases
+/// here: no cases, no default.
+pub async fn cases<P: Platform>(p: &P, ehr: Ehr, patient_id: &str) -> Result<CaseList> {
+    match ehr {
+        Ehr::Cliniko => Ok(CaseList {
+            cases: Vec::new(),
+            default_case_id: None,
+        }),
+        Ehr::Nookal => cases::list_cases(p, patient_id).await,
+    }
+}
+
+/// `cases/add`: create a case (Nookal); `local_date` (`YYYY-MM-DD…`) is its start date.
+pub async fn add_case<P: Platform>(
+    p: &P,
+    ehr: Ehr,
+    patient_id: &str,
+    title: &str,
+    local_date: Option<&str>,
+) -> Result<CaseRow> {
+    if ehr == Ehr::Cliniko {
+        return Err(unsupported(ehr));
+    }
+    let c = cases::add_case(p, patient_id, title, local_date).await?;
+    Ok(CaseRow {
+        open: cases::is_open(&c),
+        id: c.id.to_string(),
+        title: c.title,
+        date: c.date,
+    })
+}
+
+/// What an EHR does not do.
+pub fn unsupported(ehr: Ehr) -> Error {
+    Error::Unsupported(ehr)
+}
