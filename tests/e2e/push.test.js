@@ -379,6 +379,8 @@ for (const kind of BROWSERS) {
             }
             await popup.click(`#patient-results [data-patient-id="${option.id}"]`);
             await popup.waitForSelector("#patient-card:not([hidden])");
+            // The page-match check answers after the card shows: either the warning or a ready button.
+            await popup.waitForFunction(() => !document.getElementById("mismatch").hidden || !document.getElementById("queue-add").disabled);
             if (!(await popup.$eval("#mismatch", (e) => e.hidden))) await click(popup, "I've checked: this is the right patient");
             used.add(option.id);
             await click(popup, "Add to queue");
