@@ -57,12 +57,12 @@ let preflightLast = { key: "", at: 0 };
 /**
  * The EHR's duplicate-title check, while the clinician reads the preview and the patient card:
  * the background remembers a "no" briefly, so the click then only sends the note. A "yes" is not
- * acted on here: `push/start` asks Cliniko again and puts the same question as always.
+ * acted on here: `push/start` asks the EHR again and puts the same question as always.
  */
 function schedulePreflight() {
   clearTimeout(preflightTimer);
   const patient = state.picker?.chosen;
-  if (!extras().preflight || !state.prepared || !patient || !state.picker.confirmed()) return;
+  if (!state.prepared || !patient || !state.picker.confirmed()) return;
   const title = currentTitle();
   if (!title) return;
   const key = `${patient.id}\n${title}`;
@@ -288,10 +288,11 @@ async function focusPushIfAsked() {
 /** Where to push: asked only when several EHRs are usable; remembered per Motics session. */
 async function chooseDestination() {
   let dest = state.usable[0];
+  $("destination").hidden = state.usable.length < 2;
   if (state.usable.length > 1) {
     dest = await mountDestination($("destination"), { usable: state.usable, scope: preselectScope(), onChange: switchTo });
   }
-  await switchTo(dest);
+  if (dest !== state.dest) await switchTo(dest);
 }
 
 async function startFlow() {
@@ -327,8 +328,12 @@ async function startFlow() {
 /** Read every EHR's state and show it; the flow starts once one is usable. */
 async function refreshConnections() {
   state.statuses = await loadStatuses();
+  const before = state.usable.join();
   state.usable = await showConnections(state.statuses, { onReconnected });
-  if (state.usable.length && $("flow").hidden) await startFlow();
+  if (!state.usable.length) return;
+  // A reconnected EHR joins the choice of where to push (the flow keeps its note and patient).
+  if ($("flow").hidden) await startFlow();
+  else if (state.usable.join() !== before) await chooseDestination();
 }
 
 /** After "Reconnect <EHR>": the parked pushes of that EHR went out again; show where they are. */

@@ -6,6 +6,7 @@ import { api } from "../lib/browser.js";
 import { t, errorText } from "../lib/i18n.js";
 import { EHRS, te, connection } from "../lib/ehrs.js";
 import { describeConnection, optionName } from "../lib/connection-text.js";
+import { el } from "../lib/dom.js";
 
 /** The message for a failure on this page (the key field is where the fix happens). */
 function cardErrorText(e, ehr) {
@@ -16,8 +17,6 @@ function cardErrorText(e, ehr) {
   }
   return errorText(e);
 }
-
-const el = (tag, props = {}, text = null) => Object.assign(document.createElement(tag), props, text === null ? {} : { textContent: text });
 
 export class ConnectionCard {
   /** Render `ehr`'s card from `template` into `mount`; `onConnected(status)` runs after a key is saved. */
@@ -66,7 +65,7 @@ export class ConnectionCard {
     this.selects = this.spec.choices.map((c) => {
       const id = `${this.ehr}-${c.id}`;
       const select = el("select", { id, required: Boolean(c.required) });
-      const hint = el("p", { id: `${id}-hint`, className: "small muted" }, c.hint ? t(c.hint) : "");
+      const hint = el("p", { id: `${id}-hint`, class: "small muted" }, c.hint ? t(c.hint) : "");
       select.setAttribute("aria-describedby", hint.id);
       select.addEventListener("change", () => this.busy(select, async () => {
         this.show(await connection(c.op, this.ehr, { [`${c.id}_id`]: select.value || null }));

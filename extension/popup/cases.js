@@ -5,7 +5,7 @@ import { MSG, request } from "../lib/messages.js";
 import { t, errorText } from "../lib/i18n.js";
 import { formatDate } from "../lib/dates.js";
 import { fullName } from "./patient.js";
-import { el } from "./dom.js";
+import { el } from "../lib/dom.js";
 
 /** `YYYY-MM-DD HH:MM:SS` in the browser's local time: a new case's start date. */
 function localDateTime(date = new Date()) {

@@ -4,6 +4,7 @@ import { api } from "../lib/browser.js";
 import { t, errorText } from "../lib/i18n.js";
 import { EHRS, EHR_IDS, te, connection } from "../lib/ehrs.js";
 import { describeConnection } from "../lib/connection-text.js";
+import { el } from "../lib/dom.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -61,20 +62,16 @@ function setupText(status, ehr, blocked) {
 
 /** "Reconnect <EHR>": paste a new key; parked pushes of that EHR go out again at once. */
 function reconnectForm(ehr, onReconnected) {
-  const el = (tag, props = {}, text = null) => Object.assign(document.createElement(tag), props, text === null ? {} : { textContent: text });
   const id = (part) => `reconnect-${ehr}-${part}`;
   const input = el("input", { type: "password", id: id("key"), autocomplete: "off", spellcheck: false });
-  const error = el("p", { id: id("error"), className: "error" });
-  error.setAttribute("role", "alert");
+  const error = el("p", { id: id("error"), class: "error", role: "alert" });
   input.setAttribute("aria-describedby", error.id);
-  const button = el("button", { type: "submit", className: "primary" }, te("reconnectEhr", ehr));
+  const button = el("button", { type: "submit", class: "primary" }, te("reconnectEhr", ehr));
   const form = el("form", { noValidate: true });
   form.append(el("label", { htmlFor: input.id }, te("ehrKeyLabel", ehr)), input, error, button);
   const heading = el("h2", { id: id("heading") }, te("reconnectEhr", ehr));
-  const section = el("section", { className: "reconnect" });
-  section.dataset.ehr = ehr;
-  section.setAttribute("aria-labelledby", heading.id);
-  section.append(heading, el("p", {}, te("ehrReconnectExplain", ehr, t(EHRS[ehr].keyWhere))), form);
+  const section = el("section", { class: "reconnect", "data-ehr": ehr, "aria-labelledby": heading.id },
+    heading, el("p", {}, te("ehrReconnectExplain", ehr, t(EHRS[ehr].keyWhere))), form);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     error.textContent = "";

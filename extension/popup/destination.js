@@ -3,7 +3,7 @@
 import { MSG, request } from "../lib/messages.js";
 import { t } from "../lib/i18n.js";
 import { EHRS } from "../lib/ehrs.js";
-import { el } from "./dom.js";
+import { el } from "../lib/dom.js";
 
 /**
  * A radio group of the `usable` EHRs inside `container`. Resolves to the chosen EHR (the saved
@@ -12,7 +12,7 @@ import { el } from "./dom.js";
 export async function mountDestination(container, { usable, scope, onChange }) {
   const saved = await request(MSG.DESTINATION_GET, { scope }).catch(() => null);
   const chosen = usable.includes(saved) ? saved : usable[0];
-  const group = el("fieldset", { class: "destination", id: "destination" }, el("legend", {}, t("destinationLegend")));
+  const group = el("fieldset", { class: "destination" }, el("legend", {}, t("destinationLegend")));
   for (const ehr of usable) {
     const radio = el("input", { type: "radio", name: "destination", value: ehr, checked: ehr === chosen });
     radio.addEventListener("change", async () => {

@@ -3,7 +3,7 @@
 // things that had to change. The note text stays in memory: it is never written to storage.
 import { api } from "../lib/browser.js";
 import { MSG, request } from "../lib/messages.js";
-import { t, errorText } from "../lib/i18n.js";
+import { t } from "../lib/i18n.js";
 import { readNote } from "../read-note.js";
 import { formatDateTime } from "../lib/dates.js";
 
@@ -117,4 +117,3 @@ export function showPrepared(prepared) {
   }));
 }
 
-export { errorText };

@@ -256,4 +256,3 @@ function plural(term) {
   return /s$/i.test(term) ? term : `${term}s`;
 }
 
-export { errorText };

@@ -7,7 +7,7 @@ import { t, errorText } from "../lib/i18n.js";
 import { te } from "../lib/ehrs.js";
 import { formatDateTime, LOCALE } from "../lib/dates.js";
 import { fullName } from "./patient.js";
-import { el } from "./dom.js";
+import { el } from "../lib/dom.js";
 
 const $ = (id) => document.getElementById(id);
 const POLL_MS = 1000;

@@ -1,4 +1,4 @@
-// The one element builder the popup's parts share (no innerHTML anywhere: text is always text).
+// The one element builder the extension pages share (no innerHTML anywhere: text is always text).
 
 /** `<tag>` with `props` (class, aria-*, role as attributes; the rest as properties) and `children`. */
 export function el(tag, props = {}, ...children) {
