@@ -8,7 +8,8 @@ import { createRequire } from "node:module";
 import { startSandbox } from "./lib/sandbox.js";
 import { BROWSERS, launch, sendFromExtensionPage } from "./lib/browser.js";
 import { connectCliniko, popupOn } from "./lib/flows.js";
-import { fill } from "./lib/ui.js";
+import { EHRS, connectionMessage } from "./lib/ehrs.js";
+import { click, fill } from "./lib/ui.js";
 
 const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const READY = 'body[data-core="ready"]';
@@ -133,6 +134,38 @@ for (const kind of BROWSERS) {
       }
       await noViolations(again, "popup receipt");
       await shot(kind, again, "popup-receipt", "#receipt");
+    });
+
+    test("Nookal: its card's pickers, Reconnect Nookal, Push to, cases and receipt: no axe violations", async () => {
+      const nookal = EHRS.find((e) => e.id === "nookal");
+      await connectCliniko(s, sandbox);
+      await nookal.connect(s, sandbox);
+      const page = await options();
+      await page.waitForSelector('body[data-nookal-practitioner="chosen"]', { timeout: 20_000 });
+      await noViolations(page, "options, Nookal connected");
+      // The key stops working: the popup offers Reconnect Nookal.
+      await sandbox.admin.fault({ path: "/production/v2/verify", count: 1, kind: "status", status: 401 });
+      await sendFromExtensionPage(s, connectionMessage("verify", "nookal"));
+      const { tab, popup } = await popupOn(s, `${sandbox.motics_url}/sessions/s-1003`);
+      keep(popup, tab);
+      await popup.waitForSelector('section.reconnect[data-ehr="nookal"]', { timeout: 20_000 });
+      await noViolations(popup, "popup, Reconnect Nookal");
+      await fill(popup, "Nookal API key", nookal.key(sandbox));
+      await click(popup, '[name="Reconnect Nookal"][role="button"]');
+      await popup.waitForSelector('body[data-nookal="connected"]', { timeout: 20_000 });
+      await click(popup, '[name="Nookal"][role="radio"]');
+      await popup.waitForFunction(() => document.getElementById("push").textContent === "Push to Nookal");
+      await fill(popup, "Search patients", "Aroha Ngāta");
+      await popup.waitForSelector("#patient-results [role=option]", { timeout: 20_000 });
+      await popup.click("#patient-results [role=option]");
+      await popup.waitForFunction(() => ["ready", "none"].includes(document.getElementById("ehr-extras").dataset.cases), { timeout: 20_000 });
+      await noViolations(popup, "popup, Nookal cases");
+      await popup.waitForFunction(() => !document.getElementById("push").disabled, { timeout: 20_000 });
+      await click(popup, "Push to Nookal");
+      await popup.waitForSelector("#receipt:not([hidden])", { timeout: 30_000 });
+      await noViolations(popup, "popup, Nookal receipt");
+      // The tests after this one push to Cliniko alone.
+      await sendFromExtensionPage(s, connectionMessage("remove", "nookal"));
     });
 
     test("the whole push flow works by keyboard alone", async () => {
