@@ -12,7 +12,7 @@ import { PushQueue } from "./popup/queue.js";
 import { CaseChooser } from "./popup/cases.js";
 import { mountDestination } from "./popup/destination.js";
 import { PatientPicker, fullName } from "./popup/patient.js";
-import { push, retryJob, showReceipt, showJobs, showRecent, copyNote, stateText } from "./popup/push.js";
+import { push, retryJob, followJob, showReceipt, showJobs, showRecent, copyNote, stateText } from "./popup/push.js";
 import { sampleDate } from "./lib/connection-text.js";
 import { utcOffsetMin } from "./lib/dates.js";
 
@@ -205,6 +205,8 @@ async function showOutcome(job, patient) {
   if (job.state === "needs_reconnect") await refreshConnections();
 }
 
+const showProgress = (job) => { $("push-status").textContent = stateText(job); };
+
 async function onPush() {
   const patient = state.picker.chosen;
   if (!state.prepared || !patient || !state.picker.confirmed()) return;
@@ -214,7 +216,7 @@ async function onPush() {
   $("push-status").textContent = te("ehrPushing", state.dest);
   document.body.dataset.push = "sending";
   try {
-    const job = await push(pushPayload(patient), { patientName: fullName(patient), onProgress: (job) => { $("push-status").textContent = stateText(job); } });
+    const job = await push(pushPayload(patient), { patientName: fullName(patient), onProgress: showProgress });
     if (!job) document.body.dataset.push = "cancelled";
     await showOutcome(job, patient);
   } catch (e) {
@@ -358,21 +360,12 @@ async function start() {
   }
 }
 
-/** Follow a job that was waiting (e.g. resumed after a reconnect) until it lands or stops. */
+/** Follow the push that was waiting (e.g. resumed after a reconnect) until it lands or stops. */
 async function followPending() {
   const pending = state.pending;
-  if (!pending) return;
-  for (let i = 0; i < 60 && state.pending === pending; i++) {
-    const job = await request(MSG.JOBS_GET, { id: pending.id }).catch(() => null);
-    if (!job) return;
-    if (job.state !== "queued" && job.state !== "sending") {
-      await showOutcome(job, pending.patient);
-      refreshLists();
-      return;
-    }
-    $("push-status").textContent = stateText(job);
-    await new Promise((r) => setTimeout(r, 1000));
-  }
+  const job = pending && await followJob(pending.id, showProgress).catch(() => null);
+  if (job && state.pending === pending) await showOutcome(job, pending.patient);
+  refreshLists();
 }
 
 start();

@@ -38,23 +38,15 @@ export class ConnectionCard {
     this.wire();
   }
 
-  /** Every word on the card names its EHR ($EHR$ placeholders). */
+  /** Every word on the card names its EHR ($EHR$ placeholders); the help is the EHR's own. */
   words(root) {
     const { parts: p, ehr, spec } = this;
     for (const node of root.querySelectorAll("[data-i18n]")) node.textContent = t(node.dataset.i18n);
+    for (const node of root.querySelectorAll("[data-ehr-text]")) node.textContent = te(node.dataset.ehrText, ehr);
+    for (const node of root.querySelectorAll("[data-ehr-label]")) node.setAttribute("aria-label", te(node.dataset.ehrLabel, ehr));
     p.heading.textContent = spec.name;
-    p["enabled-label"].textContent = te("ehrIntegration", ehr);
-    p["permission-text"].textContent = te("ehrPermissionMissing", ehr);
-    p.allow.textContent = te("allowAccess", ehr);
-    p["key-label"].textContent = te("ehrKeyLabel", ehr);
     p["key-label"].htmlFor = p.key.id;
     p.key.setAttribute("aria-describedby", `${p["key-hint"].id} ${p.error.id}`);
-    p.save.setAttribute("aria-label", te("saveChangesFor", ehr));
-    p.verify.setAttribute("aria-label", te("verifyConnectionFor", ehr));
-    p.remove.setAttribute("aria-label", te("removeKeyFor", ehr));
-    p["remove-text"].textContent = te("ehrRemoveConfirm", ehr);
-    p["remove-yes"].textContent = te("ehrRemoveYes", ehr);
-    p["help-summary"].textContent = te("ehrHelpSummary", ehr);
     p.help.replaceChildren(...spec.help.map((id) => el("li", {}, t(id))));
     p["help-note"].textContent = t(spec.helpNote);
     this.setKeyVisible(false);

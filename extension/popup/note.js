@@ -6,6 +6,7 @@ import { MSG, request } from "../lib/messages.js";
 import { t } from "../lib/i18n.js";
 import { readNote } from "../read-note.js";
 import { formatDateTime } from "../lib/dates.js";
+import { el } from "../lib/dom.js";
 
 const $ = (id) => document.getElementById(id);
 let noteMaxBytes = null;
@@ -56,19 +57,11 @@ export function candidateLabel(c, index) {
 export function showPicker(candidates, chosen, onPick) {
   const box = $("note-picker");
   box.hidden = candidates.length < 2;
-  const list = $("note-picker-options");
-  list.replaceChildren();
-  candidates.forEach((c, i) => {
-    const label = document.createElement("label");
-    const radio = document.createElement("input");
-    radio.type = "radio";
-    radio.name = "note-choice";
-    radio.value = String(i);
-    radio.checked = i === chosen;
+  $("note-picker-options").replaceChildren(...candidates.map((c, i) => {
+    const radio = el("input", { type: "radio", name: "note-choice", value: String(i), checked: i === chosen });
     radio.addEventListener("change", () => onPick(i));
-    label.append(radio, " ", candidateLabel(c, i));
-    list.append(label);
-  });
+    return el("label", {}, radio, " ", candidateLabel(c, i));
+  }));
 }
 
 /** Ask the core to parse and render the chosen source; resolves to the prepared note (with its source). */
@@ -110,10 +103,6 @@ export function showPrepared(prepared) {
   $("preview").replaceChildren(...previewNodes(prepared.preview ?? []));
   const report = prepared.report ?? [];
   $("downgrades").hidden = report.length === 0;
-  $("downgrade-list").replaceChildren(...report.map((d) => {
-    const li = document.createElement("li");
-    li.textContent = d.message ?? d.detail ?? d.kind;
-    return li;
-  }));
+  $("downgrade-list").replaceChildren(...report.map((d) => el("li", {}, d.message ?? d.detail ?? d.kind)));
 }
 

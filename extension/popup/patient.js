@@ -4,6 +4,7 @@
 import { MSG, request } from "../lib/messages.js";
 import { t, errorText } from "../lib/i18n.js";
 import { te } from "../lib/ehrs.js";
+import { el } from "../lib/dom.js";
 import { formatDate, ageOn, monthFirst, todayIso } from "../lib/dates.js";
 
 const $ = (id) => document.getElementById(id);
@@ -146,25 +147,10 @@ export class PatientPicker {
   }
 
   option(p, i) {
-    const li = document.createElement("li");
-    li.id = `patient-option-${i}`;
-    li.setAttribute("role", "option");
-    li.setAttribute("aria-selected", "false");
-    li.dataset.patientId = p.id;
-    const name = document.createElement("span");
-    name.className = "patient-name";
-    name.textContent = fullName(p);
-    li.append(name);
-    if (p.archived) {
-      const tag = document.createElement("span");
-      tag.className = "tag";
-      tag.textContent = t("archived");
-      li.append(" ", tag);
-    }
-    const details = document.createElement("span");
-    details.className = "patient-details small muted";
-    details.textContent = detailLine(p, this.ehr);
-    li.append(details);
+    const li = el("li", { id: `patient-option-${i}`, role: "option", "aria-selected": "false", "data-patient-id": p.id },
+      el("span", { class: "patient-name" }, fullName(p)),
+      ...(p.archived ? [" ", el("span", { class: "tag" }, t("archived"))] : []),
+      el("span", { class: "patient-details small muted" }, detailLine(p, this.ehr)));
     li.addEventListener("click", () => this.choose(p));
     return li;
   }
@@ -193,8 +179,7 @@ export class PatientPicker {
     $("patient-search-box").hidden = true;
     $("patient-card").hidden = false;
     $("patient-card-name").textContent = fullName(patient);
-    $("patient-card-dob").textContent = patient.date_of_birth
-      ? t("dobWithAge", [formatDate(patient.date_of_birth), String(ageOn(patient.date_of_birth) ?? "?")]) : te("ehrDobUnknown", this.ehr);
+    $("patient-card-dob").textContent = dobText(patient, this.ehr);
     $("patient-card-id").textContent = te("ehrId", this.ehr, patient.id);
     $("patient-card-contact").textContent = [patient.email, patient.phone].filter(Boolean).join(" · ");
     $("patient-card-preselected").hidden = !preselected;
@@ -243,13 +228,13 @@ export function fullName(p) {
   return `${p.first_name ?? ""}${preferred} ${p.last_name ?? ""}`.replace(/\s+/g, " ").trim();
 }
 
+/** "Born 31/01/1980 (age 45)", or that the EHR has no date of birth for the patient. */
+function dobText(p, ehr) {
+  return p.date_of_birth ? t("dobWithAge", [formatDate(p.date_of_birth), String(ageOn(p.date_of_birth) ?? "?")]) : te("ehrDobUnknown", ehr);
+}
+
 function detailLine(p, ehr) {
-  const parts = [];
-  parts.push(p.date_of_birth ? t("dobWithAge", [formatDate(p.date_of_birth), String(ageOn(p.date_of_birth) ?? "?")]) : te("ehrDobUnknown", ehr));
-  if (p.email) parts.push(p.email);
-  if (p.phone) parts.push(p.phone);
-  parts.push(te("ehrId", ehr, p.id));
-  return parts.join(" · ");
+  return [dobText(p, ehr), p.email, p.phone, te("ehrId", ehr, p.id)].filter(Boolean).join(" · ");
 }
 
 function plural(term) {

@@ -49,6 +49,11 @@ export async function retryJob(id, { onProgress } = {}) {
   return follow(await request(MSG.JOBS_RETRY, { id }), onProgress);
 }
 
+/** A job as it stands now, then followed while it is queued or sending (e.g. resumed after a reconnect). */
+export async function followJob(id, onProgress) {
+  return follow(await request(MSG.JOBS_GET, { id }), onProgress);
+}
+
 /** Follow a job while it is queued or sending (the first attempt ran inline; pacing may delay it). */
 async function follow(job, onProgress) {
   onProgress?.(job);

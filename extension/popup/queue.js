@@ -5,6 +5,7 @@ import { MSG, request } from "../lib/messages.js";
 import { t, errorText } from "../lib/i18n.js";
 import { stateText } from "./push.js";
 import { fullName } from "./patient.js";
+import { el } from "../lib/dom.js";
 
 const $ = (id) => document.getElementById(id);
 const POLL_MS = 1000;
@@ -33,20 +34,10 @@ export class PushQueue {
     $("queue-push-all").textContent = t("pushAll", [String(this.items.filter((i) => !i.job_id).length)]);
     $("queue-push-all").disabled = !this.items.some((i) => !i.job_id);
     $("queue-list").replaceChildren(...this.items.map((item, n) => {
-      const li = document.createElement("li");
-      const what = document.createElement("span");
-      what.className = "queue-what";
-      what.textContent = t("queueLine", [item.label, fullName(item.payload.patient)]);
-      const status = document.createElement("span");
-      status.className = `small queue-status ${item.tone}`;
-      status.textContent = item.status;
-      status.dataset.state = item.state ?? "ready";
-      li.append(what, status);
+      const li = el("li", {}, el("span", { class: "queue-what" }, t("queueLine", [item.label, fullName(item.payload.patient)])),
+        el("span", { class: `small queue-status ${item.tone}`, "data-state": item.state ?? "ready" }, item.status));
       if (!item.job_id) {
-        const remove = document.createElement("button");
-        remove.type = "button";
-        remove.textContent = t("remove");
-        remove.setAttribute("aria-label", t("removeFromQueue", [item.label]));
+        const remove = el("button", { type: "button", "aria-label": t("removeFromQueue", [item.label]) }, t("remove"));
         remove.addEventListener("click", () => { this.items.splice(n, 1); this.render(); });
         li.append(remove);
       }
