@@ -7,13 +7,13 @@ use motics_push::cliniko::client;
 use motics_push::cliniko::connect::{
     ConnectionState, connect, list_templates, reconnect, remove, set_enabled, status, verify,
 };
-use motics_push::cliniko::fake_platform::FakePlatform;
 use motics_push::cliniko::key::ClinikoKey;
 use motics_push::cliniko::requests;
 use motics_push::cliniko::store::{KEY_CONNECTION, KEY_SECRET, KEY_TEMPLATES};
 use motics_push::error::Ehr;
 use motics_push::http::TransportError;
 use motics_push::platform::StorageArea;
+use motics_push::testing::FakePlatform;
 use pollster::block_on;
 
 const KEY: &str = "MxJrZXkiOiI1Njd1amJmZTQ1NyJ9-au2";

@@ -188,32 +188,23 @@ fn a_worker_stopped_mid_send_resumes_from_storage_without_a_duplicate() {
     let r = push_ref(6);
     let text = format!("{NOTE}\n\nref {r}");
     p.crash_on_post.set(true);
-    let out = run_until_crash(
-        &p,
-        motics_push::app::handle(&p, push_msg(&patient, &text, &r)),
-    );
+    let out = run_until_crash(&p, p.handle(push_msg(&patient, &text, &r)));
     assert!(out.is_none(), "the worker stopped mid-send");
     assert_eq!(
         notes_with(&p, &patient, &r).len(),
         1,
         "the note was created"
     );
-    // Memory is gone (a new thread: fresh thread-locals); storage and the server survive.
-    let sb = p.sb.borrow().clone();
-    let storage = p.storage.borrow().clone();
-    let now = p.now.get() + 60_000;
-    let (notes, adds_seen, job) = std::thread::spawn(move || {
-        let p2 = SandboxPlatform::with(sb, storage, now);
-        let tick = p2.ok(json!({"type": "jobs/tick"}));
-        assert_eq!(tick["landed"], 1, "{tick}");
-        (
-            notes_with(&p2, &patient, &r),
-            adds(&p2),
-            tick["jobs"][0].clone(),
-        )
-    })
-    .join()
-    .expect("the restarted worker");
+    // The worker's memory is gone; storage and the server survive.
+    p.restart_worker();
+    p.advance(60_000);
+    let tick = p.ok(json!({"type": "jobs/tick"}));
+    assert_eq!(tick["landed"], 1, "{tick}");
+    let (notes, adds_seen, job) = (
+        notes_with(&p, &patient, &r),
+        adds(&p),
+        tick["jobs"][0].clone(),
+    );
     assert_eq!(job["state"], "done");
     assert_eq!(job["nookal"]["reconciled"], true);
     assert_eq!(notes.len(), 1, "{notes:?}");

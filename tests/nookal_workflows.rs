@@ -2,7 +2,6 @@
 //! Nookal workflows against a scripted fake Platform: connect, search, cases, push + read-back.
 
 use motics_push::Error;
-use motics_push::cliniko::fake_platform::FakePlatform;
 use motics_push::error::Ehr;
 use motics_push::http::TransportError;
 use motics_push::nookal::mojibake::double_encode;
@@ -10,6 +9,7 @@ use motics_push::nookal::push::{PushInput, push};
 use motics_push::nookal::store::{self, ConnectionState};
 use motics_push::nookal::{cases, connect, readback, search};
 use motics_push::platform::StorageArea;
+use motics_push::testing::FakePlatform;
 use pollster::block_on;
 
 const KEY: &str = "nk-test-key-4242";

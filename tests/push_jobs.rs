@@ -134,14 +134,9 @@ fn unauthorized_mid_job_parks_then_resumes_after_reconnect_once() {
     assert_eq!(v["job"]["state"], json!("needs_reconnect"), "{v}");
     assert!(p.notes_with_ref(&r).is_empty());
     assert_eq!(p.badge.get(), 1);
-    // "Reconnect Cliniko" saves the key again; then the dispatcher resumes the outbox.
+    // "Reconnect Cliniko" (options page or popup) saves the key again and resumes the outbox.
     let key = p.sb.borrow().demo_keys().practitioner.clone();
     p.ok(json!({"type": "connection/connect", "ehr": "cliniko", "key": key}));
-    pollster::block_on(motics_push::app::push::resume_parked(
-        &p,
-        motics_push::error::Ehr::Cliniko,
-    ))
-    .unwrap();
     let job = p.ok(json!({"type": "jobs/get", "id": v["job"]["id"]}));
     assert_eq!(job["state"], json!("done"), "{job}");
     assert_one_live_note(&p, &r, &patient);
@@ -311,27 +306,20 @@ fn worker_stopped_mid_post_resumes_from_storage_without_a_duplicate() {
     let r = push_ref(10);
     p.crash_on_post.set(true);
     let msg = push_start(&patient, NOTE, &r, TITLE);
-    let out = run_until_crash(&p, motics_push::app::handle(&p, msg));
+    let out = run_until_crash(&p, p.handle(msg));
     assert!(out.is_none(), "the worker stopped mid-POST");
     assert_eq!(
         p.notes_with_ref(&r).len(),
         1,
         "the server had created the note"
     );
-    // Everything in memory is gone; storage (and the server) survive. A new thread has fresh
-    // thread-locals (pacer, in-flight claims), like a restarted service worker.
-    let sb = p.sb.borrow().clone();
-    let storage = p.storage.borrow().clone();
-    let now = p.now.get() + 60_000;
-    let (notes, posts, state) = std::thread::spawn(move || {
-        let p2 = SandboxPlatform::with(sb, storage, now);
-        let tick = p2.ok(json!({"type": "jobs/tick"}));
-        assert_eq!(tick["landed"], json!(1), "{tick}");
-        let jobs = p2.ok(json!({"type": "jobs/list"}));
-        (p2.notes_with_ref(&r), p2.posts(), jobs[0]["state"].clone())
-    })
-    .join()
-    .unwrap();
+    // The worker's memory is gone (pacer, in-flight claims); storage and the server survive.
+    p.restart_worker();
+    p.advance(60_000);
+    let tick = p.ok(json!({"type": "jobs/tick"}));
+    assert_eq!(tick["landed"], json!(1), "{tick}");
+    let jobs = p.ok(json!({"type": "jobs/list"}));
+    let (notes, posts, state) = (p.notes_with_ref(&r), p.posts(), jobs[0]["state"].clone());
     assert_eq!(state, json!("done"));
     assert_eq!(notes.len(), 1, "{notes:?}");
     assert!(!notes[0].2);

@@ -11,7 +11,7 @@ use crate::integration::ConnectionState;
 use crate::nookal::cases::{self, CaseList, CaseRow};
 use crate::nookal::connect as nookal;
 use crate::nookal::store as nookal_store;
-use crate::platform::Platform;
+use crate::worker::Env;
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -133,7 +133,7 @@ fn from_nookal(s: nookal_store::Status) -> ConnectionStatus {
 }
 
 /// `connection/status`.
-pub async fn status<P: Platform>(p: &P, ehr: Ehr) -> Result<ConnectionStatus> {
+pub async fn status<P: Env>(p: &P, ehr: Ehr) -> Result<ConnectionStatus> {
     Ok(match ehr {
         Ehr::Cliniko => from_cliniko(cliniko::status(p).await?),
         Ehr::Nookal => from_nookal(nookal_store::status(p).await?),
@@ -142,7 +142,7 @@ pub async fn status<P: Platform>(p: &P, ehr: Ehr) -> Result<ConnectionStatus> {
 
 /// `connection/connect`: verify a pasted key and save it only if that worked; that EHR's pushes
 /// parked on a 401 then go out again at once (options page and popup alike), not at the next alarm.
-pub async fn connect<P: Platform>(p: &P, ehr: Ehr, key: &str) -> Result<ConnectionStatus> {
+pub async fn connect<P: Env>(p: &P, ehr: Ehr, key: &str) -> Result<ConnectionStatus> {
     match ehr {
         Ehr::Cliniko => {
             cliniko::connect(p, key).await?;
@@ -157,7 +157,7 @@ pub async fn connect<P: Platform>(p: &P, ehr: Ehr, key: &str) -> Result<Connecti
 
 /// `connection/verify`: check the saved key again. A 401 means the key stopped working in use
 /// (deleted, or the clinic migrated), so the connection is flagged "needs reconnect".
-pub async fn verify<P: Platform>(p: &P, ehr: Ehr) -> Result<ConnectionStatus> {
+pub async fn verify<P: Env>(p: &P, ehr: Ehr) -> Result<ConnectionStatus> {
     match ehr {
         Ehr::Cliniko => {
             let Some(key) = cliniko_store::load_key(p).await? else {
@@ -180,7 +180,7 @@ pub async fn verify<P: Platform>(p: &P, ehr: Ehr) -> Result<ConnectionStatus> {
 }
 
 /// `connection/set-enabled`: switch an EHR on or off, keeping the key.
-pub async fn set_enabled<P: Platform>(p: &P, ehr: Ehr, enabled: bool) -> Result<ConnectionStatus> {
+pub async fn set_enabled<P: Env>(p: &P, ehr: Ehr, enabled: bool) -> Result<ConnectionStatus> {
     match ehr {
         Ehr::Cliniko => cliniko_store::set_enabled(p, enabled).await?,
         Ehr::Nookal => nookal_store::set_enabled(p, enabled).await?,
@@ -189,7 +189,7 @@ pub async fn set_enabled<P: Platform>(p: &P, ehr: Ehr, enabled: bool) -> Result<
 }
 
 /// `connection/remove`: forget the key and everything saved with it.
-pub async fn remove<P: Platform>(p: &P, ehr: Ehr) -> Result<ConnectionStatus> {
+pub async fn remove<P: Env>(p: &P, ehr: Ehr) -> Result<ConnectionStatus> {
     match ehr {
         Ehr::Cliniko => cliniko_store::remove_all(p).await?,
         Ehr::Nookal => nookal_store::remove_all(p).await?,
@@ -199,7 +199,7 @@ pub async fn remove<P: Platform>(p: &P, ehr: Ehr) -> Result<ConnectionStatus> {
 
 /// `connection/set-practitioner`: the practitioner notes are filed under. Cliniko files notes
 /// under the key's own practitioner, so it has nothing to choose.
-pub async fn set_practitioner<P: Platform>(
+pub async fn set_practitioner<P: Env>(
     p: &P,
     ehr: Ehr,
     practitioner_id: &str,
@@ -216,7 +216,7 @@ pub async fn set_practitioner<P: Platform>(
 }
 
 /// `connection/set-location`: the default location (`None` clears it).
-pub async fn set_location<P: Platform>(
+pub async fn set_location<P: Env>(
     p: &P,
     ehr: Ehr,
     location_id: Option<&str>,
@@ -231,7 +231,7 @@ pub async fn set_location<P: Platform>(
 }
 
 /// `templates/list`: `[{id, name}]`. Nookal v2 has no note templates: always empty.
-pub async fn templates<P: Platform>(p: &P, ehr: Ehr, refresh: bool) -> Result<Value> {
+pub async fn templates<P: Env>(p: &P, ehr: Ehr, refresh: bool) -> Result<Value> {
     Ok(match ehr {
         Ehr::Cliniko => Value::Array(
             cliniko::list_templates(p, refresh)
@@ -246,7 +246,7 @@ pub async fn templates<P: Platform>(p: &P, ehr: Ehr, refresh: bool) -> Result<Va
 
 /// `cases/list`: the patient's cases and the default one. Cliniko files notes without cases
 /// here: no cases, no default.
-pub async fn cases<P: Platform>(p: &P, ehr: Ehr, patient_id: &str) -> Result<CaseList> {
+pub async fn cases<P: Env>(p: &P, ehr: Ehr, patient_id: &str) -> Result<CaseList> {
     match ehr {
         Ehr::Cliniko => Ok(CaseList {
             cases: Vec::new(),
@@ -257,7 +257,7 @@ pub async fn cases<P: Platform>(p: &P, ehr: Ehr, patient_id: &str) -> Result<Cas
 }
 
 /// `cases/add`: create a case (Nookal); `local_date` (`YYYY-MM-DD…`) is its start date.
-pub async fn add_case<P: Platform>(
+pub async fn add_case<P: Env>(
     p: &P,
     ehr: Ehr,
     patient_id: &str,

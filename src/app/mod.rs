@@ -15,6 +15,7 @@ mod settings;
 use crate::error::{Ehr, Error, ErrorReply};
 use crate::platform::Platform;
 use crate::wire::{self, Flat};
+use crate::worker::{Env, Running, Worker};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -272,9 +273,11 @@ pub struct CoreInfo {
 }
 
 /// Handle one message and produce the reply envelope. Never fails: errors become `{ok: false}`.
-pub async fn handle<P: Platform>(platform: &P, message: Value) -> Value {
+/// `worker` is this background's memory between messages (see [`crate::worker`]).
+pub async fn handle<P: Platform>(platform: &P, worker: &Worker, message: Value) -> Value {
+    let env = Running::new(platform, worker);
     let reply = match parse(message) {
-        Ok(req) => dispatch(platform, req).await,
+        Ok(req) => dispatch(&env, req).await,
         Err(e) => Err(Error::InvalidInput(format!(
             "unknown or malformed message: {e}"
         ))),
@@ -291,7 +294,7 @@ pub fn parse(message: Value) -> Result<Request, String> {
     serde_json::from_value(tagged).map_err(|e| e.to_string())
 }
 
-async fn dispatch<P: Platform>(p: &P, req: Request) -> crate::Result<Value> {
+async fn dispatch<P: Env>(p: &P, req: Request) -> crate::Result<Value> {
     match req {
         Request::CoreInfo {} => to_value(&core_info()),
         Request::NotePrepare(r) => to_value(&note::prepare(p, r).await?),

@@ -3,9 +3,10 @@
 use crate::Result;
 use crate::error::Ehr;
 use crate::note::{self, Meta, NoteSource};
-use crate::platform::{Platform, StorageArea};
+use crate::platform::StorageArea;
 use crate::render::{self, Footer, PreviewNode, RenderOptions, Report};
 use crate::settings::{self, Settings};
+use crate::worker::Env;
 use serde::{Deserialize, Serialize};
 
 /// What the popup sends: the source read from the page, and locale-formatted dates (the browser
@@ -56,7 +57,7 @@ pub struct Prepared {
 }
 
 /// Parse and render one note source.
-pub async fn prepare<P: Platform>(p: &P, req: PrepareRequest) -> Result<Prepared> {
+pub async fn prepare<P: Env>(p: &P, req: PrepareRequest) -> Result<Prepared> {
     let note = note::from_source(&req.source)?;
     let settings = load_settings(p).await?;
     let push_ref = match req.push_ref {
@@ -98,7 +99,7 @@ pub async fn prepare<P: Platform>(p: &P, req: PrepareRequest) -> Result<Prepared
 }
 
 /// The saved settings, or the defaults.
-pub async fn load_settings<P: Platform>(p: &P) -> Result<Settings> {
+pub async fn load_settings<P: Env>(p: &P) -> Result<Settings> {
     Ok(p.load(StorageArea::Local, settings::STORAGE_KEY)
         .await?
         .and_then(|v| serde_json::from_value(v).ok())

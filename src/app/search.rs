@@ -3,14 +3,14 @@
 
 use crate::Result;
 use crate::error::Ehr;
-use crate::platform::Platform;
 pub use crate::search::matching::names_match;
 use crate::search::run;
 pub use crate::search::run::SearchOptions;
+use crate::worker::Env;
 use serde_json::Value;
 
 /// `patients/search`: ranked patients for what was typed.
-pub async fn search<P: Platform>(
+pub async fn search<P: Env>(
     p: &P,
     ehr: Ehr,
     query: &str,
@@ -24,7 +24,7 @@ pub async fn search<P: Platform>(
 
 /// `patients/scan-phone`: one page of the phone scan (Cliniko cannot filter by phone). Nookal's
 /// search takes the phone number itself, so it has no scan.
-pub async fn scan_phone_page<P: Platform>(
+pub async fn scan_phone_page<P: Env>(
     p: &P,
     ehr: Ehr,
     query: &str,

@@ -12,7 +12,7 @@ use super::requests::{self, LocalDateTime, NewTreatmentNote};
 use super::store;
 use super::types::TreatmentNote;
 use crate::http::TransportError;
-use crate::platform::Platform;
+use crate::worker::Env;
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 
@@ -78,7 +78,7 @@ fn ambiguous(e: &Error) -> bool {
 }
 
 /// Push one note with the saved key and the chosen practitioner.
-pub async fn push<P: Platform>(p: &P, input: &PushInput) -> Result<NookalReceipt> {
+pub async fn push<P: Env>(p: &P, input: &PushInput) -> Result<NookalReceipt> {
     if input.notes.trim().is_empty() {
         return Err(Error::EmptyNote);
     }

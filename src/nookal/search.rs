@@ -7,8 +7,8 @@ use super::requests::search_patients;
 use super::store;
 use super::types::Patient;
 use crate::Result;
-use crate::platform::Platform;
 use crate::search::PatientSummary;
+use crate::worker::Env;
 use serde::Serialize;
 
 /// The search reply.
@@ -23,7 +23,7 @@ pub struct SearchResult {
 /// Search with the saved key. Calls run in plan order and stop at the first that yields a
 /// candidate passing the checks; only the first page of each is read (a fuzzy name search
 /// with more than a page of hits needs more typing, which `more` says).
-pub async fn search<P: Platform>(p: &P, text: &str) -> Result<SearchResult> {
+pub async fn search<P: Env>(p: &P, text: &str) -> Result<SearchResult> {
     let q = parse(text)?;
     let pl = plan(&q)?;
     let (key, _) = store::active(p).await?;
