@@ -9,6 +9,7 @@ use motics_push::nookal::push::{PushInput, push};
 use motics_push::nookal::store::{self, ConnectionState};
 use motics_push::nookal::{cases, connect, readback, search};
 use motics_push::platform::StorageArea;
+use motics_push::search::run::SearchOptions;
 use motics_push::testing::FakePlatform;
 use pollster::block_on;
 
@@ -122,7 +123,7 @@ fn an_auth_failure_in_use_marks_needs_reconnect() {
         r#"{"status":"failure","details":{"errorMessage":"Invalid API key"}}"#,
     );
     assert_eq!(
-        block_on(search::search(&p, "smith")).unwrap_err(),
+        block_on(search::search(&p, "smith", &SearchOptions::default())).unwrap_err(),
         Error::Unauthorized(Ehr::Nookal)
     );
     assert_eq!(
@@ -150,7 +151,7 @@ fn switches_choices_and_removal() {
         ConnectionState::Disabled
     );
     assert_eq!(
-        block_on(search::search(&p, "smith")).unwrap_err(),
+        block_on(search::search(&p, "smith", &SearchOptions::default())).unwrap_err(),
         Error::Disabled(Ehr::Nookal)
     );
     assert!(p.sent.borrow().is_empty(), "nothing sent while disabled");
@@ -171,7 +172,12 @@ fn switches_choices_and_removal() {
 fn search_matches_phone_on_our_side() {
     let p = connected();
     p.respond(200, &fixture("patients.json"));
-    let r = block_on(search::search(&p, "O'Neill 0412 345 678")).unwrap();
+    let r = block_on(search::search(
+        &p,
+        "O'Neill 0412 345 678",
+        &SearchOptions::default(),
+    ))
+    .unwrap();
     assert_eq!(
         body_of(&p, 0),
         format!("api_key={KEY}&fuzzy_search=true&last_name=O%27Neill&page=1&page_length=100")
@@ -179,7 +185,7 @@ fn search_matches_phone_on_our_side() {
     assert_eq!(r.patients.len(), 1);
     assert_eq!(r.patients[0].id, "9007199254740993");
     assert_eq!(r.patients[0].phone.as_deref(), Some("0412 345 678"));
-    assert!(!r.more);
+    assert!(!r.more_available);
 }
 
 #[test]
@@ -187,7 +193,12 @@ fn search_falls_through_to_the_next_plan_step() {
     let p = connected();
     p.respond(200, r#"{"status":"failure","details":{"errorMessage":"Unable to retrieve patients","errorCode":"L005"}}"#)
         .respond(200, &fixture("patients.json"));
-    let r = block_on(search::search(&p, "Zoe Oneill 1984-02-29")).unwrap();
+    let r = block_on(search::search(
+        &p,
+        "Zoe Oneill 1984-02-29",
+        &SearchOptions::default(),
+    ))
+    .unwrap();
     assert_eq!(p.sent.borrow().len(), 2, "exact search empty, then fuzzy");
     assert!(body_of(&p, 0).contains("date_of_birth=1984-02-29"));
     assert!(body_of(&p, 1).contains("fuzzy_search=true"));

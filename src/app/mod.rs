@@ -336,14 +336,11 @@ async fn dispatch<P: Env>(p: &P, req: Request) -> crate::Result<Value> {
             page_name,
             page_dob,
             patient,
-        } => {
-            let patient = summary_as_patient(&patient)?;
-            to_value(&search::names_match(
-                &page_name,
-                page_dob.as_deref(),
-                &patient,
-            ))
-        }
+        } => to_value(&search::names_match(
+            &page_name,
+            page_dob.as_deref(),
+            &(&patient).into(),
+        )),
         Request::PreselectGet { scope } => to_value(&preselect::get(p, &scope).await?),
         Request::PreselectSet { scope, patient } => {
             to_value(&preselect::set(p, &scope, patient).await?)
@@ -379,24 +376,6 @@ async fn dispatch<P: Env>(p: &P, req: Request) -> crate::Result<Value> {
             to_value(&destination::set(p, &scope, ehr).await?)
         }
     }
-}
-
-/// The matching rules read a Cliniko patient; the popup holds the summary it was shown.
-fn summary_as_patient(
-    s: &crate::search::rank::PatientSummary,
-) -> crate::Result<crate::cliniko::types::Patient> {
-    serde_json::from_value(json!({
-        "id": s.id,
-        "first_name": s.first_name,
-        "last_name": s.last_name,
-        "preferred_first_name": s.preferred_first_name,
-        "date_of_birth": s.date_of_birth,
-        "email": s.email,
-        "patient_phone_numbers": [],
-        "archived_at": null,
-        "created_at": null,
-    }))
-    .map_err(|e| Error::InvalidInput(e.to_string()))
 }
 
 /// The core's version and build id.

@@ -9,17 +9,17 @@ pub use crate::search::run::SearchOptions;
 use crate::worker::Env;
 use serde_json::Value;
 
-/// `patients/search`: ranked patients for what was typed.
+/// `patients/search`: ranked patients for what was typed (one reply shape for every EHR).
 pub async fn search<P: Env>(
     p: &P,
     ehr: Ehr,
     query: &str,
     options: &SearchOptions,
 ) -> Result<Value> {
-    match ehr {
-        Ehr::Cliniko => super::to_value(&run::search(p, query, options).await?),
-        Ehr::Nookal => super::to_value(&crate::nookal::search::search(p, query).await?),
-    }
+    super::to_value(&match ehr {
+        Ehr::Cliniko => run::search(p, query, options).await?,
+        Ehr::Nookal => crate::nookal::search::search(p, query, options).await?,
+    })
 }
 
 /// `patients/scan-phone`: one page of the phone scan (Cliniko cannot filter by phone). Nookal's

@@ -10,7 +10,7 @@ use crate::cliniko::types::{Page, Patient};
 use crate::search::date::{Date, DateOrder};
 use crate::search::plan::plan_requests;
 use crate::search::query::{Query, QueryKind, parse_query};
-use crate::search::rank::{PatientSummary, merge_and_rank};
+use crate::search::rank::{Candidate, PatientSummary, merge_and_rank};
 use crate::search::scan::{ScanPage, scan_request, scan_step};
 use crate::worker::Env;
 use crate::{Error, Result};
@@ -31,7 +31,8 @@ pub struct SearchOptions {
 }
 
 impl SearchOptions {
-    fn today<P: Env>(&self, p: &P) -> Result<Date> {
+    /// The clinician's local date (today in UTC when the popup sent none).
+    pub fn today<P: Env>(&self, p: &P) -> Result<Date> {
         match &self.today {
             Some(t) => Date::parse_iso(t)
                 .ok_or_else(|| Error::InvalidInput("today must be YYYY-MM-DD".into())),
@@ -86,7 +87,7 @@ pub async fn search<P: Env>(p: &P, query: &str, opts: &SearchOptions) -> Result<
         let shown = page.items.len() as u64;
         result.more_available |=
             page.next.is_some() || page.total_entries.is_some_and(|t| t > shown);
-        lists.push(page.items);
+        lists.push(page.items.into_iter().map(Candidate::from).collect());
     }
     result.patients = merge_and_rank(&parsed, lists, opts.include_archived);
     Ok(result)
