@@ -175,6 +175,19 @@ impl Error {
         }
     }
 
+    /// Whether a failed write may still have created the record, for every EHR: no answer came
+    /// (timeout, dropped connection) or a 5xx (which a server may send after saving). Statuses
+    /// answered before saving (4xx, Nookal's HTTP-200 refusals) did not, and neither did a send
+    /// the browser refused while offline. A job that may have created its note looks for it
+    /// before sending again.
+    pub fn may_have_created(&self) -> bool {
+        matches!(
+            self,
+            Error::Transport(TransportError::Timeout | TransportError::Network { .. })
+                | Error::Server { .. }
+        )
+    }
+
     /// Whether retrying the same request later may succeed (network, timeout, 5xx, 429).
     pub fn is_transient(&self) -> bool {
         matches!(
@@ -213,6 +226,31 @@ impl From<&Error> for ErrorReply {
             kind: e.kind(),
             params: e.params(),
             transient: e.is_transient(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_no_answer_or_a_5xx_may_have_created_a_record_for_every_ehr() {
+        for ehr in [Ehr::Cliniko, Ehr::Nookal] {
+            let net = TransportError::Network {
+                detail: "reset".into(),
+            };
+            assert!(Error::Transport(TransportError::Timeout).may_have_created());
+            assert!(Error::Transport(net).may_have_created());
+            assert!(Error::Server { ehr, status: 503 }.may_have_created());
+            assert!(!Error::Transport(TransportError::Offline).may_have_created());
+            assert!(!Error::Unauthorized(ehr).may_have_created());
+            assert!(!Error::RateLimited { ehr, wait_s: 3 }.may_have_created());
+            let refused = Error::Refused {
+                ehr,
+                message: "no".into(),
+            };
+            assert!(!refused.may_have_created());
         }
     }
 }

@@ -107,6 +107,9 @@ export function showPrepared(prepared) {
   if (m.created_at) facts.push(t("noteCreated", [formatDateTime(m.created_at)]));
   if (m.version) facts.push(t("noteVersion", [m.version]));
   $("note-facts").textContent = facts.join(" · ");
+  // The headings name the EHR the note was prepared for (the core's `ehr_name`).
+  document.querySelector("[data-i18n=previewSummary]").textContent = t("previewSummary", [prepared.ehr_name]);
+  document.querySelector("[data-i18n=downgradesIntro]").textContent = t("downgradesIntro", [prepared.ehr_name]);
   $("preview").replaceChildren(...previewNodes(prepared.preview ?? []));
   const report = prepared.report ?? [];
   $("downgrades").hidden = report.length === 0;

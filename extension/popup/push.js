@@ -22,7 +22,8 @@ export function stateText(job) {
   // A failed job whose error is transient was parked after its retries: "Retry" will send it.
   const id = job.state === "failed" && job.error?.transient ? "jobParked" : STATE_TEXT[job.state] ?? "jobQueued";
   const when = job.next_at_ms ? new Intl.DateTimeFormat(LOCALE, { timeStyle: "short" }).format(new Date(job.next_at_ms)) : "";
-  return t(id, [when]);
+  // Every EHR word names the EHR this job is for (the core's `ehr_name`).
+  return t(id, [job.ehr_name ?? "", when]);
 }
 
 /** Start a push; resolves to the job once it is done or has moved to a waiting/failed state. */

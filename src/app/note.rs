@@ -36,6 +36,10 @@ fn default_ehr() -> Ehr {
 /// The prepared note: what the popup shows and what a push sends.
 #[derive(Debug, Serialize)]
 pub struct Prepared {
+    /// The EHR it was prepared for.
+    pub ehr: Ehr,
+    /// That EHR's name ("Cliniko", "Nookal"): the preview's headings name it.
+    pub ehr_name: &'static str,
     /// Author, created time, session, patient, version (from the page).
     pub meta: Meta,
     /// The note's own title as the page gave it (shown in the popup), if any.
@@ -86,6 +90,8 @@ pub async fn prepare<P: Env>(p: &P, req: PrepareRequest) -> Result<Prepared> {
         note.meta.patient_name.as_deref().unwrap_or_default(),
     );
     Ok(Prepared {
+        ehr: req.ehr,
+        ehr_name: req.ehr.name(),
         note_title: note.title.clone(),
         title,
         html: render::cliniko_html(&note, &opts).html,

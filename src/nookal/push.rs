@@ -11,7 +11,6 @@ use super::readback::{compare, fingerprint, patient_notes, pick_match};
 use super::requests::{self, LocalDateTime, NewTreatmentNote};
 use super::store;
 use super::types::TreatmentNote;
-use crate::http::TransportError;
 use crate::worker::Env;
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
@@ -66,15 +65,6 @@ pub struct NookalReceipt {
     pub text_matches: bool,
     /// The send failed ambiguously and the note was found already there (no retry needed).
     pub reconciled: bool,
-}
-
-/// Whether a failure leaves it unknown if the note was created.
-fn ambiguous(e: &Error) -> bool {
-    matches!(
-        e,
-        Error::Transport(TransportError::Timeout | TransportError::Network { .. })
-            | Error::Server { .. }
-    )
 }
 
 /// Push one note with the saved key and the chosen practitioner.
@@ -149,7 +139,7 @@ pub async fn push<P: Env>(p: &P, input: &PushInput) -> Result<NookalReceipt> {
 
     let sent_id = match call(p, &requests::add_treatment_note(&key, &note)).await {
         Ok(env) => env.text("note_id")?.and_then(|t| NookalId::parse(&t).ok()),
-        Err(e) if ambiguous(&e) => {
+        Err(e) if e.may_have_created() => {
             // Did it land anyway? If the listing fails too, report the original failure.
             let Ok(notes) = patient_notes(p, &key, &patient_id).await else {
                 return Err(e);

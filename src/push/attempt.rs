@@ -129,7 +129,7 @@ async fn land<P: Env>(p: &P, job: &mut Job) -> Result<()> {
         let resp = match client::send(p, &req).await {
             Ok(r) => r,
             Err(e) => {
-                if !may_have_created(&e) {
+                if !e.may_have_created() {
                     job.maybe_sent = false;
                 }
                 return Err(e);
@@ -151,12 +151,6 @@ async fn land<P: Env>(p: &P, job: &mut Job) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// Whether a failed POST may still have created the note. Statuses Cliniko answers before
-/// saving (401, 403, 404, 422, 429 and other 4xx) did not; 5xx and no answer at all may have.
-fn may_have_created(e: &Error) -> bool {
-    matches!(e, Error::Server { .. } | Error::Transport(_))
 }
 
 /// The job's template id: the chosen one, else (no template chosen) the clinic's simplest

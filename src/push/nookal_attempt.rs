@@ -61,18 +61,12 @@ async fn land<P: Env>(p: &P, job: &mut Job) -> Result<()> {
     match pushing::push(p, &input).await {
         Ok(receipt) => landed(p, job, &input, receipt).await,
         Err(e) => {
-            if !may_have_created(&e) {
+            if !e.may_have_created() {
                 job.maybe_sent = false;
             }
             Err(e)
         }
     }
-}
-
-/// Whether a failed push may still have created the note: no answer, or a 5xx (which Nookal may
-/// send after saving). Its HTTP-200 refusals, 401s and bad input were answered before saving.
-fn may_have_created(e: &Error) -> bool {
-    matches!(e, Error::Server { .. } | Error::Transport(_))
 }
 
 /// The receipt for a note an earlier attempt created (found by its text).
