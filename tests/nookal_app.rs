@@ -188,23 +188,6 @@ fn a_new_case_is_created_and_used() {
 }
 
 #[test]
-fn pushing_the_same_note_again_asks_first_and_goes_ahead_when_confirmed() {
-    let p = SandboxPlatform::new();
-    connect(&p);
-    let patient = find(&p, "Aroha Ngāta");
-    let id = patient["id"].as_str().unwrap().to_string();
-    p.ok(push_msg(&patient, None, json!({})));
-    let n = notes_for(&p, &id);
-    let again = p.ok(push_msg(&patient, None, json!({})));
-    assert_eq!(again["needs_confirmation"]["reason"], "same_fingerprint");
-    assert_eq!(again["job"], Value::Null);
-    assert_eq!(notes_for(&p, &id), n, "nothing sent without the answer");
-    let confirmed = p.ok(push_msg(&patient, None, json!({"confirm_duplicate": true})));
-    assert_eq!(confirmed["job"]["nookal"]["landed"], true);
-    assert_eq!(notes_for(&p, &id), n + 1);
-}
-
-#[test]
 fn a_retry_after_an_ambiguous_failure_finds_the_note_instead_of_sending_twice() {
     let p = SandboxPlatform::new();
     connect(&p);
