@@ -98,19 +98,6 @@ fn connect_requires_a_practitioner_choice_and_keeps_it() {
 }
 
 #[test]
-fn a_wrong_key_is_refused_with_the_unauthorized_message_and_not_saved() {
-    let p = SandboxPlatform::new();
-    let reply = p.call(
-        json!({"type": "connection/connect", "ehr": "nookal", "key": "wrongwrongwrongwrong1234"}),
-    );
-    assert_eq!(reply["ok"], false);
-    assert_eq!(reply["error"]["kind"], "unauthorized");
-    assert_eq!(reply["error"]["params"][0], "Nookal");
-    let st = p.ok(json!({"type": "connection/status", "ehr": "nookal"}));
-    assert_eq!(st["state"], "not_set_up");
-}
-
-#[test]
 fn search_cases_push_and_read_back_report_garbling() {
     let p = SandboxPlatform::new();
     let practitioner = connect(&p);

@@ -92,30 +92,6 @@ fn connect_verifies_then_lists_then_saves() {
 }
 
 #[test]
-fn a_refused_key_saves_nothing_and_keeps_the_old_connection() {
-    let p = FakePlatform::new();
-    p.respond(200, &fixture("verify_missing_key.json"));
-    assert_eq!(
-        block_on(connect::connect(&p, "another-key-0000")).unwrap_err(),
-        Error::Unauthorized(Ehr::Nookal)
-    );
-    assert_eq!(
-        block_on(store::status(&p)).unwrap().state,
-        ConnectionState::NotSetUp
-    );
-
-    let p = connected();
-    p.respond(
-        200,
-        r#"{"status":"success","data":{"results":{"verify":false}}}"#,
-    );
-    assert!(block_on(connect::connect(&p, "another-key-0000")).is_err());
-    let st = block_on(store::status(&p)).unwrap();
-    assert_eq!(st.state, ConnectionState::Connected, "old key untouched");
-    assert_eq!(st.connection.unwrap().key_hint, "4242");
-}
-
-#[test]
 fn an_auth_failure_in_use_marks_needs_reconnect() {
     let p = connected();
     p.respond(

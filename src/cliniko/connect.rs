@@ -72,11 +72,6 @@ pub async fn connect<P: Env>(p: &P, raw_key: &str) -> Result<Status> {
     store::status(p).await
 }
 
-/// Paste a key again after a 401: the same as [`connect`], which clears `needs_reconnect`.
-pub async fn reconnect<P: Env>(p: &P, raw_key: &str) -> Result<Status> {
-    connect(p, raw_key).await
-}
-
 /// `not_set_up | connected | disabled | needs_reconnect`, with the connection summary.
 pub async fn status<P: Env>(p: &P) -> Result<Status> {
     store::status(p).await
