@@ -6,30 +6,12 @@
 //! (`cliniko::responses`, `nookal::responses`); browser errors map in `wasm::js_error`.
 
 use crate::http::TransportError;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// Result with the core's [`Error`].
 pub type Result<T> = std::result::Result<T, Error>;
 
-/// Which EHR an error is about (so the message can name it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Ehr {
-    /// Cliniko
-    Cliniko,
-    /// Nookal
-    Nookal,
-}
-
-impl Ehr {
-    /// The EHR's product name, as clinicians know it.
-    pub fn name(self) -> &'static str {
-        match self {
-            Ehr::Cliniko => "Cliniko",
-            Ehr::Nookal => "Nookal",
-        }
-    }
-}
+pub use crate::ehr::Ehr;
 
 /// Every failure, by cause.
 #[derive(Debug, Clone, PartialEq, Eq)]

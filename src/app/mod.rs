@@ -4,15 +4,14 @@
 //! the background checks the sender and hands the message here. Replies are always
 //! `{ok: true, value}` or `{ok: false, error: {kind, params, transient}}`.
 
-mod connection;
 mod destination;
 mod note;
 mod preselect;
 pub mod push;
-mod search;
 mod settings;
 
-use crate::error::{Ehr, Error, ErrorReply};
+use crate::ehr::{self, Ehr, connection, search};
+use crate::error::{Error, ErrorReply};
 use crate::platform::Platform;
 use crate::wire::{self, Flat};
 use crate::worker::{Env, Running, Worker};
@@ -217,11 +216,20 @@ pub enum Request {
         #[serde(default)]
         local_date: Option<String>,
     },
-    /// A practitioner's appointments in a time window (issue 14; not answered yet).
+    /// A practitioner's appointments in a time window (issue 14; answers `unsupported` for now).
     #[serde(rename = "appointments/list")]
     AppointmentsList {
         /// Which EHR.
         ehr: Ehr,
+        /// Practitioner id (string); the key's own practitioner when absent.
+        #[serde(default)]
+        practitioner_id: Option<String>,
+        /// Window start (ms since the epoch).
+        #[serde(default)]
+        from_ms: i64,
+        /// Window end (ms since the epoch).
+        #[serde(default)]
+        to_ms: i64,
     },
     /// Where this Motics session pushes when both EHRs are on (the last choice).
     #[serde(rename = "destination/get")]
@@ -311,7 +319,11 @@ async fn dispatch<P: Env>(p: &P, req: Request) -> crate::Result<Value> {
         )),
         Request::ConnectionStatus { ehr } => to_value(&connection::status(p, ehr).await?),
         Request::ConnectionConnect { ehr, key } => {
-            to_value(&connection::connect(p, ehr, &key).await?)
+            connection::connect(p, ehr, &key).await?;
+            // That EHR's pushes parked on a 401 go out again now (options page and popup alike),
+            // not at the next alarm.
+            push::resume_parked(p, ehr).await?;
+            to_value(&connection::status(p, ehr).await?)
         }
         Request::ConnectionVerify { ehr } => to_value(&connection::verify(p, ehr).await?),
         Request::ConnectionSetEnabled { ehr, enabled } => {
@@ -321,16 +333,21 @@ async fn dispatch<P: Env>(p: &P, req: Request) -> crate::Result<Value> {
         Request::ConnectionSetPractitioner {
             ehr,
             practitioner_id,
-        } => to_value(&connection::set_practitioner(p, ehr, &practitioner_id).await?),
+        } => {
+            connection::set_practitioner(p, ehr, &practitioner_id).await?;
+            // Jobs parked for want of a working setup may go now (a practitioner completes it).
+            push::resume_parked(p, ehr).await?;
+            to_value(&connection::status(p, ehr).await?)
+        }
         Request::ConnectionSetLocation { ehr, location_id } => {
             to_value(&connection::set_location(p, ehr, location_id.as_deref()).await?)
         }
         Request::TemplatesList { ehr, refresh } => connection::templates(p, ehr, refresh).await,
         Request::PatientsSearch(Flat(SearchQuery { ehr, query }, options)) => {
-            search::search(p, ehr, &query, &options).await
+            to_value(&search::search(p, ehr, &query, &options).await?)
         }
         Request::PatientsScanPhone(Flat(ScanQuery { ehr, query, page }, options)) => {
-            search::scan_phone_page(p, ehr, &query, page, &options).await
+            to_value(&search::scan_phone_page(p, ehr, &query, page, &options).await?)
         }
         Request::PatientsMatch {
             page_name,
@@ -370,7 +387,14 @@ async fn dispatch<P: Env>(p: &P, req: Request) -> crate::Result<Value> {
         } => to_value(
             &connection::add_case(p, ehr, &patient_id, &title, local_date.as_deref()).await?,
         ),
-        Request::AppointmentsList { ehr } => Err(connection::unsupported(ehr)),
+        Request::AppointmentsList {
+            ehr,
+            practitioner_id,
+            from_ms,
+            to_ms,
+        } => to_value(
+            &ehr::appointments::list(p, ehr, practitioner_id.as_deref(), from_ms, to_ms).await?,
+        ),
         Request::DestinationGet { scope } => to_value(&destination::get(p, &scope).await?),
         Request::DestinationSet { scope, ehr } => {
             to_value(&destination::set(p, &scope, ehr).await?)
@@ -388,6 +412,7 @@ pub fn core_info() -> CoreInfo {
     }
 }
 
-fn to_value<T: Serialize>(v: &T) -> crate::Result<Value> {
+/// A reply value (serialising our own types fails only on a bug; reported, never a panic).
+pub(crate) fn to_value<T: Serialize>(v: &T) -> crate::Result<Value> {
     serde_json::to_value(v).map_err(|e| Error::InvalidInput(e.to_string()))
 }
