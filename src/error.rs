@@ -6,30 +6,12 @@
 //! (`cliniko::responses`, `nookal::responses`); browser errors map in `wasm::js_error`.
 
 use crate::http::TransportError;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// Result with the core's [`Error`].
 pub type Result<T> = std::result::Result<T, Error>;
 
-/// Which EHR an error is about (so the message can name it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Ehr {
-    /// Cliniko
-    Cliniko,
-    /// Nookal
-    Nookal,
-}
-
-impl Ehr {
-    /// The EHR's product name, as clinicians know it.
-    pub fn name(self) -> &'static str {
-        match self {
-            Ehr::Cliniko => "Cliniko",
-            Ehr::Nookal => "Nookal",
-        }
-    }
-}
+pub use crate::ehr::Ehr;
 
 /// Every failure, by cause.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -175,6 +157,19 @@ impl Error {
         }
     }
 
+    /// Whether a failed write may still have created the record, for every EHR: no answer came
+    /// (timeout, dropped connection) or a 5xx (which a server may send after saving). Statuses
+    /// answered before saving (4xx, Nookal's HTTP-200 refusals) did not, and neither did a send
+    /// the browser refused while offline. A job that may have created its note looks for it
+    /// before sending again.
+    pub fn may_have_created(&self) -> bool {
+        matches!(
+            self,
+            Error::Transport(TransportError::Timeout | TransportError::Network { .. })
+                | Error::Server { .. }
+        )
+    }
+
     /// Whether retrying the same request later may succeed (network, timeout, 5xx, 429).
     pub fn is_transient(&self) -> bool {
         matches!(
@@ -213,6 +208,31 @@ impl From<&Error> for ErrorReply {
             kind: e.kind(),
             params: e.params(),
             transient: e.is_transient(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_no_answer_or_a_5xx_may_have_created_a_record_for_every_ehr() {
+        for ehr in [Ehr::Cliniko, Ehr::Nookal] {
+            let net = TransportError::Network {
+                detail: "reset".into(),
+            };
+            assert!(Error::Transport(TransportError::Timeout).may_have_created());
+            assert!(Error::Transport(net).may_have_created());
+            assert!(Error::Server { ehr, status: 503 }.may_have_created());
+            assert!(!Error::Transport(TransportError::Offline).may_have_created());
+            assert!(!Error::Unauthorized(ehr).may_have_created());
+            assert!(!Error::RateLimited { ehr, wait_s: 3 }.may_have_created());
+            let refused = Error::Refused {
+                ehr,
+                message: "no".into(),
+            };
+            assert!(!refused.may_have_created());
         }
     }
 }

@@ -2,7 +2,8 @@
 //! "needs reconnect" flag, the state the UI shows, and the typed storage helpers both stores use.
 
 use crate::error::Ehr;
-use crate::platform::{Platform, StorageArea};
+use crate::platform::StorageArea;
+use crate::worker::Env;
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use serde_json::Value;
@@ -71,7 +72,7 @@ pub struct Slots {
 
 impl Slots {
     /// A stored value; one we cannot read (older format, tampering) counts as absent, not a crash.
-    pub async fn load_as<P: Platform, T: DeserializeOwned>(
+    pub async fn load_as<P: Env, T: DeserializeOwned>(
         &self,
         p: &P,
         key: &str,
@@ -83,23 +84,18 @@ impl Slots {
     }
 
     /// Store a value.
-    pub async fn save_as<P: Platform, T: Serialize>(
-        &self,
-        p: &P,
-        key: &str,
-        value: &T,
-    ) -> Result<()> {
+    pub async fn save_as<P: Env, T: Serialize>(&self, p: &P, key: &str, value: &T) -> Result<()> {
         let v = serde_json::to_value(value).map_err(|e| Error::Storage(e.to_string()))?;
         p.save(AREA, key, v).await
     }
 
     /// The saved flags (defaults when absent).
-    pub async fn flags<P: Platform>(&self, p: &P) -> Result<Flags> {
+    pub async fn flags<P: Env>(&self, p: &P) -> Result<Flags> {
         Ok(self.load_as(p, self.flags).await?.unwrap_or_default())
     }
 
     /// Switch the integration on or off (the key is kept).
-    pub async fn set_enabled<P: Platform>(&self, p: &P, enabled: bool) -> Result<()> {
+    pub async fn set_enabled<P: Env>(&self, p: &P, enabled: bool) -> Result<()> {
         let flags = Flags {
             enabled,
             ..self.flags(p).await?
@@ -108,7 +104,7 @@ impl Slots {
     }
 
     /// Flag the saved key as needing a reconnect (after a failure in use). No-op when not set up.
-    pub async fn mark_needs_reconnect<P: Platform>(&self, p: &P) -> Result<()> {
+    pub async fn mark_needs_reconnect<P: Env>(&self, p: &P) -> Result<()> {
         if p.load(AREA, self.connection).await?.is_none() {
             return Ok(());
         }
@@ -120,7 +116,7 @@ impl Slots {
     }
 
     /// Forget everything this integration stored: key, connection, flags, caches.
-    pub async fn remove_all<P: Platform>(&self, p: &P) -> Result<()> {
+    pub async fn remove_all<P: Env>(&self, p: &P) -> Result<()> {
         for k in [self.secret, self.connection, self.flags]
             .into_iter()
             .chain(self.extra.iter().copied())

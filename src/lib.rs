@@ -8,17 +8,23 @@
 
 pub mod app;
 pub mod cliniko;
+pub mod ehr;
 pub mod error;
 pub mod http;
 pub mod integration;
 pub mod nookal;
 pub mod note;
+pub mod pacing;
 pub mod platform;
 pub mod push;
 pub mod render;
 pub mod search;
 pub mod settings;
 pub mod wire;
+pub mod worker;
+
+#[cfg(not(target_arch = "wasm32"))]
+pub mod testing;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

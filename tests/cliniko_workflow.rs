@@ -4,16 +4,14 @@
 
 use motics_push::Error;
 use motics_push::cliniko::client;
-use motics_push::cliniko::connect::{
-    ConnectionState, connect, list_templates, reconnect, remove, set_enabled, status, verify,
-};
-use motics_push::cliniko::fake_platform::FakePlatform;
+use motics_push::cliniko::connect::{ConnectionState, connect, list_templates, status, verify};
 use motics_push::cliniko::key::ClinikoKey;
 use motics_push::cliniko::requests;
 use motics_push::cliniko::store::{KEY_CONNECTION, KEY_SECRET, KEY_TEMPLATES};
 use motics_push::error::Ehr;
 use motics_push::http::TransportError;
 use motics_push::platform::StorageArea;
+use motics_push::testing::FakePlatform;
 use pollster::block_on;
 
 const KEY: &str = "MxJrZXkiOiI1Njd1amJmZTQ1NyJ9-au2";
@@ -146,32 +144,6 @@ fn connect_saves_key_and_connection_and_reports_connected() {
 }
 
 #[test]
-fn disable_enable_remove() {
-    let p = connected();
-    assert_eq!(
-        block_on(set_enabled(&p, false)).unwrap().state,
-        ConnectionState::Disabled
-    );
-    assert_eq!(
-        block_on(list_templates(&p, false)),
-        Err(Error::Disabled(Ehr::Cliniko))
-    );
-    assert_eq!(
-        block_on(set_enabled(&p, true)).unwrap().state,
-        ConnectionState::Connected
-    );
-    let s = block_on(remove(&p)).unwrap();
-    assert_eq!(s.state, ConnectionState::NotSetUp);
-    assert_eq!(s.connection, None);
-    assert!(p.storage.borrow().is_empty());
-    assert_eq!(
-        block_on(list_templates(&p, false)),
-        Err(Error::NotConnected(Ehr::Cliniko))
-    );
-    assert!(p.sent.borrow().is_empty());
-}
-
-#[test]
 fn a_401_in_use_needs_reconnect_until_a_new_key_verifies() {
     let p = connected();
     p.respond(401, "");
@@ -191,7 +163,7 @@ fn a_401_in_use_needs_reconnect_until_a_new_key_verifies() {
     assert_eq!(p.sent.borrow().len(), before);
     script_verify(&p, "practitioners_one.json");
     assert_eq!(
-        block_on(reconnect(&p, KEY)).unwrap().state,
+        block_on(connect(&p, KEY)).unwrap().state,
         ConnectionState::Connected
     );
 }

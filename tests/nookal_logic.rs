@@ -5,13 +5,20 @@ use motics_push::Error;
 use motics_push::nookal::NookalId;
 use motics_push::nookal::cases::{default_case, is_open};
 use motics_push::nookal::mojibake::double_encode;
-use motics_push::nookal::query::{parse, plan};
+use motics_push::nookal::query::{Query, plan};
 use motics_push::nookal::readback::{compare, fingerprint, pick_match};
 use motics_push::nookal::requests::PatientSearch;
 use motics_push::nookal::types::{Case, TreatmentNote};
+use motics_push::search::date::{Date, DateOrder};
 
 fn id(s: &str) -> NookalId {
     NookalId::parse(s).unwrap()
+}
+
+/// Parse as an en-AU browser (day first) would send it.
+fn parse(text: &str) -> motics_push::Result<Query> {
+    let today = Date::new(2025, 10, 1).unwrap();
+    motics_push::nookal::query::parse(text, DateOrder::DayFirst, today)
 }
 
 fn searches(text: &str) -> Vec<PatientSearch> {
@@ -78,7 +85,7 @@ fn ids_phones_and_emails() {
     );
     let p = plan(&parse("smith 0412 345 678").unwrap()).unwrap();
     assert_eq!(p.searches, vec![fuzzy("smith", None)]);
-    assert_eq!(p.checks.phone.as_deref(), Some("0412345678"));
+    assert_eq!(p.checks.phone.as_deref(), Some("0412 345 678"));
     let p = plan(&parse("Zoe@Example.org").unwrap()).unwrap();
     assert_eq!(
         p.searches,

@@ -2,7 +2,6 @@
 //! Nookal workflows against a scripted fake Platform: connect, search, cases, push + read-back.
 
 use motics_push::Error;
-use motics_push::cliniko::fake_platform::FakePlatform;
 use motics_push::error::Ehr;
 use motics_push::http::TransportError;
 use motics_push::nookal::mojibake::double_encode;
@@ -10,6 +9,8 @@ use motics_push::nookal::push::{PushInput, push};
 use motics_push::nookal::store::{self, ConnectionState};
 use motics_push::nookal::{cases, connect, readback, search};
 use motics_push::platform::StorageArea;
+use motics_push::search::run::SearchOptions;
+use motics_push::testing::FakePlatform;
 use pollster::block_on;
 
 const KEY: &str = "nk-test-key-4242";
@@ -91,30 +92,6 @@ fn connect_verifies_then_lists_then_saves() {
 }
 
 #[test]
-fn a_refused_key_saves_nothing_and_keeps_the_old_connection() {
-    let p = FakePlatform::new();
-    p.respond(200, &fixture("verify_missing_key.json"));
-    assert_eq!(
-        block_on(connect::connect(&p, "another-key-0000")).unwrap_err(),
-        Error::Unauthorized(Ehr::Nookal)
-    );
-    assert_eq!(
-        block_on(store::status(&p)).unwrap().state,
-        ConnectionState::NotSetUp
-    );
-
-    let p = connected();
-    p.respond(
-        200,
-        r#"{"status":"success","data":{"results":{"verify":false}}}"#,
-    );
-    assert!(block_on(connect::connect(&p, "another-key-0000")).is_err());
-    let st = block_on(store::status(&p)).unwrap();
-    assert_eq!(st.state, ConnectionState::Connected, "old key untouched");
-    assert_eq!(st.connection.unwrap().key_hint, "4242");
-}
-
-#[test]
 fn an_auth_failure_in_use_marks_needs_reconnect() {
     let p = connected();
     p.respond(
@@ -122,7 +99,7 @@ fn an_auth_failure_in_use_marks_needs_reconnect() {
         r#"{"status":"failure","details":{"errorMessage":"Invalid API key"}}"#,
     );
     assert_eq!(
-        block_on(search::search(&p, "smith")).unwrap_err(),
+        block_on(search::search(&p, "smith", &SearchOptions::default())).unwrap_err(),
         Error::Unauthorized(Ehr::Nookal)
     );
     assert_eq!(
@@ -150,7 +127,7 @@ fn switches_choices_and_removal() {
         ConnectionState::Disabled
     );
     assert_eq!(
-        block_on(search::search(&p, "smith")).unwrap_err(),
+        block_on(search::search(&p, "smith", &SearchOptions::default())).unwrap_err(),
         Error::Disabled(Ehr::Nookal)
     );
     assert!(p.sent.borrow().is_empty(), "nothing sent while disabled");
@@ -171,7 +148,12 @@ fn switches_choices_and_removal() {
 fn search_matches_phone_on_our_side() {
     let p = connected();
     p.respond(200, &fixture("patients.json"));
-    let r = block_on(search::search(&p, "O'Neill 0412 345 678")).unwrap();
+    let r = block_on(search::search(
+        &p,
+        "O'Neill 0412 345 678",
+        &SearchOptions::default(),
+    ))
+    .unwrap();
     assert_eq!(
         body_of(&p, 0),
         format!("api_key={KEY}&fuzzy_search=true&last_name=O%27Neill&page=1&page_length=100")
@@ -179,7 +161,7 @@ fn search_matches_phone_on_our_side() {
     assert_eq!(r.patients.len(), 1);
     assert_eq!(r.patients[0].id, "9007199254740993");
     assert_eq!(r.patients[0].phone.as_deref(), Some("0412 345 678"));
-    assert!(!r.more);
+    assert!(!r.more_available);
 }
 
 #[test]
@@ -187,7 +169,12 @@ fn search_falls_through_to_the_next_plan_step() {
     let p = connected();
     p.respond(200, r#"{"status":"failure","details":{"errorMessage":"Unable to retrieve patients","errorCode":"L005"}}"#)
         .respond(200, &fixture("patients.json"));
-    let r = block_on(search::search(&p, "Zoe Oneill 1984-02-29")).unwrap();
+    let r = block_on(search::search(
+        &p,
+        "Zoe Oneill 1984-02-29",
+        &SearchOptions::default(),
+    ))
+    .unwrap();
     assert_eq!(p.sent.borrow().len(), 2, "exact search empty, then fuzzy");
     assert!(body_of(&p, 0).contains("date_of_birth=1984-02-29"));
     assert!(body_of(&p, 1).contains("fuzzy_search=true"));

@@ -2,8 +2,7 @@
 //! copies runs afterwards from the outbox (`jobs/tick`), and the duplicate-title GET runs ahead of
 //! the click (`push/preflight`) — asserted on what the in-process Cliniko received and holds.
 //!
-//! Each test runs on its own thread: the preflight's memory is per worker (a thread-local), and a
-//! fresh thread is a fresh worker.
+//! Each test has its own host and so its own worker memory (where the preflight's answers live).
 #![cfg(not(target_arch = "wasm32"))]
 
 mod push_support;
@@ -16,10 +15,6 @@ use serde_json::{Value, json};
 const NOTE: &str =
     "# Subjective\nLow back stiff in the mornings.\n\n# Plan\nWalking, review in 3 weeks.";
 const TITLE: &str = "Session Summary – 02/10/2025";
-
-fn in_fresh_worker(f: impl FnOnce() + Send + 'static) {
-    std::thread::spawn(f).join().unwrap();
-}
 
 fn setup() -> (SandboxPlatform, Value) {
     let p = SandboxPlatform::new();
@@ -60,63 +55,61 @@ fn note_from_elsewhere(p: &SandboxPlatform, patient: &Value, title: &str) -> Val
 
 #[test]
 fn a_browser_resent_copy_is_archived_by_the_tick_after_the_reply() {
-    in_fresh_worker(|| {
-        let (p, patient) = setup();
-        // The note is created, the connection drops, Chromium resends: two notes, one 201.
-        p.sb.borrow_mut().add_fault(FaultSpec {
-            method: Some("POST".into()),
-            path: "/v1/treatment_notes".into(),
-            host: None,
-            count: 1,
-            kind: FaultKind::DropAfter,
-            status: 200,
-            delay_ms: 0,
-        });
-        let r = push_ref(1);
-        let before = p.log().len();
-        let v = p.ok(push_start(&patient, NOTE, &r, TITLE));
-        let job = v["job"].clone();
-        let id = job["id"].clone();
-        // The reply came with the 201: done, receipt shown, copies not yet looked for.
-        assert_eq!(job["state"], json!("done"), "{v}");
-        assert_eq!(job["verify_due"], json!(true));
-        assert_eq!(job["receipt"]["verified"], json!(false));
-        assert_eq!(job["receipt"]["archived_copies"], json!([]));
-        assert_eq!(note_lists_since(&p, before), 1, "only the title check");
-        assert_eq!(p.notes_with_ref(&r).iter().filter(|n| !n.2).count(), 2);
-        // Due now, with an alarm for now: a worker stopped before the tick still gets to it.
-        assert_eq!(job["next_at_ms"], json!(p.now.get()));
-        assert!(p.wakeups.borrow().iter().any(|w| *w <= p.now.get()));
-        assert_eq!(p.badge.get(), 0, "a landed note is not pending");
-
-        // The tick the background sends right after replying.
-        let before = p.log().len();
-        let tick = p.ok(json!({"type": "jobs/tick"}));
-        assert_eq!(tick["landed"], json!(0), "it had landed already");
-        assert_eq!(note_lists_since(&p, before), 1, "one verifying GET");
-        let job = p.ok(json!({"type": "jobs/get", "id": id}));
-        assert_eq!(job["verify_due"], json!(false));
-        assert_eq!(job["receipt"]["verified"], json!(true));
-        let notes = p.notes_with_ref(&r);
-        let live: Vec<_> = notes.iter().filter(|n| !n.2).collect();
-        assert_eq!(live.len(), 1, "exactly one live note: {notes:?}");
-        assert_eq!(
-            job["receipt"]["note_id"],
-            json!(live[0].0),
-            "the 201's note is kept"
-        );
-        let archived: Vec<_> = notes.iter().filter(|n| n.2).map(|n| n.0.clone()).collect();
-        assert_eq!(job["receipt"]["archived_copies"], json!(archived));
-        // The stored receipt ("Recent pushes") says so too.
-        let receipts = p.ok(json!({"type": "receipts/list"}));
-        assert_eq!(receipts.as_array().unwrap().len(), 1);
-        assert_eq!(receipts[0]["archived_copies"], json!(archived));
-        assert_eq!(receipts[0]["verified"], json!(true));
-        // Nothing further is due: another tick sends nothing.
-        let before = p.log().len();
-        p.ok(json!({"type": "jobs/tick"}));
-        assert_eq!(p.log().len(), before);
+    let (p, patient) = setup();
+    // The note is created, the connection drops, Chromium resends: two notes, one 201.
+    p.sb.borrow_mut().add_fault(FaultSpec {
+        method: Some("POST".into()),
+        path: "/v1/treatment_notes".into(),
+        host: None,
+        count: 1,
+        kind: FaultKind::DropAfter,
+        status: 200,
+        delay_ms: 0,
     });
+    let r = push_ref(1);
+    let before = p.log().len();
+    let v = p.ok(push_start(&patient, NOTE, &r, TITLE));
+    let job = v["job"].clone();
+    let id = job["id"].clone();
+    // The reply came with the 201: done, receipt shown, copies not yet looked for.
+    assert_eq!(job["state"], json!("done"), "{v}");
+    assert_eq!(job["verify_due"], json!(true));
+    assert_eq!(job["receipt"]["verified"], json!(false));
+    assert_eq!(job["receipt"]["archived_copies"], json!([]));
+    assert_eq!(note_lists_since(&p, before), 1, "only the title check");
+    assert_eq!(p.notes_with_ref(&r).iter().filter(|n| !n.2).count(), 2);
+    // Due now, with an alarm for now: a worker stopped before the tick still gets to it.
+    assert_eq!(job["next_at_ms"], json!(p.now.get()));
+    assert!(p.wakeups.borrow().iter().any(|w| *w <= p.now.get()));
+    assert_eq!(p.badge.get(), 0, "a landed note is not pending");
+
+    // The tick the background sends right after replying.
+    let before = p.log().len();
+    let tick = p.ok(json!({"type": "jobs/tick"}));
+    assert_eq!(tick["landed"], json!(0), "it had landed already");
+    assert_eq!(note_lists_since(&p, before), 1, "one verifying GET");
+    let job = p.ok(json!({"type": "jobs/get", "id": id}));
+    assert_eq!(job["verify_due"], json!(false));
+    assert_eq!(job["receipt"]["verified"], json!(true));
+    let notes = p.notes_with_ref(&r);
+    let live: Vec<_> = notes.iter().filter(|n| !n.2).collect();
+    assert_eq!(live.len(), 1, "exactly one live note: {notes:?}");
+    assert_eq!(
+        job["receipt"]["note_id"],
+        json!(live[0].0),
+        "the 201's note is kept"
+    );
+    let archived: Vec<_> = notes.iter().filter(|n| n.2).map(|n| n.0.clone()).collect();
+    assert_eq!(job["receipt"]["archived_copies"], json!(archived));
+    // The stored receipt ("Recent pushes") says so too.
+    let receipts = p.ok(json!({"type": "receipts/list"}));
+    assert_eq!(receipts.as_array().unwrap().len(), 1);
+    assert_eq!(receipts[0]["archived_copies"], json!(archived));
+    assert_eq!(receipts[0]["verified"], json!(true));
+    // Nothing further is due: another tick sends nothing.
+    let before = p.log().len();
+    p.ok(json!({"type": "jobs/tick"}));
+    assert_eq!(p.log().len(), before);
 }
 
 #[test]
@@ -135,17 +128,11 @@ fn a_worker_stopped_before_the_check_leaves_it_to_the_alarm() {
     let v = p.ok(push_start(&patient, NOTE, &r, TITLE));
     assert_eq!(v["job"]["verify_due"], json!(true));
     // The worker stops before its tick: the server and storage survive, memory does not.
-    let sb = p.sb.borrow().clone();
-    let storage = p.storage.borrow().clone();
-    let now = p.now.get() + 30_000;
-    let (notes, posts, job) = std::thread::spawn(move || {
-        let p2 = SandboxPlatform::with(sb, storage, now);
-        p2.ok(json!({"type": "jobs/tick"})); // the alarm
-        let jobs = p2.ok(json!({"type": "jobs/list"}));
-        (p2.notes_with_ref(&r), p2.posts(), jobs[0].clone())
-    })
-    .join()
-    .unwrap();
+    p.restart_worker();
+    p.advance(30_000);
+    p.ok(json!({"type": "jobs/tick"})); // the alarm
+    let jobs = p.ok(json!({"type": "jobs/list"}));
+    let (notes, posts, job) = (p.notes_with_ref(&r), p.posts(), jobs[0].clone());
     assert_eq!(job["receipt"]["verified"], json!(true), "{job}");
     assert_eq!(
         job["receipt"]["archived_copies"].as_array().unwrap().len(),
@@ -157,173 +144,159 @@ fn a_worker_stopped_before_the_check_leaves_it_to_the_alarm() {
 
 #[test]
 fn a_fresh_preflight_no_lets_the_push_skip_the_title_get_for_two_minutes() {
-    in_fresh_worker(|| {
-        let (p, patient) = setup();
-        // Preflight while the preview is read; the click comes a minute later.
-        let before = p.log().len();
-        assert_eq!(preflight(&p, &patient, TITLE), Value::Null);
-        assert_eq!(
-            note_lists_since(&p, before),
-            1,
-            "the preflight asked Cliniko"
-        );
-        p.advance(60_000);
-        let before = p.log().len();
-        let v = p.ok(push_start(&patient, NOTE, &push_ref(3), TITLE));
-        assert_eq!(v["job"]["state"], json!("done"), "{v}");
-        assert_eq!(note_lists_since(&p, before), 0, "no title GET at the click");
-        assert_eq!(
-            p.log().last().unwrap(),
-            &("POST".to_string(), "/v1/treatment_notes".to_string()),
-            "the click ends at the POST"
-        );
+    let (p, patient) = setup();
+    // Preflight while the preview is read; the click comes a minute later.
+    let before = p.log().len();
+    assert_eq!(preflight(&p, &patient, TITLE), Value::Null);
+    assert_eq!(
+        note_lists_since(&p, before),
+        1,
+        "the preflight asked Cliniko"
+    );
+    p.advance(60_000);
+    let before = p.log().len();
+    let v = p.ok(push_start(&patient, NOTE, &push_ref(3), TITLE));
+    assert_eq!(v["job"]["state"], json!("done"), "{v}");
+    assert_eq!(note_lists_since(&p, before), 0, "no title GET at the click");
+    assert_eq!(
+        p.log().last().unwrap(),
+        &("POST".to_string(), "/v1/treatment_notes".to_string()),
+        "the click ends at the POST"
+    );
 
-        // Preflight `asked`, wait `after_ms`, push: how many note lists the push itself made.
-        let push_after = |asked: &str, after_ms: i64, title: &str, text: &str, r: usize| {
-            assert_eq!(preflight(&p, &patient, asked), Value::Null);
-            p.advance(after_ms);
-            let before = p.log().len();
-            let v = p.ok(push_start(&patient, text, &push_ref(r), title));
-            assert_eq!(v["job"]["state"], json!("done"), "{v}");
-            note_lists_since(&p, before)
-        };
-        // Another note, another title; spacing and case of the preflight's title do not matter.
-        assert_eq!(
-            push_after(
-                "follow-UP   visit",
-                FRESH_MS - 1_000,
-                "Follow-up visit",
-                "Second note.",
-                4
-            ),
-            0,
-            "still fresh: no title GET"
-        );
-        // Older than two minutes: the push asks Cliniko itself.
-        assert_eq!(
-            push_after("Discharge", FRESH_MS + 1, "Discharge", "Third note.", 5),
-            1,
-            "stale: the title GET runs"
-        );
-    });
+    // Preflight `asked`, wait `after_ms`, push: how many note lists the push itself made.
+    let push_after = |asked: &str, after_ms: i64, title: &str, text: &str, r: usize| {
+        assert_eq!(preflight(&p, &patient, asked), Value::Null);
+        p.advance(after_ms);
+        let before = p.log().len();
+        let v = p.ok(push_start(&patient, text, &push_ref(r), title));
+        assert_eq!(v["job"]["state"], json!("done"), "{v}");
+        note_lists_since(&p, before)
+    };
+    // Another note, another title; spacing and case of the preflight's title do not matter.
+    assert_eq!(
+        push_after(
+            "follow-UP   visit",
+            FRESH_MS - 1_000,
+            "Follow-up visit",
+            "Second note.",
+            4
+        ),
+        0,
+        "still fresh: no title GET"
+    );
+    // Older than two minutes: the push asks Cliniko itself.
+    assert_eq!(
+        push_after("Discharge", FRESH_MS + 1, "Discharge", "Third note.", 5),
+        1,
+        "stale: the title GET runs"
+    );
 }
 
 #[test]
 fn a_preflight_yes_is_returned_and_never_remembered() {
-    in_fresh_worker(|| {
-        let (p, patient) = setup();
-        let existing = note_from_elsewhere(&p, &patient, TITLE);
-        let yes = preflight(&p, &patient, TITLE);
-        assert_eq!(yes["reason"], json!("same_title"), "{yes}");
-        assert_eq!(yes["note_id"], existing);
-        assert!(yes["at_ms"].as_i64().is_some());
-        // The click right after: the push asks Cliniko again and asks the clinician, as before.
-        let before = p.log().len();
-        let ask = p.ok(push_start(&patient, NOTE, &push_ref(6), TITLE));
-        assert_eq!(
-            ask["needs_confirmation"]["reason"],
-            json!("same_title"),
-            "{ask}"
-        );
-        assert_eq!(ask["needs_confirmation"]["note_id"], existing);
-        assert_eq!(note_lists_since(&p, before), 1, "the title GET ran again");
-        assert!(p.notes_with_ref(&push_ref(6)).is_empty());
-    });
+    let (p, patient) = setup();
+    let existing = note_from_elsewhere(&p, &patient, TITLE);
+    let yes = preflight(&p, &patient, TITLE);
+    assert_eq!(yes["reason"], json!("same_title"), "{yes}");
+    assert_eq!(yes["note_id"], existing);
+    assert!(yes["at_ms"].as_i64().is_some());
+    // The click right after: the push asks Cliniko again and asks the clinician, as before.
+    let before = p.log().len();
+    let ask = p.ok(push_start(&patient, NOTE, &push_ref(6), TITLE));
+    assert_eq!(
+        ask["needs_confirmation"]["reason"],
+        json!("same_title"),
+        "{ask}"
+    );
+    assert_eq!(ask["needs_confirmation"]["note_id"], existing);
+    assert_eq!(note_lists_since(&p, before), 1, "the title GET ran again");
+    assert!(p.notes_with_ref(&push_ref(6)).is_empty());
 }
 
 #[test]
 fn a_preflight_no_serves_one_push_only() {
-    in_fresh_worker(|| {
-        let (p, patient) = setup();
-        assert_eq!(preflight(&p, &patient, TITLE), Value::Null);
-        let first = p.ok(push_start(&patient, NOTE, &push_ref(7), TITLE));
-        assert_eq!(first["job"]["state"], json!("done"));
-        // A different note with the same title seconds later: the earlier "no" no longer holds.
-        p.advance(5_000);
-        let before = p.log().len();
-        let ask = p.ok(push_start(
-            &patient,
-            "A different note.",
-            &push_ref(8),
-            TITLE,
-        ));
-        assert_eq!(note_lists_since(&p, before), 1, "the title GET ran");
-        assert_eq!(
-            ask["needs_confirmation"]["reason"],
-            json!("same_title"),
-            "{ask}"
-        );
-        assert_eq!(
-            ask["needs_confirmation"]["note_id"],
-            first["job"]["receipt"]["note_id"]
-        );
-    });
+    let (p, patient) = setup();
+    assert_eq!(preflight(&p, &patient, TITLE), Value::Null);
+    let first = p.ok(push_start(&patient, NOTE, &push_ref(7), TITLE));
+    assert_eq!(first["job"]["state"], json!("done"));
+    // A different note with the same title seconds later: the earlier "no" no longer holds.
+    p.advance(5_000);
+    let before = p.log().len();
+    let ask = p.ok(push_start(
+        &patient,
+        "A different note.",
+        &push_ref(8),
+        TITLE,
+    ));
+    assert_eq!(note_lists_since(&p, before), 1, "the title GET ran");
+    assert_eq!(
+        ask["needs_confirmation"]["reason"],
+        json!("same_title"),
+        "{ask}"
+    );
+    assert_eq!(
+        ask["needs_confirmation"]["note_id"],
+        first["job"]["receipt"]["note_id"]
+    );
 }
 
 #[test]
 fn a_queued_push_landing_forgets_a_preflight_no_for_its_patient_and_title() {
-    in_fresh_worker(|| {
-        let (p, patient) = setup();
-        assert_eq!(preflight(&p, &patient, TITLE), Value::Null);
-        // The history queue sends a note with that title for that patient meanwhile.
-        let mut item = push_start(&patient, "Queued from history.", &push_ref(9), TITLE);
-        item.as_object_mut().unwrap().remove("type");
-        p.ok(json!({"type": "push/queue", "items": [item]}));
-        p.ok(json!({"type": "jobs/tick"}));
-        assert_eq!(p.notes_with_ref(&push_ref(9)).len(), 1);
-        let before = p.log().len();
-        let ask = p.ok(push_start(&patient, NOTE, &push_ref(10), TITLE));
-        assert_eq!(note_lists_since(&p, before), 1, "the title GET ran");
-        assert_eq!(
-            ask["needs_confirmation"]["reason"],
-            json!("same_title"),
-            "{ask}"
-        );
-    });
+    let (p, patient) = setup();
+    assert_eq!(preflight(&p, &patient, TITLE), Value::Null);
+    // The history queue sends a note with that title for that patient meanwhile.
+    let mut item = push_start(&patient, "Queued from history.", &push_ref(9), TITLE);
+    item.as_object_mut().unwrap().remove("type");
+    p.ok(json!({"type": "push/queue", "items": [item]}));
+    p.ok(json!({"type": "jobs/tick"}));
+    assert_eq!(p.notes_with_ref(&push_ref(9)).len(), 1);
+    let before = p.log().len();
+    let ask = p.ok(push_start(&patient, NOTE, &push_ref(10), TITLE));
+    assert_eq!(note_lists_since(&p, before), 1, "the title GET ran");
+    assert_eq!(
+        ask["needs_confirmation"]["reason"],
+        json!("same_title"),
+        "{ask}"
+    );
 }
 
 #[test]
 fn a_failed_preflight_is_not_remembered() {
-    in_fresh_worker(|| {
-        let (p, patient) = setup();
-        p.offline.set(true);
-        let reply = p.call(
-            json!({"type": "push/preflight", "ehr": "cliniko", "patient": patient, "title": TITLE}),
-        );
-        assert_eq!(reply["ok"], json!(false), "{reply}");
-        p.offline.set(false);
-        let before = p.log().len();
-        p.ok(push_start(&patient, NOTE, &push_ref(11), TITLE));
-        assert_eq!(note_lists_since(&p, before), 1, "the title GET ran");
-    });
+    let (p, patient) = setup();
+    p.offline.set(true);
+    let reply = p.call(
+        json!({"type": "push/preflight", "ehr": "cliniko", "patient": patient, "title": TITLE}),
+    );
+    assert_eq!(reply["ok"], json!(false), "{reply}");
+    p.offline.set(false);
+    let before = p.log().len();
+    p.ok(push_start(&patient, NOTE, &push_ref(11), TITLE));
+    assert_eq!(note_lists_since(&p, before), 1, "the title GET ran");
 }
 
 #[test]
 fn a_preflight_under_another_key_is_not_used() {
-    in_fresh_worker(|| {
-        let (p, patient) = setup();
-        assert_eq!(preflight(&p, &patient, TITLE), Value::Null);
-        // Another practitioner's key at the same clinic (same patients, other notes).
-        let other = p.sb.borrow().demo_keys().no_suffix.clone();
-        p.ok(json!({"type": "connection/connect", "ehr": "cliniko", "key": other}));
-        let before = p.log().len();
-        p.ok(push_start(&patient, NOTE, &push_ref(12), TITLE));
-        assert_eq!(note_lists_since(&p, before), 1, "the title GET ran");
-    });
+    let (p, patient) = setup();
+    assert_eq!(preflight(&p, &patient, TITLE), Value::Null);
+    // Another practitioner's key at the same clinic (same patients, other notes).
+    let other = p.sb.borrow().demo_keys().no_suffix.clone();
+    p.ok(json!({"type": "connection/connect", "ehr": "cliniko", "key": other}));
+    let before = p.log().len();
+    p.ok(push_start(&patient, NOTE, &push_ref(12), TITLE));
+    assert_eq!(note_lists_since(&p, before), 1, "the title GET ran");
 }
 
 #[test]
 fn a_preflight_needs_a_patient_id_and_a_title() {
-    in_fresh_worker(|| {
-        let (p, mut patient) = setup();
-        let reply = p.call(
-            json!({"type": "push/preflight", "ehr": "cliniko", "patient": patient, "title": "  "}),
-        );
-        assert_eq!(reply["error"]["kind"], json!("invalid_input"), "{reply}");
-        patient["id"] = json!("not-an-id");
-        let reply = p.call(
-            json!({"type": "push/preflight", "ehr": "cliniko", "patient": patient, "title": TITLE}),
-        );
-        assert_eq!(reply["error"]["kind"], json!("invalid_input"), "{reply}");
-    });
+    let (p, mut patient) = setup();
+    let reply = p.call(
+        json!({"type": "push/preflight", "ehr": "cliniko", "patient": patient, "title": "  "}),
+    );
+    assert_eq!(reply["error"]["kind"], json!("invalid_input"), "{reply}");
+    patient["id"] = json!("not-an-id");
+    let reply = p.call(
+        json!({"type": "push/preflight", "ehr": "cliniko", "patient": patient, "title": TITLE}),
+    );
+    assert_eq!(reply["error"]["kind"], json!("invalid_input"), "{reply}");
 }

@@ -1,11 +1,11 @@
-//! The push job state machine against the in-process Cliniko: every failure class ends with
-//! exactly one (unarchived) note in Cliniko, asserted on what the server holds.
+//! Cliniko-only parts of the push job (the shared workflow is tests/ehr_push.rs, run for every EHR):
+//! the click's requests, 429 resets, copy archiving, 422 field errors, the title check.
 #![cfg(not(target_arch = "wasm32"))]
 
 mod push_support;
 
 use motics_sandbox::{FaultKind, FaultSpec};
-use push_support::{SandboxPlatform, push_ref, push_start, run_until_crash};
+use push_support::{SandboxPlatform, push_ref, push_start};
 use serde_json::{Value, json};
 
 const NOTE: &str = "# Subjective\nSore neck after gardening.\n\n# Plan\nHeat, gentle stretches, review in 2 weeks.";
@@ -126,30 +126,6 @@ fn happy_path_one_post_then_one_verifying_get_receipt_without_names() {
 }
 
 #[test]
-fn unauthorized_mid_job_parks_then_resumes_after_reconnect_once() {
-    let (p, patient) = setup();
-    fault(&p, FaultKind::Status, 401, 1, 0);
-    let r = push_ref(2);
-    let v = p.ok(push_start(&patient, NOTE, &r, TITLE));
-    assert_eq!(v["job"]["state"], json!("needs_reconnect"), "{v}");
-    assert!(p.notes_with_ref(&r).is_empty());
-    assert_eq!(p.badge.get(), 1);
-    // "Reconnect Cliniko" saves the key again; then the dispatcher resumes the outbox.
-    let key = p.sb.borrow().demo_keys().practitioner.clone();
-    p.ok(json!({"type": "connection/connect", "ehr": "cliniko", "key": key}));
-    pollster::block_on(motics_push::app::push::resume_parked(
-        &p,
-        motics_push::error::Ehr::Cliniko,
-    ))
-    .unwrap();
-    let job = p.ok(json!({"type": "jobs/get", "id": v["job"]["id"]}));
-    assert_eq!(job["state"], json!("done"), "{job}");
-    assert_one_live_note(&p, &r, &patient);
-    assert_eq!(p.posts(), 2, "the 401'd POST and the one that landed");
-    assert_eq!(p.badge.get(), 0);
-}
-
-#[test]
 fn rate_limited_waits_for_the_reset_then_lands_once() {
     let (p, patient) = setup();
     // One request per minute: the duplicate-title GET uses it, so the POST gets a real 429.
@@ -194,20 +170,6 @@ fn server_errors_twice_then_ok_lands_once_after_reconciling() {
     assert_eq!(job["state"], json!("done"), "{job}");
     assert_one_live_note(&p, &r, &patient);
     assert_eq!(p.posts(), 3);
-}
-
-#[test]
-fn timeout_after_the_server_created_the_note_is_reconciled_without_a_second_post() {
-    let (p, patient) = setup();
-    fault(&p, FaultKind::Delay, 200, 1, 45_000);
-    let r = push_ref(5);
-    let v = p.ok(push_start(&patient, NOTE, &r, TITLE));
-    assert_eq!(v["job"]["state"], json!("retry_wait"));
-    assert_eq!(v["job"]["error"]["kind"], json!("timeout"));
-    let job = tick_until_settled(&p, v["job"]["id"].as_str().unwrap(), 10);
-    assert_eq!(job["state"], json!("done"), "{job}");
-    assert_one_live_note(&p, &r, &patient);
-    assert_eq!(p.posts(), 1, "the note was found, not sent again");
 }
 
 #[test]
@@ -281,87 +243,6 @@ fn validation_error_fails_with_field_errors_and_is_not_retried() {
     assert_eq!(p.posts(), 1);
     assert!(p.notes_with_ref(&r).is_empty());
     assert_eq!(p.badge.get(), 1);
-}
-
-#[test]
-fn offline_parks_after_max_attempts_then_retry_lands_once() {
-    let (p, patient) = setup();
-    p.offline.set(true);
-    let r = push_ref(9);
-    let v = p.ok(push_start(&patient, NOTE, &r, TITLE));
-    let id = v["job"]["id"].as_str().unwrap().to_string();
-    let job = tick_until_settled(&p, &id, 20);
-    assert_eq!(job["state"], json!("failed"), "{job}");
-    assert_eq!(job["attempts"], json!(5));
-    assert_eq!(job["error"]["kind"], json!("offline"));
-    assert_eq!(job["error"]["transient"], json!(true));
-    assert_eq!(p.badge.get(), 1);
-    assert_eq!(p.posts(), 0);
-    p.offline.set(false);
-    let job = p.ok(json!({"type": "jobs/retry", "id": id}));
-    assert_eq!(job["state"], json!("done"), "{job}");
-    assert_one_live_note(&p, &r, &patient);
-    assert_eq!(p.posts(), 1);
-    assert_eq!(p.badge.get(), 0);
-}
-
-#[test]
-fn worker_stopped_mid_post_resumes_from_storage_without_a_duplicate() {
-    let (p, patient) = setup();
-    let r = push_ref(10);
-    p.crash_on_post.set(true);
-    let msg = push_start(&patient, NOTE, &r, TITLE);
-    let out = run_until_crash(&p, motics_push::app::handle(&p, msg));
-    assert!(out.is_none(), "the worker stopped mid-POST");
-    assert_eq!(
-        p.notes_with_ref(&r).len(),
-        1,
-        "the server had created the note"
-    );
-    // Everything in memory is gone; storage (and the server) survive. A new thread has fresh
-    // thread-locals (pacer, in-flight claims), like a restarted service worker.
-    let sb = p.sb.borrow().clone();
-    let storage = p.storage.borrow().clone();
-    let now = p.now.get() + 60_000;
-    let (notes, posts, state) = std::thread::spawn(move || {
-        let p2 = SandboxPlatform::with(sb, storage, now);
-        let tick = p2.ok(json!({"type": "jobs/tick"}));
-        assert_eq!(tick["landed"], json!(1), "{tick}");
-        let jobs = p2.ok(json!({"type": "jobs/list"}));
-        (p2.notes_with_ref(&r), p2.posts(), jobs[0]["state"].clone())
-    })
-    .join()
-    .unwrap();
-    assert_eq!(state, json!("done"));
-    assert_eq!(notes.len(), 1, "{notes:?}");
-    assert!(!notes[0].2);
-    assert_eq!(posts, 1);
-}
-
-#[test]
-fn same_note_again_asks_first_and_pushes_only_when_confirmed() {
-    let (p, patient) = setup();
-    let first = p.ok(push_start(&patient, NOTE, &push_ref(11), TITLE));
-    let at = first["job"]["receipt"]["at_ms"].clone();
-    // Re-wrapped, same words: the same fingerprint; a new push reference and another title.
-    let rewrapped = NOTE.replace(". ", ".\n");
-    let ask = p.ok(push_start(&patient, &rewrapped, &push_ref(12), "Follow-up"));
-    assert_eq!(
-        ask["needs_confirmation"]["reason"],
-        json!("same_fingerprint"),
-        "{ask}"
-    );
-    assert_eq!(ask["needs_confirmation"]["at_ms"], at);
-    assert_eq!(
-        ask["needs_confirmation"]["note_id"],
-        first["job"]["receipt"]["note_id"]
-    );
-    assert!(p.notes_with_ref(&push_ref(12)).is_empty());
-    let mut confirmed = push_start(&patient, &rewrapped, &push_ref(12), "Follow-up");
-    confirmed["confirm_duplicate"] = json!(true);
-    let v = p.ok(confirmed);
-    assert_eq!(v["job"]["state"], json!("done"));
-    assert_one_live_note(&p, &push_ref(12), &patient);
 }
 
 #[test]

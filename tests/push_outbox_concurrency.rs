@@ -3,11 +3,12 @@
 //! vanished because one handler's save overwrote another's (found by the 40-note queue benchmark).
 #![cfg(not(target_arch = "wasm32"))]
 
-use motics_push::cliniko::fake_platform::FakePlatform;
 use motics_push::http::{ApiRequest, ApiResponse, TransportError};
 use motics_push::platform::{Platform, StorageArea};
 use motics_push::push::job::Job;
 use motics_push::push::outbox;
+use motics_push::testing::FakePlatform;
+use motics_push::worker::{Env, Worker};
 use serde_json::{Value, json};
 use std::future::Future;
 use std::pin::pin;
@@ -54,6 +55,12 @@ impl Platform for Yielding {
     }
     async fn sleep(&self, _ms: u32) {
         yield_now().await;
+    }
+}
+
+impl Env for Yielding {
+    fn worker(&self) -> &Worker {
+        self.0.worker()
     }
 }
 

@@ -10,6 +10,7 @@ use motics_push::search::matching::{MatchVerdict, names_match};
 use motics_push::search::phone::{PhoneMatch, compare, match_phone, normalise};
 use motics_push::search::plan::{MAX_NAME_REQUESTS, plan_filters, plan_requests, server_word};
 use motics_push::search::query::{Query, parse_query};
+use motics_push::search::rank::Candidate;
 use motics_push::search::rank::{Tier, merge_and_rank};
 use motics_push::search::scan::{scan_request, scan_step};
 
@@ -42,6 +43,11 @@ fn patient(id: &str, first: &str, last: &str) -> Patient {
         archived_at: None,
         created_at: None,
     }
+}
+
+/// Patients as the shared ranking reads them.
+fn c(ps: Vec<Patient>) -> Vec<Candidate> {
+    ps.into_iter().map(Candidate::from).collect()
 }
 
 fn phone(number: &str, normalized: Option<&str>, kind: &str) -> PhoneNumber {
@@ -205,7 +211,7 @@ fn merge_dedups_by_id_and_ranks_exact_prefix_contains() {
         patient("2", "Jane", "Abbott"),
         patient("4", "Bob", "Janes"),
     ];
-    let rows = merge_and_rank(&q("jane"), vec![list_a, list_b], false);
+    let rows = merge_and_rank(&q("jane"), vec![c(list_a), c(list_b)], false);
     let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
     // Exact (Abbott before Citizen), then prefix (by surname: Citizen before Janes), then contains.
     assert_eq!(ids, vec!["2", "1", "3", "4", "5"]);
@@ -219,7 +225,7 @@ fn ranking_folds_case_diacritics_and_apostrophes() {
     zoe.preferred_first_name = Some("Zo".into());
     let plain = patient("8", "Zoe", "OBrien");
     let other = patient("9", "Zoey", "Obrien-Smith");
-    let rows = merge_and_rank(&q("zoe o'brien"), vec![vec![other, zoe, plain]], false);
+    let rows = merge_and_rank(&q("zoe o'brien"), vec![c(vec![other, zoe, plain])], false);
     let tiers: Vec<(&str, Tier)> = rows.iter().map(|r| (r.id.as_str(), r.tier)).collect();
     assert_eq!(
         tiers,
@@ -232,15 +238,15 @@ fn preferred_names_and_swapped_order_match() {
     let mut p = patient("1", "Elizabeth", "Citizen");
     p.preferred_first_name = Some("Liz".into());
     assert_eq!(
-        merge_and_rank(&q("Liz Citizen"), vec![vec![p.clone()]], false)[0].tier,
+        merge_and_rank(&q("Liz Citizen"), vec![c(vec![p.clone()])], false)[0].tier,
         Tier::Exact
     );
     assert_eq!(
-        merge_and_rank(&q("Citizen Liz"), vec![vec![p.clone()]], false)[0].tier,
+        merge_and_rank(&q("Citizen Liz"), vec![c(vec![p.clone()])], false)[0].tier,
         Tier::Exact
     );
     assert_eq!(
-        merge_and_rank(&q("Citizen, Eliz"), vec![vec![p]], false)[0].tier,
+        merge_and_rank(&q("Citizen, Eliz"), vec![c(vec![p])], false)[0].tier,
         Tier::Prefix
     );
 }
@@ -250,12 +256,12 @@ fn archived_are_hidden_unless_included_and_then_flagged() {
     let mut gone = patient("2", "Jane", "Citizen");
     gone.archived_at = Some("2024-01-01T00:00:00Z".into());
     let here = patient("1", "Jane", "Citizen");
-    let hidden = merge_and_rank(&q("Jane"), vec![vec![gone.clone(), here.clone()]], false);
+    let hidden = merge_and_rank(&q("Jane"), vec![c(vec![gone.clone(), here.clone()])], false);
     assert_eq!(
         hidden.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
         vec!["1"]
     );
-    let shown = merge_and_rank(&q("Jane"), vec![vec![gone, here]], true);
+    let shown = merge_and_rank(&q("Jane"), vec![c(vec![gone, here])], true);
     assert_eq!(shown.len(), 2);
     assert!(shown.iter().any(|r| r.id == "2" && r.archived));
     assert!(shown.iter().any(|r| r.id == "1" && !r.archived));
@@ -270,13 +276,13 @@ fn summaries_keep_strings_and_pick_the_best_phone() {
         phone("0412 345 678", None, "Mobile"),
         phone("03 9000 0000", None, "Fax"),
     ];
-    let row = &merge_and_rank(&q("Jane"), vec![vec![p.clone()]], false)[0];
+    let row = &merge_and_rank(&q("Jane"), vec![c(vec![p.clone()])], false)[0];
     assert_eq!(row.id, "1805465202989210071");
     assert_eq!(row.phone.as_deref(), Some("0412 345 678"), "mobile first");
     let json = serde_json::to_value(row).unwrap();
     assert!(json["id"].is_string());
     // For a phone search, the matching number is shown.
-    let rows = merge_and_rank(&q("+61 3 9876 5432"), vec![vec![p]], false);
+    let rows = merge_and_rank(&q("+61 3 9876 5432"), vec![c(vec![p])], false);
     assert_eq!(rows[0].phone.as_deref(), Some("03 9876 5432"));
     assert_eq!(rows[0].tier, Tier::Exact);
 }
@@ -341,9 +347,16 @@ fn confirming_a_patient_against_the_page() {
         ("Elizabeth", None, NameMismatch),
         ("", None, NameMismatch),
     ] {
-        assert_eq!(names_match(name, dob, &p), want, "{name} / {dob:?}");
+        assert_eq!(
+            names_match(name, dob, &p.clone().into()),
+            want,
+            "{name} / {dob:?}"
+        );
     }
     let zoe = patient("2", "Zoë", "O’Brien-Smith");
-    assert_eq!(names_match("Zoe O'Brien Smith", None, &zoe), Match);
-    assert_eq!(names_match("ZOË OBRIEN-SMITH", None, &zoe), Match);
+    assert_eq!(
+        names_match("Zoe O'Brien Smith", None, &zoe.clone().into()),
+        Match
+    );
+    assert_eq!(names_match("ZOË OBRIEN-SMITH", None, &zoe.into()), Match);
 }

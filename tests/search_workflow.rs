@@ -3,12 +3,12 @@
 
 use motics_push::Error;
 use motics_push::cliniko::connect::connect;
-use motics_push::cliniko::fake_platform::FakePlatform;
 use motics_push::error::Ehr;
 use motics_push::http::TransportError;
 use motics_push::search::date::DateOrder;
 use motics_push::search::query::QueryKind;
 use motics_push::search::run::{SearchOptions, scan_phone_page, search};
+use motics_push::testing::FakePlatform;
 use pollster::block_on;
 use serde_json::json;
 

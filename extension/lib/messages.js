@@ -20,10 +20,11 @@ import { api, extensionOrigin } from "./browser.js";
  *   on a 401 (options page and popup's Reconnect both use it). Cliniko has no practitioner or
  *   location to choose: those two answer error `unsupported`.
  * - `templates/list` `{ehr, refresh?}` → `[{id, name}]` (Nookal: `[]`).
- * - `patients/search` `{ehr, query, include_archived?, date_order?, today?}` →
- *   Cliniko `{kind, patients, requests_made, more_available, phone_scan_suggested}`,
- *   Nookal `{patients, more}`; `patients` are `{id, first_name, last_name, preferred_first_name,
- *   date_of_birth, email, phone, archived}` (ids strings).
+ * - `patients/search` `{ehr, query, include_archived?, date_order?, today?}` → one shape for
+ *   every EHR: `{kind, patients, requests_made, more_available, phone_scan_suggested}`;
+ *   `patients` are `{id, first_name, last_name, preferred_first_name, date_of_birth, email,
+ *   phone, archived, tier}` (ids strings). Both EHRs read dates in `date_order` and honour
+ *   `include_archived` (Nookal: inactive or deceased patients count as archived).
  * - `patients/scan-phone` `{ehr, query, page, …search options}` → `{matches, page, next_page, total_pages}`
  *   (Nookal: error `unsupported`: its search takes the phone number itself).
  * - `patients/match` `{page_name, page_dob?, patient}` → `"match"|"name_mismatch"|"dob_mismatch"`.

@@ -6,7 +6,8 @@
 
 use super::preselect::Scope;
 use crate::error::Ehr;
-use crate::platform::{Platform, StorageArea};
+use crate::platform::StorageArea;
+use crate::worker::Env;
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -42,7 +43,7 @@ fn scope_key(s: &Scope) -> Option<String> {
     }
 }
 
-async fn load_all<P: Platform>(p: &P) -> Result<Map<String, Value>> {
+async fn load_all<P: Env>(p: &P) -> Result<Map<String, Value>> {
     Ok(match p.load(StorageArea::Session, STORAGE_KEY).await? {
         Some(Value::Object(m)) => m,
         _ => Map::new(),
@@ -50,7 +51,7 @@ async fn load_all<P: Platform>(p: &P) -> Result<Map<String, Value>> {
 }
 
 /// The destination last chosen for this scope, if any (an unreadable entry counts as none).
-pub async fn get<P: Platform>(p: &P, scope: &Scope) -> Result<Option<Ehr>> {
+pub async fn get<P: Env>(p: &P, scope: &Scope) -> Result<Option<Ehr>> {
     let Some(key) = scope_key(scope) else {
         return Ok(None);
     };
@@ -63,7 +64,7 @@ pub async fn get<P: Platform>(p: &P, scope: &Scope) -> Result<Option<Ehr>> {
 
 /// Remember `ehr` for this scope. A page with no session and no tab has nothing to remember it
 /// against: that is not an error (the popup simply asks again next time).
-pub async fn set<P: Platform>(p: &P, scope: &Scope, ehr: Ehr) -> Result<Option<Ehr>> {
+pub async fn set<P: Env>(p: &P, scope: &Scope, ehr: Ehr) -> Result<Option<Ehr>> {
     let Some(key) = scope_key(scope) else {
         return Ok(None);
     };
@@ -93,7 +94,8 @@ pub async fn set<P: Platform>(p: &P, scope: &Scope, ehr: Ehr) -> Result<Option<E
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
-    use crate::cliniko::fake_platform::FakePlatform;
+    use crate::platform::Platform;
+    use crate::testing::FakePlatform;
     use pollster::block_on;
 
     fn session(id: &str) -> Scope {

@@ -4,17 +4,17 @@
 //! the background checks the sender and hands the message here. Replies are always
 //! `{ok: true, value}` or `{ok: false, error: {kind, params, transient}}`.
 
-mod connection;
 mod destination;
 mod note;
 mod preselect;
 pub mod push;
-mod search;
 mod settings;
 
-use crate::error::{Ehr, Error, ErrorReply};
+use crate::ehr::{self, Ehr, connection, search};
+use crate::error::{Error, ErrorReply};
 use crate::platform::Platform;
 use crate::wire::{self, Flat};
+use crate::worker::{Env, Running, Worker};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -216,11 +216,20 @@ pub enum Request {
         #[serde(default)]
         local_date: Option<String>,
     },
-    /// A practitioner's appointments in a time window (issue 14; not answered yet).
+    /// A practitioner's appointments in a time window (issue 14; answers `unsupported` for now).
     #[serde(rename = "appointments/list")]
     AppointmentsList {
         /// Which EHR.
         ehr: Ehr,
+        /// Practitioner id (string); the key's own practitioner when absent.
+        #[serde(default)]
+        practitioner_id: Option<String>,
+        /// Window start (ms since the epoch).
+        #[serde(default)]
+        from_ms: i64,
+        /// Window end (ms since the epoch).
+        #[serde(default)]
+        to_ms: i64,
     },
     /// Where this Motics session pushes when both EHRs are on (the last choice).
     #[serde(rename = "destination/get")]
@@ -272,9 +281,11 @@ pub struct CoreInfo {
 }
 
 /// Handle one message and produce the reply envelope. Never fails: errors become `{ok: false}`.
-pub async fn handle<P: Platform>(platform: &P, message: Value) -> Value {
+/// `worker` is this background's memory between messages (see [`crate::worker`]).
+pub async fn handle<P: Platform>(platform: &P, worker: &Worker, message: Value) -> Value {
+    let env = Running::new(platform, worker);
     let reply = match parse(message) {
-        Ok(req) => dispatch(platform, req).await,
+        Ok(req) => dispatch(&env, req).await,
         Err(e) => Err(Error::InvalidInput(format!(
             "unknown or malformed message: {e}"
         ))),
@@ -291,7 +302,7 @@ pub fn parse(message: Value) -> Result<Request, String> {
     serde_json::from_value(tagged).map_err(|e| e.to_string())
 }
 
-async fn dispatch<P: Platform>(p: &P, req: Request) -> crate::Result<Value> {
+async fn dispatch<P: Env>(p: &P, req: Request) -> crate::Result<Value> {
     match req {
         Request::CoreInfo {} => to_value(&core_info()),
         Request::NotePrepare(r) => to_value(&note::prepare(p, r).await?),
@@ -308,7 +319,11 @@ async fn dispatch<P: Platform>(p: &P, req: Request) -> crate::Result<Value> {
         )),
         Request::ConnectionStatus { ehr } => to_value(&connection::status(p, ehr).await?),
         Request::ConnectionConnect { ehr, key } => {
-            to_value(&connection::connect(p, ehr, &key).await?)
+            connection::connect(p, ehr, &key).await?;
+            // That EHR's pushes parked on a 401 go out again now (options page and popup alike),
+            // not at the next alarm.
+            push::resume_parked(p, ehr).await?;
+            to_value(&connection::status(p, ehr).await?)
         }
         Request::ConnectionVerify { ehr } => to_value(&connection::verify(p, ehr).await?),
         Request::ConnectionSetEnabled { ehr, enabled } => {
@@ -318,29 +333,31 @@ async fn dispatch<P: Platform>(p: &P, req: Request) -> crate::Result<Value> {
         Request::ConnectionSetPractitioner {
             ehr,
             practitioner_id,
-        } => to_value(&connection::set_practitioner(p, ehr, &practitioner_id).await?),
+        } => {
+            connection::set_practitioner(p, ehr, &practitioner_id).await?;
+            // Jobs parked for want of a working setup may go now (a practitioner completes it).
+            push::resume_parked(p, ehr).await?;
+            to_value(&connection::status(p, ehr).await?)
+        }
         Request::ConnectionSetLocation { ehr, location_id } => {
             to_value(&connection::set_location(p, ehr, location_id.as_deref()).await?)
         }
         Request::TemplatesList { ehr, refresh } => connection::templates(p, ehr, refresh).await,
         Request::PatientsSearch(Flat(SearchQuery { ehr, query }, options)) => {
-            search::search(p, ehr, &query, &options).await
+            to_value(&search::search(p, ehr, &query, &options).await?)
         }
         Request::PatientsScanPhone(Flat(ScanQuery { ehr, query, page }, options)) => {
-            search::scan_phone_page(p, ehr, &query, page, &options).await
+            to_value(&search::scan_phone_page(p, ehr, &query, page, &options).await?)
         }
         Request::PatientsMatch {
             page_name,
             page_dob,
             patient,
-        } => {
-            let patient = summary_as_patient(&patient)?;
-            to_value(&search::names_match(
-                &page_name,
-                page_dob.as_deref(),
-                &patient,
-            ))
-        }
+        } => to_value(&search::names_match(
+            &page_name,
+            page_dob.as_deref(),
+            &(&patient).into(),
+        )),
         Request::PreselectGet { scope } => to_value(&preselect::get(p, &scope).await?),
         Request::PreselectSet { scope, patient } => {
             to_value(&preselect::set(p, &scope, patient).await?)
@@ -370,30 +387,19 @@ async fn dispatch<P: Platform>(p: &P, req: Request) -> crate::Result<Value> {
         } => to_value(
             &connection::add_case(p, ehr, &patient_id, &title, local_date.as_deref()).await?,
         ),
-        Request::AppointmentsList { ehr } => Err(connection::unsupported(ehr)),
+        Request::AppointmentsList {
+            ehr,
+            practitioner_id,
+            from_ms,
+            to_ms,
+        } => to_value(
+            &ehr::appointments::list(p, ehr, practitioner_id.as_deref(), from_ms, to_ms).await?,
+        ),
         Request::DestinationGet { scope } => to_value(&destination::get(p, &scope).await?),
         Request::DestinationSet { scope, ehr } => {
             to_value(&destination::set(p, &scope, ehr).await?)
         }
     }
-}
-
-/// The matching rules read a Cliniko patient; the popup holds the summary it was shown.
-fn summary_as_patient(
-    s: &crate::search::rank::PatientSummary,
-) -> crate::Result<crate::cliniko::types::Patient> {
-    serde_json::from_value(json!({
-        "id": s.id,
-        "first_name": s.first_name,
-        "last_name": s.last_name,
-        "preferred_first_name": s.preferred_first_name,
-        "date_of_birth": s.date_of_birth,
-        "email": s.email,
-        "patient_phone_numbers": [],
-        "archived_at": null,
-        "created_at": null,
-    }))
-    .map_err(|e| Error::InvalidInput(e.to_string()))
 }
 
 /// The core's version and build id.
@@ -406,6 +412,7 @@ pub fn core_info() -> CoreInfo {
     }
 }
 
-fn to_value<T: Serialize>(v: &T) -> crate::Result<Value> {
+/// A reply value (serialising our own types fails only on a bug; reported, never a panic).
+pub(crate) fn to_value<T: Serialize>(v: &T) -> crate::Result<Value> {
     serde_json::to_value(v).map_err(|e| Error::InvalidInput(e.to_string()))
 }

@@ -3,9 +3,10 @@
 use crate::Result;
 use crate::error::Ehr;
 use crate::note::{self, Meta, NoteSource};
-use crate::platform::{Platform, StorageArea};
+use crate::platform::StorageArea;
 use crate::render::{self, Footer, PreviewNode, RenderOptions, Report};
 use crate::settings::{self, Settings};
+use crate::worker::Env;
 use serde::{Deserialize, Serialize};
 
 /// What the popup sends: the source read from the page, and locale-formatted dates (the browser
@@ -35,6 +36,10 @@ fn default_ehr() -> Ehr {
 /// The prepared note: what the popup shows and what a push sends.
 #[derive(Debug, Serialize)]
 pub struct Prepared {
+    /// The EHR it was prepared for.
+    pub ehr: Ehr,
+    /// That EHR's name ("Cliniko", "Nookal"): the preview's headings name it.
+    pub ehr_name: &'static str,
     /// Author, created time, session, patient, version (from the page).
     pub meta: Meta,
     /// The note's own title as the page gave it (shown in the popup), if any.
@@ -56,7 +61,7 @@ pub struct Prepared {
 }
 
 /// Parse and render one note source.
-pub async fn prepare<P: Platform>(p: &P, req: PrepareRequest) -> Result<Prepared> {
+pub async fn prepare<P: Env>(p: &P, req: PrepareRequest) -> Result<Prepared> {
     let note = note::from_source(&req.source)?;
     let settings = load_settings(p).await?;
     let push_ref = match req.push_ref {
@@ -85,6 +90,8 @@ pub async fn prepare<P: Platform>(p: &P, req: PrepareRequest) -> Result<Prepared
         note.meta.patient_name.as_deref().unwrap_or_default(),
     );
     Ok(Prepared {
+        ehr: req.ehr,
+        ehr_name: req.ehr.name(),
         note_title: note.title.clone(),
         title,
         html: render::cliniko_html(&note, &opts).html,
@@ -98,7 +105,7 @@ pub async fn prepare<P: Platform>(p: &P, req: PrepareRequest) -> Result<Prepared
 }
 
 /// The saved settings, or the defaults.
-pub async fn load_settings<P: Platform>(p: &P) -> Result<Settings> {
+pub async fn load_settings<P: Env>(p: &P) -> Result<Settings> {
     Ok(p.load(StorageArea::Local, settings::STORAGE_KEY)
         .await?
         .and_then(|v| serde_json::from_value(v).ok())

@@ -1,8 +1,9 @@
 //! Pre-selection: the patient chosen on a Motics session before its note exists, kept in
 //! `storage.session` (memory only) against that session, and never carried to another one.
 
-use crate::platform::{Platform, StorageArea};
+use crate::platform::StorageArea;
 use crate::search::rank::PatientSummary;
+use crate::worker::Env;
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -48,7 +49,7 @@ struct Entry {
     at_ms: i64,
 }
 
-async fn load_all<P: Platform>(p: &P) -> Result<Map<String, Value>> {
+async fn load_all<P: Env>(p: &P) -> Result<Map<String, Value>> {
     Ok(match p.load(StorageArea::Session, STORAGE_KEY).await? {
         Some(Value::Object(m)) => m,
         _ => Map::new(),
@@ -56,7 +57,7 @@ async fn load_all<P: Platform>(p: &P) -> Result<Map<String, Value>> {
 }
 
 /// The patient pre-selected for this scope, if any.
-pub async fn get<P: Platform>(p: &P, scope: &Scope) -> Result<Option<PatientSummary>> {
+pub async fn get<P: Env>(p: &P, scope: &Scope) -> Result<Option<PatientSummary>> {
     let Some(key) = scope.key() else {
         return Ok(None);
     };
@@ -68,7 +69,7 @@ pub async fn get<P: Platform>(p: &P, scope: &Scope) -> Result<Option<PatientSumm
 }
 
 /// Remember `patient` for this scope.
-pub async fn set<P: Platform>(p: &P, scope: &Scope, patient: PatientSummary) -> Result<()> {
+pub async fn set<P: Env>(p: &P, scope: &Scope, patient: PatientSummary) -> Result<()> {
     let key = scope.key().ok_or_else(|| {
         Error::InvalidInput("this page has no Motics session to remember a patient for".into())
     })?;
@@ -86,7 +87,7 @@ pub async fn set<P: Platform>(p: &P, scope: &Scope, patient: PatientSummary) -> 
 }
 
 /// Forget the pre-selection for this scope (after a successful push, or "Change").
-pub async fn clear<P: Platform>(p: &P, scope: &Scope) -> Result<()> {
+pub async fn clear<P: Env>(p: &P, scope: &Scope) -> Result<()> {
     let Some(key) = scope.key() else {
         return Ok(());
     };

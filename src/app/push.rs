@@ -6,16 +6,16 @@
 
 use super::preselect::{self, Scope};
 use crate::error::Ehr;
-use crate::platform::Platform;
 use crate::push::guard::NeedsConfirmation;
 use crate::push::{self, Job, JobView, Receipt, run::NewPush, run::Started};
+use crate::worker::Env;
 use crate::{Error, Result};
 use serde::Serialize;
 
 /// `push/preflight`: `{at_ms, note_id, reason}` when the EHR has a recent note with this title
 /// for this patient, else `null` (remembered briefly, so the push skips the same GET). Nookal
 /// notes have no title to check: always `null` (its guard is our own receipts and outbox).
-pub async fn preflight<P: Platform>(
+pub async fn preflight<P: Env>(
     p: &P,
     ehr: Ehr,
     patient_id: &str,
@@ -28,7 +28,7 @@ pub async fn preflight<P: Platform>(
 }
 
 /// `push/start`: `{needs_confirmation: {at_ms, note_id, reason}}` or `{job}` after its first attempt.
-pub async fn start<P: Platform>(p: &P, req: NewPush) -> Result<Started> {
+pub async fn start<P: Env>(p: &P, req: NewPush) -> Result<Started> {
     let (started, job) = push::start(p, req).await?;
     if let Some(job) = job {
         clear_landed(p, &[job]).await?;
@@ -37,7 +37,7 @@ pub async fn start<P: Platform>(p: &P, req: NewPush) -> Result<Started> {
 }
 
 /// `push/queue`: one answer per item, in order.
-pub async fn queue<P: Platform>(p: &P, items: Vec<NewPush>) -> Result<Vec<Started>> {
+pub async fn queue<P: Env>(p: &P, items: Vec<NewPush>) -> Result<Vec<Started>> {
     push::enqueue(p, items).await
 }
 
@@ -51,7 +51,7 @@ pub struct TickReply {
 }
 
 /// `jobs/tick`: run every due job (the alarm, the popup after `push/queue`, browser start-up).
-pub async fn tick<P: Platform>(p: &P) -> Result<TickReply> {
+pub async fn tick<P: Env>(p: &P) -> Result<TickReply> {
     let landed = push::tick(p).await?;
     clear_landed(p, &landed).await?;
     Ok(TickReply {
@@ -62,7 +62,7 @@ pub async fn tick<P: Platform>(p: &P) -> Result<TickReply> {
 
 /// After a new key for `ehr` is saved: resume that EHR's jobs parked on a 401, once the EHR can
 /// take them (a Nookal job resumed without a practitioner would only fail again, for good).
-pub async fn resume_parked<P: Platform>(p: &P, ehr: Ehr) -> Result<()> {
+pub async fn resume_parked<P: Env>(p: &P, ehr: Ehr) -> Result<()> {
     if ehr == Ehr::Nookal
         && !crate::nookal::store::active(p)
             .await
@@ -75,36 +75,36 @@ pub async fn resume_parked<P: Platform>(p: &P, ehr: Ehr) -> Result<()> {
 }
 
 /// `jobs/get`.
-pub async fn get<P: Platform>(p: &P, id: &str) -> Result<JobView> {
+pub async fn get<P: Env>(p: &P, id: &str) -> Result<JobView> {
     push::get(p, id)
         .await?
         .ok_or_else(|| Error::InvalidInput("no such push".into()))
 }
 
 /// `jobs/list`.
-pub async fn list<P: Platform>(p: &P) -> Result<Vec<JobView>> {
+pub async fn list<P: Env>(p: &P) -> Result<Vec<JobView>> {
     push::list(p).await
 }
 
 /// `jobs/retry`: the job after its new attempt.
-pub async fn retry<P: Platform>(p: &P, id: &str) -> Result<JobView> {
+pub async fn retry<P: Env>(p: &P, id: &str) -> Result<JobView> {
     let job = push::retry(p, id).await?;
     clear_landed(p, std::slice::from_ref(&job)).await?;
     Ok(JobView::from(&job))
 }
 
 /// `jobs/discard`.
-pub async fn discard<P: Platform>(p: &P, id: &str) -> Result<()> {
+pub async fn discard<P: Env>(p: &P, id: &str) -> Result<()> {
     push::discard(p, id).await
 }
 
 /// `receipts/list`: newest first.
-pub async fn receipts<P: Platform>(p: &P) -> Result<Vec<Receipt>> {
+pub async fn receipts<P: Env>(p: &P) -> Result<Vec<Receipt>> {
     push::receipts::list(p).await
 }
 
 /// A landed push's page no longer needs its pre-selected patient.
-async fn clear_landed<P: Platform>(p: &P, jobs: &[Job]) -> Result<()> {
+async fn clear_landed<P: Env>(p: &P, jobs: &[Job]) -> Result<()> {
     for job in jobs.iter().filter(|j| j.state == push::JobState::Done) {
         if let Some(scope) = job
             .scope

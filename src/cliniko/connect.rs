@@ -8,7 +8,7 @@ use crate::cliniko::key::ClinikoKey;
 use crate::cliniko::requests;
 use crate::cliniko::store::{self, TemplateCache};
 use crate::cliniko::types::{Page, Practitioner, PublicSettings, TreatmentNoteTemplate, User};
-use crate::platform::Platform;
+use crate::worker::Env;
 
 pub use crate::cliniko::store::{Connection, ConnectionState, Status};
 
@@ -21,12 +21,12 @@ pub const TEMPLATE_CACHE_MS: i64 = 60 * 60 * 1000;
 /// Check a pasted key without saving it: `GET /user` → `GET /practitioners?q[]=user_id:=…` →
 /// `GET /settings/public`. A user who is not a practitioner is a warning (`not_practitioner`),
 /// not an error. A 401 here does not flag the saved connection (this key is not saved yet).
-pub async fn verify<P: Platform>(p: &P, raw_key: &str) -> Result<Connection> {
+pub async fn verify<P: Env>(p: &P, raw_key: &str) -> Result<Connection> {
     let key = ClinikoKey::parse(raw_key)?;
     verify_key(p, &key).await
 }
 
-async fn verify_key<P: Platform>(p: &P, key: &ClinikoKey) -> Result<Connection> {
+async fn verify_key<P: Env>(p: &P, key: &ClinikoKey) -> Result<Connection> {
     let user: User = client::fetch_with(p, &requests::get_user(key), On401::Ignore).await?;
     let practitioners: Page<Practitioner> = client::fetch_with(
         p,
@@ -65,46 +65,38 @@ async fn verify_key<P: Platform>(p: &P, key: &ClinikoKey) -> Result<Connection> 
 
 /// Verify a key and, only if that succeeds, save it with its connection (enabled, no reconnect
 /// needed). An invalid key is never saved and leaves any saved connection as it was.
-pub async fn connect<P: Platform>(p: &P, raw_key: &str) -> Result<Status> {
+pub async fn connect<P: Env>(p: &P, raw_key: &str) -> Result<Status> {
     let key = ClinikoKey::parse(raw_key)?;
     let conn = verify_key(p, &key).await?;
     store::save_connection(p, &key, &conn).await?;
     store::status(p).await
 }
 
-/// Paste a key again after a 401: the same as [`connect`], which clears `needs_reconnect`.
-pub async fn reconnect<P: Platform>(p: &P, raw_key: &str) -> Result<Status> {
-    connect(p, raw_key).await
-}
-
 /// `not_set_up | connected | disabled | needs_reconnect`, with the connection summary.
-pub async fn status<P: Platform>(p: &P) -> Result<Status> {
+pub async fn status<P: Env>(p: &P) -> Result<Status> {
     store::status(p).await
 }
 
 /// Switch Cliniko on or off without removing the key.
-pub async fn set_enabled<P: Platform>(p: &P, enabled: bool) -> Result<Status> {
+pub async fn set_enabled<P: Env>(p: &P, enabled: bool) -> Result<Status> {
     store::set_enabled(p, enabled).await?;
     store::status(p).await
 }
 
 /// Remove the key and everything saved with it.
-pub async fn remove<P: Platform>(p: &P) -> Result<Status> {
+pub async fn remove<P: Env>(p: &P) -> Result<Status> {
     store::remove_all(p).await?;
     store::status(p).await
 }
 
 /// Flag the saved key as needing a reconnect (the send helper does this on any 401 in use).
-pub async fn mark_needs_reconnect<P: Platform>(p: &P) -> Result<()> {
+pub async fn mark_needs_reconnect<P: Env>(p: &P) -> Result<()> {
     store::mark_needs_reconnect(p).await
 }
 
 /// The account's treatment-note templates (not archived), from the cache when it is fresh and
 /// `refresh` is false, otherwise from Cliniko (all pages, following `links.next` on the API).
-pub async fn list_templates<P: Platform>(
-    p: &P,
-    refresh: bool,
-) -> Result<Vec<TreatmentNoteTemplate>> {
+pub async fn list_templates<P: Env>(p: &P, refresh: bool) -> Result<Vec<TreatmentNoteTemplate>> {
     let (key, conn) = store::active(p).await?;
     if !refresh
         && let Some(cache) = store::load_templates(p).await?

@@ -1,6 +1,6 @@
 //! Cliniko API v1: key parsing, request builders, response parsing, note content.
 //!
-//! Pure: [`key`], [`id`], [`requests`], [`responses`], [`types`], [`links`], [`pacing`].
+//! Pure: [`key`], [`id`], [`requests`], [`responses`], [`types`], [`links`].
 //! Effects only through `Platform`: [`client`] (the one place requests go out) and [`store`]
 //! (the saved connection in storage.local).
 
@@ -12,16 +12,11 @@ pub mod decode;
 pub mod id;
 pub mod key;
 pub mod links;
-pub mod pacing;
 pub mod requests;
 pub mod responses;
 pub mod store;
 pub mod types;
 pub mod url;
-
-/// A scripted Platform for native tests (not built for wasm).
-#[cfg(not(target_arch = "wasm32"))]
-pub mod fake_platform;
 
 pub use id::ClinikoId;
 pub use key::{ClinikoKey, Shard};

@@ -10,7 +10,8 @@ use super::key::ClinikoKey;
 use super::types::TreatmentNoteTemplate;
 use crate::error::Ehr;
 use crate::integration::Slots;
-use crate::platform::{Platform, StorageArea};
+use crate::platform::StorageArea;
+use crate::worker::Env;
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use serde_json::Value;
@@ -84,21 +85,17 @@ pub struct TemplateCache {
     pub templates: Vec<TreatmentNoteTemplate>,
 }
 
-async fn load_as<P: Platform, T: DeserializeOwned>(p: &P, key: &str) -> Result<Option<T>> {
+async fn load_as<P: Env, T: DeserializeOwned>(p: &P, key: &str) -> Result<Option<T>> {
     SLOTS.load_as(p, key).await
 }
 
-async fn save_as<P: Platform, T: Serialize>(p: &P, key: &str, value: &T) -> Result<()> {
+async fn save_as<P: Env, T: Serialize>(p: &P, key: &str, value: &T) -> Result<()> {
     SLOTS.save_as(p, key, value).await
 }
 
 /// Save a verified key and its connection; enabled, not needing reconnect. The template cache
 /// is dropped (the new key may belong to another account).
-pub async fn save_connection<P: Platform>(
-    p: &P,
-    key: &ClinikoKey,
-    conn: &Connection,
-) -> Result<()> {
+pub async fn save_connection<P: Env>(p: &P, key: &ClinikoKey, conn: &Connection) -> Result<()> {
     p.save(
         AREA,
         KEY_SECRET,
@@ -111,23 +108,23 @@ pub async fn save_connection<P: Platform>(
 }
 
 /// The saved connection summary, if any.
-pub async fn load_connection<P: Platform>(p: &P) -> Result<Option<Connection>> {
+pub async fn load_connection<P: Env>(p: &P) -> Result<Option<Connection>> {
     load_as(p, KEY_CONNECTION).await
 }
 
 /// The saved flags (defaults when absent).
-pub async fn load_flags<P: Platform>(p: &P) -> Result<Flags> {
+pub async fn load_flags<P: Env>(p: &P) -> Result<Flags> {
     SLOTS.flags(p).await
 }
 
-pub async fn load_key<P: Platform>(p: &P) -> Result<Option<ClinikoKey>> {
+pub async fn load_key<P: Env>(p: &P) -> Result<Option<ClinikoKey>> {
     Ok(load_as::<P, String>(p, KEY_SECRET)
         .await?
         .and_then(|s| ClinikoKey::parse(&s).ok()))
 }
 
 /// The current state and summary.
-pub async fn status<P: Platform>(p: &P) -> Result<Status> {
+pub async fn status<P: Env>(p: &P) -> Result<Status> {
     let connection = load_connection(p).await?;
     let has_key = load_key(p).await?.is_some();
     let flags = load_flags(p).await?;
@@ -144,7 +141,7 @@ pub async fn status<P: Platform>(p: &P) -> Result<Status> {
 
 /// The key to use for a request now, with its connection: `NotConnected` when not set up,
 /// `Disabled` when switched off, `Unauthorized` when it already got a 401 (reconnect first).
-pub async fn active<P: Platform>(p: &P) -> Result<(ClinikoKey, Connection)> {
+pub async fn active<P: Env>(p: &P) -> Result<(ClinikoKey, Connection)> {
     let (key, conn) = (load_key(p).await?, load_connection(p).await?);
     SLOTS.usable(key.is_some() && conn.is_some(), load_flags(p).await?)?;
     match (key, conn) {
@@ -154,26 +151,26 @@ pub async fn active<P: Platform>(p: &P) -> Result<(ClinikoKey, Connection)> {
 }
 
 /// Switch Cliniko on or off (keeps the key).
-pub async fn set_enabled<P: Platform>(p: &P, enabled: bool) -> Result<()> {
+pub async fn set_enabled<P: Env>(p: &P, enabled: bool) -> Result<()> {
     SLOTS.set_enabled(p, enabled).await
 }
 
 /// Flag the saved key as needing a reconnect (after a 401 in use). No-op when not set up.
-pub async fn mark_needs_reconnect<P: Platform>(p: &P) -> Result<()> {
+pub async fn mark_needs_reconnect<P: Env>(p: &P) -> Result<()> {
     SLOTS.mark_needs_reconnect(p).await
 }
 
 /// Forget everything Cliniko: key, connection, flags, template cache.
-pub async fn remove_all<P: Platform>(p: &P) -> Result<()> {
+pub async fn remove_all<P: Env>(p: &P) -> Result<()> {
     SLOTS.remove_all(p).await
 }
 
 /// The template cache, if present.
-pub async fn load_templates<P: Platform>(p: &P) -> Result<Option<TemplateCache>> {
+pub async fn load_templates<P: Env>(p: &P) -> Result<Option<TemplateCache>> {
     load_as(p, KEY_TEMPLATES).await
 }
 
 /// Replace the template cache.
-pub async fn save_templates<P: Platform>(p: &P, cache: &TemplateCache) -> Result<()> {
+pub async fn save_templates<P: Env>(p: &P, cache: &TemplateCache) -> Result<()> {
     save_as(p, KEY_TEMPLATES, cache).await
 }

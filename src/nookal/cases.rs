@@ -10,7 +10,7 @@ use super::requests::{self, NewCase};
 use super::store;
 use super::types::Case;
 use crate::error::Ehr;
-use crate::platform::Platform;
+use crate::worker::Env;
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
@@ -88,7 +88,7 @@ pub struct CaseRow {
 }
 
 /// Every case of the patient (deleted ones included; the caller filters with [`is_open`]).
-pub async fn fetch_cases<P: Platform>(
+pub async fn fetch_cases<P: Env>(
     p: &P,
     key: &super::NookalKey,
     patient_id: &NookalId,
@@ -100,7 +100,7 @@ pub async fn fetch_cases<P: Platform>(
 }
 
 /// List a patient's cases with the default choice.
-pub async fn list_cases<P: Platform>(p: &P, patient_id: &str) -> Result<CaseList> {
+pub async fn list_cases<P: Env>(p: &P, patient_id: &str) -> Result<CaseList> {
     let id = NookalId::parse(patient_id)?;
     let (key, _) = store::active(p).await?;
     let mut cases = fetch_cases(p, &key, &id).await?;
@@ -126,7 +126,7 @@ pub async fn list_cases<P: Platform>(p: &P, patient_id: &str) -> Result<CaseList
 /// The id of the new case is read from `results` under `case_id` (by analogy with `note_id` /
 /// `patient_id`; UNCONFIRMED) or `caseID`/`ID`/`id`; if none is there, the case list is read
 /// back and the newest open case with this title is taken, so either answer works.
-pub async fn add_case<P: Platform>(
+pub async fn add_case<P: Env>(
     p: &P,
     patient_id: &str,
     title: &str,

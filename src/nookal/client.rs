@@ -6,12 +6,11 @@
 use super::responses::{Envelope, Paging, means_empty_list, parse};
 use super::store;
 use super::types::Decode;
-use crate::cliniko::pacing::Pacer;
 use crate::error::Ehr;
 use crate::http::ApiRequest;
-use crate::platform::Platform;
+use crate::pacing::Pacer;
+use crate::worker::Env;
 use crate::{Error, Result};
-use std::cell::RefCell;
 
 /// Requests per minute we allow ourselves. Nookal publishes no limit (reference §5), so this is
 /// a polite client-side budget (one search is 1–3 calls, a push 2–4), not a documented number.
@@ -23,9 +22,12 @@ pub const MAX_INLINE_WAIT_MS: i64 = 5_000;
 /// Most pages read from one list (200 × 100 records): a runaway `nextPage` cannot loop forever.
 pub const MAX_PAGES: u32 = 20;
 
-thread_local! {
-    // One budget for the one saved Nookal key (in memory: a worker restart starts afresh).
-    static PACER: RefCell<Pacer> = RefCell::new(Pacer::new(REQUESTS_PER_MINUTE, 60_000));
+/// The worker's pacing budget for the one saved Nookal key (a worker restart starts afresh).
+const BUDGET_ID: u64 = u64::from_le_bytes(*b"nookal\0\0");
+
+fn with_pacer<P: Env, T>(p: &P, f: impl FnOnce(&mut Pacer) -> T) -> T {
+    p.worker()
+        .with_pacer(BUDGET_ID, || Pacer::new(REQUESTS_PER_MINUTE, 60_000), f)
 }
 
 /// What to do when Nookal says the key is missing or wrong.
@@ -38,18 +40,18 @@ pub enum OnAuthFailure {
 }
 
 /// Send `req` with the saved-key policy (auth failure → needs reconnect).
-pub async fn call<P: Platform>(p: &P, req: &ApiRequest) -> Result<Envelope> {
+pub async fn call<P: Env>(p: &P, req: &ApiRequest) -> Result<Envelope> {
     call_with(p, req, OnAuthFailure::MarkNeedsReconnect).await
 }
 
 /// Send `req` (paced) and parse the answer with [`parse`]; failures of any kind, including a
 /// `status: failure` envelope under HTTP 200, come back as `Err`.
-pub async fn call_with<P: Platform>(
+pub async fn call_with<P: Env>(
     p: &P,
     req: &ApiRequest,
     on_auth: OnAuthFailure,
 ) -> Result<Envelope> {
-    let wait = PACER.with(|pc| pc.borrow_mut().wait_ms(p.now_ms()));
+    let wait = with_pacer(p, |pc| pc.wait_ms(p.now_ms()));
     if wait > MAX_INLINE_WAIT_MS {
         return Err(Error::RateLimited {
             ehr: Ehr::Nookal,
@@ -59,12 +61,12 @@ pub async fn call_with<P: Platform>(
     if wait > 0 {
         p.sleep(u32::try_from(wait).unwrap_or(u32::MAX)).await;
     }
-    PACER.with(|pc| pc.borrow_mut().record(p.now_ms()));
+    with_pacer(p, |pc| pc.record(p.now_ms()));
     let resp = p.send(req).await.map_err(Error::Transport)?;
     let result = parse(&resp, p.now_ms());
     match &result {
         Err(Error::RateLimited { wait_s, .. }) => {
-            PACER.with(|pc| pc.borrow_mut().hold_for(p.now_ms(), *wait_s));
+            with_pacer(p, |pc| pc.hold_for(p.now_ms(), *wait_s));
         }
         Err(Error::Unauthorized(_)) if on_auth == OnAuthFailure::MarkNeedsReconnect => {
             store::mark_needs_reconnect(p).await?;
@@ -76,7 +78,7 @@ pub async fn call_with<P: Platform>(
 
 /// One page of `list_key` records; a failure that only means "none" (see
 /// [`means_empty_list`]) reads as an empty page.
-pub async fn list_page<P: Platform, T: Decode>(
+pub async fn list_page<P: Env, T: Decode>(
     p: &P,
     req: &ApiRequest,
     list_key: &str,
@@ -91,7 +93,7 @@ pub async fn list_page<P: Platform, T: Decode>(
 
 /// Every page of a list: requests `make(1)`, then `make(nextPage)` while Nookal names a later
 /// page, up to [`MAX_PAGES`].
-pub async fn list_all<P: Platform, T: Decode>(
+pub async fn list_all<P: Env, T: Decode>(
     p: &P,
     list_key: &str,
     on_auth: OnAuthFailure,

@@ -9,7 +9,8 @@ use super::requests;
 use super::store::{self, Connection, Flags, Status};
 use super::types::{Location, Practitioner};
 use crate::error::Ehr;
-use crate::platform::{Platform, StorageArea};
+use crate::platform::StorageArea;
+use crate::worker::Env;
 use crate::{Error, Result};
 
 /// What a verified key can see.
@@ -18,11 +19,7 @@ struct Discovery {
     practitioners: Vec<Practitioner>,
 }
 
-async fn discover<P: Platform>(
-    p: &P,
-    key: &NookalKey,
-    on_auth: OnAuthFailure,
-) -> Result<Discovery> {
+async fn discover<P: Env>(p: &P, key: &NookalKey, on_auth: OnAuthFailure) -> Result<Discovery> {
     let env = call_with(p, &requests::verify(key), on_auth).await?;
     // SDK `Nookal_Verify::isVerified()` reads `data.results.verify`; the Elixir client treats
     // any non-failure as verified. Only an explicit false is a refusal, so both readings work.
@@ -87,7 +84,7 @@ fn build(d: Discovery, key: &NookalKey, now_ms: i64, prev: Option<&Connection>) 
 
 /// Verify a pasted key and, only if it works, save it with what it can see. A key that fails
 /// leaves any saved connection untouched. Previous choices carry over while still listed.
-pub async fn connect<P: Platform>(p: &P, raw_key: &str) -> Result<Status> {
+pub async fn connect<P: Env>(p: &P, raw_key: &str) -> Result<Status> {
     let key = NookalKey::parse(raw_key)?;
     let d = discover(p, &key, OnAuthFailure::Ignore).await?;
     let prev = store::load_connection(p).await?;
@@ -98,7 +95,7 @@ pub async fn connect<P: Platform>(p: &P, raw_key: &str) -> Result<Status> {
 
 /// Re-check the saved key ("Test connection"): refresh the lists, keep the choices and the
 /// on/off switch, clear a needs-reconnect flag when the key works again.
-pub async fn verify_saved<P: Platform>(p: &P) -> Result<Status> {
+pub async fn verify_saved<P: Env>(p: &P) -> Result<Status> {
     let Some(key) = store::load_key(p).await? else {
         return Err(Error::NotConnected(Ehr::Nookal));
     };
@@ -115,14 +112,14 @@ pub async fn verify_saved<P: Platform>(p: &P) -> Result<Status> {
     store::status(p).await
 }
 
-async fn saved<P: Platform>(p: &P) -> Result<Connection> {
+async fn saved<P: Env>(p: &P) -> Result<Connection> {
     store::load_connection(p)
         .await?
         .ok_or(Error::NotConnected(Ehr::Nookal))
 }
 
 /// Choose the practitioner notes are filed under (must be one the key can see).
-pub async fn set_practitioner<P: Platform>(p: &P, practitioner_id: &str) -> Result<Status> {
+pub async fn set_practitioner<P: Env>(p: &P, practitioner_id: &str) -> Result<Status> {
     let id = NookalId::parse(practitioner_id)?;
     let mut conn = saved(p).await?;
     if !conn.practitioners.iter().any(|x| x.id == id) {
@@ -136,7 +133,7 @@ pub async fn set_practitioner<P: Platform>(p: &P, practitioner_id: &str) -> Resu
 }
 
 /// Choose (or clear, with `None`) the default location.
-pub async fn set_location<P: Platform>(p: &P, location_id: Option<&str>) -> Result<Status> {
+pub async fn set_location<P: Env>(p: &P, location_id: Option<&str>) -> Result<Status> {
     let id = location_id
         .map(str::trim)
         .filter(|s| !s.is_empty())

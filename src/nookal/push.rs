@@ -11,8 +11,7 @@ use super::readback::{compare, fingerprint, patient_notes, pick_match};
 use super::requests::{self, LocalDateTime, NewTreatmentNote};
 use super::store;
 use super::types::TreatmentNote;
-use crate::http::TransportError;
-use crate::platform::Platform;
+use crate::worker::Env;
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 
@@ -68,17 +67,8 @@ pub struct NookalReceipt {
     pub reconciled: bool,
 }
 
-/// Whether a failure leaves it unknown if the note was created.
-fn ambiguous(e: &Error) -> bool {
-    matches!(
-        e,
-        Error::Transport(TransportError::Timeout | TransportError::Network { .. })
-            | Error::Server { .. }
-    )
-}
-
 /// Push one note with the saved key and the chosen practitioner.
-pub async fn push<P: Platform>(p: &P, input: &PushInput) -> Result<NookalReceipt> {
+pub async fn push<P: Env>(p: &P, input: &PushInput) -> Result<NookalReceipt> {
     if input.notes.trim().is_empty() {
         return Err(Error::EmptyNote);
     }
@@ -149,7 +139,7 @@ pub async fn push<P: Platform>(p: &P, input: &PushInput) -> Result<NookalReceipt
 
     let sent_id = match call(p, &requests::add_treatment_note(&key, &note)).await {
         Ok(env) => env.text("note_id")?.and_then(|t| NookalId::parse(&t).ok()),
-        Err(e) if ambiguous(&e) => {
+        Err(e) if e.may_have_created() => {
             // Did it land anyway? If the listing fails too, report the original failure.
             let Ok(notes) = patient_notes(p, &key, &patient_id).await else {
                 return Err(e);

@@ -1,13 +1,16 @@
 //! What a typed search means for Nookal: parse the text, then plan `searchPatients` calls plus
 //! the checks done on our side (phone, email, date of birth).
 //!
-//! `search::query` (shared with Cliniko) is not there yet, so the parser here is small and local;
-//! the planner takes the parsed [`Query`], so switching parsers later changes only [`parse`].
-//! Nookal v2 can search by id, fuzzy last name, exact first + last + DOB, and (unconfirmed)
-//! email — not by phone (reference §2), so phones are always checked on the returned candidates.
+//! Nookal's search takes a name together with a date of birth, phone or email ("Jane Smith
+//! 03/04/1980"), which Cliniko's one-kind query (`search::query`) does not, so the token split is
+//! Nookal's own; dates are read by the shared `search::date` rule in the browser's locale order,
+//! and phones by the shared `search::phone` rule. Nookal v2 can search by id, fuzzy last name,
+//! exact first + last + DOB, and (unconfirmed) email — not by phone (reference §2), so phones are
+//! always checked on the returned candidates.
 
 use super::id::NookalId;
 use super::requests::PatientSearch;
+use crate::search::date::{Date, DateOrder, DobParse, read_date};
 use crate::{Error, Result};
 
 /// A parsed search.
@@ -23,7 +26,7 @@ pub struct Query {
     pub dob: Option<String>,
     /// Email, lower case.
     pub email: Option<String>,
-    /// Phone digits (no spaces or punctuation).
+    /// A phone number as typed (read by `search::phone::normalise`).
     pub phone: Option<String>,
     /// A Nookal patient id.
     pub id: Option<NookalId>,
@@ -34,12 +37,13 @@ pub struct Query {
 /// `#123` or `id:123` forces the id reading.
 pub const MIN_PHONE_DIGITS: usize = 8;
 
-/// Parse typed text: emails (contain `@`), dates (`YYYY-MM-DD`, `DD/MM/YYYY`, `DD.MM.YYYY`;
-/// day first unless only month first is a real date), numbers (phone or id, see
-/// [`MIN_PHONE_DIGITS`]) and name words.
-pub fn parse(text: &str) -> Result<Query> {
+/// Parse typed text: emails (contain `@`), dates (`YYYY-MM-DD`, or numeric in the browser's
+/// locale `order`, as `search::date::read_date` reads them; `today` places two-digit years),
+/// numbers (phone or id, see [`MIN_PHONE_DIGITS`]) and name words.
+pub fn parse(text: &str, order: DateOrder, today: Date) -> Result<Query> {
     let mut q = Query::default();
     let mut digits = String::new();
+    let mut typed_phone: Vec<&str> = Vec::new();
     let mut plus = false;
     let mut forced_id = None;
     for raw in text.split_whitespace() {
@@ -61,13 +65,14 @@ pub fn parse(text: &str) -> Result<Query> {
             forced_id = Some(NookalId::parse(id)?);
         } else if tok.contains('@') {
             q.email = Some(lower.trim_end_matches(['.', ',']).to_string());
-        } else if let Some(d) = parse_date(tok.trim_end_matches(',')) {
-            q.dob = Some(d);
+        } else if let DobParse::Date(d) = read_date(tok.trim_end_matches(','), order, today) {
+            q.dob = Some(d.iso());
         } else if tok
             .chars()
             .all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | '.' | '(' | ')'))
         {
             plus |= tok.starts_with('+');
+            typed_phone.push(tok);
             digits.extend(tok.chars().filter(char::is_ascii_digit));
         } else {
             let word = tok.trim_end_matches(',');
@@ -85,7 +90,7 @@ pub fn parse(text: &str) -> Result<Query> {
     }
     if !digits.is_empty() {
         if plus || digits.len() >= MIN_PHONE_DIGITS {
-            q.phone = Some(digits);
+            q.phone = Some(typed_phone.join(" "));
         } else if q.id.is_none() {
             q.id = Some(NookalId::parse(&digits)?);
         }
@@ -97,37 +102,6 @@ pub fn parse(text: &str) -> Result<Query> {
     Ok(q)
 }
 
-/// `YYYY-MM-DD`, or `D/M/YYYY` (also `.`/`-`), as `YYYY-MM-DD` when it is a real date.
-fn parse_date(t: &str) -> Option<String> {
-    let sep = t.chars().find(|c| matches!(c, '/' | '.' | '-'))?;
-    let parts: Vec<&str> = t.split(sep).collect();
-    if parts.len() != 3
-        || parts
-            .iter()
-            .any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()))
-    {
-        return None;
-    }
-    let n = |s: &str| s.parse::<u32>().ok();
-    let (a, b, c) = (n(parts[0])?, n(parts[1])?, n(parts[2])?);
-    let valid = |y: u32, m: u32, d: u32| -> Option<String> {
-        let dim = match m {
-            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-            4 | 6 | 9 | 11 => 30,
-            2 if (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400) => 29,
-            2 => 28,
-            _ => return None,
-        };
-        ((1..=dim).contains(&d) && (1900..=2999).contains(&y))
-            .then(|| format!("{y:04}-{m:02}-{d:02}"))
-    };
-    match (parts[0].len(), parts[2].len()) {
-        (4, 1..=2) => valid(a, b, c),
-        (1..=2, 4) => valid(c, b, a).or_else(|| valid(c, a, b)),
-        _ => None,
-    }
-}
-
 /// Checks made on our side, on every candidate the server returns.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Checks {
@@ -135,7 +109,7 @@ pub struct Checks {
     pub dob: Option<String>,
     /// Email must equal this (case-insensitive).
     pub email: Option<String>,
-    /// One of the phones must end with the same digits.
+    /// One of the phones must be this number (`search::phone::match_phone`, as Cliniko's scan).
     pub phone: Option<String>,
     /// The id must equal this.
     pub id: Option<NookalId>,

@@ -1,28 +1,17 @@
 //! Checking and ranking Nookal candidates on our side, and the result rows the popup shows.
 //!
 //! Rows and order are the shared ones (`search::rank::merge_and_rank` → `PatientSummary`, the
-//! same shape as Cliniko's): Nookal patients are viewed as Cliniko-shaped patients for ranking,
+//! same shape as Cliniko's): Nookal patients become the shared `Candidate` (ids stay strings),
 //! after the checks only Nookal needs (phone, email, DOB typed beside a name) are applied here.
 
 use super::query::{Checks, Query};
 use super::types::Patient;
 use crate::cliniko::id::ClinikoId;
-use crate::cliniko::types::{Patient as RankedPatient, PhoneNumber};
+use crate::cliniko::types::PhoneNumber;
 use crate::search::PatientSummary;
+use crate::search::phone::{match_phone, normalise};
 use crate::search::query::{NameQuery, Query as SharedQuery};
-use crate::search::rank::merge_and_rank;
-
-/// The last digits of a phone number that identify it regardless of country/trunk prefix
-/// (`+61 412 345 678` and `0412 345 678` share `412345678`).
-const PHONE_TAIL: usize = 9;
-
-/// Whether two phone numbers are the same number: equal trailing digits, at least 8 compared.
-pub fn same_phone(a: &str, b: &str) -> bool {
-    let da: Vec<u8> = a.bytes().filter(u8::is_ascii_digit).collect();
-    let db: Vec<u8> = b.bytes().filter(u8::is_ascii_digit).collect();
-    let n = da.len().min(db.len()).min(PHONE_TAIL);
-    n >= 8 && da[da.len() - n..] == db[db.len() - n..]
-}
+use crate::search::rank::{Candidate, merge_and_rank};
 
 /// Whether a candidate passes every check typed alongside the name.
 pub fn passes(p: &Patient, c: &Checks) -> bool {
@@ -35,9 +24,14 @@ pub fn passes(p: &Patient, c: &Checks) -> bool {
                 .as_deref()
                 .is_some_and(|pe| pe.trim().eq_ignore_ascii_case(e))
         })
-        && c.phone
-            .as_ref()
-            .is_none_or(|ph| p.phones().iter().any(|x| same_phone(x, ph)))
+        && c.phone.as_ref().is_none_or(|ph| {
+            normalise(ph).is_some_and(|q| {
+                candidate(p)
+                    .phones
+                    .iter()
+                    .any(|x| match_phone(&q, x).is_some())
+            })
+        })
 }
 
 /// The shared query the ranking reads: the name as typed (or the email / phone / id when no
@@ -78,10 +72,9 @@ fn shared_query(q: &Query) -> SharedQuery {
     }
 }
 
-/// A Nookal patient in the shape the shared ranking reads. Inactive and deceased patients are
-/// marked archived so the row is flagged (and still shown). `None` for an id that is not digits
-/// (every Nookal id seen is; the shared rows carry Cliniko-style ids).
-fn as_ranked(p: &Patient) -> Option<RankedPatient> {
+/// A Nookal patient as the shared ranking reads it. Inactive and deceased patients count as
+/// archived, so they are flagged when shown and left out unless "Include archived" is ticked.
+fn candidate(p: &Patient) -> Candidate {
     let phone = |n: &Option<String>, t: &str| {
         n.as_ref().map(|n| PhoneNumber {
             number: Some(n.clone()),
@@ -89,15 +82,14 @@ fn as_ranked(p: &Patient) -> Option<RankedPatient> {
             phone_type: Some(t.to_string()),
         })
     };
-    let inactive = p.active == Some(false) || p.deceased == Some(true);
-    Some(RankedPatient {
-        id: ClinikoId::parse(p.id.as_str()).ok()?,
+    Candidate {
+        id: p.id.to_string(),
         first_name: p.first_name.clone(),
         last_name: p.last_name.clone(),
         preferred_first_name: p.nickname.clone(),
         date_of_birth: p.date_of_birth.clone(),
         email: p.email.clone(),
-        patient_phone_numbers: [
+        phones: [
             phone(&p.mobile, "Mobile"),
             phone(&p.home, "Home"),
             phone(&p.work, "Work"),
@@ -105,18 +97,80 @@ fn as_ranked(p: &Patient) -> Option<RankedPatient> {
         .into_iter()
         .flatten()
         .collect(),
-        archived_at: inactive.then(|| "inactive".to_string()),
-        created_at: None,
-    })
+        archived: p.active == Some(false) || p.deceased == Some(true),
+    }
 }
 
 /// Keep candidates that pass the checks, then merge (dropping duplicates: several calls may
 /// return the same patient) and rank them the shared way.
-pub fn rank(candidates: Vec<Patient>, q: &Query, checks: &Checks) -> Vec<PatientSummary> {
-    let kept: Vec<RankedPatient> = candidates
+pub fn rank(
+    candidates: Vec<Patient>,
+    q: &Query,
+    checks: &Checks,
+    include_archived: bool,
+) -> Vec<PatientSummary> {
+    let kept: Vec<Candidate> = candidates
         .iter()
         .filter(|p| passes(p, checks))
-        .filter_map(as_ranked)
+        .map(candidate)
         .collect();
-    merge_and_rank(&shared_query(q), vec![kept], true)
+    merge_and_rank(&shared_query(q), vec![kept], include_archived)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::nookal::NookalId;
+    use crate::nookal::query::plan;
+    use crate::search::date::{Date, DateOrder};
+
+    fn patient(id: &str, first: &str, active: Option<bool>) -> Patient {
+        Patient {
+            id: NookalId::parse(id).unwrap(),
+            title: None,
+            first_name: first.into(),
+            middle_name: None,
+            nickname: None,
+            last_name: "Smith".into(),
+            date_of_birth: None,
+            email: None,
+            mobile: Some("0412 345 678".into()),
+            home: None,
+            work: None,
+            active,
+            deceased: None,
+        }
+    }
+
+    fn ranked(text: &str, include_archived: bool) -> Vec<String> {
+        let today = Date::new(2025, 10, 1).unwrap();
+        let q = crate::nookal::query::parse(text, DateOrder::DayFirst, today).unwrap();
+        let checks = plan(&q).unwrap().checks;
+        let found = vec![
+            patient("P-7a", "Jane", None),
+            patient("12", "Janet", Some(false)),
+        ];
+        rank(found, &q, &checks, include_archived)
+            .into_iter()
+            .map(|r| r.id)
+            .collect()
+    }
+
+    #[test]
+    fn ids_that_are_not_digits_are_kept() {
+        assert_eq!(ranked("Jane Smith", false), ["P-7a"]);
+    }
+
+    #[test]
+    fn inactive_patients_show_only_with_include_archived() {
+        assert_eq!(ranked("Smith", false), ["P-7a"]);
+        assert_eq!(ranked("Smith", true), ["P-7a", "12"]);
+    }
+
+    #[test]
+    fn phones_match_by_the_shared_rule() {
+        // International and national forms of the same number are the same number.
+        assert_eq!(ranked("Smith +61 412 345 678", false), ["P-7a"]);
+        assert!(ranked("Smith 0499 999 999", false).is_empty());
+    }
 }

@@ -13,7 +13,7 @@ use super::requests;
 use super::store;
 use super::types::TreatmentNote;
 use crate::Result;
-use crate::platform::Platform;
+use crate::worker::Env;
 use serde::{Deserialize, Serialize};
 
 /// What the read-back text says about the text sent.
@@ -96,7 +96,7 @@ pub fn fingerprint(text: &str) -> String {
 }
 
 /// Every live (not deleted) note of the patient.
-pub async fn patient_notes<P: Platform>(
+pub async fn patient_notes<P: Env>(
     p: &P,
     key: &NookalKey,
     patient_id: &NookalId,
@@ -135,7 +135,7 @@ pub fn pick_match<'a>(
 /// is a note with this text already there, dated on or after `since_local`? Call it before any
 /// retry so a retry never creates a second note. `text_fingerprint` is [`fingerprint`] of the
 /// text that was sent.
-pub async fn find_note<P: Platform>(
+pub async fn find_note<P: Env>(
     p: &P,
     patient_id: &str,
     since_local: &str,
@@ -147,7 +147,7 @@ pub async fn find_note<P: Platform>(
 }
 
 /// [`find_note`] with the key already loaded.
-pub async fn find_note_with<P: Platform>(
+pub async fn find_note_with<P: Env>(
     p: &P,
     key: &NookalKey,
     patient_id: &NookalId,

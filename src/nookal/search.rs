@@ -7,29 +7,23 @@ use super::requests::search_patients;
 use super::store;
 use super::types::Patient;
 use crate::Result;
-use crate::platform::Platform;
-use crate::search::PatientSummary;
-use serde::Serialize;
+use crate::search::query::QueryKind;
+use crate::search::run::{SearchOptions, SearchResult};
+use crate::worker::Env;
 
-/// The search reply.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct SearchResult {
-    /// Matching patients, best first.
-    pub patients: Vec<PatientSummary>,
-    /// Nookal had more candidates than the first page: ask the clinician to type more.
-    pub more: bool,
-}
-
-/// Search with the saved key. Calls run in plan order and stop at the first that yields a
-/// candidate passing the checks; only the first page of each is read (a fuzzy name search
-/// with more than a page of hits needs more typing, which `more` says).
-pub async fn search<P: Platform>(p: &P, text: &str) -> Result<SearchResult> {
-    let q = parse(text)?;
+/// Search with the saved key; the reply is the shared [`SearchResult`]. Calls run in plan order
+/// and stop at the first that yields a candidate passing the checks; only the first page of each
+/// is read (a fuzzy name search with more than a page of hits needs more typing, which
+/// `more_available` says). Phones are checked here, so no phone scan is ever suggested.
+pub async fn search<P: Env>(p: &P, text: &str, opts: &SearchOptions) -> Result<SearchResult> {
+    let q = parse(text, opts.date_order, opts.today(p)?)?;
     let pl = plan(&q)?;
     let (key, _) = store::active(p).await?;
     let mut candidates: Vec<Patient> = Vec::new();
     let mut more = false;
+    let mut requests_made = 0;
     for s in &pl.searches {
+        requests_made += 1;
         let req = search_patients(&key, s, 1);
         let (found, paging) =
             list_page::<P, Patient>(p, &req, "patients", OnAuthFailure::MarkNeedsReconnect).await?;
@@ -40,8 +34,18 @@ pub async fn search<P: Platform>(p: &P, text: &str) -> Result<SearchResult> {
             break;
         }
     }
+    let kind = match () {
+        _ if q.id.is_some() => QueryKind::Id,
+        _ if !q.names.is_empty() => QueryKind::Name,
+        _ if q.email.is_some() => QueryKind::Email,
+        _ if q.phone.is_some() => QueryKind::Phone,
+        _ => QueryKind::Dob,
+    };
     Ok(SearchResult {
-        patients: rank(candidates, &q, &pl.checks),
-        more,
+        kind,
+        patients: rank(candidates, &q, &pl.checks, opts.include_archived),
+        requests_made,
+        more_available: more,
+        phone_scan_suggested: false,
     })
 }

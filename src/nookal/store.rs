@@ -12,7 +12,8 @@ use super::types::{Location, Practitioner};
 use crate::error::Ehr;
 use crate::integration::Slots;
 pub use crate::integration::{ConnectionState, Flags};
-use crate::platform::{Platform, StorageArea};
+use crate::platform::StorageArea;
+use crate::worker::Env;
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use serde_json::Value;
@@ -72,16 +73,16 @@ pub struct Status {
     pub needs_practitioner: bool,
 }
 
-async fn load_as<P: Platform, T: DeserializeOwned>(p: &P, key: &str) -> Result<Option<T>> {
+async fn load_as<P: Env, T: DeserializeOwned>(p: &P, key: &str) -> Result<Option<T>> {
     SLOTS.load_as(p, key).await
 }
 
-async fn save_as<P: Platform, T: Serialize>(p: &P, key: &str, value: &T) -> Result<()> {
+async fn save_as<P: Env, T: Serialize>(p: &P, key: &str, value: &T) -> Result<()> {
     SLOTS.save_as(p, key, value).await
 }
 
 /// Save a verified key and its connection; enabled, not needing reconnect.
-pub async fn save_connection<P: Platform>(p: &P, key: &NookalKey, conn: &Connection) -> Result<()> {
+pub async fn save_connection<P: Env>(p: &P, key: &NookalKey, conn: &Connection) -> Result<()> {
     p.save(
         AREA,
         KEY_SECRET,
@@ -93,29 +94,29 @@ pub async fn save_connection<P: Platform>(p: &P, key: &NookalKey, conn: &Connect
 }
 
 /// Replace the connection summary (choices, refreshed lists); key and flags untouched.
-pub async fn update_connection<P: Platform>(p: &P, conn: &Connection) -> Result<()> {
+pub async fn update_connection<P: Env>(p: &P, conn: &Connection) -> Result<()> {
     save_as(p, KEY_CONNECTION, conn).await
 }
 
 /// The saved connection, if any.
-pub async fn load_connection<P: Platform>(p: &P) -> Result<Option<Connection>> {
+pub async fn load_connection<P: Env>(p: &P) -> Result<Option<Connection>> {
     load_as(p, KEY_CONNECTION).await
 }
 
 /// The saved flags (defaults when absent).
-pub async fn load_flags<P: Platform>(p: &P) -> Result<Flags> {
+pub async fn load_flags<P: Env>(p: &P) -> Result<Flags> {
     SLOTS.flags(p).await
 }
 
 /// The saved key, if any and still valid.
-pub async fn load_key<P: Platform>(p: &P) -> Result<Option<NookalKey>> {
+pub async fn load_key<P: Env>(p: &P) -> Result<Option<NookalKey>> {
     Ok(load_as::<P, String>(p, KEY_SECRET)
         .await?
         .and_then(|s| NookalKey::parse(&s).ok()))
 }
 
 /// The current state and summary.
-pub async fn status<P: Platform>(p: &P) -> Result<Status> {
+pub async fn status<P: Env>(p: &P) -> Result<Status> {
     let connection = load_connection(p).await?;
     let has_key = load_key(p).await?.is_some();
     let flags = load_flags(p).await?;
@@ -135,7 +136,7 @@ pub async fn status<P: Platform>(p: &P) -> Result<Status> {
 
 /// The key and connection to use now: `NotConnected` when not set up, `Disabled` when switched
 /// off, `Unauthorized` when the key already failed in use (reconnect first).
-pub async fn active<P: Platform>(p: &P) -> Result<(NookalKey, Connection)> {
+pub async fn active<P: Env>(p: &P) -> Result<(NookalKey, Connection)> {
     let (key, conn) = (load_key(p).await?, load_connection(p).await?);
     SLOTS.usable(key.is_some() && conn.is_some(), load_flags(p).await?)?;
     match (key, conn) {
@@ -145,16 +146,16 @@ pub async fn active<P: Platform>(p: &P) -> Result<(NookalKey, Connection)> {
 }
 
 /// Switch Nookal on or off (keeps the key).
-pub async fn set_enabled<P: Platform>(p: &P, enabled: bool) -> Result<()> {
+pub async fn set_enabled<P: Env>(p: &P, enabled: bool) -> Result<()> {
     SLOTS.set_enabled(p, enabled).await
 }
 
 /// Flag the saved key as needing a reconnect. No-op when not set up.
-pub async fn mark_needs_reconnect<P: Platform>(p: &P) -> Result<()> {
+pub async fn mark_needs_reconnect<P: Env>(p: &P) -> Result<()> {
     SLOTS.mark_needs_reconnect(p).await
 }
 
 /// Forget everything Nookal: key, connection, flags.
-pub async fn remove_all<P: Platform>(p: &P) -> Result<()> {
+pub async fn remove_all<P: Env>(p: &P) -> Result<()> {
     SLOTS.remove_all(p).await
 }

@@ -24,8 +24,8 @@ use crate::cliniko::store::{self, Connection};
 use crate::cliniko::types::{Page, TreatmentNote, TreatmentNoteTemplate};
 use crate::cliniko::{ClinikoId, ClinikoKey, Shard, client, connect, links, responses};
 use crate::error::{Ehr, Error};
-use crate::platform::Platform;
 use crate::render::{Footer, RenderOptions};
+use crate::worker::Env;
 use crate::{Result, note};
 
 /// How far before the job's start the reconciling list looks, for clock skew between this
@@ -41,8 +41,8 @@ pub const POLICY: RetryPolicy = policy::DEFAULT;
 
 /// Run one step of job `id` if it is runnable, and return the job as it is afterwards.
 /// A job another attempt in this worker is already running is returned untouched.
-pub async fn step<P: Platform>(p: &P, id: &str) -> Result<Option<Job>> {
-    let Some(_claim) = Claim::take(id) else {
+pub async fn step<P: Env>(p: &P, id: &str) -> Result<Option<Job>> {
+    let Some(_claim) = Claim::take(p.worker(), id) else {
         return outbox::get(p, id).await;
     };
     let Some(mut job) = outbox::get(p, id).await? else {
@@ -80,12 +80,12 @@ pub(super) struct Target {
     pub(super) patient: ClinikoId,
 }
 
-async fn target<P: Platform>(p: &P, job: &Job) -> Result<Target> {
+async fn target<P: Env>(p: &P, job: &Job) -> Result<Target> {
     target_for(p, &job.patient.id).await
 }
 
 /// The active connection's key and practitioner, and `patient_id` checked as a Cliniko id.
-pub(super) async fn target_for<P: Platform>(p: &P, patient_id: &str) -> Result<Target> {
+pub(super) async fn target_for<P: Env>(p: &P, patient_id: &str) -> Result<Target> {
     let (key, conn) = store::active(p).await?;
     let practitioner = conn
         .practitioner_id
@@ -102,7 +102,7 @@ pub(super) async fn target_for<P: Platform>(p: &P, patient_id: &str) -> Result<T
 }
 
 /// Get the note into Cliniko exactly once. The check for copies is left due (see the module docs).
-async fn land<P: Platform>(p: &P, job: &mut Job) -> Result<()> {
+async fn land<P: Env>(p: &P, job: &mut Job) -> Result<()> {
     let t = target(p, job).await?;
     if job.note_id.is_none() && job.maybe_sent {
         // An earlier POST may have landed: look before sending again.
@@ -129,7 +129,7 @@ async fn land<P: Platform>(p: &P, job: &mut Job) -> Result<()> {
         let resp = match client::send(p, &req).await {
             Ok(r) => r,
             Err(e) => {
-                if !may_have_created(&e) {
+                if !e.may_have_created() {
                     job.maybe_sent = false;
                 }
                 return Err(e);
@@ -153,16 +153,10 @@ async fn land<P: Platform>(p: &P, job: &mut Job) -> Result<()> {
     Ok(())
 }
 
-/// Whether a failed POST may still have created the note. Statuses Cliniko answers before
-/// saving (401, 403, 404, 422, 429 and other 4xx) did not; 5xx and no answer at all may have.
-fn may_have_created(e: &Error) -> bool {
-    matches!(e, Error::Server { .. } | Error::Transport(_))
-}
-
 /// The job's template id: the chosen one, else (no template chosen) the clinic's simplest
 /// template with a paragraph question. `POST /treatment_notes` always carries a template id:
 /// whether Cliniko requires one is UNCONFIRMED (§8), and sending one works either way.
-async fn template_id<P: Platform>(p: &P, job: &mut Job) -> Result<ClinikoId> {
+async fn template_id<P: Env>(p: &P, job: &mut Job) -> Result<ClinikoId> {
     if let Some(id) = job.payload.template_id.as_deref() {
         return ClinikoId::parse(id);
     }
@@ -192,7 +186,7 @@ async fn template_id<P: Platform>(p: &P, job: &mut Job) -> Result<ClinikoId> {
 /// The content to send, built once from the note and the template, then kept in the job so every
 /// retry sends exactly the same thing. The caller saves it (with `maybe_sent`) before the POST;
 /// until then nothing was sent, and a stopped worker's next attempt simply builds it again.
-async fn ensure_content<P: Platform>(p: &P, t: &Target, job: &mut Job) -> Result<Option<Content>> {
+async fn ensure_content<P: Env>(p: &P, t: &Target, job: &mut Job) -> Result<Option<Content>> {
     if let Some(c) = &job.payload.content {
         return Ok(Some(c.clone()));
     }
@@ -218,11 +212,7 @@ async fn ensure_content<P: Platform>(p: &P, t: &Target, job: &mut Job) -> Result
 }
 
 /// The template's structure: from the cached list when it has it, else `GET /treatment_note_templates/{id}`.
-async fn template_content<P: Platform>(
-    p: &P,
-    t: &Target,
-    id: &ClinikoId,
-) -> Result<Option<Content>> {
+async fn template_content<P: Env>(p: &P, t: &Target, id: &ClinikoId) -> Result<Option<Content>> {
     if let Some(cache) = store::load_templates(p).await?
         && cache.key_hint == t.conn.key_hint
         && let Some(found) = cache.templates.iter().find(|x| &x.id == id)
@@ -235,7 +225,7 @@ async fn template_content<P: Platform>(
 }
 
 /// The practitioner's notes for the patient since the job started (less the skew margin).
-async fn recent<P: Platform>(p: &P, t: &Target, job: &Job) -> Result<Vec<TreatmentNote>> {
+async fn recent<P: Env>(p: &P, t: &Target, job: &Job) -> Result<Vec<TreatmentNote>> {
     let after = iso_utc(job.created_at_ms - SKEW_MARGIN_MS);
     let req =
         requests::list_recent_notes(&t.key, &t.patient, &t.practitioner, &after, RECENT_PER_PAGE);
@@ -244,7 +234,7 @@ async fn recent<P: Platform>(p: &P, t: &Target, job: &Job) -> Result<Vec<Treatme
 }
 
 /// Look for the job's note in Cliniko. Found → keep the oldest copy, archive the rest, done.
-async fn reconcile<P: Platform>(p: &P, t: &Target, job: &mut Job) -> Result<bool> {
+async fn reconcile<P: Env>(p: &P, t: &Target, job: &mut Job) -> Result<bool> {
     let notes = recent(p, t, job).await?;
     let copies = reference::copies(&notes, &job.push_ref);
     let Some(keep) = reference::keeper(&copies, None) else {
@@ -258,7 +248,7 @@ async fn reconcile<P: Platform>(p: &P, t: &Target, job: &mut Job) -> Result<bool
 }
 
 /// After a 201: list once more and archive any other copy of this job (a browser resend).
-async fn verify<P: Platform>(p: &P, t: &Target, job: &mut Job) -> Result<()> {
+async fn verify<P: Env>(p: &P, t: &Target, job: &mut Job) -> Result<()> {
     let Some(keep) = job.note_id.as_deref().map(ClinikoId::parse).transpose()? else {
         return Ok(());
     };
@@ -267,13 +257,13 @@ async fn verify<P: Platform>(p: &P, t: &Target, job: &mut Job) -> Result<()> {
     archive_extras(p, t, job, &copies, &keep).await
 }
 
-async fn verify_only<P: Platform>(p: &P, job: &mut Job) -> Result<()> {
+async fn verify_only<P: Env>(p: &P, job: &mut Job) -> Result<()> {
     let t = target(p, job).await?;
     verify(p, &t, job).await
 }
 
 /// Archive every copy but `keep`, then mark the job verified and update its receipt.
-async fn archive_extras<P: Platform>(
+async fn archive_extras<P: Env>(
     p: &P,
     t: &Target,
     job: &mut Job,
@@ -304,7 +294,7 @@ async fn archive_extras<P: Platform>(
 }
 
 /// The note is in Cliniko: done, receipt written, note text dropped from the outbox.
-async fn mark_landed<P: Platform>(p: &P, t: &Target, job: &mut Job) -> Result<()> {
+async fn mark_landed<P: Env>(p: &P, t: &Target, job: &mut Job) -> Result<()> {
     let note_id = job.note_id.clone().unwrap_or_default();
     let now = p.now_ms();
     let (link, note_link) = web_links(&t.conn, &t.patient, &note_id);
@@ -339,7 +329,7 @@ async fn mark_landed<P: Platform>(p: &P, t: &Target, job: &mut Job) -> Result<()
     // The job first: once it says done, nothing will POST it again.
     outbox::put(p, job).await?;
     // Cliniko now has a note with this title for this patient: a "no" remembered before is stale.
-    preflight::forget(&job.patient.id, &job.title);
+    preflight::forget(p.worker(), &job.patient.id, &job.title);
     receipts::record(p, &receipt).await
 }
 
@@ -363,7 +353,7 @@ fn web_links(
 }
 
 /// File a failed step: when to try again, or why not.
-pub(super) async fn file_error<P: Platform>(p: &P, job: &mut Job, e: &Error) -> Result<()> {
+pub(super) async fn file_error<P: Env>(p: &P, job: &mut Job, e: &Error) -> Result<()> {
     let now = p.now_ms();
     job.updated_at_ms = now;
     let mut pause = None;

@@ -12,7 +12,7 @@ use crate::cliniko::store::Connection;
 use crate::cliniko::types::{Page, TreatmentNote};
 use crate::cliniko::{client, requests};
 use crate::error::Ehr;
-use crate::platform::Platform;
+use crate::worker::Env;
 use serde::{Deserialize, Serialize};
 
 /// How far back Cliniko's notes are checked for the same title. Titles carry the session date
@@ -45,7 +45,7 @@ pub struct NeedsConfirmation {
 
 /// Our own record: a receipt, or a job still in the outbox, for the same note and patient of
 /// the same EHR (patient ids are per EHR).
-pub async fn check_local<P: Platform>(
+pub async fn check_local<P: Env>(
     p: &P,
     ehr: Ehr,
     patient_id: &str,
@@ -83,7 +83,7 @@ pub async fn check_local<P: Platform>(
 /// popup runs it ahead of the click (`push/preflight`, see [`super::preflight`]) and `push/start`
 /// repeats it only when no fresh "no such note" is remembered. Queued pushes (`push/queue`) skip
 /// it (local check only).
-pub async fn check_cliniko_title<P: Platform>(
+pub async fn check_cliniko_title<P: Env>(
     p: &P,
     patient_id: &str,
     title: &str,
@@ -96,7 +96,7 @@ pub async fn check_cliniko_title<P: Platform>(
 
 /// The same check with its failures kept apart from "no such note" (only a real "no" may be
 /// remembered), plus the connection it ran under.
-pub(super) async fn cliniko_title<P: Platform>(
+pub(super) async fn cliniko_title<P: Env>(
     p: &P,
     patient_id: &str,
     title: &str,

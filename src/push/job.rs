@@ -201,6 +201,10 @@ pub struct JobView {
     pub id: String,
     /// Which EHR.
     pub ehr: Ehr,
+    /// The EHR's name as clinicians know it ("Cliniko", "Nookal"): every EHR word the view shows
+    /// about this job ("Sending to …", "reconnect …") is this one.
+    #[serde(default)]
+    pub ehr_name: String,
     /// State.
     pub state: JobState,
     /// The patient.
@@ -270,6 +274,7 @@ impl From<&Job> for JobView {
         JobView {
             id: j.id.clone(),
             ehr: j.ehr,
+            ehr_name: j.ehr.name().to_string(),
             state: j.state,
             patient: j.patient.clone(),
             title: j.title.clone(),

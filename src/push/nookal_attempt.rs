@@ -19,10 +19,10 @@ use crate::nookal::push::{self as pushing, NookalReceipt, PushInput};
 use crate::nookal::readback::{compare, find_note, fingerprint, patient_notes};
 use crate::nookal::store;
 use crate::nookal::types::TreatmentNote;
-use crate::platform::Platform;
+use crate::worker::Env;
 
 /// Run one step of a Nookal job (claimed by the caller); the job is saved as it changes.
-pub(super) async fn step<P: Platform>(p: &P, job: &mut Job) -> Result<()> {
+pub(super) async fn step<P: Env>(p: &P, job: &mut Job) -> Result<()> {
     if !matches!(
         job.state,
         JobState::Queued | JobState::RetryWait | JobState::Sending
@@ -39,7 +39,7 @@ pub(super) async fn step<P: Platform>(p: &P, job: &mut Job) -> Result<()> {
 }
 
 /// Get the note into Nookal exactly once.
-async fn land<P: Platform>(p: &P, job: &mut Job) -> Result<()> {
+async fn land<P: Env>(p: &P, job: &mut Job) -> Result<()> {
     let input = job
         .nookal
         .as_ref()
@@ -61,7 +61,7 @@ async fn land<P: Platform>(p: &P, job: &mut Job) -> Result<()> {
     match pushing::push(p, &input).await {
         Ok(receipt) => landed(p, job, &input, receipt).await,
         Err(e) => {
-            if !may_have_created(&e) {
+            if !e.may_have_created() {
                 job.maybe_sent = false;
             }
             Err(e)
@@ -69,14 +69,8 @@ async fn land<P: Platform>(p: &P, job: &mut Job) -> Result<()> {
     }
 }
 
-/// Whether a failed push may still have created the note: no answer, or a 5xx (which Nookal may
-/// send after saving). Its HTTP-200 refusals, 401s and bad input were answered before saving.
-fn may_have_created(e: &Error) -> bool {
-    matches!(e, Error::Server { .. } | Error::Transport(_))
-}
-
 /// The receipt for a note an earlier attempt created (found by its text).
-async fn reconciled<P: Platform>(
+async fn reconciled<P: Env>(
     p: &P,
     input: &PushInput,
     note: &TreatmentNote,
@@ -107,12 +101,7 @@ async fn reconciled<P: Platform>(
 }
 
 /// Nookal said success (or the note was found): done, receipt written, note text dropped.
-async fn landed<P: Platform>(
-    p: &P,
-    job: &mut Job,
-    input: &PushInput,
-    r: NookalReceipt,
-) -> Result<()> {
+async fn landed<P: Env>(p: &P, job: &mut Job, input: &PushInput, r: NookalReceipt) -> Result<()> {
     let extra_copies = match r.note_id.as_deref() {
         // A failed listing only loses this warning; the note itself is confirmed already.
         Some(id) => copies(p, input, id).await.unwrap_or_default(),
@@ -164,7 +153,7 @@ async fn landed<P: Platform>(
 /// Ids of the patient's other live notes with this exact text on or after the push's day:
 /// copies made when the browser re-sent the POST by itself (Chromium does when a reused
 /// connection closes before any response).
-async fn copies<P: Platform>(p: &P, input: &PushInput, note_id: &str) -> Result<Vec<String>> {
+async fn copies<P: Env>(p: &P, input: &PushInput, note_id: &str) -> Result<Vec<String>> {
     let (key, _) = store::active(p).await?;
     let patient = NookalId::parse(&input.patient_id)?;
     let fp = fingerprint(&input.notes);

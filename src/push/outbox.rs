@@ -2,11 +2,10 @@
 //! not a browser restart), plus the badge and the alarm wakeup that follow every change.
 
 use super::job::{Job, JobState};
-use crate::platform::{Platform, StorageArea};
+use crate::platform::StorageArea;
+use crate::worker::{Env, Worker};
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
-use std::cell::{Cell, RefCell};
-use std::collections::HashSet;
 
 /// storage.session key of the [`Outbox`].
 pub const STORAGE_KEY: &str = "push.outbox";
@@ -78,7 +77,7 @@ impl Outbox {
 }
 
 /// The outbox (empty when absent or unreadable).
-pub async fn load<P: Platform>(p: &P) -> Result<Outbox> {
+pub async fn load<P: Env>(p: &P) -> Result<Outbox> {
     Ok(p.load(StorageArea::Session, STORAGE_KEY)
         .await?
         .and_then(|v| serde_json::from_value(v).ok())
@@ -86,7 +85,7 @@ pub async fn load<P: Platform>(p: &P) -> Result<Outbox> {
 }
 
 /// Save the outbox, then update the badge and the wakeup alarm to match it.
-async fn save<P: Platform>(p: &P, outbox: &mut Outbox) -> Result<()> {
+async fn save<P: Env>(p: &P, outbox: &mut Outbox) -> Result<()> {
     outbox.prune();
     let v = serde_json::to_value(&*outbox).map_err(|e| Error::Storage(e.to_string()))?;
     p.save(StorageArea::Session, STORAGE_KEY, v).await?;
@@ -97,37 +96,33 @@ async fn save<P: Platform>(p: &P, outbox: &mut Outbox) -> Result<()> {
     Ok(())
 }
 
-thread_local! {
-    // Held while one handler reads, changes and writes the outbox. Message handlers and the alarm
-    // tick run interleaved on the one background thread, and each storage read/write is an await:
-    // without this, two read-modify-writes can interleave and the later write silently drops the
-    // other's change (a queued job vanished that way under load).
-    static WRITING: Cell<bool> = const { Cell::new(false) };
-}
+/// The push storage write lock (outbox and receipts), in the worker's memory; released on drop
+/// (also when the future holding it is dropped). Held while one handler reads, changes and writes
+/// the outbox: message handlers and the alarm tick run interleaved on the one background thread,
+/// and each storage read/write is an await, so without it two read-modify-writes can interleave
+/// and the later write silently drops the other's change (a queued job vanished that way under
+/// load). Hold it only around one read-change-write, never across a request.
+pub(crate) struct WriteLock<'w>(&'w Worker);
 
-/// The push storage write lock (outbox and receipts); released on drop (also when the future
-/// holding it is dropped). Hold it only around one read-change-write, never across a request.
-pub(crate) struct WriteLock;
-
-impl WriteLock {
-    pub(crate) async fn acquire<P: Platform>(p: &P) -> WriteLock {
+impl<'w> WriteLock<'w> {
+    pub(crate) async fn acquire<P: Env>(p: &'w P) -> WriteLock<'w> {
         // Single-threaded: test-and-set has no await in between, so it cannot race.
-        while WRITING.with(|w| w.replace(true)) {
+        while p.worker().writing.replace(true) {
             p.sleep(1).await;
         }
-        WriteLock
+        WriteLock(p.worker())
     }
 }
 
-impl Drop for WriteLock {
+impl Drop for WriteLock<'_> {
     fn drop(&mut self) {
-        WRITING.with(|w| w.set(false));
+        self.0.writing.set(false);
     }
 }
 
 /// Change the outbox atomically with respect to every other handler: read it fresh, apply `f`,
 /// save it (with the badge and wakeup). Never hold anything across a network call in `f`.
-pub async fn update<P: Platform, T>(p: &P, f: impl FnOnce(&mut Outbox) -> T) -> Result<T> {
+pub async fn update<P: Env, T>(p: &P, f: impl FnOnce(&mut Outbox) -> T) -> Result<T> {
     let _lock = WriteLock::acquire(p).await;
     let mut outbox = load(p).await?;
     let out = f(&mut outbox);
@@ -136,7 +131,7 @@ pub async fn update<P: Platform, T>(p: &P, f: impl FnOnce(&mut Outbox) -> T) -> 
 }
 
 /// Insert or replace one job (by id), keeping every other job as it is now.
-pub async fn put<P: Platform>(p: &P, job: &Job) -> Result<()> {
+pub async fn put<P: Env>(p: &P, job: &Job) -> Result<()> {
     update(p, |outbox| {
         match outbox.jobs.iter_mut().find(|j| j.id == job.id) {
             Some(slot) => *slot = job.clone(),
@@ -147,50 +142,49 @@ pub async fn put<P: Platform>(p: &P, job: &Job) -> Result<()> {
 }
 
 /// One job by id.
-pub async fn get<P: Platform>(p: &P, id: &str) -> Result<Option<Job>> {
+pub async fn get<P: Env>(p: &P, id: &str) -> Result<Option<Job>> {
     Ok(load(p).await?.job(id).cloned())
 }
 
 /// Pause the whole queue until `until_ms` (after a 429).
-pub async fn pause_until<P: Platform>(p: &P, until_ms: i64) -> Result<()> {
+pub async fn pause_until<P: Env>(p: &P, until_ms: i64) -> Result<()> {
     update(p, |outbox| {
         outbox.paused_until_ms = outbox.paused_until_ms.max(until_ms)
     })
     .await
 }
 
-thread_local! {
-    // Jobs an attempt is running for in this worker. In memory on purpose: when the worker is
-    // stopped mid-attempt this is gone, and a job left in `sending` is picked up by the next tick
-    // (its `maybe_sent` flag, saved before the POST, says whether to reconcile first).
-    static IN_FLIGHT: RefCell<HashSet<String>> = RefCell::new(HashSet::new());
+/// Proof that this worker is running an attempt for a job; released on drop (also when the
+/// attempt's future is dropped half-way). In the worker's memory on purpose: when the worker is
+/// stopped mid-attempt it is gone, and a job left in `sending` is picked up by the next tick (its
+/// `maybe_sent` flag, saved before the POST, says whether to reconcile first).
+#[derive(Debug)]
+pub struct Claim<'w> {
+    worker: &'w Worker,
+    id: String,
 }
 
-/// Proof that this worker is running an attempt for a job; released on drop (also when the
-/// attempt's future is dropped half-way).
-#[derive(Debug)]
-pub struct Claim(String);
-
-impl Claim {
+impl<'w> Claim<'w> {
     /// Claim `id`, or `None` when an attempt for it is already running here.
-    pub fn take(id: &str) -> Option<Claim> {
-        IN_FLIGHT.with(|s| {
-            s.borrow_mut()
-                .insert(id.to_string())
-                .then(|| Claim(id.to_string()))
-        })
+    pub fn take(worker: &'w Worker, id: &str) -> Option<Claim<'w>> {
+        worker
+            .in_flight
+            .borrow_mut()
+            .insert(id.to_string())
+            .then(|| Claim {
+                worker,
+                id: id.to_string(),
+            })
     }
 
     /// Whether an attempt for `id` is running in this worker.
-    pub fn is_held(id: &str) -> bool {
-        IN_FLIGHT.with(|s| s.borrow().contains(id))
+    pub fn is_held(worker: &Worker, id: &str) -> bool {
+        worker.in_flight.borrow().contains(id)
     }
 }
 
-impl Drop for Claim {
+impl Drop for Claim<'_> {
     fn drop(&mut self) {
-        IN_FLIGHT.with(|s| {
-            s.borrow_mut().remove(&self.0);
-        });
+        self.worker.in_flight.borrow_mut().remove(&self.id);
     }
 }

@@ -15,28 +15,17 @@
 use super::guard::{self, NeedsConfirmation};
 use crate::cliniko::ClinikoId;
 use crate::cliniko::store::{self, Connection};
-use crate::platform::Platform;
+use crate::worker::{Clear, Env, Worker};
 use crate::{Error, Result};
-use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 
 /// How long a "no such note" stands in for the check at the click. Long enough to read the
 /// preview and click; short enough that a note typed into Cliniko meanwhile is very unlikely.
 pub const FRESH_MS: i64 = 120_000;
 
-/// A remembered "no": under which connection, and when the GET was sent.
-struct Clear {
-    connection: String,
-    asked_at_ms: i64,
-}
-
-thread_local! {
-    // Keyed by (patient id, normalised title). Memory only, on purpose (see the module docs).
-    static CLEAR: RefCell<HashMap<(String, String), Clear>> = RefCell::new(HashMap::new());
-    // Bumped by every `forget`: a preflight that saw it change while its GET was out may have
-    // been answered before the note it should have seen existed, so it is not remembered.
-    static GENERATION: Cell<u64> = const { Cell::new(0) };
-}
+// The "no" answers are kept in the worker's memory (`Worker::preflight`, keyed by patient id and
+// normalised title), on purpose (see the module docs). `Worker::preflight_generation` is bumped by
+// every `forget`: a preflight that saw it change while its GET was out may have been answered
+// before the note it should have seen existed, so it is not remembered.
 
 fn key(patient_id: &str, title: &str) -> Result<(String, String)> {
     let title = guard::normalise(title);
@@ -64,45 +53,46 @@ fn fresh(asked_at_ms: i64, now_ms: i64) -> bool {
 
 /// `push/preflight`: Cliniko's duplicate-title check for this patient and title, now. A "no" is
 /// remembered for the push that follows; a "yes" is returned and never remembered.
-pub async fn run<P: Platform>(
+pub async fn run<P: Env>(
     p: &P,
     patient_id: &str,
     title: &str,
 ) -> Result<Option<NeedsConfirmation>> {
     let key = key(patient_id, title)?;
-    let generation = GENERATION.with(Cell::get);
+    let w = p.worker();
+    let generation = w.preflight_generation.get();
     let asked_at_ms = p.now_ms();
     let (found, conn) = guard::cliniko_title(p, &key.0, title).await?;
-    if found.is_none() && GENERATION.with(Cell::get) == generation {
+    if found.is_none() && w.preflight_generation.get() == generation {
         let now = p.now_ms();
-        CLEAR.with(|c| {
-            let mut c = c.borrow_mut();
-            c.retain(|_, e| fresh(e.asked_at_ms, now));
-            c.insert(
-                key,
-                Clear {
-                    connection: identity(&conn),
-                    asked_at_ms,
-                },
-            );
-        });
+        let mut c = w.preflight.borrow_mut();
+        c.retain(|_, e| fresh(e.asked_at_ms, now));
+        c.insert(
+            key,
+            Clear {
+                connection: identity(&conn),
+                asked_at_ms,
+            },
+        );
     }
     Ok(found)
 }
 
 /// Whether a fresh "no" for this patient and title, under the current connection, lets the push
 /// skip the title GET. Costs nothing (no storage read) when there is none.
-pub async fn recently_clear<P: Platform>(p: &P, patient_id: &str, title: &str) -> bool {
+pub async fn recently_clear<P: Env>(p: &P, patient_id: &str, title: &str) -> bool {
     let Ok(key) = key(patient_id, title) else {
         return false;
     };
     let now = p.now_ms();
-    let Some(connection) = CLEAR.with(|c| {
-        c.borrow()
-            .get(&key)
-            .filter(|e| fresh(e.asked_at_ms, now))
-            .map(|e| e.connection.clone())
-    }) else {
+    let Some(connection) = p
+        .worker()
+        .preflight
+        .borrow()
+        .get(&key)
+        .filter(|e| fresh(e.asked_at_ms, now))
+        .map(|e| e.connection.clone())
+    else {
         return false;
     };
     matches!(store::load_connection(p).await, Ok(Some(c)) if identity(&c) == connection)
@@ -110,10 +100,11 @@ pub async fn recently_clear<P: Platform>(p: &P, patient_id: &str, title: &str) -
 
 /// A job for this patient and title was created or has landed: whatever was remembered for them
 /// no longer holds.
-pub fn forget(patient_id: &str, title: &str) {
-    GENERATION.with(|g| g.set(g.get().wrapping_add(1)));
+pub fn forget(worker: &Worker, patient_id: &str, title: &str) {
+    let g = &worker.preflight_generation;
+    g.set(g.get().wrapping_add(1));
     if let Ok(key) = key(patient_id, title) {
-        CLEAR.with(|c| c.borrow_mut().remove(&key));
+        worker.preflight.borrow_mut().remove(&key);
     }
 }
 

@@ -4,7 +4,8 @@
 use super::job::NookalOutcome;
 use crate::Result;
 use crate::error::{Ehr, Error};
-use crate::platform::{Platform, StorageArea};
+use crate::platform::StorageArea;
+use crate::worker::Env;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -47,7 +48,7 @@ pub struct Receipt {
 }
 
 /// All receipts, newest first (unreadable entries are skipped).
-pub async fn list<P: Platform>(p: &P) -> Result<Vec<Receipt>> {
+pub async fn list<P: Env>(p: &P) -> Result<Vec<Receipt>> {
     Ok(match p.load(StorageArea::Local, STORAGE_KEY).await? {
         Some(Value::Array(items)) => items
             .into_iter()
@@ -58,7 +59,7 @@ pub async fn list<P: Platform>(p: &P) -> Result<Vec<Receipt>> {
 }
 
 /// Add or replace (same job) a receipt at the front; keep the newest [`MAX_RECEIPTS`].
-pub async fn record<P: Platform>(p: &P, receipt: &Receipt) -> Result<()> {
+pub async fn record<P: Env>(p: &P, receipt: &Receipt) -> Result<()> {
     // Two pushes can land at once (a popup's push and the alarm's tick): one read-change-write.
     let _lock = super::outbox::WriteLock::acquire(p).await;
     let mut all = list(p).await?;

@@ -12,14 +12,14 @@ use crate::error::Ehr;
 use crate::nookal::NookalId;
 use crate::nookal::push::PushInput;
 use crate::note::{self, NoteSource};
-use crate::platform::{Platform, StorageArea};
+use crate::platform::StorageArea;
 use crate::render::{self, Footer, RenderOptions};
 use crate::search::rank::PatientSummary;
 use crate::settings::{self, Settings};
+use crate::worker::{Env, Worker};
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use std::cell::Cell;
 
 /// One push as the popup sends it (`push/start`, and each item of `push/queue`), for any EHR.
 #[derive(Debug, Clone, Deserialize)]
@@ -75,7 +75,7 @@ pub enum Started {
 /// the popup can show the receipt at once (later attempts run from the alarm). The attempt ends
 /// at Cliniko's answer to the POST: the check for browser-resent copies is left due in the
 /// outbox, and the background runs it with a `jobs/tick` right after replying.
-pub async fn start<P: Platform>(p: &P, req: NewPush) -> Result<(Started, Option<Job>)> {
+pub async fn start<P: Env>(p: &P, req: NewPush) -> Result<(Started, Option<Job>)> {
     let job = match prepare(p, req, true).await? {
         Prepared::Ask(c) => return Ok((Started::NeedsConfirmation(c), None)),
         Prepared::Existing(job) | Prepared::New(job) => job,
@@ -88,7 +88,7 @@ pub async fn start<P: Platform>(p: &P, req: NewPush) -> Result<(Started, Option<
 /// against our own receipts and outbox (not Cliniko's titles: one GET per item up front would
 /// spend the rate budget the queue needs). Nothing is sent here: the alarm, or a `jobs/tick`
 /// the popup sends next, works through them one at a time within the rate budget.
-pub async fn enqueue<P: Platform>(p: &P, items: Vec<NewPush>) -> Result<Vec<Started>> {
+pub async fn enqueue<P: Env>(p: &P, items: Vec<NewPush>) -> Result<Vec<Started>> {
     let mut out = Vec::with_capacity(items.len());
     for item in items {
         out.push(match prepare(p, item, false).await {
@@ -108,7 +108,7 @@ enum Prepared {
     New(Job),
 }
 
-async fn prepare<P: Platform>(p: &P, req: NewPush, check_title: bool) -> Result<Prepared> {
+async fn prepare<P: Env>(p: &P, req: NewPush, check_title: bool) -> Result<Prepared> {
     let note = note::from_source(&req.source)?;
     let fingerprint = note::fingerprint(&note);
     match req.ehr {
@@ -223,12 +223,12 @@ async fn prepare<P: Platform>(p: &P, req: NewPush, check_title: bool) -> Result<
     };
     outbox::put(p, &job).await?;
     // This note is on its way: no earlier "no such title" may wave through another like it.
-    preflight::forget(&job.patient.id, &job.title);
+    preflight::forget(p.worker(), &job.patient.id, &job.title);
     Ok(Prepared::New(job))
 }
 
 /// The options page's default template (settings in storage.local), if any.
-async fn default_template_id<P: Platform>(p: &P) -> Result<Option<String>> {
+async fn default_template_id<P: Env>(p: &P) -> Result<Option<String>> {
     Ok(p.load(StorageArea::Local, settings::STORAGE_KEY)
         .await?
         .and_then(|v| serde_json::from_value::<Settings>(v).ok())
@@ -242,24 +242,21 @@ fn is_push_ref(s: &str) -> bool {
             .all(|b| b"23456789ABCDEFGHJKMNPQRSTUVWXYZ".contains(&b))
 }
 
-thread_local! {
-    static TICKING: Cell<bool> = const { Cell::new(false) };
-}
+/// This worker runs a tick; released on drop.
+struct TickGuard<'w>(&'w Worker);
 
-struct TickGuard;
-
-impl TickGuard {
-    fn take() -> Option<TickGuard> {
+impl<'w> TickGuard<'w> {
+    fn take(worker: &'w Worker) -> Option<TickGuard<'w>> {
         // `then`, not `then_some`: an eagerly built guard would be dropped on refusal, and its
         // Drop would release the running tick's guard (two ticks then sent in parallel, past the
         // rate-limit pause: found by the queue benchmark's 429 counts).
-        TICKING.with(|t| (!t.replace(true)).then(|| TickGuard))
+        (!worker.ticking.replace(true)).then(|| TickGuard(worker))
     }
 }
 
-impl Drop for TickGuard {
+impl Drop for TickGuard<'_> {
     fn drop(&mut self) {
-        TICKING.with(|t| t.set(false));
+        self.0.ticking.set(false);
     }
 }
 
@@ -278,8 +275,8 @@ pub const INLINE_PAUSE_BUDGET_MS: i64 = 180_000;
 /// the alarm resumes. Then the badge and the next wakeup follow the outbox. Returns the jobs that
 /// landed in this tick. A tick while another runs in this worker does nothing (the running one
 /// picks up whatever became due).
-pub async fn tick<P: Platform>(p: &P) -> Result<Vec<Job>> {
-    let Some(_guard) = TickGuard::take() else {
+pub async fn tick<P: Env>(p: &P) -> Result<Vec<Job>> {
+    let Some(_guard) = TickGuard::take(p.worker()) else {
         return Ok(Vec::new());
     };
     let mut landed = Vec::new();
@@ -309,7 +306,7 @@ pub async fn tick<P: Platform>(p: &P) -> Result<Vec<Job>> {
             .find(|(j, done)| {
                 Outbox::is_due(j, now)
                     && !tried.contains(&(j.id.clone(), *done))
-                    && !Claim::is_held(&j.id)
+                    && !Claim::is_held(p.worker(), &j.id)
             })
             .map(|(j, done)| (j.id.clone(), done))
         else {
@@ -329,7 +326,7 @@ pub async fn tick<P: Platform>(p: &P) -> Result<Vec<Job>> {
 }
 
 /// `jobs/retry`: a failed, waiting or needs-reconnect job starts again now (attempts reset).
-pub async fn retry<P: Platform>(p: &P, id: &str) -> Result<Job> {
+pub async fn retry<P: Env>(p: &P, id: &str) -> Result<Job> {
     let mut job = outbox::get(p, id)
         .await?
         .ok_or_else(|| Error::InvalidInput("no such push".into()))?;
@@ -347,8 +344,8 @@ pub async fn retry<P: Platform>(p: &P, id: &str) -> Result<Job> {
 }
 
 /// `jobs/discard`: forget a job (its receipt, if any, stays). Refused while it is being sent.
-pub async fn discard<P: Platform>(p: &P, id: &str) -> Result<()> {
-    if Claim::is_held(id) {
+pub async fn discard<P: Env>(p: &P, id: &str) -> Result<()> {
+    if Claim::is_held(p.worker(), id) {
         return Err(Error::InvalidInput("this push is being sent".into()));
     }
     outbox::update(p, |outbox| outbox.jobs.retain(|j| j.id != id)).await
@@ -357,7 +354,7 @@ pub async fn discard<P: Platform>(p: &P, id: &str) -> Result<()> {
 /// After a new key for `ehr` is saved: that EHR's jobs parked on a 401 are queued again (and
 /// copy checks re-armed), then due jobs run at once. Returns the jobs that landed. The other
 /// EHR's parked jobs stay parked: its key did not change.
-pub async fn resume_ehr<P: Platform>(p: &P, ehr: Ehr) -> Result<Vec<Job>> {
+pub async fn resume_ehr<P: Env>(p: &P, ehr: Ehr) -> Result<Vec<Job>> {
     let now = p.now_ms();
     outbox::update(p, |outbox| {
         for j in outbox.jobs.iter_mut().filter(|j| j.ehr == ehr) {
@@ -379,12 +376,12 @@ pub async fn resume_ehr<P: Platform>(p: &P, ehr: Ehr) -> Result<Vec<Job>> {
 }
 
 /// `jobs/get`.
-pub async fn get<P: Platform>(p: &P, id: &str) -> Result<Option<JobView>> {
+pub async fn get<P: Env>(p: &P, id: &str) -> Result<Option<JobView>> {
     Ok(outbox::get(p, id).await?.as_ref().map(JobView::from))
 }
 
 /// `jobs/list`: every job, oldest first, without note text.
-pub async fn list<P: Platform>(p: &P) -> Result<Vec<JobView>> {
+pub async fn list<P: Env>(p: &P) -> Result<Vec<JobView>> {
     Ok(outbox::load(p)
         .await?
         .jobs
@@ -399,13 +396,20 @@ mod tests {
 
     #[test]
     fn a_refused_tick_leaves_the_running_ticks_guard_held() {
-        let running = TickGuard::take().expect("no tick runs yet");
-        assert!(TickGuard::take().is_none(), "a second tick is refused");
+        let worker = Worker::new();
+        let running = TickGuard::take(&worker).expect("no tick runs yet");
         assert!(
-            TickGuard::take().is_none(),
+            TickGuard::take(&worker).is_none(),
+            "a second tick is refused"
+        );
+        assert!(
+            TickGuard::take(&worker).is_none(),
             "and the refusal did not release the first"
         );
         drop(running);
-        assert!(TickGuard::take().is_some(), "free again once it ends");
+        assert!(
+            TickGuard::take(&worker).is_some(),
+            "free again once it ends"
+        );
     }
 }

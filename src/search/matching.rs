@@ -2,10 +2,10 @@
 
 use super::date::{Date, DateOrder, DobParse, read_date};
 use super::fold::fold;
-use crate::cliniko::types::Patient;
+use crate::search::rank::Candidate as Patient;
 use serde::Serialize;
 
-/// The outcome of comparing the page's patient with the chosen Cliniko patient.
+/// The outcome of comparing the page's patient with the chosen patient.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MatchVerdict {
@@ -17,7 +17,7 @@ pub enum MatchVerdict {
     DobMismatch,
 }
 
-/// Compare the page's patient name (and date of birth, if shown) with a Cliniko patient.
+/// Compare the page's patient name (and date of birth, if shown) with the chosen patient (any EHR).
 ///
 /// Folded (case, diacritics, apostrophes, hyphens); `Last, First` and `First Middle Last` both
 /// work; the given name may match the first or the preferred first name; middle names are

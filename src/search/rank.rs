@@ -6,7 +6,7 @@
 use super::fold::fold;
 use super::phone::{PhoneDigits, PhoneMatch, match_phone};
 use super::query::{NameQuery, Query};
-use crate::cliniko::types::{Patient, PhoneNumber};
+use crate::cliniko::types::PhoneNumber;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
@@ -55,29 +55,60 @@ pub struct PatientSummary {
     pub tier: Tier,
 }
 
+/// A patient as the shared ranking and matching read it, whatever EHR it came from. Each EHR
+/// maps its own record here (ids stay strings: Nookal ids need not be digits).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    /// Patient id.
+    pub id: String,
+    /// First name.
+    pub first_name: String,
+    /// Last name.
+    pub last_name: String,
+    /// Preferred first name / nickname.
+    pub preferred_first_name: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub date_of_birth: Option<String>,
+    /// Email.
+    pub email: Option<String>,
+    /// Phone numbers.
+    pub phones: Vec<PhoneNumber>,
+    /// Archived (Cliniko) or inactive / deceased (Nookal).
+    pub archived: bool,
+}
+
+impl From<&PatientSummary> for Candidate {
+    fn from(s: &PatientSummary) -> Self {
+        Candidate {
+            id: s.id.clone(),
+            first_name: s.first_name.clone(),
+            last_name: s.last_name.clone(),
+            preferred_first_name: s.preferred_first_name.clone(),
+            date_of_birth: s.date_of_birth.clone(),
+            email: s.email.clone(),
+            phones: Vec::new(),
+            archived: s.archived,
+        }
+    }
+}
+
 /// Merge result lists (in request order), drop duplicates by id, drop archived patients unless
 /// `include_archived`, rank, and summarise.
 pub fn merge_and_rank(
     query: &Query,
-    lists: Vec<Vec<Patient>>,
+    lists: Vec<Vec<Candidate>>,
     include_archived: bool,
 ) -> Vec<PatientSummary> {
     let mut seen = HashSet::new();
-    let mut rows: Vec<(Tier, String, String, Patient)> = lists
+    let mut rows: Vec<(Tier, String, String, Candidate)> = lists
         .into_iter()
         .flatten()
-        .filter(|p| include_archived || !p.is_archived())
+        .filter(|p| include_archived || !p.archived)
         .filter(|p| seen.insert(p.id.clone()))
         .map(|p| (tier(query, &p), fold(&p.last_name), fold(&p.first_name), p))
         .collect();
     rows.sort_by(|a, b| {
-        (a.0, &a.1, &a.2, a.3.id.as_str().len(), a.3.id.as_str()).cmp(&(
-            b.0,
-            &b.1,
-            &b.2,
-            b.3.id.as_str().len(),
-            b.3.id.as_str(),
-        ))
+        (a.0, &a.1, &a.2, a.3.id.len(), &a.3.id).cmp(&(b.0, &b.1, &b.2, b.3.id.len(), &b.3.id))
     });
     let phone_query = match query {
         Query::Phone(d) => Some(d),
@@ -89,16 +120,16 @@ pub fn merge_and_rank(
 }
 
 /// A patient as a result row.
-pub fn summarise(p: &Patient, tier: Tier, phone_query: Option<&PhoneDigits>) -> PatientSummary {
+pub fn summarise(p: &Candidate, tier: Tier, phone_query: Option<&PhoneDigits>) -> PatientSummary {
     PatientSummary {
-        id: p.id.to_string(),
+        id: p.id.clone(),
         first_name: p.first_name.clone(),
         last_name: p.last_name.clone(),
         preferred_first_name: p.preferred_first_name.clone(),
         date_of_birth: p.date_of_birth.clone(),
         email: p.email.clone(),
-        phone: best_phone(&p.patient_phone_numbers, phone_query),
-        archived: p.is_archived(),
+        phone: best_phone(&p.phones, phone_query),
+        archived: p.archived,
         tier,
     }
 }
@@ -142,7 +173,7 @@ fn word_tier(field: &str, word: &str) -> Tier {
 }
 
 /// How a patient matches a query.
-pub fn tier(query: &Query, p: &Patient) -> Tier {
+pub fn tier(query: &Query, p: &Candidate) -> Tier {
     let first = fold(&p.first_name);
     let last = fold(&p.last_name);
     let preferred = fold(p.preferred_first_name.as_deref().unwrap_or_default());
@@ -174,14 +205,14 @@ pub fn tier(query: &Query, p: &Patient) -> Tier {
             }
         }
         Query::Id { id, .. } => {
-            if &p.id == id {
+            if p.id == id.as_str() {
                 Tier::Exact
             } else {
                 Tier::Other
             }
         }
         Query::Phone(q) => p
-            .patient_phone_numbers
+            .phones
             .iter()
             .filter_map(|ph| match_phone(q, ph))
             .min()

@@ -7,12 +7,12 @@ use crate::cliniko::client;
 use crate::cliniko::responses::parse_body;
 use crate::cliniko::store;
 use crate::cliniko::types::{Page, Patient};
-use crate::platform::Platform;
 use crate::search::date::{Date, DateOrder};
 use crate::search::plan::plan_requests;
 use crate::search::query::{Query, QueryKind, parse_query};
-use crate::search::rank::{PatientSummary, merge_and_rank};
+use crate::search::rank::{Candidate, PatientSummary, merge_and_rank};
 use crate::search::scan::{ScanPage, scan_request, scan_step};
+use crate::worker::Env;
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 
@@ -31,7 +31,8 @@ pub struct SearchOptions {
 }
 
 impl SearchOptions {
-    fn today<P: Platform>(&self, p: &P) -> Result<Date> {
+    /// The clinician's local date (today in UTC when the popup sent none).
+    pub fn today<P: Env>(&self, p: &P) -> Result<Date> {
         match &self.today {
             Some(t) => Date::parse_iso(t)
                 .ok_or_else(|| Error::InvalidInput("today must be YYYY-MM-DD".into())),
@@ -57,7 +58,7 @@ pub struct SearchResult {
 
 /// Search by name, email, date of birth or id. A phone query returns no patients and
 /// `phone_scan_suggested`: the popup then drives [`scan_phone_page`].
-pub async fn search<P: Platform>(p: &P, query: &str, opts: &SearchOptions) -> Result<SearchResult> {
+pub async fn search<P: Env>(p: &P, query: &str, opts: &SearchOptions) -> Result<SearchResult> {
     let parsed = parse_query(query, opts.date_order, opts.today(p)?)?;
     let phone_scan_suggested = matches!(
         parsed,
@@ -86,14 +87,14 @@ pub async fn search<P: Platform>(p: &P, query: &str, opts: &SearchOptions) -> Re
         let shown = page.items.len() as u64;
         result.more_available |=
             page.next.is_some() || page.total_entries.is_some_and(|t| t > shown);
-        lists.push(page.items);
+        lists.push(page.items.into_iter().map(Candidate::from).collect());
     }
     result.patients = merge_and_rank(&parsed, lists, opts.include_archived);
     Ok(result)
 }
 
 /// Scan page `page` (1-based) of the patient list for a phone number.
-pub async fn scan_phone_page<P: Platform>(
+pub async fn scan_phone_page<P: Env>(
     p: &P,
     query: &str,
     page: u32,

@@ -6,7 +6,7 @@
 
 use super::phone::PhoneDigits;
 use super::query::Query;
-use super::rank::{PatientSummary, Tier, summarise, tier};
+use super::rank::{Candidate, PatientSummary, Tier, summarise, tier};
 use crate::cliniko::key::ClinikoKey;
 use crate::cliniko::requests::{Filter, ListParams, MAX_PER_PAGE, list_patients};
 use crate::cliniko::types::{Page, Patient};
@@ -60,9 +60,10 @@ pub fn scan_step(
         .items
         .iter()
         .filter(|p| include_archived || !p.is_archived())
-        .map(|p| (tier(&q, p), p))
+        .map(|p| Candidate::from(p.clone()))
+        .map(|p| (tier(&q, &p), p))
         .filter(|(t, _)| *t != Tier::Other)
-        .map(|(t, p)| (t, summarise(p, t, Some(query))))
+        .map(|(t, p)| (t, summarise(&p, t, Some(query))))
         .collect();
     matches.sort_by_key(|m| m.0);
     let total_pages = result

@@ -7,9 +7,17 @@ mod http;
 mod js_error;
 mod platform;
 
+use crate::worker::Worker;
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
 pub use platform::WebPlatform;
+
+thread_local! {
+    // The one `Worker` of this service worker / event page: its memory between messages. Gone
+    // when the browser stops the worker, which the core is written for (see `crate::worker`).
+    static WORKER: Rc<Worker> = Rc::new(Worker::new());
+}
 
 /// Handle one background message (already sender-checked by background.js); resolves to the
 /// reply envelope `{ok, value | error}`.
@@ -17,7 +25,8 @@ pub use platform::WebPlatform;
 pub async fn handle(message: JsValue) -> Result<JsValue, JsValue> {
     let message: serde_json::Value =
         serde_wasm_bindgen::from_value(message).map_err(js_error::from_serde)?;
-    let reply = crate::app::handle(&WebPlatform, message).await;
+    let worker = WORKER.with(Rc::clone);
+    let reply = crate::app::handle(&WebPlatform, &worker, message).await;
     js_error::to_js(&reply)
 }
 

@@ -6,12 +6,14 @@
 
 use motics_push::http::{ApiRequest, ApiResponse, TransportError};
 use motics_push::platform::{Platform, StorageArea};
+use motics_push::worker::Worker;
 use motics_sandbox::{HttpRequest, Outcome, Sandbox};
 use serde_json::{Value, json};
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::future::Future;
 use std::pin::pin;
+use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
 /// The browser's fetch timeout (src/wasm/http.rs).
@@ -38,6 +40,8 @@ pub struct SandboxPlatform {
     pub crash_on_post: Cell<bool>,
     /// Set when that happened.
     pub crashed: Cell<bool>,
+    /// The background worker's memory ([`SandboxPlatform::restart_worker`] replaces it).
+    pub worker: RefCell<Rc<Worker>>,
     rng: Cell<u64>,
 }
 
@@ -58,8 +62,15 @@ impl SandboxPlatform {
             offline: Cell::new(false),
             crash_on_post: Cell::new(false),
             crashed: Cell::new(false),
+            worker: RefCell::new(Rc::new(Worker::new())),
             rng: Cell::new(0x9e37_79b9_7f4a_7c15),
         }
+    }
+
+    /// The browser stopped the service worker and started it again: its memory is gone; the
+    /// server, storage and clock stay.
+    pub fn restart_worker(&self) {
+        *self.worker.borrow_mut() = Rc::new(Worker::new());
     }
 
     /// Advance the clock.
@@ -157,7 +168,13 @@ impl SandboxPlatform {
 
     /// Send one message to the background's dispatcher.
     pub fn call(&self, message: Value) -> Value {
-        pollster::block_on(motics_push::app::handle(self, message))
+        pollster::block_on(self.handle(message))
+    }
+
+    /// The dispatcher's future for one message, with this host's current worker.
+    pub async fn handle(&self, message: Value) -> Value {
+        let worker = Rc::clone(&self.worker.borrow());
+        motics_push::app::handle(self, &worker, message).await
     }
 
     /// `call`, asserting `{ok: true}`, returning the value.

@@ -1,17 +1,19 @@
-//! `connection/*`, `templates/list` and `cases/*`: one handler per message, the EHR a field.
+//! The connection part of the EHR interface: verify and save a key (who-am-I), status, switch,
+//! removal, the practitioner and location choices, note templates and cases.
 //!
-//! Every `connection/*` message answers the same [`ConnectionStatus`] for both EHRs, so the
-//! options page and the popup render one connection card (fields an EHR lacks are absent).
+//! Every operation answers the same [`ConnectionStatus`] for both EHRs, so the options page and
+//! the popup render one connection card (fields an EHR lacks are absent).
 
+use super::Ehr;
 use crate::Result;
 use crate::cliniko::connect as cliniko;
 use crate::cliniko::store as cliniko_store;
-use crate::error::{Ehr, Error};
+use crate::error::Error;
 use crate::integration::ConnectionState;
 use crate::nookal::cases::{self, CaseList, CaseRow};
 use crate::nookal::connect as nookal;
 use crate::nookal::store as nookal_store;
-use crate::platform::Platform;
+use crate::worker::Env;
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -132,17 +134,16 @@ fn from_nookal(s: nookal_store::Status) -> ConnectionStatus {
     out
 }
 
-/// `connection/status`.
-pub async fn status<P: Platform>(p: &P, ehr: Ehr) -> Result<ConnectionStatus> {
+/// The connection's state and summary.
+pub async fn status<P: Env>(p: &P, ehr: Ehr) -> Result<ConnectionStatus> {
     Ok(match ehr {
         Ehr::Cliniko => from_cliniko(cliniko::status(p).await?),
         Ehr::Nookal => from_nookal(nookal_store::status(p).await?),
     })
 }
 
-/// `connection/connect`: verify a pasted key and save it only if that worked; that EHR's pushes
-/// parked on a 401 then go out again at once (options page and popup alike), not at the next alarm.
-pub async fn connect<P: Platform>(p: &P, ehr: Ehr, key: &str) -> Result<ConnectionStatus> {
+/// Verify a pasted key (who is it?) and save it only if that worked.
+pub async fn connect<P: Env>(p: &P, ehr: Ehr, key: &str) -> Result<ConnectionStatus> {
     match ehr {
         Ehr::Cliniko => {
             cliniko::connect(p, key).await?;
@@ -151,13 +152,12 @@ pub async fn connect<P: Platform>(p: &P, ehr: Ehr, key: &str) -> Result<Connecti
             nookal::connect(p, key).await?;
         }
     }
-    super::push::resume_parked(p, ehr).await?;
     status(p, ehr).await
 }
 
-/// `connection/verify`: check the saved key again. A 401 means the key stopped working in use
+/// Check the saved key again. A 401 means the key stopped working in use
 /// (deleted, or the clinic migrated), so the connection is flagged "needs reconnect".
-pub async fn verify<P: Platform>(p: &P, ehr: Ehr) -> Result<ConnectionStatus> {
+pub async fn verify<P: Env>(p: &P, ehr: Ehr) -> Result<ConnectionStatus> {
     match ehr {
         Ehr::Cliniko => {
             let Some(key) = cliniko_store::load_key(p).await? else {
@@ -179,8 +179,8 @@ pub async fn verify<P: Platform>(p: &P, ehr: Ehr) -> Result<ConnectionStatus> {
     status(p, ehr).await
 }
 
-/// `connection/set-enabled`: switch an EHR on or off, keeping the key.
-pub async fn set_enabled<P: Platform>(p: &P, ehr: Ehr, enabled: bool) -> Result<ConnectionStatus> {
+/// Switch an EHR on or off, keeping the key.
+pub async fn set_enabled<P: Env>(p: &P, ehr: Ehr, enabled: bool) -> Result<ConnectionStatus> {
     match ehr {
         Ehr::Cliniko => cliniko_store::set_enabled(p, enabled).await?,
         Ehr::Nookal => nookal_store::set_enabled(p, enabled).await?,
@@ -188,8 +188,8 @@ pub async fn set_enabled<P: Platform>(p: &P, ehr: Ehr, enabled: bool) -> Result<
     status(p, ehr).await
 }
 
-/// `connection/remove`: forget the key and everything saved with it.
-pub async fn remove<P: Platform>(p: &P, ehr: Ehr) -> Result<ConnectionStatus> {
+/// Forget the key and everything saved with it.
+pub async fn remove<P: Env>(p: &P, ehr: Ehr) -> Result<ConnectionStatus> {
     match ehr {
         Ehr::Cliniko => cliniko_store::remove_all(p).await?,
         Ehr::Nookal => nookal_store::remove_all(p).await?,
@@ -197,32 +197,30 @@ pub async fn remove<P: Platform>(p: &P, ehr: Ehr) -> Result<ConnectionStatus> {
     status(p, ehr).await
 }
 
-/// `connection/set-practitioner`: the practitioner notes are filed under. Cliniko files notes
+/// The practitioner notes are filed under. Cliniko files notes
 /// under the key's own practitioner, so it has nothing to choose.
-pub async fn set_practitioner<P: Platform>(
+pub async fn set_practitioner<P: Env>(
     p: &P,
     ehr: Ehr,
     practitioner_id: &str,
 ) -> Result<ConnectionStatus> {
     match ehr {
-        Ehr::Cliniko => return Err(unsupported(ehr)),
+        Ehr::Cliniko => return Err(Error::Unsupported(ehr)),
         Ehr::Nookal => {
             nookal::set_practitioner(p, practitioner_id).await?;
         }
     }
-    // Jobs parked for want of a working key may now go (a practitioner completes the setup).
-    super::push::resume_parked(p, ehr).await?;
     status(p, ehr).await
 }
 
-/// `connection/set-location`: the default location (`None` clears it).
-pub async fn set_location<P: Platform>(
+/// The default location (`None` clears it).
+pub async fn set_location<P: Env>(
     p: &P,
     ehr: Ehr,
     location_id: Option<&str>,
 ) -> Result<ConnectionStatus> {
     match ehr {
-        Ehr::Cliniko => return Err(unsupported(ehr)),
+        Ehr::Cliniko => return Err(Error::Unsupported(ehr)),
         Ehr::Nookal => {
             nookal::set_location(p, location_id).await?;
         }
@@ -230,8 +228,8 @@ pub async fn set_location<P: Platform>(
     status(p, ehr).await
 }
 
-/// `templates/list`: `[{id, name}]`. Nookal v2 has no note templates: always empty.
-pub async fn templates<P: Platform>(p: &P, ehr: Ehr, refresh: bool) -> Result<Value> {
+/// The EHR's note templates as `[{id, name}]`. Nookal v2 has no note templates: always empty.
+pub async fn templates<P: Env>(p: &P, ehr: Ehr, refresh: bool) -> Result<Value> {
     Ok(match ehr {
         Ehr::Cliniko => Value::Array(
             cliniko::list_templates(p, refresh)
@@ -244,9 +242,9 @@ pub async fn templates<P: Platform>(p: &P, ehr: Ehr, refresh: bool) -> Result<Va
     })
 }
 
-/// `cases/list`: the patient's cases and the default one. Cliniko files notes without cases
+/// The patient's cases and the default one. Cliniko files notes without cases
 /// here: no cases, no default.
-pub async fn cases<P: Platform>(p: &P, ehr: Ehr, patient_id: &str) -> Result<CaseList> {
+pub async fn cases<P: Env>(p: &P, ehr: Ehr, patient_id: &str) -> Result<CaseList> {
     match ehr {
         Ehr::Cliniko => Ok(CaseList {
             cases: Vec::new(),
@@ -256,8 +254,8 @@ pub async fn cases<P: Platform>(p: &P, ehr: Ehr, patient_id: &str) -> Result<Cas
     }
 }
 
-/// `cases/add`: create a case (Nookal); `local_date` (`YYYY-MM-DD…`) is its start date.
-pub async fn add_case<P: Platform>(
+/// Create a case (Nookal); `local_date` (`YYYY-MM-DD…`) is its start date.
+pub async fn add_case<P: Env>(
     p: &P,
     ehr: Ehr,
     patient_id: &str,
@@ -265,7 +263,7 @@ pub async fn add_case<P: Platform>(
     local_date: Option<&str>,
 ) -> Result<CaseRow> {
     if ehr == Ehr::Cliniko {
-        return Err(unsupported(ehr));
+        return Err(Error::Unsupported(ehr));
     }
     let c = cases::add_case(p, patient_id, title, local_date).await?;
     Ok(CaseRow {
@@ -274,9 +272,4 @@ pub async fn add_case<P: Platform>(
         title: c.title,
         date: c.date,
     })
-}
-
-/// What an EHR does not do.
-pub fn unsupported(ehr: Ehr) -> Error {
-    Error::Unsupported(ehr)
 }

@@ -1,4 +1,4 @@
-//! Client-side request pacing: at most 200 requests in any 60 s per key, and a hold after a 429.
+//! Client-side request pacing for any EHR: at most `limit` requests in any window per key, and a hold after a 429.
 //!
 //! Cliniko allows "200 per minute per user" and answers 429 with `X-RateLimit-Reset`
 //! (reference §3). Whether its window is fixed or sliding is not documented, so this keeps a

@@ -6,6 +6,7 @@
 use crate::Result;
 use crate::http::{ApiRequest, ApiResponse, TransportError};
 use crate::platform::{Platform, StorageArea};
+use crate::worker::{Env, Worker};
 use serde_json::Value;
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, VecDeque};
@@ -27,6 +28,8 @@ pub struct FakePlatform {
     pub wakeups: RefCell<Vec<i64>>,
     /// The badge count last set (`set_badge`).
     pub badge: Cell<u32>,
+    /// This fake worker's memory (replace it to model a restarted worker).
+    pub worker: Worker,
 }
 
 impl FakePlatform {
@@ -123,5 +126,11 @@ impl Platform for FakePlatform {
 
     fn set_badge(&self, count: u32) {
         self.badge.set(count);
+    }
+}
+
+impl Env for FakePlatform {
+    fn worker(&self) -> &Worker {
+        &self.worker
     }
 }

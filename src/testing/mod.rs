@@ -1,0 +1,5 @@
+//! Test support shared by the unit tests and `tests/*.rs` (native only, not built for wasm).
+
+pub mod fake_platform;
+
+pub use fake_platform::FakePlatform;

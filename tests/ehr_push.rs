@@ -1,0 +1,308 @@
+//! The push workflow, one test body run for each EHR through the background's dispatcher against
+//! the in-process sandbox: every failure class ends with exactly one live note in the EHR, and
+//! the job reads the same everywhere it is listed. What only one EHR does (Cliniko's title check
+//! and copy archiving, Nookal's cases and read-back) is tested in that EHR's own files.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod push_support;
+
+use motics_sandbox::{FaultKind, FaultSpec};
+use push_support::{SandboxPlatform, push_ref, run_until_crash, source};
+use serde_json::{Value, json};
+
+const NOTE: &str = "# Subjective\nSore neck after gardening.\n\n# Plan\nHeat, gentle stretches, review in 2 weeks.";
+const TITLE: &str = "Session Summary – 01/10/2025";
+
+/// What differs per EHR: connecting, the patient, where its note is created, its live notes.
+struct Ehr {
+    name: &'static str,
+    connect: fn(&SandboxPlatform),
+    patient: fn(&SandboxPlatform) -> Value,
+    /// The path of the request that creates a note.
+    create_path: &'static str,
+}
+
+fn nookal_connect(p: &SandboxPlatform) {
+    let key = p.sb.borrow().demo_keys().nookal.clone();
+    let st = p.ok(json!({"type": "connection/connect", "ehr": "nookal", "key": key}));
+    let id = st["practitioners"][0]["id"].clone();
+    p.ok(json!({"type": "connection/set-practitioner", "ehr": "nookal", "practitioner_id": id}));
+}
+
+const EHRS: [Ehr; 2] = [
+    Ehr {
+        name: "cliniko",
+        connect: SandboxPlatform::connect,
+        patient: |p| p.patients(1).remove(0),
+        create_path: "/v1/treatment_notes",
+    },
+    Ehr {
+        name: "nookal",
+        connect: nookal_connect,
+        patient: |p| {
+            let r =
+                p.ok(json!({"type": "patients/search", "ehr": "nookal", "query": "Aroha Ngāta"}));
+            r["patients"][0].clone()
+        },
+        create_path: "/production/v2/addTreatmentNote",
+    },
+];
+
+/// A connected host and a patient of that EHR.
+fn setup(ehr: &Ehr) -> (SandboxPlatform, Value) {
+    let p = SandboxPlatform::new();
+    (ehr.connect)(&p);
+    let patient = (ehr.patient)(&p);
+    assert!(patient["id"].is_string(), "{}: ids are strings", ehr.name);
+    (p, patient)
+}
+
+/// `push/start` as the popup sends it.
+fn push(ehr: &Ehr, patient: &Value, text: &str, r: &str) -> Value {
+    json!({
+        "type": "push/start", "ehr": ehr.name, "source": source(text), "patient": patient,
+        "title": TITLE, "draft": true, "push_ref": r, "created_display": "01/10/2025, 10:02 am",
+        "utc_offset_min": 600,
+    })
+}
+
+fn fault(p: &SandboxPlatform, ehr: &Ehr, kind: FaultKind, status: u16, count: u32, delay: u64) {
+    p.sb.borrow_mut().add_fault(FaultSpec {
+        method: Some("POST".into()),
+        path: ehr.create_path.into(),
+        host: None,
+        count,
+        kind,
+        status,
+        delay_ms: delay,
+    });
+}
+
+/// Ids of the patient's live (not archived) notes carrying this push reference.
+fn live_notes(p: &SandboxPlatform, ehr: &Ehr, patient: &Value, r: &str) -> Vec<String> {
+    let id = patient["id"].as_str().unwrap_or_default();
+    if ehr.name == "cliniko" {
+        return p
+            .notes_with_ref(r)
+            .into_iter()
+            .filter(|n| !n.2 && n.1 == id)
+            .map(|n| n.0)
+            .collect();
+    }
+    p.sb.borrow()
+        .nookal_notes()
+        .into_iter()
+        .filter(|n| n.patient_id == id && n.notes.contains(&format!("ref {r}")))
+        .map(|n| n.id)
+        .collect()
+}
+
+/// How many note-creating requests the EHR received.
+fn creates(p: &SandboxPlatform, ehr: &Ehr) -> usize {
+    p.log()
+        .iter()
+        .filter(|(m, path)| m == "POST" && path == ehr.create_path)
+        .count()
+}
+
+/// Advance to each wakeup asked for and tick, until the job stops waiting.
+fn tick_until_settled(p: &SandboxPlatform, id: &Value, max_ticks: usize) -> Value {
+    for _ in 0..max_ticks {
+        let job = p.ok(json!({"type": "jobs/get", "id": id}));
+        if !matches!(job["state"].as_str(), Some("retry_wait" | "queued")) {
+            return job;
+        }
+        let at = p.wakeups.borrow().last().copied().unwrap_or(p.now.get());
+        p.now.set(p.now.get().max(at));
+        p.ok(json!({"type": "jobs/tick"}));
+    }
+    p.ok(json!({"type": "jobs/get", "id": id}))
+}
+
+/// The one job in the list, as every view shows it.
+fn only_job(p: &SandboxPlatform) -> Value {
+    let jobs = p.ok(json!({"type": "jobs/list"}));
+    assert_eq!(jobs.as_array().map(Vec::len), Some(1), "{jobs}");
+    jobs[0].clone()
+}
+
+#[test]
+fn a_push_lands_once_with_a_receipt_and_leaves_no_text_behind() {
+    for ehr in &EHRS {
+        let (p, patient) = setup(ehr);
+        let r = push_ref(1);
+        let v = p.ok(push(ehr, &patient, NOTE, &r));
+        let job = &v["job"];
+        assert_eq!(job["state"], "done", "{}: {v}", ehr.name);
+        assert_eq!(job["ehr"], ehr.name);
+        assert_eq!(live_notes(&p, ehr, &patient, &r).len(), 1, "{}", ehr.name);
+        assert_eq!(creates(&p, ehr), 1, "{}", ehr.name);
+        assert_eq!(p.badge.get(), 0);
+        p.ok(json!({"type": "jobs/tick"})); // the check for copies the background runs next
+        assert_eq!(only_job(&p)["state"], "done", "{}", ehr.name);
+        let receipts = p.ok(json!({"type": "receipts/list"}));
+        assert_eq!(receipts[0]["ehr"], ehr.name);
+        assert_eq!(receipts[0]["patient_id"], patient["id"]);
+        assert_eq!(receipts[0]["job_id"], job["id"]);
+        // No note text survives the landing, in the outbox or in the receipts.
+        let stored: String = p.storage.borrow().values().map(Value::to_string).collect();
+        assert!(!stored.contains("gardening"), "{}: {stored}", ehr.name);
+        let first_name = patient["first_name"].as_str().unwrap_or_default();
+        assert!(
+            !receipts.to_string().contains(first_name),
+            "{}: no names",
+            ehr.name
+        );
+    }
+}
+
+#[test]
+fn a_5xx_waits_then_retry_lands_it_once_and_every_list_agrees() {
+    for ehr in &EHRS {
+        let (p, patient) = setup(ehr);
+        fault(&p, ehr, FaultKind::Status, 503, 1, 0);
+        let r = push_ref(2);
+        let v = p.ok(push(ehr, &patient, NOTE, &r));
+        let job = &v["job"];
+        assert_eq!(job["state"], "retry_wait", "{}: {v}", ehr.name);
+        assert_eq!(job["error"]["kind"], "server");
+        assert_eq!(
+            job["error"]["params"][0], job["ehr_name"],
+            "the error names this EHR"
+        );
+        assert!(job["next_at_ms"].as_i64() > Some(p.now.get()));
+        assert_eq!(p.badge.get(), 1);
+        assert!(live_notes(&p, ehr, &patient, &r).is_empty());
+        // Retry (the one retry for every EHR): the same job lands; no list still shows it waiting.
+        let retried = p.ok(json!({"type": "jobs/retry", "id": job["id"]}));
+        assert_eq!(retried["state"], "done", "{}: {retried}", ehr.name);
+        assert_eq!(retried["id"], job["id"]);
+        let listed = only_job(&p);
+        assert_eq!(listed["state"], "done", "{}", ehr.name);
+        assert_eq!(listed["error"], Value::Null);
+        assert_eq!(live_notes(&p, ehr, &patient, &r).len(), 1, "{}", ehr.name);
+        assert_eq!(p.badge.get(), 0);
+    }
+}
+
+#[test]
+fn repeated_failures_park_the_job_and_retry_sends_it_once() {
+    for ehr in &EHRS {
+        let (p, patient) = setup(ehr);
+        p.offline.set(true);
+        let r = push_ref(3);
+        let v = p.ok(push(ehr, &patient, NOTE, &r));
+        let job = tick_until_settled(&p, &v["job"]["id"], 20);
+        assert_eq!(job["state"], "failed", "{}: {job}", ehr.name);
+        assert_eq!(job["attempts"], 5);
+        assert_eq!(job["error"]["transient"], true);
+        assert_eq!(creates(&p, ehr), 0);
+        p.offline.set(false);
+        let job = p.ok(json!({"type": "jobs/retry", "id": v["job"]["id"]}));
+        assert_eq!(job["state"], "done", "{}: {job}", ehr.name);
+        assert_eq!(live_notes(&p, ehr, &patient, &r).len(), 1, "{}", ehr.name);
+        // Discard forgets a job; its receipt stays.
+        p.ok(json!({"type": "jobs/discard", "id": job["id"]}));
+        assert_eq!(p.ok(json!({"type": "jobs/list"})), json!([]));
+        assert_eq!(
+            p.ok(json!({"type": "receipts/list"}))[0]["job_id"],
+            job["id"]
+        );
+    }
+}
+
+#[test]
+fn a_401_parks_the_push_until_reconnect_then_it_lands_once() {
+    for ehr in &EHRS {
+        let (p, patient) = setup(ehr);
+        fault(&p, ehr, FaultKind::Status, 401, 1, 0);
+        let r = push_ref(4);
+        let v = p.ok(push(ehr, &patient, NOTE, &r));
+        assert_eq!(v["job"]["state"], "needs_reconnect", "{}: {v}", ehr.name);
+        assert_eq!(v["job"]["error"]["kind"], "unauthorized");
+        let status = p.ok(json!({"type": "connection/status", "ehr": ehr.name}));
+        assert_eq!(status["state"], "needs_reconnect", "{}", ehr.name);
+        // The alarm does not retry it by itself.
+        p.advance(3_600_000);
+        assert_eq!(p.ok(json!({"type": "jobs/tick"}))["landed"], 0);
+        assert!(live_notes(&p, ehr, &patient, &r).is_empty());
+        // Pasting the key again (options page or popup: the same message) resumes it at once.
+        (ehr.connect)(&p);
+        assert_eq!(only_job(&p)["state"], "done", "{}", ehr.name);
+        assert_eq!(live_notes(&p, ehr, &patient, &r).len(), 1, "{}", ehr.name);
+        assert_eq!(
+            creates(&p, ehr),
+            2,
+            "{}: the refused one and the one that landed",
+            ehr.name
+        );
+        assert_eq!(p.badge.get(), 0);
+    }
+}
+
+#[test]
+fn a_timeout_after_the_note_was_created_is_reconciled_without_a_second_note() {
+    for ehr in &EHRS {
+        let (p, patient) = setup(ehr);
+        // The note is created, but no answer comes in time.
+        fault(&p, ehr, FaultKind::Delay, 200, 1, 45_000);
+        let r = push_ref(5);
+        let v = p.ok(push(ehr, &patient, NOTE, &r));
+        let job = tick_until_settled(&p, &v["job"]["id"], 10);
+        assert_eq!(job["state"], "done", "{}: {job}", ehr.name);
+        assert_eq!(live_notes(&p, ehr, &patient, &r).len(), 1, "{}", ehr.name);
+        assert_eq!(creates(&p, ehr), 1, "{}: found, not sent again", ehr.name);
+    }
+}
+
+#[test]
+fn a_worker_stopped_mid_send_resumes_from_storage_without_a_duplicate() {
+    for ehr in &EHRS {
+        let (p, patient) = setup(ehr);
+        let r = push_ref(6);
+        p.crash_on_post.set(true);
+        let out = run_until_crash(&p, p.handle(push(ehr, &patient, NOTE, &r)));
+        assert!(out.is_none(), "{}: the worker stopped mid-send", ehr.name);
+        assert_eq!(
+            live_notes(&p, ehr, &patient, &r).len(),
+            1,
+            "the server has it"
+        );
+        // The worker's memory is gone; storage and the server survive.
+        p.restart_worker();
+        p.advance(60_000);
+        let tick = p.ok(json!({"type": "jobs/tick"}));
+        assert_eq!(tick["landed"], 1, "{}: {tick}", ehr.name);
+        assert_eq!(only_job(&p)["state"], "done");
+        assert_eq!(live_notes(&p, ehr, &patient, &r).len(), 1, "{}", ehr.name);
+        assert_eq!(creates(&p, ehr), 1, "{}", ehr.name);
+    }
+}
+
+#[test]
+fn the_same_note_again_asks_first_and_pushes_only_when_confirmed() {
+    for ehr in &EHRS {
+        let (p, patient) = setup(ehr);
+        let first = p.ok(push(ehr, &patient, NOTE, &push_ref(7)));
+        assert_eq!(first["job"]["state"], "done", "{}", ehr.name);
+        // Re-wrapped, same words: the same fingerprint, under a new push reference.
+        let rewrapped = NOTE.replace(". ", ".\n");
+        let ask = p.ok(push(ehr, &patient, &rewrapped, &push_ref(8)));
+        assert_eq!(
+            ask["needs_confirmation"]["reason"], "same_fingerprint",
+            "{}: {ask}",
+            ehr.name
+        );
+        assert_eq!(ask["job"], Value::Null);
+        assert_eq!(
+            creates(&p, ehr),
+            1,
+            "{}: nothing sent without the answer",
+            ehr.name
+        );
+        let mut again = push(ehr, &patient, &rewrapped, &push_ref(8));
+        again["confirm_duplicate"] = json!(true);
+        assert_eq!(p.ok(again)["job"]["state"], "done", "{}", ehr.name);
+        assert_eq!(creates(&p, ehr), 2, "{}", ehr.name);
+    }
+}
