@@ -39,6 +39,8 @@ export const EHRS = [
     isHost: (host) => host.endsWith(".cliniko.com"),
     /** Every API path (for faults that hit all of them). */
     api: "/v1/*",
+    /** How a clinician types a date of birth or phone to find `patient` (Cliniko: alone). */
+    withName: (patient, text) => text,
     /** A copy the browser re-sent is archived (and the receipt says so). */
     extraCopy: /archived the 1 extra copy/,
     /** The Motics session a push reads, and the patient it names. */
@@ -77,6 +79,8 @@ export const EHRS = [
     create: { path: "/production/v2/addTreatmentNote" },
     isHost: (host) => host === "api.nookal.com",
     api: "/production/v2/*",
+    /** Nookal's API has no date-of-birth or phone filter: a search gives the last name with them. */
+    withName: (patient, text) => `${patient.last_name} ${text}`,
     /** The extension's own budget for this EHR (src/nookal/client.rs): a run of tests waits for it. */
     budget: { requests: 60, window_ms: 60_000 },
     // Nookal v2 can't delete a note: the receipt names the extra copy for the clinician to delete.
