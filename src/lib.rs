@@ -18,6 +18,7 @@ pub mod push;
 pub mod render;
 pub mod search;
 pub mod settings;
+pub mod templates;
 pub mod wire;
 
 #[cfg(target_arch = "wasm32")]

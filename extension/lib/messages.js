@@ -11,6 +11,8 @@ export const MSG = Object.freeze({
   CLINIKO_SET_ENABLED: "cliniko/set-enabled",
   CLINIKO_REMOVE: "cliniko/remove",
   CLINIKO_TEMPLATES: "cliniko/templates",
+  TEMPLATES_LEARNED: "templates/learned",
+  TEMPLATES_FORGET: "templates/forget",
   SETTINGS_GET: "settings/get",
   SETTINGS_SET: "settings/set",
   NOTE_PREPARE: "note/prepare",

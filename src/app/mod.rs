@@ -76,6 +76,12 @@ pub enum Request {
         #[serde(default)]
         refresh: bool,
     },
+    /// How many template choices were learned (Settings shows it).
+    #[serde(rename = "templates/learned")]
+    TemplatesLearned {},
+    /// Forget every learned template choice.
+    #[serde(rename = "templates/forget")]
+    TemplatesForget {},
     /// Search patients.
     #[serde(rename = "patients/search")]
     PatientsSearch(Flat<SearchQuery, search::SearchOptions>),
@@ -315,6 +321,8 @@ async fn dispatch<P: Platform>(p: &P, req: Request) -> crate::Result<Value> {
                 .collect();
             Ok(Value::Array(list))
         }
+        Request::TemplatesLearned {} => to_value(&crate::templates::habit::count(p).await?),
+        Request::TemplatesForget {} => to_value(&crate::templates::habit::forget_all(p).await?),
         Request::PatientsSearch(Flat(SearchQuery { query }, options)) => {
             to_value(&search::search(p, &query, &options).await?)
         }

@@ -53,6 +53,10 @@ pub struct Prepared {
     pub fingerprint: String,
     /// The push reference shown in the footer; the same across retries of one push.
     pub push_ref: String,
+    /// Cliniko: the template Automatic picks and every template's fit (`None` without a template
+    /// list, e.g. offline: the push then falls back as before). Always `None` for Nookal, whose
+    /// v2 API has no note templates.
+    pub template: Option<crate::templates::Advice>,
 }
 
 /// Parse and render one note source.
@@ -80,6 +84,10 @@ pub async fn prepare<P: Platform>(p: &P, req: PrepareRequest) -> Result<Prepared
             (vec![PreviewNode::text(&r.text)], r.report)
         }
     };
+    let template = match req.ehr {
+        Ehr::Cliniko => crate::templates::advise(p, &note).await.ok(),
+        Ehr::Nookal => None,
+    };
     let title = settings.title_for(
         req.date_display.as_deref().unwrap_or_default(),
         note.meta.patient_name.as_deref().unwrap_or_default(),
@@ -94,6 +102,7 @@ pub async fn prepare<P: Platform>(p: &P, req: PrepareRequest) -> Result<Prepared
         preview,
         report,
         push_ref,
+        template,
     })
 }
 

@@ -167,24 +167,9 @@ async fn template_id<P: Platform>(p: &P, job: &mut Job) -> Result<ClinikoId> {
         return ClinikoId::parse(id);
     }
     let templates = connect::list_templates(p, false).await?;
-    let pick = templates
-        .iter()
-        .filter(|t| {
-            t.content.as_ref().is_some_and(|c| {
-                c.sections
-                    .iter()
-                    .flat_map(|s| &s.questions)
-                    .any(|q| q.is_paragraph())
-            })
-        })
-        .min_by_key(|t| {
-            t.content.as_ref().map_or(0, |c| {
-                c.sections.iter().map(|s| s.questions.len()).sum::<usize>()
-            })
-        })
-        .ok_or_else(|| {
-            Error::InvalidInput("choose a treatment-note template in the options".into())
-        })?;
+    let pick = crate::templates::choose::simplest(&templates).ok_or_else(|| {
+        Error::InvalidInput("choose a treatment-note template in the options".into())
+    })?;
     job.payload.template_id = Some(pick.id.to_string());
     Ok(pick.id.clone())
 }

@@ -9,9 +9,9 @@ use super::preflight;
 use crate::cliniko::ClinikoId;
 use crate::error::Ehr;
 use crate::note::{self, NoteSource};
-use crate::platform::{Platform, StorageArea};
+use crate::platform::Platform;
 use crate::search::rank::PatientSummary;
-use crate::settings::{self, Settings};
+use crate::templates;
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -28,9 +28,12 @@ pub struct NewPush {
     pub title: String,
     /// Create as a draft.
     pub draft: bool,
-    /// Treatment-note template id (string), or null for the settings' default.
+    /// Treatment-note template id (string) the clinician picked, or null for Automatic.
     #[serde(default)]
     pub template_id: Option<String>,
+    /// The template the preview showed Automatic would pick (see `templates::for_push`).
+    #[serde(default)]
+    pub automatic_template_id: Option<String>,
     /// The push reference the preview showed (from `note/prepare`).
     pub push_ref: String,
     /// The creation time for the footer, as the preview showed it.
@@ -121,10 +124,10 @@ async fn prepare<P: Platform>(p: &P, req: NewPush, check_title: bool) -> Result<
             return Ok(Prepared::Ask(c));
         }
     }
-    let template_id = match req.template_id.filter(|t| !t.trim().is_empty()) {
-        Some(t) => Some(ClinikoId::parse(t.trim())?.to_string()),
-        None => default_template_id(p).await?,
-    };
+    // The one place a push's template is chosen. Cliniko only: Nookal v2 has no note templates,
+    // so a Nookal push (`app::nookal_push`) never gets here and never carries one.
+    let template_id =
+        templates::for_push(p, &note, req.template_id, req.automatic_template_id).await?;
     let job = Job {
         scope: req.scope,
         payload: Payload {
@@ -148,14 +151,6 @@ async fn prepare<P: Platform>(p: &P, req: NewPush, check_title: bool) -> Result<
     // This note is on its way: no earlier "no such title" may wave through another like it.
     preflight::forget(&job.patient.id, &job.title);
     Ok(Prepared::New(job))
-}
-
-/// The options page's default template (settings in storage.local), if any.
-async fn default_template_id<P: Platform>(p: &P) -> Result<Option<String>> {
-    Ok(p.load(StorageArea::Local, settings::STORAGE_KEY)
-        .await?
-        .and_then(|v| serde_json::from_value::<Settings>(v).ok())
-        .and_then(|s| s.template_id))
 }
 
 /// Push references as `app::note::new_push_ref` makes them: six of "23456789ABCDEFGHJKMNPQRSTUVWXYZ".
