@@ -11,6 +11,7 @@ import { PushQueue } from "./popup/queue.js";
 import { EHR, nookalStatus, nookalPickerOptions, mountDestination, NookalPanel, pushLabel } from "./popup/nookal.js";
 import { PatientPicker, fullName } from "./popup/patient.js";
 import { push, showReceipt, showJobs, showRecent, copyNote, stateText } from "./popup/push.js";
+import { showTemplateChoice, templateFields } from "./popup/template.js";
 import { sampleDate } from "./lib/connection-text.js";
 
 localise();
@@ -101,6 +102,7 @@ async function choose(index) {
     $("note-status").textContent = "";
     $("note-title").value = state.prepared.title ?? "";
     await fillDetails();
+    showTemplateChoice(state.prepared.template);
   } catch (e) {
     $("note-status").textContent = errorText(e);
     $("note-status").className = "small error";
@@ -136,7 +138,7 @@ function pushPayload(patient) {
     patient,
     title: currentTitle(),
     draft: $("as-draft").checked,
-    template_id: $("note-template").value || null,
+    ...templateFields(state.prepared.template),
     push_ref: state.prepared.push_ref,
     created_display: state.prepared.created_display ?? null,
     scope: preselectScope(),
