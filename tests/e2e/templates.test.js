@@ -59,6 +59,13 @@ for (const kind of BROWSERS) {
       assert.equal(posts.length, 1, "one POST");
       return JSON.parse(posts[0].body);
     }
+    /** Choose a template in the picker named "Treatment note template", as a person would. */
+    async function pickTemplate(popup, id) {
+      const found = await byName(popup, "Treatment note template");
+      // Firefox's accessibility locator can return the <label> that names the field: use its control.
+      const select = await found.evaluateHandle((e) => e.control ?? e);
+      await select.select(id);
+    }
     const templateText = (popup) => popup.evaluate(() => ({
       option: document.getElementById("note-template").options[0].textContent,
       value: document.getElementById("note-template").value,
@@ -91,8 +98,7 @@ for (const kind of BROWSERS) {
       popup = await open("s-1003");
       assert.equal((await templateText(popup)).option, "Automatic: SOAP Note");
       await choosePatient(popup, "Aroha");
-      const picker = await byName(popup, "Treatment note template");
-      await picker.select(ids.progress);
+      await pickTemplate(popup, ids.progress);
       await popup.waitForFunction(() => document.getElementById("template-why").textContent.startsWith("Progress Note:"));
       body = await pushAndReadBody(popup);
       assert.equal(body.treatment_note_template_id, ids.progress);
@@ -122,7 +128,7 @@ for (const kind of BROWSERS) {
     test("Settings can forget the learned choices", async () => {
       let popup = await open("s-1001");
       await choosePatient(popup, "Margaret O'Brien");
-      await (await byName(popup, "Treatment note template")).select(ids.progress);
+      await pickTemplate(popup, ids.progress);
       await pushAndReadBody(popup);
       const options = await s.openExtensionPage("options.html");
       opened.push(options);
