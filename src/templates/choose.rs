@@ -65,17 +65,19 @@ pub fn choose(
         .map(|f| pick(f, Reason::Fallback))
 }
 
-/// The fallback: the template with a paragraph question and the fewest questions (ties: the
-/// earlier one in the list). The extension's choice before templates were fitted to notes.
+/// The fallback: of the templates with a paragraph question and only free-text questions, the
+/// one with the fewest questions (ties: the earlier one in the list). Before templates were fitted
+/// to notes this took any template with a paragraph question; one that also asks a date, checkbox,
+/// radio or body-chart question is now left to the clinician's own choice, like every automatic
+/// choice ([`fit::is_free_text`]). `None` when no template qualifies: the push then asks the
+/// clinician to choose one.
 pub fn simplest(templates: &[TreatmentNoteTemplate]) -> Option<&TreatmentNoteTemplate> {
     templates
         .iter()
         .filter(|t| {
             t.content.as_ref().is_some_and(|c| {
-                c.sections
-                    .iter()
-                    .flat_map(|s| &s.questions)
-                    .any(|q| q.is_paragraph())
+                let mut questions = c.sections.iter().flat_map(|s| &s.questions);
+                questions.clone().any(|q| q.is_paragraph()) && questions.all(fit::is_free_text)
             })
         })
         .min_by_key(|t| {
@@ -142,6 +144,22 @@ mod tests {
         let f = fits(&t, &n);
         assert_eq!(choose(&t, &f, Some("10")).unwrap().reason, Reason::Learned);
         assert_eq!(choose(&t, &f, Some("99")).unwrap().template_id, "20");
+    }
+
+    #[test]
+    fn the_fallback_never_takes_a_template_with_questions_the_note_cannot_answer() {
+        let t = vec![
+            tpl(
+                "30",
+                "Checked",
+                json!({"sections": [{"name": "Notes", "questions": [
+                    {"name": "Notes", "type": "paragraph"},
+                    {"name": "Side", "type": "radiobuttons", "answers": [{"value": "L"}]}]}]}),
+            ),
+            clinic().remove(1),
+        ];
+        assert_eq!(simplest(&t).unwrap().id.to_string(), "20");
+        assert!(simplest(&t[..1]).is_none());
     }
 
     #[test]

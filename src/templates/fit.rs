@@ -1,7 +1,7 @@
 //! How well a note fits one template: its sections matched by name, in order, and whether the
 //! mapping can answer every question the template asks.
 
-use crate::cliniko::content::{self, Content, Placement};
+use crate::cliniko::content::{self, Content, Placement, Question};
 use crate::cliniko::types::TreatmentNoteTemplate;
 use crate::note::Note;
 use serde::Serialize;
@@ -12,6 +12,11 @@ use serde::Serialize;
 /// `TreatmentNoteTemplateQuestion*` schemas carry only name, type and choices), so any of them
 /// may be: a template that has one is never chosen automatically (see [`Fit::unanswerable`]).
 const FREE_TEXT: &[&str] = &["paragraph", "text"];
+
+/// Whether a question is free text: the note can answer it, or a clinician may leave it blank.
+pub fn is_free_text(q: &Question) -> bool {
+    FREE_TEXT.contains(&q.kind.as_str())
+}
 
 /// The fit of one note to one template.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -71,7 +76,7 @@ pub fn score(template: &TreatmentNoteTemplate, note: &Note) -> Fit {
         if q.is_paragraph() && !filled.contains(&(si, qi)) {
             unfilled += 1;
         }
-        if !FREE_TEXT.contains(&q.kind.as_str()) {
+        if !is_free_text(q) {
             unanswerable.push(format!("{} ({})", q.name, q.kind));
         }
     }
