@@ -25,6 +25,8 @@ export function showTemplateChoice(advice) {
     const id = select.value;
     const fit = advice?.fits?.find((f) => f.template_id === (id || auto?.template_id)) ?? null;
     let text = id ? why(null, fit) : why(auto, fit);
+    // Automatic found nothing it may take (every template asks a question the note can't answer).
+    if (!id && !auto && advice?.fits?.length) text = t("templateChooseOne");
     const warn = Boolean(fit?.unanswerable?.length);
     if (warn) text = `${text} ${t("templateUnanswerable", [fit.name, fit.unanswerable.join(", ")])}`.trim();
     box.textContent = text;
