@@ -96,8 +96,11 @@ for (const kind of BROWSERS) {
       const author = await tab.$eval("[data-motics-note]", (e) => e.dataset.author);
       assert.ok(html.includes(`Written by ${author}`), "the author is in the note");
       assert.match(html, /Pushed from Motics · ref [2-9A-Z]{6}/, "the push reference is in the note");
-      // What was previewed is what arrived (text, ignoring the structure).
-      const plain = html.replace(/<[^>]+>/g, "").replace(/&amp;/g, "&").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&#39;|&apos;/g, "'").replace(/&quot;/g, '"');
+      // What was previewed is what arrived (text, ignoring the structure). A heading that matched a
+      // template section is that section's name in Cliniko, shown above its answer.
+      const shown = note.content.sections.map((sec) => (sec.name ?? "") + (sec.questions ?? [])
+        .filter((q) => q.type === "paragraph" && q.answer).map((q) => q.answer).join("")).join("");
+      const plain = shown.replace(/<[^>]+>/g, "").replace(/&amp;/g, "&").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&#39;|&apos;/g, "'").replace(/&quot;/g, '"');
       for (const word of previewText.split(/\s+/).filter((w) => w.length > 6).slice(0, 40)) {
         assert.ok(plain.includes(word), `"${word}" from the preview reached Cliniko`);
       }
