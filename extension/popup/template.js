@@ -10,7 +10,7 @@ const $ = (id) => document.getElementById(id);
 function why(choice, fit) {
   if (choice?.reason === "learned") return t("templateWhyLearned", [choice.name]);
   if (choice?.reason === "fallback") return t("templateWhyFallback", [choice.name]);
-  if (!fit) return "";
+  if (!fit || !fit.sections) return "";
   return t("templateWhyFit", [fit.name, String(fit.matched), String(fit.sections)]);
 }
 

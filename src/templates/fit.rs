@@ -35,10 +35,8 @@ pub struct Fit {
     pub out_of_order: usize,
     /// The template's paragraph questions the note leaves empty (tie-breaker: the tighter fit).
     pub unfilled: usize,
-    /// Questions the note cannot answer (not free text), "name (type)".
+    /// Names of the questions the note cannot answer (not free text).
     pub unanswerable: Vec<String>,
-    /// The paragraph question unmatched text goes to, if the template has one.
-    pub general: Option<String>,
 }
 
 /// Score `note` against `template`, using the same placement as the filler
@@ -77,15 +75,9 @@ pub fn score(template: &TreatmentNoteTemplate, note: &Note) -> Fit {
             unfilled += 1;
         }
         if !is_free_text(q) {
-            unanswerable.push(format!("{} ({})", q.name, q.kind));
+            unanswerable.push(q.name.clone());
         }
     }
-    let general = placed
-        .iter()
-        .find(|p| p.how == Placement::General)
-        .or(placed.first())
-        .and_then(|p| c.sections.get(p.section)?.questions.get(p.question))
-        .map(|q| q.name.clone());
     Fit {
         template_id: template.id.to_string(),
         name: template.name.clone(),
@@ -95,7 +87,6 @@ pub fn score(template: &TreatmentNoteTemplate, note: &Note) -> Fit {
         out_of_order,
         unfilled,
         unanswerable,
-        general,
     }
 }
 
@@ -231,7 +222,6 @@ mod tests {
             out_of_order: 0,
             unfilled: 0,
             unanswerable: vec![],
-            general: None,
         };
         assert!(f(1, 1).is_good());
         assert!(f(3, 4).is_good());
@@ -254,7 +244,7 @@ mod tests {
         );
         let f = score(&t, &note("# Subjective\n\na\n\n# Plan\n\nb"));
         assert!(f.is_good());
-        assert_eq!(f.unanswerable, ["Onset (date)"]);
+        assert_eq!(f.unanswerable, ["Onset"]);
         assert!(!f.is_eligible());
     }
 }
