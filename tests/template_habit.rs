@@ -86,6 +86,29 @@ fn automatic_fits_learns_the_clinics_habit_and_forgets_on_request() {
         "the preview can warn before Cliniko would"
     );
 
+    // A section that fits nothing: still a fit (4 of 5), and the preview can say where it goes.
+    let goals = format!("{SOAP}\n\n## Goals\n\nNetball by June.");
+    let advice = prepare(&p, &goals, "cliniko")["template"].clone();
+    assert_eq!(advice["automatic"]["matched"], 4);
+    assert_eq!(advice["automatic"]["sections"], 5);
+    let fit = advice["fits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == "SOAP Note")
+        .unwrap();
+    assert_eq!(
+        fit["catch_all"], "Subjective",
+        "no catch-all question: the first one"
+    );
+    let fit = advice["fits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == "Progress Note")
+        .unwrap();
+    assert_eq!(fit["catch_all"], "Notes");
+
     // Automatic, as the popup sends it: the preview's choice, filled section by section.
     let body = push(&p, &patients[0], SOAP, 1, None, Some(&soap));
     assert_eq!(body["treatment_note_template_id"], json!(soap));

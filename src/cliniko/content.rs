@@ -321,9 +321,10 @@ fn paragraph_targets(content: &Content) -> impl Iterator<Item = Target> + '_ {
     })
 }
 
-/// The most general paragraph question: the first whose question or section is a catch-all
-/// ("Notes", "Other", …), else the first paragraph question; `None` without one.
-fn general_target(content: &Content) -> Option<Target> {
+/// The most general paragraph question, where text that fits no section goes: the first whose
+/// question or section is a catch-all ("Notes", "Other", …), else the first paragraph question;
+/// `None` without one.
+pub fn general_target(content: &Content) -> Option<Target> {
     let catch_all = |&(si, qi): &Target| {
         let s = &content.sections[si];
         is_general(&s.questions[qi].name) || s.name.as_deref().is_some_and(is_general)

@@ -37,6 +37,8 @@ pub struct Fit {
     pub unfilled: usize,
     /// Names of the questions the note cannot answer (not free text).
     pub unanswerable: Vec<String>,
+    /// The question text that fits no section goes to (under its own heading), if any.
+    pub catch_all: Option<String>,
 }
 
 /// Score `note` against `template`, using the same placement as the filler
@@ -87,6 +89,9 @@ pub fn score(template: &TreatmentNoteTemplate, note: &Note) -> Fit {
         out_of_order,
         unfilled,
         unanswerable,
+        catch_all: content::general_target(c)
+            .and_then(|(si, qi)| c.sections.get(si)?.questions.get(qi))
+            .map(|q| q.name.clone()),
     }
 }
 
@@ -222,6 +227,7 @@ mod tests {
             out_of_order: 0,
             unfilled: 0,
             unanswerable: vec![],
+            catch_all: None,
         };
         assert!(f(1, 1).is_good());
         assert!(f(3, 4).is_good());
