@@ -11,9 +11,10 @@ function why(choice, fit) {
   if (choice?.reason === "learned") return t("templateWhyLearned", [choice.name]);
   if (choice?.reason === "fallback") return t("templateWhyFallback", [choice.name]);
   if (!fit || !fit.sections) return "";
-  const text = t("templateWhyFit", [fit.name, String(fit.matched), String(fit.sections)]);
+  const counts = [fit.name, String(fit.matched), String(fit.sections)];
   // Nothing is dropped: say where the sections that match nothing go.
-  return fit.matched < fit.sections && fit.catch_all ? `${text} ${t("templateWhyRest", [fit.catch_all])}` : text;
+  if (fit.matched < fit.sections && fit.catch_all) return t("templateWhyFitRest", [...counts, fit.catch_all]);
+  return t("templateWhyFit", counts);
 }
 
 /** Show the automatic choice in the picker's first option and explain the current selection. */

@@ -125,6 +125,29 @@ for (const kind of BROWSERS) {
       }
     });
 
+    test("a section that fits nothing keeps its heading in the catch-all; questions a note can't answer are named before the push", async () => {
+      const { tab, popup } = await popupOn(s, `${sandbox.motics_url}/sessions/s-1001`);
+      opened.push(popup, tab);
+      // The clinician added a section Motics doesn't make: reopen the popup on the edited note.
+      await tab.evaluate(() => document.querySelector("[data-motics-note]").insertAdjacentHTML("beforeend", "<h2>Goals</h2><p>Back to netball by June.</p>"));
+      await popup.close();
+      const again = await s.openPopup(tab);
+      opened.push(again);
+      await again.waitForSelector("#template-why:not([hidden])", { timeout: 20_000 });
+      assert.equal((await templateText(again)).why, "SOAP Note: 4 of 5 sections matched. The others go into “Subjective”, each under its own heading.");
+      // A template with a date, checkboxes and radio buttons: never automatic; picked by hand, it is named.
+      const initial = (await clinikoGet(sandbox, sandbox.keys.practitioner, "/treatment_note_templates")).treatment_note_templates.find((t) => t.name === "Initial Assessment");
+      await pickTemplate(again, initial.id);
+      await again.waitForFunction(() => document.getElementById("template-why").classList.contains("warning"));
+      assert.match((await templateText(again)).why, /Initial Assessment also asks Onset date, Areas affected, Side, which the note can't answer/);
+      await pickTemplate(again, "");
+      await choosePatient(again, "Margaret O'Brien");
+      const body = await pushAndReadBody(again);
+      assert.equal(body.treatment_note_template_id, ids.soap);
+      const subjective = plain(body.content.sections[0].questions[0].answer);
+      assert.match(subjective, /three weeks.*Goals.*Back to netball by June/, subjective);
+    });
+
     test("Settings can forget the learned choices", async () => {
       let popup = await open("s-1001");
       await choosePatient(popup, "Margaret O'Brien");
