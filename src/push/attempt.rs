@@ -159,8 +159,8 @@ fn may_have_created(e: &Error) -> bool {
     matches!(e, Error::Server { .. } | Error::Transport(_))
 }
 
-/// The job's template id: the chosen one, else (no template chosen) the clinic's simplest
-/// template with a paragraph question. `POST /treatment_notes` always carries a template id:
+/// The job's template id: the chosen one (`templates::for_push` decided it when the job was
+/// made), else the clinic's simplest free-text template (`templates::choose::simplest`). `POST /treatment_notes` always carries a template id:
 /// whether Cliniko requires one is UNCONFIRMED (§8), and sending one works either way.
 async fn template_id<P: Platform>(p: &P, job: &mut Job) -> Result<ClinikoId> {
     if let Some(id) = job.payload.template_id.as_deref() {
