@@ -6,14 +6,21 @@ import init, * as core from "./pkg/motics_push.js";
 import { api } from "./lib/browser.js";
 import { isFromExtensionPage } from "./lib/messages.js";
 import { readNote } from "./read-note.js";
+import { MOTICS_ORIGINS, MOTICS_PAGES } from "./lib/motics.js";
+import { installUserAgentRule } from "./lib/user-agent.js";
 
-const ready = init(); // memoized by wasm-bindgen: safe to await from every handler
+// memoized by wasm-bindgen: safe to await from every handler. No request leaves before the
+// User-Agent rule is in place (session rules are gone after a browser restart: installed each start).
+const ready = Promise.all([init(), installUserAgentRule()]);
 /** Messages whose attempt can land a note and leave its check for copies due (src/push/attempt.rs). */
 const CHECK_AFTER = new Set(["push/start", "jobs/retry"]);
 
 // Keep API keys away from content scripts (Chrome 140+; Firefox has no setAccessLevel, bug 1724754).
+// A failure is reported as an error, not swallowed (issue 15 §9): every E2E suite fails on it.
 if (typeof api.storage.local.setAccessLevel === "function") {
-  api.storage.local.setAccessLevel({ accessLevel: "TRUSTED_CONTEXTS" }).catch(() => {});
+  api.storage.local.setAccessLevel({ accessLevel: "TRUSTED_CONTEXTS" }).catch((e) => {
+    console.error(`Motics Push couldn't keep its storage from web pages (setAccessLevel): ${e?.message ?? e}`);
+  });
 }
 
 api.runtime.onMessage.addListener((message, sender, sendResponse) => {
@@ -49,7 +56,7 @@ api.runtime.onStartup.addListener(() => {
 const MENU_SELECTION = "push-selection";
 const MENU_NOTE = "push-note";
 const CAPTURE_PREFIX = "capture:";
-/** A captured note is only kept until its window reads it (and never longer than this). */
+/** A captured note is removed when its window reads it; one never opened goes after this. */
 const CAPTURE_TTL_MS = 30 * 60 * 1000;
 const MAX_NOTE_BYTES = 1_000_000; // note::MAX_NOTE_BYTES
 
@@ -61,7 +68,7 @@ api.runtime.onInstalled.addListener(() => {
     });
     api.contextMenus.create({
       id: MENU_NOTE, title: api.i18n.getMessage("menuPushNote"), contexts: ["page", "frame"],
-      documentUrlPatterns: ["https://*.motics.ai/*"],
+      documentUrlPatterns: [...MOTICS_PAGES],
     });
   });
 });
@@ -77,7 +84,8 @@ async function onMenuClick(info, tab) {
   let reply;
   try {
     const [frame] = await api.scripting.executeScript({
-      target: { tabId: tab.id, frameIds: [info.frameId ?? 0] }, func: readNote, args: [{ mode, maxBytes: MAX_NOTE_BYTES }],
+      target: { tabId: tab.id, frameIds: [info.frameId ?? 0] }, func: readNote,
+      args: [{ mode, maxBytes: MAX_NOTE_BYTES, moticsOrigins: [...MOTICS_ORIGINS] }],
     });
     reply = frame?.result ?? { ok: false, error: "no_note", page: {} };
   } catch {
