@@ -79,7 +79,16 @@ api.runtime.onInstalled.addListener(() => {
  * the push flow in a small window that shows exactly what will be sent before anything is.
  */
 async function onMenuClick(info, tab) {
-  if (!tab?.id || (info.menuItemId !== MENU_SELECTION && info.menuItemId !== MENU_NOTE)) return;
+  const id = await capture(info, tab);
+  if (id == null) return;
+  await api.windows.create({
+    url: api.runtime.getURL(`popup.html?capture=${id}&tab=${tab.id}`), type: "popup", width: 460, height: 700,
+  });
+}
+
+/** Read the tab for a menu click and keep the reply in session memory; resolves to its id. */
+async function capture(info, tab) {
+  if (!tab?.id || (info.menuItemId !== MENU_SELECTION && info.menuItemId !== MENU_NOTE)) return null;
   const mode = info.menuItemId === MENU_SELECTION ? "selection" : "page";
   let reply;
   try {
@@ -94,9 +103,7 @@ async function onMenuClick(info, tab) {
   const id = crypto.randomUUID();
   await dropOldCaptures();
   await api.storage.session.set({ [CAPTURE_PREFIX + id]: { reply, tab_id: tab.id, at_ms: Date.now() } });
-  await api.windows.create({
-    url: api.runtime.getURL(`popup.html?capture=${id}&tab=${tab.id}`), type: "popup", width: 460, height: 700,
-  });
+  return id;
 }
 
 async function dropOldCaptures() {
@@ -119,4 +126,5 @@ api.commands.onCommand.addListener((command) => { onCommand(command); });
 
 // The same handlers, reachable from the extension's own contexts (never from web pages): native
 // menus and shortcuts can't be triggered by automation, so E2E tests drive these.
-globalThis.motics = { onMenuClick, onCommand };
+// Firefox's remote agent can't see the push window, so its tests open the same page for `capture`.
+globalThis.motics = { onMenuClick, onCommand, capture };
