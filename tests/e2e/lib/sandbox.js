@@ -11,7 +11,7 @@ const SANDBOX_BIN = process.env.SANDBOX_BIN ?? new URL("../../../target/debug/mo
  * that every name resolves there. The extension can't reach them (its CSP allows only the EHR
  * API hosts), so they are the browser's traffic, not the product's.
  */
-const BROWSER_SERVICES = /(^|\.)(mozilla\.(com|net|org)|firefox\.com|mozaws\.net|googleapis\.com|gvt1\.com|google\.com|gstatic\.com)$/;
+export const BROWSER_SERVICES = /(^|\.)(mozilla\.(com|net|org)|firefox\.com|mozaws\.net|googleapis\.com|gvt1\.com|google\.com|gstatic\.com)$/;
 
 /** Start a sandbox on an ephemeral port; resolves to its info line plus `admin` and `stop()`. */
 export async function startSandbox() {

@@ -164,7 +164,13 @@ impl Sandbox {
             return Outcome::Respond(admin::handle(self, req));
         }
         if !self.serves(&host) {
+            // Not in the request log (which is what reached Cliniko, Nookal or Motics): in the
+            // whole-run audit, which fails the E2E suite at its end (issue 15 §11).
             self.audit.unknown_host(&host);
+            return Outcome::Respond(HttpResponse::text(
+                421,
+                "Misdirected Request: the sandbox does not serve this host",
+            ));
         }
         // Logged as it arrived, before any route parses or sanitises it (issue 15 §10).
         self.log.push(log_entry(req, &host, now_ms));
@@ -265,9 +271,11 @@ impl Sandbox {
         )
     }
 
-    /// Whether `host` is one the sandbox serves (anything else is recorded as unknown).
+    /// Whether `host` is one the sandbox serves (anything else is recorded as unknown). Every
+    /// `*.cliniko.com` name is Cliniko's (an unknown clinic answers 404, as Cliniko does).
     pub fn serves(&self, host: &str) -> bool {
-        self.hosts().iter().any(|h| h.eq_ignore_ascii_case(host))
+        host.to_ascii_lowercase().ends_with(".cliniko.com")
+            || self.hosts().iter().any(|h| h.eq_ignore_ascii_case(host))
     }
 
     /// Forget one unknown host from the audit (see [`privacy::Audit::forgive_host`]).
