@@ -4,8 +4,10 @@ import { api } from "./lib/browser.js";
 import { MSG, request } from "./lib/messages.js";
 import { localise, t, errorText } from "./lib/i18n.js";
 import { describeConnection, sampleDate } from "./lib/connection-text.js";
+import { labelHistoryOffers, clearHistoryIfAsked } from "./options/history.js";
 
 localise();
+labelHistoryOffers();
 
 const CLINIKO_ORIGINS = ["https://*.cliniko.com/*"];
 const $ = (id) => document.getElementById(id);
@@ -92,6 +94,7 @@ $("cliniko-remove-no").addEventListener("click", () => {
 $("cliniko-remove-yes").addEventListener("click", () =>
   withBusy($("cliniko-remove-yes"), async () => {
     showClinikoStatus(await request(MSG.CLINIKO_REMOVE));
+    await clearHistoryIfAsked("cliniko");
     $("cliniko-remove-confirm").hidden = true;
     $("cliniko-key").focus();
   }));
@@ -258,6 +261,7 @@ $("nookal-remove-no").addEventListener("click", () => {
 $("nookal-remove-yes").addEventListener("click", () =>
   nookalBusy($("nookal-remove-yes"), async () => {
     showNookalStatus(await request(MSG.NOOKAL_REMOVE));
+    await clearHistoryIfAsked("nookal");
     $("nookal-remove-confirm").hidden = true;
     $("nookal-key").focus();
   }));

@@ -13,6 +13,8 @@ import { PatientPicker, fullName } from "./popup/patient.js";
 import { push, showReceipt, showJobs, showRecent, copyNote, stateText } from "./popup/push.js";
 import { showTemplateChoice, templateFields } from "./popup/template.js";
 import { sampleDate } from "./lib/connection-text.js";
+import { originOf } from "./lib/motics.js";
+import { readCapture, ReadAll } from "./popup/capture.js";
 
 localise();
 
@@ -24,6 +26,7 @@ const state = {
   dest: "cliniko", // where this push goes: "cliniko" | "nookal"
   usable: { cliniko: false, nookal: false },
   nookal: null, // the Nookal panel (cases, push, receipt), when Nookal is usable
+  readAll: new ReadAll(), // a capture from another site: Push waits until the whole note was seen
 };
 
 const openSettings = () => { api.runtime.openOptionsPage(); window.close(); };
@@ -31,7 +34,7 @@ $("open-options").addEventListener("click", openSettings);
 $("setup-open-settings").addEventListener("click", openSettings);
 
 function updatePushButton() {
-  const ready = Boolean(state.prepared) && Boolean(state.picker?.confirmed()) &&
+  const ready = Boolean(state.prepared) && Boolean(state.picker?.confirmed()) && state.readAll.seen() &&
     (state.dest !== EHR.NOOKAL || Boolean(state.nookal?.ready()));
   $("push").disabled = !ready;
   $("queue-add").disabled = !ready || Boolean(state.queue?.has(state.chosen));
@@ -72,13 +75,31 @@ function schedulePreflight() {
   }, PREFLIGHT_DEBOUNCE_MS);
 }
 
-/** Where a pre-selection is kept: the Motics session id, or this tab + URL when the page has none. */
+/** Where a pre-selection is kept: the page's origin + Motics session id, or this tab + URL. */
 function preselectScope() {
-  return { session_id: state.page.session_id ?? null, tab_id: state.tab?.id ?? null, url: state.tab?.url ?? null };
+  return {
+    origin: originOf(state.page.url ?? state.tab?.url), session_id: state.page.session_id ?? null,
+    tab_id: state.tab?.id ?? null, url: state.tab?.url ?? null,
+  };
+}
+
+/** The chosen patient's name, for `{patient}` in the title (never the name the page shows). */
+const chosenName = () => (state.picker?.chosen ? fullName(state.picker.chosen) : null);
+
+/** Fill the title again for the patient now chosen, unless the clinician has edited it. */
+async function refreshTitle() {
+  const source = state.candidates[state.chosen];
+  if (!state.prepared || !source || $("note-title").dataset.edited) return;
+  const again = await prepare(source, { ehr: state.dest, pushRef: state.prepared.push_ref, dateDisplay: sessionDate(source), patientName: chosenName() })
+    .catch(() => null);
+  if (!again || state.candidates[state.chosen] !== source || !state.prepared) return;
+  state.prepared.title = again.title;
+  $("note-title").value = again.title ?? "";
 }
 
 async function onPatientChange(patient) {
   if (state.dest === EHR.NOOKAL && state.nookal && patient !== state.nookal.patient) await state.nookal.setPatient(patient);
+  await refreshTitle();
   updatePushButton();
   // Before the note exists (recording in progress), the choice is kept for this session only
   // (Cliniko patients only: a pre-selection names a Cliniko id).
@@ -96,11 +117,12 @@ async function choose(index) {
   state.picker.setPagePatient(source.meta?.patient_name ?? state.page.patient_name, source.meta?.patient_dob ?? state.page.patient_dob);
   if (state.picker.chosen) await state.picker.checkPageMatch();
   try {
-    state.prepared = await prepare(source, { ehr: state.dest, pushRef: state.prepared?.push_ref, dateDisplay: sessionDate(source) });
+    state.prepared = await prepare(source, { ehr: state.dest, pushRef: state.prepared?.push_ref, dateDisplay: sessionDate(source), patientName: chosenName() });
     showPrepared(state.prepared);
     $("note-summary").hidden = false;
     $("note-status").textContent = "";
     $("note-title").value = state.prepared.title ?? "";
+    delete $("note-title").dataset.edited;
     await fillDetails();
     showTemplateChoice(state.prepared.template);
   } catch (e) {
@@ -226,7 +248,10 @@ function refreshLists() {
 }
 
 $("push").addEventListener("click", onPush);
-$("note-title").addEventListener("input", () => { if (!$("push").disabled) schedulePreflight(); });
+$("note-title").addEventListener("input", () => {
+  $("note-title").dataset.edited = "yes";
+  if (!$("push").disabled) schedulePreflight();
+});
 $("queue-add").addEventListener("click", onQueueAdd);
 $("copy-note").addEventListener("click", async () => {
   if (!state.prepared) return;
@@ -245,9 +270,9 @@ $("copy-note").addEventListener("click", async () => {
 async function readSource() {
   const capture = new URLSearchParams(location.search).get("capture");
   if (capture) {
-    const key = `capture:${capture}`;
-    const stored = (await api.storage.session.get(key))[key];
-    return stored?.reply ?? { ok: false, error: "capture_gone", page: {} };
+    const reply = await readCapture(capture);
+    if (reply.page?.site) state.readAll.require(reply.page.site, updatePushButton);
+    return reply;
   }
   return state.tab ? readTab(state.tab.id) : { ok: false, error: "unreadable", page: {} };
 }

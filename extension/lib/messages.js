@@ -31,6 +31,7 @@ export const MSG = Object.freeze({
   JOBS_RETRY: "jobs/retry",
   JOBS_DISCARD: "jobs/discard",
   RECEIPTS_LIST: "receipts/list",
+  RECEIPTS_CLEAR: "receipts/clear",
   NOOKAL_STATUS: "nookal/status",
   NOOKAL_CONNECT: "nookal/connect",
   NOOKAL_VERIFY: "nookal/verify",

@@ -6,6 +6,7 @@ import { MSG, request } from "../lib/messages.js";
 import { t, errorText } from "../lib/i18n.js";
 import { readNote } from "../read-note.js";
 import { formatDateTime } from "../lib/dates.js";
+import { MOTICS_ORIGINS } from "../lib/motics.js";
 
 const $ = (id) => document.getElementById(id);
 /** The largest note we read (bytes of text); the core enforces the same cap. */
@@ -15,7 +16,7 @@ export const MAX_NOTE_BYTES = 1024 * 1024;
 export async function readTab(tabId, mode = "page") {
   try {
     const [frame] = await api.scripting.executeScript({
-      target: { tabId }, func: readNote, args: [{ mode, maxBytes: MAX_NOTE_BYTES }],
+      target: { tabId }, func: readNote, args: [{ mode, maxBytes: MAX_NOTE_BYTES, moticsOrigins: [...MOTICS_ORIGINS] }],
     });
     return frame?.result ?? { ok: false, error: "no_note", page: {} };
   } catch {
@@ -67,10 +68,10 @@ export function showPicker(candidates, chosen, onPick) {
 }
 
 /** Ask the core to parse and render the chosen source; resolves to the prepared note. */
-export async function prepare(source, { ehr = "cliniko", pushRef = null, dateDisplay = null } = {}) {
-  const created_display = source.meta?.created_at ? formatDateTime(source.meta.created_at) : null;
+export async function prepare(source, { ehr = "cliniko", pushRef = null, dateDisplay = null, patientName = null } = {}) {
+  const created_display = source.meta?.created_at && !source.meta?.site ? formatDateTime(source.meta.created_at) : null;
   const prepared = await request(MSG.NOTE_PREPARE, {
-    source, ehr, created_display, date_display: dateDisplay, push_ref: pushRef,
+    source, ehr, created_display, date_display: dateDisplay, push_ref: pushRef, patient_name: patientName,
   });
   return { ...prepared, created_display };
 }

@@ -163,6 +163,12 @@ pub enum Request {
     /// Recent pushes.
     #[serde(rename = "receipts/list")]
     ReceiptsList {},
+    /// Forget one EHR's push history (offered after "Remove key").
+    #[serde(rename = "receipts/clear")]
+    ReceiptsClear {
+        /// `"cliniko"` or `"nookal"`.
+        ehr: crate::error::Ehr,
+    },
     /// The Nookal connection state, summary and choices.
     #[serde(rename = "nookal/status")]
     NookalStatus {},
@@ -357,6 +363,7 @@ async fn dispatch<P: Platform>(p: &P, req: Request) -> crate::Result<Value> {
         Request::JobsDiscard { id } => to_value(&push::discard(p, &id).await?),
         Request::JobsTick {} => to_value(&push::tick(p).await?),
         Request::ReceiptsList {} => to_value(&push::receipts(p).await?),
+        Request::ReceiptsClear { ehr } => to_value(&crate::push::receipts::clear(p, ehr).await?),
         Request::NookalStatus {} => to_value(&nookal::status(p).await?),
         Request::NookalConnect { key } => to_value(&nookal::connect(p, &key).await?),
         Request::NookalVerify {} => to_value(&nookal::verify(p).await?),

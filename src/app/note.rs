@@ -26,6 +26,10 @@ pub struct PrepareRequest {
     /// A push reference already shown for this note (kept so the preview stays what is sent).
     #[serde(default)]
     pub push_ref: Option<String>,
+    /// The chosen patient's name, for `{patient}` in the title template: never the name the page
+    /// shows (issue 15 §6). Empty until a patient is chosen.
+    #[serde(default)]
+    pub patient_name: Option<String>,
 }
 
 fn default_ehr() -> Ehr {
@@ -69,7 +73,7 @@ pub async fn prepare<P: Platform>(p: &P, req: PrepareRequest) -> Result<Prepared
     };
     let opts = RenderOptions {
         footer: Some(Footer {
-            author: None,
+            author: author_for(p, &note, req.ehr).await?,
             created: req.created_display.clone(),
             reference: Some(push_ref.clone()),
         }),
@@ -90,7 +94,7 @@ pub async fn prepare<P: Platform>(p: &P, req: PrepareRequest) -> Result<Prepared
     };
     let title = settings.title_for(
         req.date_display.as_deref().unwrap_or_default(),
-        note.meta.patient_name.as_deref().unwrap_or_default(),
+        req.patient_name.as_deref().unwrap_or_default(),
     );
     Ok(Prepared {
         note_title: note.title.clone(),
@@ -104,6 +108,27 @@ pub async fn prepare<P: Platform>(p: &P, req: PrepareRequest) -> Result<Prepared
         push_ref,
         template,
     })
+}
+
+/// The footer's author: the page's (`None`) on Motics; for a note from another site, which may
+/// not name anyone (issue 15 §4), the connected EHR user, who is the one pushing it.
+pub async fn author_for<P: Platform>(p: &P, note: &note::Note, ehr: Ehr) -> Result<Option<String>> {
+    if note.meta.site.is_none() {
+        return Ok(None);
+    }
+    Ok(match ehr {
+        Ehr::Cliniko => crate::cliniko::store::load_connection(p)
+            .await?
+            .map(|c| c.user_name),
+        Ehr::Nookal => crate::nookal::store::load_connection(p)
+            .await?
+            .and_then(|c| {
+                c.practitioner()
+                    .map(|x| format!("{} {}", x.first_name, x.last_name))
+            }),
+    }
+    .map(|n| n.trim().to_string())
+    .filter(|n| !n.is_empty()))
 }
 
 /// The saved settings, or the defaults.

@@ -191,7 +191,7 @@ async fn ensure_content<P: Platform>(p: &P, t: &Target, job: &mut Job) -> Result
     let template = template_content(p, t, &tid).await?;
     let opts = RenderOptions {
         footer: Some(Footer {
-            author: None,
+            author: (note.meta.site.is_some()).then(|| t.conn.user_name.clone()),
             created: job.payload.created_display.clone(),
             reference: Some(job.push_ref.clone()),
         }),
