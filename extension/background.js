@@ -6,14 +6,21 @@ import init, * as core from "./pkg/motics_push.js";
 import { api } from "./lib/browser.js";
 import { isFromExtensionPage } from "./lib/messages.js";
 import { readNote } from "./read-note.js";
+import { MOTICS_ORIGINS, MOTICS_PAGES } from "./lib/motics.js";
+import { installUserAgentRule } from "./lib/user-agent.js";
 
-const ready = init(); // memoized by wasm-bindgen: safe to await from every handler
+// memoized by wasm-bindgen: safe to await from every handler. No request leaves before the
+// User-Agent rule is in place (session rules are gone after a browser restart: installed each start).
+const ready = Promise.all([init(), installUserAgentRule()]);
 /** Messages whose attempt can land a note and leave its check for copies due (src/push/attempt.rs). */
 const CHECK_AFTER = new Set(["push/start", "jobs/retry"]);
 
 // Keep API keys away from content scripts (Chrome 140+; Firefox has no setAccessLevel, bug 1724754).
+// A failure is reported as an error, not swallowed (issue 15 §9): every E2E suite fails on it.
 if (typeof api.storage.local.setAccessLevel === "function") {
-  api.storage.local.setAccessLevel({ accessLevel: "TRUSTED_CONTEXTS" }).catch(() => {});
+  api.storage.local.setAccessLevel({ accessLevel: "TRUSTED_CONTEXTS" }).catch((e) => {
+    console.error(`Motics Push couldn't keep its storage from web pages (setAccessLevel): ${e?.message ?? e}`);
+  });
 }
 
 api.runtime.onMessage.addListener((message, sender, sendResponse) => {
@@ -49,7 +56,7 @@ api.runtime.onStartup.addListener(() => {
 const MENU_SELECTION = "push-selection";
 const MENU_NOTE = "push-note";
 const CAPTURE_PREFIX = "capture:";
-/** A captured note is only kept until its window reads it (and never longer than this). */
+/** A captured note is removed when its window reads it; one never opened goes after this. */
 const CAPTURE_TTL_MS = 30 * 60 * 1000;
 
 api.runtime.onInstalled.addListener(() => {
@@ -60,7 +67,7 @@ api.runtime.onInstalled.addListener(() => {
     });
     api.contextMenus.create({
       id: MENU_NOTE, title: api.i18n.getMessage("menuPushNote"), contexts: ["page", "frame"],
-      documentUrlPatterns: ["https://*.motics.ai/*"],
+      documentUrlPatterns: [...MOTICS_PAGES],
     });
   });
 });
@@ -77,12 +84,22 @@ async function noteMaxBytes() {
  * the push flow in a small window that shows exactly what will be sent before anything is.
  */
 async function onMenuClick(info, tab) {
-  if (!tab?.id || (info.menuItemId !== MENU_SELECTION && info.menuItemId !== MENU_NOTE)) return;
+  const id = await capture(info, tab);
+  if (id == null) return;
+  await api.windows.create({
+    url: api.runtime.getURL(`popup.html?capture=${id}&tab=${tab.id}`), type: "popup", width: 460, height: 700,
+  });
+}
+
+/** Read the tab for a menu click and keep the reply in session memory; resolves to its id. */
+async function capture(info, tab) {
+  if (!tab?.id || (info.menuItemId !== MENU_SELECTION && info.menuItemId !== MENU_NOTE)) return null;
   const mode = info.menuItemId === MENU_SELECTION ? "selection" : "page";
   let reply;
   try {
     const [frame] = await api.scripting.executeScript({
-      target: { tabId: tab.id, frameIds: [info.frameId ?? 0] }, func: readNote, args: [{ mode, maxBytes: await noteMaxBytes() }],
+      target: { tabId: tab.id, frameIds: [info.frameId ?? 0] }, func: readNote,
+      args: [{ mode, maxBytes: await noteMaxBytes(), moticsOrigins: [...MOTICS_ORIGINS] }],
     });
     reply = frame?.result ?? { ok: false, error: "no_note", page: {} };
   } catch {
@@ -91,9 +108,7 @@ async function onMenuClick(info, tab) {
   const id = crypto.randomUUID();
   await dropOldCaptures();
   await api.storage.session.set({ [CAPTURE_PREFIX + id]: { reply, tab_id: tab.id, at_ms: Date.now() } });
-  await api.windows.create({
-    url: api.runtime.getURL(`popup.html?capture=${id}&tab=${tab.id}`), type: "popup", width: 460, height: 700,
-  });
+  return id;
 }
 
 async function dropOldCaptures() {
@@ -116,4 +131,5 @@ api.commands.onCommand.addListener((command) => { onCommand(command); });
 
 // The same handlers, reachable from the extension's own contexts (never from web pages): native
 // menus and shortcuts can't be triggered by automation, so E2E tests drive these.
-globalThis.motics = { onMenuClick, onCommand };
+// Firefox's remote agent can't see the push window, so its tests open the same page for `capture`.
+globalThis.motics = { onMenuClick, onCommand, capture };

@@ -13,8 +13,11 @@ import { CaseChooser } from "./popup/cases.js";
 import { mountDestination } from "./popup/destination.js";
 import { PatientPicker, fullName } from "./popup/patient.js";
 import { push, retryJob, followJob, showReceipt, showJobs, showRecent, copyNote, stateText } from "./popup/push.js";
+import { showTemplateChoice, templateFields } from "./popup/template.js";
 import { sampleDate } from "./lib/connection-text.js";
 import { utcOffsetMin } from "./lib/dates.js";
+import { originOf } from "./lib/motics.js";
+import { readCapture, ReadAll } from "./popup/capture.js";
 
 localise();
 
@@ -26,6 +29,7 @@ const state = {
   dest: null, // where this push goes (an EHR id)
   usable: [], // the EHRs a push can go to now
   cases: null, // the case chooser, for an EHR that files notes under a case
+  readAll: new ReadAll(), // a capture from another site: Push waits until the whole note was seen
 };
 /** The popup's extras for the EHR this push goes to (lib/ehrs.js). */
 const extras = () => EHRS[state.dest]?.popup ?? {};
@@ -35,7 +39,7 @@ $("open-options").addEventListener("click", openSettings);
 $("setup-open-settings").addEventListener("click", openSettings);
 
 function updatePushButton() {
-  const ready = Boolean(state.prepared) && Boolean(state.picker?.confirmed()) &&
+  const ready = Boolean(state.prepared) && Boolean(state.picker?.confirmed()) && state.readAll.seen() &&
     (!extras().cases || Boolean(state.cases?.ready()));
   $("push").disabled = !ready;
   $("queue-add").disabled = !ready || Boolean(state.queue?.has(state.chosen));
@@ -76,13 +80,31 @@ function schedulePreflight() {
   }, PREFLIGHT_DEBOUNCE_MS);
 }
 
-/** Where a pre-selection is kept: the Motics session id, or this tab + URL when the page has none. */
+/** Where a pre-selection is kept: the page's origin + Motics session id, or this tab + URL. */
 function preselectScope() {
-  return { session_id: state.page.session_id ?? null, tab_id: state.tab?.id ?? null, url: state.tab?.url ?? null };
+  return {
+    origin: originOf(state.page.url ?? state.tab?.url), session_id: state.page.session_id ?? null,
+    tab_id: state.tab?.id ?? null, url: state.tab?.url ?? null,
+  };
+}
+
+/** The chosen patient's name, for `{patient}` in the title (never the name the page shows). */
+const chosenName = () => (state.picker?.chosen ? fullName(state.picker.chosen) : null);
+
+/** Fill the title again for the patient now chosen, unless the clinician has edited it. */
+async function refreshTitle() {
+  const source = state.candidates[state.chosen];
+  if (!state.prepared || !source || $("note-title").dataset.edited) return;
+  const again = await prepare(source, { ehr: state.dest, pushRef: state.prepared.push_ref, dateDisplay: sessionDate(source), patientName: chosenName() })
+    .catch(() => null);
+  if (!again || state.candidates[state.chosen] !== source || !state.prepared) return;
+  state.prepared.title = again.title;
+  $("note-title").value = again.title ?? "";
 }
 
 async function onPatientChange(patient) {
   if (extras().cases && patient !== state.cases.patient) await state.cases.setPatient(patient);
+  await refreshTitle();
   updatePushButton();
   // Before the note exists (recording in progress), the choice is kept for this session only.
   if (!state.prepared && state.page.session_id && extras().preselect) {
@@ -99,12 +121,14 @@ async function choose(index) {
   state.picker.setPagePatient(source.meta?.patient_name ?? state.page.patient_name, source.meta?.patient_dob ?? state.page.patient_dob);
   if (state.picker.chosen) await state.picker.checkPageMatch();
   try {
-    state.prepared = await prepare(source, { ehr: state.dest, pushRef: state.prepared?.push_ref, dateDisplay: sessionDate(source) });
+    state.prepared = await prepare(source, { ehr: state.dest, pushRef: state.prepared?.push_ref, dateDisplay: sessionDate(source), patientName: chosenName() });
     showPrepared(state.prepared);
     $("note-summary").hidden = false;
     $("note-status").textContent = "";
     $("note-title").value = state.prepared.title ?? "";
+    delete $("note-title").dataset.edited;
     await fillDetails();
+    showTemplateChoice(state.prepared.template);
   } catch (e) {
     $("note-status").textContent = errorText(e);
     $("note-status").className = "small error";
@@ -142,7 +166,8 @@ function pushPayload(patient) {
     patient,
     title: currentTitle(),
     draft: details ? $("as-draft").checked : false,
-    template_id: details ? $("note-template").value || null : null,
+    // The template picker is the details' (EHRs with templates); Automatic's choice came with the preview.
+    ...(details ? templateFields(state.prepared.template) : { template_id: null, automatic_template_id: null }),
     case_id: state.cases?.caseId() ?? null,
     push_ref: state.prepared.push_ref,
     created_display: state.prepared.created_display ?? null,
@@ -253,7 +278,10 @@ function refreshLists() {
 
 $("push").addEventListener("click", onPush);
 $("push-retry").addEventListener("click", () => state.pending && onRetry({ id: state.pending.id, ehr: state.dest, patient: state.pending.patient }));
-$("note-title").addEventListener("input", () => { if (!$("push").disabled) schedulePreflight(); });
+$("note-title").addEventListener("input", () => {
+  $("note-title").dataset.edited = "yes";
+  if (!$("push").disabled) schedulePreflight();
+});
 $("queue-add").addEventListener("click", onQueueAdd);
 $("copy-note").addEventListener("click", async () => {
   if (!state.prepared) return;
@@ -272,9 +300,9 @@ $("copy-note").addEventListener("click", async () => {
 async function readSource() {
   const capture = new URLSearchParams(location.search).get("capture");
   if (capture) {
-    const key = `capture:${capture}`;
-    const stored = (await api.storage.session.get(key))[key];
-    return stored?.reply ?? { ok: false, error: "capture_gone", page: {} };
+    const reply = await readCapture(capture);
+    if (reply.page?.site) state.readAll.require(reply.page.site, updatePushButton);
+    return reply;
   }
   return state.tab ? readTab(state.tab.id) : { ok: false, error: "unreadable", page: {} };
 }

@@ -5,16 +5,21 @@
 // may not reference anything outside it. No wasm, no network, no extension APIs, no secrets.
 // It returns plain, structured-clonable data that mirrors `src/note/source.rs` exactly:
 //
-//   options = {mode: "page" | "selection", maxBytes}
+//   options = {mode: "page" | "selection", maxBytes, moticsOrigins: [origin…] (lib/motics.js)}
 //   reply   = {ok: true, candidates: [NoteSource…], page: PageInfo}
 //           | {ok: false, error: "too_large" | "no_note", bytes?, limit?, page: PageInfo}
 //   NoteSource = {format: "dom" | "markdown" | "text", tree?, text?, meta: {title, author,
-//                 created_at, session_id, patient_name, patient_dob, version, origin}}
+//                 created_at, session_id, patient_name, patient_dob, version, origin, site}}
 //   DomNode = string | {t, a?: {href, start, type, checked, colspan, alt, list, marks}, c?: [DomNode]}
 //
 // Reading order: the note contract (`[data-motics-note]`, several → several candidates), else the
 // largest visible editor or note region, or (mode "selection") the selected DOM fragment. Open
 // shadow roots are walked; `script`, `style`, form controls and hidden elements are never read.
+//
+// What a person cannot see is never read (issue 15 §1): visibility is judged on the LIVE nodes
+// (computed style, layout boxes, aria-hidden), once per element, also for a selection, which is
+// walked in place rather than cloned (a detached copy has no computed style). Only a Motics
+// origin may name the session, patient, author or time (§4): elsewhere `site` names the site.
 
 export function readNote(options) {
   const mode = options && options.mode === "selection" ? "selection" : "page";
@@ -25,6 +30,8 @@ export function readNote(options) {
     "embed", "svg", "math", "canvas", "audio", "video", "picture", "source", "track", "button",
     "select", "option", "datalist", "textarea", "dialog",
   ]);
+  const origins = Array.isArray(options?.moticsOrigins) ? options.moticsOrigins : [];
+  const trusted = origins.includes(location.origin);
   const encoder = new TextEncoder();
   const TOO_LARGE = { tooLarge: true };
   let bytes = 0;
@@ -40,13 +47,44 @@ export function readNote(options) {
     return t === "" ? null : t;
   };
 
-  // Hidden: the `hidden` attribute, aria-hidden, or not rendered. Detached nodes (a selection's
-  // cloned fragment) have no computed style, so only their attributes count.
+  // Hidden: the `hidden` attribute, aria-hidden, not rendered, transparent, clipped away, or
+  // placed off the page. One computed style and one layout box per element, cached: a 100 KB
+  // note has a few thousand elements, and text nodes are judged by their parent's style.
+  const styles = new Map();
+  const styleOf = (el) => {
+    let cs = styles.get(el);
+    if (!cs) styles.set(el, (cs = getComputedStyle(el)));
+    return cs;
+  };
+  const hiddenCache = new Map();
   const isHidden = (el) => {
+    let h = hiddenCache.get(el);
+    if (h === undefined) hiddenCache.set(el, (h = judgeHidden(el)));
+    return h;
+  };
+  const judgeHidden = (el) => {
     if (el.hidden || el.getAttribute("aria-hidden") === "true") return true;
-    if (!el.isConnected) return false;
-    const cs = getComputedStyle(el);
-    return cs.display === "none" || cs.visibility === "hidden" || cs.visibility === "collapse";
+    if (!el.isConnected) return true; // never read what is not on the page
+    const cs = styleOf(el);
+    if (cs.display === "none" || cs.visibility === "hidden" || cs.visibility === "collapse") return true;
+    if (Number(cs.opacity) === 0) return true;
+    if (cs.display === "contents") return false; // no box of its own
+    const clip = cs.clip.replace(/\s|,/g, "");
+    if (clip === "rect(0px0px0px0px)" || /^inset\(50%/.test(cs.clipPath)) return true;
+    const r = el.getBoundingClientRect();
+    const clipped = /hidden|clip/.test(`${cs.overflow} ${cs.overflowX} ${cs.overflowY}`);
+    if (clipped && r.width <= 1 && r.height <= 1) return true;
+    if (cs.position === "absolute" || cs.position === "fixed") {
+      // Pushed off the page's left or top edge, where no scrolling reaches.
+      if (r.right + window.scrollX <= 0 || r.bottom + window.scrollY <= 0) return true;
+    }
+    return false;
+  };
+  // Text is unreadable when its element's font size is zero or its colour is fully transparent.
+  const textHidden = (el) => {
+    if (!el || el.nodeType !== 1 || !el.isConnected) return false;
+    const cs = styleOf(el);
+    return parseFloat(cs.fontSize) === 0 || /^rgba\(.*,\s*0\)$|^transparent$/.test(cs.color);
   };
   // The parent, stepping out of a shadow root to its host.
   const up = (n) => {
@@ -114,7 +152,7 @@ export function readNote(options) {
     const stack = [root];
     while (stack.length) {
       const n = stack.pop();
-      if (n.nodeType === 3) s += n.data;
+      if (n.nodeType === 3) { if (!textHidden(n.parentElement)) s += n.data; }
       else if (n.nodeType === 1 && !SKIP.has(n.localName) && !isHidden(n)) {
         const kids = n.shadowRoot ? n.shadowRoot.childNodes : n.childNodes;
         for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
@@ -134,7 +172,7 @@ export function readNote(options) {
   };
 
   const walk = (node, depth) => {
-    if (node.nodeType === 3) return node.data === "" ? null : count(node.data);
+    if (node.nodeType === 3) return node.data === "" || textHidden(node.parentElement) ? null : count(node.data);
     if (node.nodeType !== 1 && node.nodeType !== 11) return null;
     if (node.nodeType === 11) return walkChildren([...node.childNodes], depth);
     const t = node.localName;
@@ -179,9 +217,16 @@ export function readNote(options) {
     patient_dob: attrOrText(dobEl, "data-patient-dob"),
     url: String(location.href),
     title: clean(document.title),
+    site: trusted ? null : location.hostname,
   };
   const contracts = deepAll(document, "[data-motics-note]").filter(isVisible);
   if (!page.session_id && contracts[0]) page.session_id = clean(contracts[0].getAttribute("data-session-id"));
+  // Another site may copy Motics' markup: it names nothing (the core drops the same, note/mod.rs).
+  if (!trusted) Object.assign(page, { session_id: null, patient_name: null, patient_dob: null });
+  const untrust = (meta) => (trusted ? meta : {
+    ...meta, author: null, created_at: null, session_id: null, patient_name: null, patient_dob: null,
+    version: null, site: location.hostname,
+  });
 
   // Metadata the page shows around a region (editor / selection): nearest labelled elements.
   const shownMeta = (origin) => {
@@ -234,6 +279,47 @@ export function readNote(options) {
     return { format: "dom", tree: walkChildren(childrenOf(el), 0), meta: shownMeta("editor") };
   };
 
+  // What the range covers under `node`, as the walk would read it: elements wholly inside are
+  // walked normally; the ones the range cuts are entered; boundary text is cut at the offsets.
+  const walkRange = (range, node) => {
+    if (node.nodeType === 3) {
+      if (textHidden(node.parentElement)) return [];
+      const from = node === range.startContainer ? range.startOffset : 0;
+      const to = node === range.endContainer ? range.endOffset : node.data.length;
+      const s = node.data.slice(from, to);
+      return s === "" ? [] : [count(s)];
+    }
+    const inside = (n) => {
+      const r = document.createRange();
+      r.selectNode(n);
+      return range.compareBoundaryPoints(Range.START_TO_START, r) <= 0 &&
+        range.compareBoundaryPoints(Range.END_TO_END, r) >= 0;
+    };
+    const out = [];
+    for (const child of node.childNodes) {
+      if (!range.intersectsNode(child)) continue;
+      if (child.nodeType === 3) {
+        out.push(...walkRange(range, child));
+      } else if (child.nodeType === 1) {
+        if (inside(child)) {
+          const r = walk(child, 0);
+          if (r != null) out.push(r);
+          continue;
+        }
+        const t = child.localName;
+        if (SKIP.has(t) || isHidden(child)) continue;
+        // A partly selected element keeps its tag, so a list or table keeps its structure.
+        const c = walkRange(range, child);
+        if (!c.length) continue;
+        const el = { t, c };
+        const a = attrsOf(child, t);
+        if (Object.keys(a).length) el.a = a;
+        out.push(el);
+      }
+    }
+    return out;
+  };
+
   const fromSelection = () => {
     const active = document.activeElement;
     if (active && active.localName === "textarea" && active.selectionEnd > active.selectionStart) {
@@ -245,9 +331,11 @@ export function readNote(options) {
     const tree = [];
     for (let i = 0; i < sel.rangeCount; i++) {
       const range = sel.getRangeAt(i);
-      // A selection inside one list item or cell keeps its container so structure survives.
-      const frag = range.cloneContents();
-      tree.push(...walkChildren([...frag.childNodes], 0));
+      const top = range.commonAncestorContainer;
+      const topEl = top.nodeType === 1 ? top : top.parentElement;
+      // The selection is walked in place, so every element is judged as the page shows it.
+      if (topEl && !isVisible(topEl)) continue;
+      tree.push(...walkRange(range, top));
     }
     return tree.length ? { format: "dom", tree, meta: shownMeta("selection") } : null;
   };
@@ -279,7 +367,7 @@ export function readNote(options) {
         candidates = r ? [r] : [];
       }
     }
-    candidates = candidates.filter(hasText);
+    candidates = candidates.filter(hasText).map((c) => ({ ...c, meta: untrust(c.meta) }));
     if (!candidates.length) return { ok: false, error: "no_note", page };
     return { ok: true, candidates, page };
   } catch (e) {

@@ -20,6 +20,7 @@ pub mod push;
 pub mod render;
 pub mod search;
 pub mod settings;
+pub mod templates;
 pub mod wire;
 pub mod worker;
 

@@ -58,7 +58,7 @@ fn assert_one_live_note(p: &SandboxPlatform, r: &str, patient: &Value) -> String
 #[test]
 fn happy_path_one_post_then_one_verifying_get_receipt_without_names() {
     let (p, patient) = setup();
-    let scope = json!({"session_id": "s-1001"});
+    let scope = json!({"origin": "https://app.motics.ai", "session_id": "s-1001"});
     p.ok(json!({"type": "preselect/set", "scope": scope, "patient": patient}));
     let before = p.log().len();
     let r = push_ref(1);

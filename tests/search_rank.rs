@@ -340,8 +340,7 @@ fn confirming_a_patient_against_the_page() {
         ("van der Berg, Elizabeth Anne", None, Match),
         ("Elizabeth Anne van der Berg", None, Match),
         ("Elizabeth van der Berg", Some("04/03/1980"), DobMismatch),
-        ("Elizabeth van der Berg", Some("not a date"), Match),
-        ("Elizabeth van der Berg", Some("04/03/80"), Match), // two-digit year: unknown
+        ("Elizabeth van der Berg", Some("   "), Match), // nothing shown
         ("Elizabeth Berg", None, NameMismatch),
         ("Beth van der Berg", None, NameMismatch),
         ("Elizabeth", None, NameMismatch),
@@ -359,4 +358,19 @@ fn confirming_a_patient_against_the_page() {
         Match
     );
     assert_eq!(names_match("ZOË OBRIEN-SMITH", None, &zoe.into()), Match);
+}
+
+/// Issue 15 §7: a date of birth the page shows but that can't be read is no "unknown" to wave
+/// through: the check fails closed and the clinician must confirm.
+#[test]
+fn an_unreadable_page_dob_fails_closed() {
+    let mut p = patient("1", "Elizabeth", "van der Berg");
+    p.date_of_birth = Some("1980-04-03".into());
+    for dob in ["not a date", "04/03/80", "3 Apr"] {
+        assert_eq!(
+            names_match("Elizabeth van der Berg", Some(dob), &p.clone().into()),
+            MatchVerdict::DobUnreadable,
+            "{dob}"
+        );
+    }
 }

@@ -19,7 +19,10 @@ DATA_COLLECTION = ["healthInfo", "personallyIdentifyingInfo", "websiteContent"]
 def user_agent_rule(contact):
     # Cliniko requires `User-Agent: <app> (<contact email>)`; Chrome drops a UA set in fetch()
     # (crbug 40450316), so a DNR rule sets it. The regex limits it to Cliniko API hosts, so the
-    # clinician's own Cliniko web app tabs keep their browser's User-Agent.
+    # clinician's own Cliniko web app tabs keep their browser's User-Agent, and the background
+    # installs it as a session rule with `tabIds: [-1]` (requests from no tab: the extension's
+    # own), which static rules can't carry in Chrome, so a web page's requests to the Cliniko API
+    # keep theirs too (issue 15 §9; extension/lib/user-agent.js).
     return [{
         "id": 1,
         "priority": 1,

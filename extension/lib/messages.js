@@ -20,6 +20,8 @@ import { api, extensionOrigin } from "./browser.js";
  *   on a 401 (options page and popup's Reconnect both use it). Cliniko has no practitioner or
  *   location to choose: those two answer error `unsupported`.
  * - `templates/list` `{ehr, refresh?}` → `[{id, name}]` (Nookal: `[]`).
+ * - `templates/learned` → how many template choices were learned (number); `templates/forget`
+ *   → null (Settings forgets them). Cliniko only in effect: Nookal v2 has no note templates.
  * - `patients/search` `{ehr, query, include_archived?, date_order?, today?}` → one shape for
  *   every EHR: `{kind, patients, requests_made, more_available, phone_scan_suggested}`;
  *   `patients` are `{id, first_name, last_name, preferred_first_name, date_of_birth, email,
@@ -27,16 +29,20 @@ import { api, extensionOrigin } from "./browser.js";
  *   `include_archived` (Nookal: inactive or deceased patients count as archived).
  * - `patients/scan-phone` `{ehr, query, page, …search options}` → `{matches, page, next_page, total_pages}`
  *   (Nookal: error `unsupported`: its search takes the phone number itself).
- * - `patients/match` `{page_name, page_dob?, patient}` → `"match"|"name_mismatch"|"dob_mismatch"`.
+ * - `patients/match` `{page_name, page_dob?, patient}` →
+ *   `"match"|"name_mismatch"|"dob_mismatch"|"dob_unreadable"` (a shown date that can't be read
+ *   fails closed).
  * - `cases/list` `{ehr, patient_id}` → `{cases: [{id, title, date, open}], default_case_id}`
  *   (Cliniko: `{cases: [], default_case_id: null}`); `cases/add` `{ehr, patient_id, title,
  *   local_date?}` → one case row (Cliniko: error `unsupported`).
  * - `appointments/list` `{ehr, …}` → error `unsupported` until issue 14.
- * - `note/prepare` `{ehr, source, created_display?, date_display?, push_ref?}` → `{meta,
- *   note_title, title, preview, report, html, text, fingerprint, push_ref}`.
+ * - `note/prepare` `{ehr, source, created_display?, date_display?, push_ref?, patient_name?}` →
+ *   `{meta, note_title, title, preview, report, html, text, fingerprint, push_ref, template}`.
+ *   `patient_name` is the CHOSEN patient's (fills `{patient}`; never the page's). `template`:
+ *   `{automatic: {template_id, …}|null, fits: […]}` for an EHR with templates (Cliniko), else null.
  * - `push/preflight` `{ehr, patient, title}` → `{at_ms, note_id, reason}` or `null`.
  * - `push/start` `{ehr, source, patient, title, push_ref, created_display?, confirm_duplicate?,
- *   scope?, draft?, template_id?, case_id?, new_case_title?, utc_offset_min?}` →
+ *   scope?, draft?, template_id?, automatic_template_id?, case_id?, new_case_title?, utc_offset_min?}` →
  *   `{needs_confirmation: {at_ms, note_id, reason}}` or `{job: JobView}`. `utc_offset_min`: the
  *   browser's offset (minutes east of UTC) at the note's session time; Nookal files the note
  *   under the session's local time.
@@ -47,7 +53,9 @@ import { api, extensionOrigin } from "./browser.js";
  *   patient, title, push_ref, attempts, next_at_ms, error: {kind, params, transient, fields}|null,
  *   receipt|null, verify_due, created_at_ms, nookal?: {landed, read_back, garbled, text_matches,
  *   reconciled, note_id, case_id, created_case, extra_copies, …}}`.
- * - `receipts/list` → `[{ehr, job_id, patient_id, note_id, at_ms, link?, nookal?, …}]`.
+ * - `receipts/list` → `[{ehr, job_id, patient_id, note_id, at_ms, link?, nookal?, …}]` (30 days
+ *   at most); `receipts/clear` `{ehr}` → null: forget that EHR's push history (offered with
+ *   "Remove key").
  * - `preselect/get|set|clear`, `destination/get|set`, `settings/get|set`: unchanged.
  */
 export const MSG = Object.freeze({
@@ -61,6 +69,8 @@ export const MSG = Object.freeze({
   CONNECTION_SET_PRACTITIONER: "connection/set-practitioner",
   CONNECTION_SET_LOCATION: "connection/set-location",
   TEMPLATES_LIST: "templates/list",
+  TEMPLATES_LEARNED: "templates/learned",
+  TEMPLATES_FORGET: "templates/forget",
   SETTINGS_GET: "settings/get",
   SETTINGS_SET: "settings/set",
   NOTE_PREPARE: "note/prepare",
@@ -82,6 +92,7 @@ export const MSG = Object.freeze({
   JOBS_RETRY: "jobs/retry",
   JOBS_DISCARD: "jobs/discard",
   RECEIPTS_LIST: "receipts/list",
+  RECEIPTS_CLEAR: "receipts/clear",
   DESTINATION_GET: "destination/get",
   DESTINATION_SET: "destination/set",
 });

@@ -1,5 +1,6 @@
 // One connection card on the options page, rendered once per EHR from the `connection-card`
-// template: status, key field (show/hide), Save / Verify / Remove (asks first), the on/off switch,
+// template: status, key field (show/hide), Save / Verify / Remove (asks first, and offers to clear
+// that EHR's push history), the on/off switch,
 // the host-permission prompt, help, and the choices an EHR's key needs (declared in lib/ehrs.js).
 // The background verifies keys, stores them and never sends them back (the page sees a masked hint).
 import { api } from "../lib/browser.js";
@@ -7,6 +8,7 @@ import { t, errorText } from "../lib/i18n.js";
 import { EHRS, te, connection } from "../lib/ehrs.js";
 import { describeConnection, optionName } from "../lib/connection-text.js";
 import { el } from "../lib/dom.js";
+import { MSG, request } from "../lib/messages.js";
 
 /** The message for a failure on this page (the key field is where the fix happens). */
 function cardErrorText(e, ehr) {
@@ -95,6 +97,12 @@ export class ConnectionCard {
     p["remove-no"].addEventListener("click", () => { p["remove-confirm"].hidden = true; p.remove.focus(); });
     p["remove-yes"].addEventListener("click", () => this.busy(p["remove-yes"], async () => {
       this.show(await connection("remove", ehr));
+      // The confirmation offers to forget this EHR's push history too (issue 15 §8): receipts
+      // hold ids and links, never note text; the other EHR's stay.
+      if (p["remove-history"].checked) {
+        await request(MSG.RECEIPTS_CLEAR, { ehr });
+        p["remove-history"].checked = false;
+      }
       p["remove-confirm"].hidden = true;
       p.key.focus();
     }));

@@ -7,6 +7,7 @@ import { t } from "../lib/i18n.js";
 import { readNote } from "../read-note.js";
 import { formatDateTime } from "../lib/dates.js";
 import { el } from "../lib/dom.js";
+import { MOTICS_ORIGINS } from "../lib/motics.js";
 
 const $ = (id) => document.getElementById(id);
 let noteMaxBytes = null;
@@ -20,7 +21,7 @@ function maxNoteBytes() {
 export async function readTab(tabId, mode = "page") {
   try {
     const [frame] = await api.scripting.executeScript({
-      target: { tabId }, func: readNote, args: [{ mode, maxBytes: await maxNoteBytes() }],
+      target: { tabId }, func: readNote, args: [{ mode, maxBytes: await maxNoteBytes(), moticsOrigins: [...MOTICS_ORIGINS] }],
     });
     return frame?.result ?? { ok: false, error: "no_note", page: {} };
   } catch {
@@ -64,11 +65,15 @@ export function showPicker(candidates, chosen, onPick) {
   }));
 }
 
-/** Ask the core to parse and render the chosen source; resolves to the prepared note (with its source). */
-export async function prepare(source, { ehr = "cliniko", pushRef = null, dateDisplay = null } = {}) {
-  const created_display = source.meta?.created_at ? formatDateTime(source.meta.created_at) : null;
+/**
+ * Ask the core to parse and render the chosen source; resolves to the prepared note (with its
+ * source). `patientName` is the chosen patient's (fills `{patient}`; never the page's). A note from
+ * another site has no creation time the page may name (issue 15 §4).
+ */
+export async function prepare(source, { ehr = "cliniko", pushRef = null, dateDisplay = null, patientName = null } = {}) {
+  const created_display = source.meta?.created_at && !source.meta?.site ? formatDateTime(source.meta.created_at) : null;
   const prepared = await request(MSG.NOTE_PREPARE, {
-    source, ehr, created_display, date_display: dateDisplay, push_ref: pushRef,
+    source, ehr, created_display, date_display: dateDisplay, push_ref: pushRef, patient_name: patientName,
   });
   return { ...prepared, created_display, source };
 }

@@ -194,6 +194,7 @@ export class PatientPicker {
     $("patient-search-box").hidden = false;
     $("mismatch").hidden = true;
     $("mismatch-confirm").checked = false;
+    $("patient-card-unnamed").hidden = true;
     this.onChange?.(null);
     if (focus) this.input.focus();
   }
@@ -204,22 +205,43 @@ export class PatientPicker {
     this.pageDob = dob || null;
   }
 
+  /**
+   * Compare the chosen patient with the page's. Fails closed (issue 15 §7): while the check runs,
+   * and when it can't run, Push waits for "I've checked"; a page that names nobody says so.
+   */
   async checkPageMatch() {
     const box = $("mismatch");
     box.hidden = true;
     $("mismatch-confirm").checked = false;
-    if (!this.chosen || !this.pageName) return;
-    const verdict = await request(MSG.PATIENTS_MATCH, { page_name: this.pageName, page_dob: this.pageDob, patient: this.chosen });
-    if (verdict === "match") return;
-    $("mismatch-text").textContent = verdict === "dob_mismatch"
-      ? t("mismatchDob", [this.pageName, formatDate(this.pageDob), fullName(this.chosen)])
-      : t("mismatchName", [this.pageName, fullName(this.chosen)]);
+    $("patient-card-unnamed").hidden = true;
+    if (!this.chosen) return;
+    if (!this.pageName) {
+      $("patient-card-unnamed").hidden = false;
+      return;
+    }
+    const chosen = this.chosen;
+    this.checking = true;
+    let verdict;
+    try {
+      verdict = await request(MSG.PATIENTS_MATCH, { page_name: this.pageName, page_dob: this.pageDob, patient: chosen });
+    } catch {
+      verdict = "unchecked";
+    } finally {
+      this.checking = false;
+    }
+    if (chosen !== this.chosen || verdict === "match") return;
+    const name = fullName(chosen);
+    $("mismatch-text").textContent = {
+      dob_mismatch: () => t("mismatchDob", [this.pageName, formatDate(this.pageDob), name]),
+      dob_unreadable: () => t("mismatchDobUnreadable", [this.pageDob, name]),
+      name_mismatch: () => t("mismatchName", [this.pageName, name]),
+    }[verdict]?.() ?? t("mismatchUnchecked", [name]);
     box.hidden = false;
   }
 
-  /** Whether a push may go ahead: a patient is chosen and any mismatch was explicitly confirmed. */
+  /** Whether a push may go ahead: a patient is chosen, checked, and any doubt explicitly confirmed. */
   confirmed() {
-    return Boolean(this.chosen) && ($("mismatch").hidden || $("mismatch-confirm").checked);
+    return Boolean(this.chosen) && !this.checking && ($("mismatch").hidden || $("mismatch-confirm").checked);
   }
 }
 

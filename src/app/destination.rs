@@ -100,6 +100,7 @@ mod tests {
 
     fn session(id: &str) -> Scope {
         Scope {
+            origin: Some("https://app.motics.ai".into()),
             session_id: Some(id.into()),
             tab_id: Some(7),
             url: Some("https://app.motics.ai/sessions/x".into()),
@@ -131,6 +132,7 @@ mod tests {
     fn pages_without_a_session_fall_back_to_tab_and_url_or_remember_nothing() {
         let p = FakePlatform::new();
         let tab = Scope {
+            origin: Some("https://app.motics.ai".into()),
             session_id: Some("  ".into()),
             tab_id: Some(3),
             url: Some("https://app.motics.ai/variants/quill".into()),
@@ -138,6 +140,7 @@ mod tests {
         block_on(set(&p, &tab, Ehr::Nookal)).unwrap();
         assert_eq!(block_on(get(&p, &tab)).unwrap(), Some(Ehr::Nookal));
         let nothing = Scope {
+            origin: None,
             session_id: None,
             tab_id: None,
             url: None,

@@ -112,6 +112,12 @@ pub enum Request {
         #[serde(default)]
         refresh: bool,
     },
+    /// How many template choices were learned (Settings shows it).
+    #[serde(rename = "templates/learned")]
+    TemplatesLearned {},
+    /// Forget every learned template choice.
+    #[serde(rename = "templates/forget")]
+    TemplatesForget {},
     /// Search patients.
     #[serde(rename = "patients/search")]
     PatientsSearch(Flat<SearchQuery, search::SearchOptions>),
@@ -195,6 +201,12 @@ pub enum Request {
     /// Recent pushes.
     #[serde(rename = "receipts/list")]
     ReceiptsList {},
+    /// Forget one EHR's push history (the connection card offers it with "Remove key").
+    #[serde(rename = "receipts/clear")]
+    ReceiptsClear {
+        /// Which EHR.
+        ehr: Ehr,
+    },
     /// A patient's cases and the default one.
     #[serde(rename = "cases/list")]
     CasesList {
@@ -343,6 +355,8 @@ async fn dispatch<P: Env>(p: &P, req: Request) -> crate::Result<Value> {
             to_value(&connection::set_location(p, ehr, location_id.as_deref()).await?)
         }
         Request::TemplatesList { ehr, refresh } => connection::templates(p, ehr, refresh).await,
+        Request::TemplatesLearned {} => to_value(&crate::templates::habit::count(p).await?),
+        Request::TemplatesForget {} => to_value(&crate::templates::habit::forget_all(p).await?),
         Request::PatientsSearch(Flat(SearchQuery { ehr, query }, options)) => {
             to_value(&search::search(p, ehr, &query, &options).await?)
         }
@@ -376,6 +390,7 @@ async fn dispatch<P: Env>(p: &P, req: Request) -> crate::Result<Value> {
         Request::JobsDiscard { id } => to_value(&push::discard(p, &id).await?),
         Request::JobsTick {} => to_value(&push::tick(p).await?),
         Request::ReceiptsList {} => to_value(&push::receipts(p).await?),
+        Request::ReceiptsClear { ehr } => to_value(&crate::push::receipts::clear(p, ehr).await?),
         Request::CasesList { ehr, patient_id } => {
             to_value(&connection::cases(p, ehr, &patient_id).await?)
         }

@@ -27,6 +27,10 @@ pub struct PrepareRequest {
     /// A push reference already shown for this note (kept so the preview stays what is sent).
     #[serde(default)]
     pub push_ref: Option<String>,
+    /// The chosen patient's name, for `{patient}` in the title template: never the name the page
+    /// shows (issue 15 §6). Empty until a patient is chosen.
+    #[serde(default)]
+    pub patient_name: Option<String>,
 }
 
 fn default_ehr() -> Ehr {
@@ -58,6 +62,10 @@ pub struct Prepared {
     pub fingerprint: String,
     /// The push reference shown in the footer; the same across retries of one push.
     pub push_ref: String,
+    /// Cliniko: the template Automatic picks and every template's fit (`None` without a template
+    /// list, e.g. offline: the push then falls back as before). Always `None` for Nookal, whose
+    /// v2 API has no note templates.
+    pub template: Option<crate::templates::Advice>,
 }
 
 /// Parse and render one note source.
@@ -70,7 +78,7 @@ pub async fn prepare<P: Env>(p: &P, req: PrepareRequest) -> Result<Prepared> {
     };
     let opts = RenderOptions {
         footer: Some(Footer {
-            author: None,
+            author: crate::ehr::connection::footer_author(p, req.ehr, &note).await?,
             created: req.created_display.clone(),
             reference: Some(push_ref.clone()),
         }),
@@ -85,9 +93,14 @@ pub async fn prepare<P: Env>(p: &P, req: PrepareRequest) -> Result<Prepared> {
             (vec![PreviewNode::text(&r.text)], r.report)
         }
     };
+    // Without the template list (e.g. offline) the preview shows no advice: the push falls back.
+    let template = crate::ehr::connection::template_advice(p, req.ehr, &note)
+        .await
+        .ok()
+        .flatten();
     let title = settings.title_for(
         req.date_display.as_deref().unwrap_or_default(),
-        note.meta.patient_name.as_deref().unwrap_or_default(),
+        req.patient_name.as_deref().unwrap_or_default(),
     );
     Ok(Prepared {
         ehr: req.ehr,
@@ -101,6 +114,7 @@ pub async fn prepare<P: Env>(p: &P, req: PrepareRequest) -> Result<Prepared> {
         preview,
         report,
         push_ref,
+        template,
     })
 }
 

@@ -10,9 +10,14 @@ use serde_json::{Map, Value};
 
 const STORAGE_KEY: &str = "preselect";
 
-/// Where a pre-selection belongs: the Motics session id, or (for pages without one) the tab and URL.
+/// Where a pre-selection belongs: the page's origin and Motics session id, or (for pages without
+/// one) the tab and URL. The origin is part of the key so that another site that copies a Motics
+/// session id gets nothing filled in (issue 15 §5).
 #[derive(Debug, Clone, Deserialize)]
 pub struct Scope {
+    /// The page's origin (`https://app.motics.ai`); a session id without one is not trusted.
+    #[serde(default)]
+    pub origin: Option<String>,
     /// The Motics session id, when the page has one.
     #[serde(default)]
     pub session_id: Option<String>,
@@ -27,13 +32,14 @@ pub struct Scope {
 impl Scope {
     /// The storage key for this scope; `None` when there is nothing to tie a choice to.
     fn key(&self) -> Option<String> {
-        if let Some(id) = self
-            .session_id
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
-            return Some(format!("session:{id}"));
+        let nonempty = |v: &Option<String>| {
+            v.as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+        };
+        if let (Some(origin), Some(id)) = (nonempty(&self.origin), nonempty(&self.session_id)) {
+            return Some(format!("session:{}:{id}", origin.to_ascii_lowercase()));
         }
         match (self.tab_id, self.url.as_deref()) {
             (Some(tab), Some(url)) if !url.is_empty() => Some(format!("tab:{tab}:{url}")),
@@ -97,4 +103,24 @@ pub async fn clear<P: Env>(p: &P, scope: &Scope) -> Result<()> {
             .await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn scope(v: serde_json::Value) -> Scope {
+        serde_json::from_value(v).expect("a scope")
+    }
+
+    #[test]
+    fn a_session_id_is_only_the_same_session_on_the_same_origin() {
+        let motics = scope(json!({"origin": "https://app.motics.ai", "session_id": "s-1001"}));
+        let copy = scope(json!({"origin": "https://copy.example", "session_id": "s-1001"}));
+        assert!(motics.key().is_some());
+        assert_ne!(motics.key(), copy.key());
+        // A session id with no origin is not a session: nothing to tie a choice to.
+        assert_eq!(scope(json!({"session_id": "s-1001"})).key(), None);
+    }
 }

@@ -13,6 +13,7 @@ use crate::render::RenderOptions;
 use crate::render::cliniko_tree::blocks_to_nodes;
 use crate::render::report::{DowngradeKind as K, Report};
 use crate::render::safe_tree::to_html;
+use crate::templates::synonyms::{is_general, name_key, synonyms};
 use serde::{Deserialize, Serialize};
 
 /// `content`: the note's (or template's) sections.
@@ -149,13 +150,66 @@ pub struct Filled {
 /// Where a paragraph answer goes: (section index, question index).
 type Target = (usize, usize);
 
+/// How a part of the note found its question (see [`place`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Placement {
+    /// The heading is the section's or the question's name (case, spacing, punctuation ignored).
+    Exact,
+    /// The heading means the same by the one synonym table ("History" → "Subjective", "S" →
+    /// "Subjective"; `crate::templates::synonyms`).
+    Synonym,
+    /// No name matched (or text before the first heading): the template's most general question.
+    General,
+}
+
+/// Where one part of the note goes: a paragraph question of the template, and why there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placed {
+    /// The part's heading (`None`: text before the first heading).
+    pub heading: Option<String>,
+    /// Index of the section in the template.
+    pub section: usize,
+    /// Index of the question in that section.
+    pub question: usize,
+    /// How it was matched.
+    pub how: Placement,
+}
+
+/// Where each part of the note would go in `content`, in note order: the mapping
+/// [`fill_template`] uses, for callers that only need to know how well a template fits. Empty when
+/// the template has no paragraph question (then everything goes to an added section).
+pub fn place(content: &Content, note: &Note) -> Vec<Placed> {
+    let Some(general) = general_target(content) else {
+        return Vec::new();
+    };
+    split_parts(&note.blocks, |name| find_target(content, name).is_some())
+        .iter()
+        .map(|part| {
+            let (target, how) = part
+                .name
+                .as_deref()
+                .and_then(|n| find_target(content, n))
+                .unwrap_or((general, Placement::General));
+            Placed {
+                heading: part.name.clone(),
+                section: target.0,
+                question: target.1,
+                how,
+            }
+        })
+        .collect()
+}
+
 /// Put a note into a template's content.
 ///
 /// The note is split at its top-level headings; each part goes into the paragraph question of
-/// the section with the same name (case, spacing and punctuation ignored; "S"/"O"/"A"/"P" stand
-/// for the SOAP names), or else a paragraph question of that name. Parts that match nothing,
-/// and any text before the first heading, go in note order into the template's first paragraph
-/// question, with their headings kept. Nothing is dropped; the footer ends the last filled answer.
+/// the section with the same name (case, spacing and punctuation ignored), else a paragraph
+/// question of that name, else (by the one synonym table: "S", "History" → "Subjective", …) a
+/// section or question that means the same. Parts that match nothing, and any text before the
+/// first heading, go in note order into the template's most general paragraph question (one
+/// named like "Notes" or "Other", else the first), with their headings kept. Nothing is dropped;
+/// the footer ends the last filled answer.
 ///
 /// Other question types keep the template's structure. Paragraph questions we do not fill keep
 /// the template's default answer, as Cliniko's own editor would.
@@ -177,9 +231,8 @@ pub fn fill_template(
     }
     let mut report = Report::new();
     let mut content = template.cloned().unwrap_or_default();
-    let mut targets = paragraph_targets(&content);
-    let template_has_paragraph = !targets.is_empty();
-    if targets.is_empty() {
+    let template_has_paragraph = general_target(&content).is_some();
+    if !template_has_paragraph {
         if template.is_some_and(|t| !t.sections.is_empty()) {
             report.add(K::SectionAdded, Some(FALLBACK_SECTION));
         }
@@ -188,10 +241,8 @@ pub fn fill_template(
             description: None,
             questions: vec![Question::paragraph(FALLBACK_QUESTION, String::new())],
         });
-        targets = paragraph_targets(&content);
     }
-    let first = *targets
-        .first()
+    let general = general_target(&content)
         .ok_or_else(|| Error::InvalidInput("no paragraph question to fill".into()))?;
 
     let parts = split_parts(&note.blocks, |name| find_target(&content, name).is_some());
@@ -203,7 +254,7 @@ pub fn fill_template(
         if matched.is_none() && part.name.is_some() {
             unmatched += 1;
         }
-        let target = matched.unwrap_or(first);
+        let target = matched.map_or(general, |(t, _)| t);
         match fills.iter_mut().find(|(t, _)| *t == target) {
             Some((_, v)) => v.push((part, matched.is_some())),
             None => fills.push((target, vec![(part, matched.is_some())])),
@@ -211,7 +262,7 @@ pub fn fill_template(
     }
     // Only a template's own question is worth naming; the fallback section is reported already.
     if unmatched > 0 && template_has_paragraph {
-        let name = question(&content, first)
+        let name = question(&content, general)
             .map(|q| q.name.clone())
             .unwrap_or_default();
         for _ in 0..unmatched {
@@ -233,9 +284,9 @@ pub fn fill_template(
         })
         .filter(|(_, b): &(Target, Vec<Block>)| !b.is_empty())
         .collect();
-    // A note of bare matching headings would fill nothing: then everything goes to the first question.
+    // A note of bare matching headings would fill nothing: then everything goes to the general question.
     if fills.is_empty() {
-        fills.push((first, note.blocks.clone()));
+        fills.push((general, note.blocks.clone()));
     }
 
     // Fill in template order; the footer goes at the end of the last filled answer.
@@ -260,16 +311,27 @@ pub fn fill_template(
     Ok(Filled { content, report })
 }
 
-fn paragraph_targets(content: &Content) -> Vec<Target> {
-    let mut v = Vec::new();
-    for (si, s) in content.sections.iter().enumerate() {
-        for (qi, q) in s.questions.iter().enumerate() {
-            if q.is_paragraph() {
-                v.push((si, qi));
-            }
-        }
-    }
-    v
+fn paragraph_targets(content: &Content) -> impl Iterator<Item = Target> + '_ {
+    content.sections.iter().enumerate().flat_map(|(si, s)| {
+        s.questions
+            .iter()
+            .enumerate()
+            .filter(|(_, q)| q.is_paragraph())
+            .map(move |(qi, _)| (si, qi))
+    })
+}
+
+/// The most general paragraph question, where text that fits no section goes: the first whose
+/// question or section is a catch-all ("Notes", "Other", …), else the first paragraph question;
+/// `None` without one.
+pub fn general_target(content: &Content) -> Option<Target> {
+    let catch_all = |&(si, qi): &Target| {
+        let s = &content.sections[si];
+        is_general(&s.questions[qi].name) || s.name.as_deref().is_some_and(is_general)
+    };
+    paragraph_targets(content)
+        .find(catch_all)
+        .or_else(|| paragraph_targets(content).next())
 }
 
 fn question(content: &Content, (s, q): Target) -> Option<&Question> {
@@ -280,47 +342,34 @@ fn question_mut(content: &mut Content, (s, q): Target) -> Option<&mut Question> 
     content.sections.get_mut(s)?.questions.get_mut(q)
 }
 
-/// The paragraph question a heading belongs to: the first paragraph question of the section with
-/// that name, else the first paragraph question with that name.
-fn find_target(content: &Content, heading: &str) -> Option<Target> {
+/// The paragraph question a heading belongs to, best first: the first paragraph question of the
+/// section with that name; the first paragraph question with that name; then the same two by
+/// synonym (a name's own spelling always wins over a synonym, so a template with both "Treatment"
+/// and "Plan" sections keeps them apart).
+fn find_target(content: &Content, heading: &str) -> Option<(Target, Placement)> {
     let key = name_key(heading);
     if key.is_empty() {
         return None;
     }
-    let by_section = content.sections.iter().enumerate().find_map(|(si, s)| {
-        let named = s.name.as_deref().is_some_and(|n| name_key(n) == key);
-        let qi = s.questions.iter().position(Question::is_paragraph)?;
-        named.then_some((si, qi))
-    });
-    by_section.or_else(|| {
-        content.sections.iter().enumerate().find_map(|(si, s)| {
-            let qi = s
-                .questions
-                .iter()
-                .position(|q| q.is_paragraph() && name_key(&q.name) == key)?;
-            Some((si, qi))
+    let by = |same: &dyn Fn(&str) -> bool| {
+        let by_section = content.sections.iter().enumerate().find_map(|(si, s)| {
+            let named = s.name.as_deref().is_some_and(same);
+            let qi = s.questions.iter().position(Question::is_paragraph)?;
+            named.then_some((si, qi))
+        });
+        by_section.or_else(|| {
+            content.sections.iter().enumerate().find_map(|(si, s)| {
+                let qi = s
+                    .questions
+                    .iter()
+                    .position(|q| q.is_paragraph() && same(&q.name))?;
+                Some((si, qi))
+            })
         })
-    })
-}
-
-/// A comparable form of a section name: lowercase letters and digits only, with the SOAP
-/// initials ("S:", "O", …) and a few standard abbreviations spelled out.
-pub fn name_key(name: &str) -> String {
-    let k: String = name
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect();
-    match k.as_str() {
-        "s" => "subjective".into(),
-        "o" => "objective".into(),
-        "a" => "assessment".into(),
-        "p" => "plan".into(),
-        "hx" => "history".into(),
-        "dx" => "diagnosis".into(),
-        "tx" => "treatment".into(),
-        _ => k,
-    }
+    };
+    by(&|n| name_key(n) == key)
+        .map(|t| (t, Placement::Exact))
+        .or_else(|| by(&|n| synonyms(&name_key(n), &key)).map(|t| (t, Placement::Synonym)))
 }
 
 /// One part of the note: an optional heading and the blocks up to the next split heading.
@@ -428,15 +477,6 @@ mod tests {
                 {}
             ]})
         );
-    }
-
-    #[test]
-    fn name_keys_match_soap_spellings() {
-        assert_eq!(name_key("S:"), "subjective");
-        assert_eq!(name_key("SUBJECTIVE"), "subjective");
-        assert_eq!(name_key(" Subjective: "), "subjective");
-        assert_eq!(name_key("Assessment & Plan"), "assessmentplan");
-        assert_ne!(name_key("Plan"), name_key("Planning"));
     }
 
     #[test]

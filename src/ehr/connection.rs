@@ -242,6 +242,19 @@ pub async fn templates<P: Env>(p: &P, ehr: Ehr, refresh: bool) -> Result<Value> 
     })
 }
 
+/// How a note fits the EHR's note templates and what "Automatic" picks for it (issue 17; shown in
+/// the preview). Nookal v2 has no note templates: always `None`.
+pub async fn template_advice<P: Env>(
+    p: &P,
+    ehr: Ehr,
+    note: &crate::note::Note,
+) -> Result<Option<crate::templates::Advice>> {
+    match ehr {
+        Ehr::Cliniko => crate::templates::advise(p, note).await.map(Some),
+        Ehr::Nookal => Ok(None),
+    }
+}
+
 /// The patient's cases and the default one. Cliniko files notes without cases
 /// here: no cases, no default.
 pub async fn cases<P: Env>(p: &P, ehr: Ehr, patient_id: &str) -> Result<CaseList> {
@@ -272,4 +285,28 @@ pub async fn add_case<P: Env>(
         title: c.title,
         date: c.date,
     })
+}
+
+/// The footer's author: the page's (`None`) on Motics; for a note from another site, which may
+/// not name anyone (issue 15 §4), the connected EHR user, who is the one pushing it (Cliniko:
+/// the key's user; Nookal: the practitioner notes are filed under).
+pub async fn footer_author<P: Env>(
+    p: &P,
+    ehr: Ehr,
+    note: &crate::note::Note,
+) -> Result<Option<String>> {
+    if note.meta.site.is_none() {
+        return Ok(None);
+    }
+    Ok(match ehr {
+        Ehr::Cliniko => cliniko_store::load_connection(p)
+            .await?
+            .map(|c| c.user_name),
+        Ehr::Nookal => nookal_store::load_connection(p).await?.and_then(|c| {
+            c.practitioner()
+                .map(|x| format!("{} {}", x.first_name, x.last_name))
+        }),
+    }
+    .map(|n| n.trim().to_string())
+    .filter(|n| !n.is_empty()))
 }

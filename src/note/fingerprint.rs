@@ -10,10 +10,15 @@ use super::text::note_text;
 /// are left out: a version bump with identical text is still a duplicate. FNV-1a is not
 /// cryptographic; it only has to be stable across builds and platforms, which it is.
 pub fn fingerprint(note: &Note) -> String {
+    fnv1a_hex(note_text(note).chars().filter(|c| !c.is_whitespace()))
+}
+
+/// FNV-1a 64 over the UTF-8 bytes of `chars`, as 16 lowercase hex digits (stable everywhere).
+pub fn fnv1a_hex(chars: impl Iterator<Item = char>) -> String {
     const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
     const PRIME: u64 = 0x0000_0100_0000_01b3;
     let mut h = OFFSET;
-    for c in note_text(note).chars().filter(|c| !c.is_whitespace()) {
+    for c in chars {
         let mut buf = [0u8; 4];
         for b in c.encode_utf8(&mut buf).bytes() {
             h ^= u64::from(b);

@@ -57,17 +57,21 @@ pub fn from_source(src: &NoteSource) -> Result<Note> {
             .map(|s| from_dom_tree::collapse(s).trim().to_string())
             .filter(|s| !s.is_empty())
     };
+    // Only Motics may name things (issue 15 §4): a page on another site gives text, nothing else.
+    let site = clean(&m.site);
+    let named = |v: &Option<String>| if site.is_some() { None } else { clean(v) };
     let note = Note {
         title: clean(&m.title),
         blocks,
         meta: Meta {
-            author: clean(&m.author),
-            created_at: clean(&m.created_at),
-            session_id: clean(&m.session_id),
-            patient_name: clean(&m.patient_name),
-            patient_dob: clean(&m.patient_dob),
-            version: clean(&m.version),
+            author: named(&m.author),
+            created_at: named(&m.created_at),
+            session_id: named(&m.session_id),
+            patient_name: named(&m.patient_name),
+            patient_dob: named(&m.patient_dob),
+            version: named(&m.version),
             origin: m.origin,
+            site,
         },
     };
     if !text::has_text(&note) {

@@ -43,6 +43,8 @@ pub struct Meta {
     pub version: Option<String>,
     /// Where on the page the note was read.
     pub origin: Option<Origin>,
+    /// The site the note came from when it is not Motics (the footer names it).
+    pub site: Option<String>,
 }
 
 /// A block-level element.

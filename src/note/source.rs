@@ -10,7 +10,7 @@
 //!          | {ok: false, error: "too_large" | "no_note", bytes?: number, limit?: number, page: PageInfo}
 //! NoteSource = {format: "dom" | "markdown" | "text", tree?: [DomNode], text?: string, meta: SourceMeta}
 //! SourceMeta = {title, author, created_at, session_id, patient_name, patient_dob, version,
-//!               origin: "contract" | "editor" | "selection"}   (each string or null)
+//!               origin: "contract" | "editor" | "selection", site}   (each string or null)
 //! PageInfo   = {session_id, patient_name, patient_dob, url, title}   (each string or null)
 //! DomNode    = string (text) | {t: "tag", a?: DomAttrs, c?: [DomNode]}
 //! DomAttrs   = {href?, start?, type?, checked?, colspan?, alt?, list?, marks?}   (only what we use)
@@ -173,6 +173,10 @@ pub struct SourceMeta {
     /// Where the note was read.
     #[serde(default)]
     pub origin: Option<Origin>,
+    /// The site's host name when the page is not a Motics origin (`extension/lib/motics.js`):
+    /// then only the note text is kept (see [`super::from_source`]).
+    #[serde(default)]
+    pub site: Option<String>,
 }
 
 /// A node of the compact DOM tree: a text string or an element.

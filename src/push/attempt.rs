@@ -153,32 +153,18 @@ async fn land<P: Env>(p: &P, job: &mut Job) -> Result<()> {
     Ok(())
 }
 
-/// The job's template id: the chosen one, else (no template chosen) the clinic's simplest
-/// template with a paragraph question. `POST /treatment_notes` always carries a template id:
+/// The job's template id: the chosen one (`templates::for_push` decided it when the job was
+/// made), else the clinic's simplest free-text template (`templates::choose::simplest`).
+/// `POST /treatment_notes` always carries a template id:
 /// whether Cliniko requires one is UNCONFIRMED (§8), and sending one works either way.
 async fn template_id<P: Env>(p: &P, job: &mut Job) -> Result<ClinikoId> {
     if let Some(id) = job.payload.template_id.as_deref() {
         return ClinikoId::parse(id);
     }
     let templates = connect::list_templates(p, false).await?;
-    let pick = templates
-        .iter()
-        .filter(|t| {
-            t.content.as_ref().is_some_and(|c| {
-                c.sections
-                    .iter()
-                    .flat_map(|s| &s.questions)
-                    .any(|q| q.is_paragraph())
-            })
-        })
-        .min_by_key(|t| {
-            t.content.as_ref().map_or(0, |c| {
-                c.sections.iter().map(|s| s.questions.len()).sum::<usize>()
-            })
-        })
-        .ok_or_else(|| {
-            Error::InvalidInput("choose a treatment-note template in the options".into())
-        })?;
+    let pick = crate::templates::choose::simplest(&templates).ok_or_else(|| {
+        Error::InvalidInput("choose a treatment-note template in the options".into())
+    })?;
     job.payload.template_id = Some(pick.id.to_string());
     Ok(pick.id.clone())
 }
@@ -200,7 +186,7 @@ async fn ensure_content<P: Env>(p: &P, t: &Target, job: &mut Job) -> Result<Opti
     let template = template_content(p, t, &tid).await?;
     let opts = RenderOptions {
         footer: Some(Footer {
-            author: None,
+            author: (note.meta.site.is_some()).then(|| t.conn.user_name.clone()),
             created: job.payload.created_display.clone(),
             reference: Some(job.push_ref.clone()),
         }),

@@ -13,6 +13,8 @@ use serde_json::Value;
 pub const STORAGE_KEY: &str = "push.receipts";
 /// How many receipts are kept.
 pub const MAX_RECEIPTS: usize = 50;
+/// How long a receipt is kept: 30 days (README → Privacy). Older ones are dropped when read.
+pub const RECEIPT_TTL_MS: i64 = 30 * 24 * 60 * 60 * 1000;
 
 /// One landed push.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,15 +49,26 @@ pub struct Receipt {
     pub nookal: Option<NookalOutcome>,
 }
 
-/// All receipts, newest first (unreadable entries are skipped).
+/// All receipts younger than [`RECEIPT_TTL_MS`], newest first (unreadable entries are skipped).
 pub async fn list<P: Env>(p: &P) -> Result<Vec<Receipt>> {
+    let oldest = p.now_ms().saturating_sub(RECEIPT_TTL_MS);
     Ok(match p.load(StorageArea::Local, STORAGE_KEY).await? {
         Some(Value::Array(items)) => items
             .into_iter()
-            .filter_map(|v| serde_json::from_value(v).ok())
+            .filter_map(|v| serde_json::from_value::<Receipt>(v).ok())
+            .filter(|r| r.at_ms >= oldest)
             .collect(),
         _ => Vec::new(),
     })
+}
+
+/// Forget one EHR's push history ("Remove key" offers it); the other EHR's receipts stay.
+pub async fn clear<P: Env>(p: &P, ehr: Ehr) -> Result<()> {
+    let _lock = super::outbox::WriteLock::acquire(p).await;
+    let mut all = list(p).await?;
+    all.retain(|r| r.ehr != ehr);
+    let v = serde_json::to_value(&all).map_err(|e| Error::Storage(e.to_string()))?;
+    p.save(StorageArea::Local, STORAGE_KEY, v).await
 }
 
 /// Add or replace (same job) a receipt at the front; keep the newest [`MAX_RECEIPTS`].

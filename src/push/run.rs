@@ -12,10 +12,9 @@ use crate::error::Ehr;
 use crate::nookal::NookalId;
 use crate::nookal::push::PushInput;
 use crate::note::{self, NoteSource};
-use crate::platform::StorageArea;
 use crate::render::{self, Footer, RenderOptions};
 use crate::search::rank::PatientSummary;
-use crate::settings::{self, Settings};
+use crate::templates;
 use crate::worker::{Env, Worker};
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
@@ -35,9 +34,13 @@ pub struct NewPush {
     /// Create as a draft (EHRs with drafts).
     #[serde(default)]
     pub draft: bool,
-    /// Treatment-note template id (string), or null for the settings' default (EHRs with templates).
+    /// Treatment-note template id (string) the clinician picked, or null for Automatic (EHRs
+    /// with templates).
     #[serde(default)]
     pub template_id: Option<String>,
+    /// The template the preview showed Automatic would pick (see `templates::for_push`).
+    #[serde(default)]
+    pub automatic_template_id: Option<String>,
     /// The push reference the preview showed (from `note/prepare`).
     pub push_ref: String,
     /// The creation time for the footer, as the preview showed it.
@@ -160,10 +163,10 @@ async fn prepare<P: Env>(p: &P, req: NewPush, check_title: bool) -> Result<Prepa
     };
     let job = match req.ehr {
         Ehr::Cliniko => {
-            let template_id = match req.template_id.filter(|t| !t.trim().is_empty()) {
-                Some(t) => Some(ClinikoId::parse(t.trim())?.to_string()),
-                None => default_template_id(p).await?,
-            };
+            // The one place a push's template is chosen (Cliniko only: Nookal v2 has no note
+            // templates, so a Nookal job never carries one).
+            let template_id =
+                templates::for_push(p, &note, req.template_id, req.automatic_template_id).await?;
             Job {
                 scope: req.scope,
                 payload: Payload {
@@ -180,7 +183,7 @@ async fn prepare<P: Env>(p: &P, req: NewPush, check_title: bool) -> Result<Prepa
             // Rendered now, with the footer the preview showed, so every retry sends the same text.
             let opts = RenderOptions {
                 footer: Some(Footer {
-                    author: None,
+                    author: crate::ehr::connection::footer_author(p, req.ehr, &note).await?,
                     created: req.created_display.clone(),
                     reference: Some(req.push_ref.clone()),
                 }),
@@ -225,14 +228,6 @@ async fn prepare<P: Env>(p: &P, req: NewPush, check_title: bool) -> Result<Prepa
     // This note is on its way: no earlier "no such title" may wave through another like it.
     preflight::forget(p.worker(), &job.patient.id, &job.title);
     Ok(Prepared::New(job))
-}
-
-/// The options page's default template (settings in storage.local), if any.
-async fn default_template_id<P: Env>(p: &P) -> Result<Option<String>> {
-    Ok(p.load(StorageArea::Local, settings::STORAGE_KEY)
-        .await?
-        .and_then(|v| serde_json::from_value::<Settings>(v).ok())
-        .and_then(|s| s.template_id))
 }
 
 /// Push references as `app::note::new_push_ref` makes them: six of "23456789ABCDEFGHJKMNPQRSTUVWXYZ".

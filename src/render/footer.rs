@@ -28,7 +28,8 @@ pub struct RenderOptions {
 }
 
 impl Footer {
-    /// The footer's parts, in order: "Written by …", the date, "Pushed from Motics", "ref …".
+    /// The footer's parts, in order: "Written by …", the date, "Pushed from Motics" (or the
+    /// other site's name), "ref …".
     pub fn parts(&self, meta: &Meta) -> Vec<String> {
         let pick = |own: &Option<String>, fallback: &Option<String>| {
             own.as_deref()
@@ -44,7 +45,9 @@ impl Footer {
         if let Some(date) = pick(&self.created, &meta.created_at) {
             parts.push(date);
         }
-        parts.push("Pushed from Motics".to_string());
+        // A note from another site names that site, never Motics (issue 15 §4).
+        let source = meta.site.as_deref().unwrap_or("Motics");
+        parts.push(format!("Pushed from {source}"));
         if let Some(r) = pick(&self.reference, &None) {
             parts.push(format!("ref {r}"));
         }

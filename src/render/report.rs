@@ -30,7 +30,7 @@ pub enum DowngradeKind {
     Transliterated,
     /// Characters Nookal is known to garble and that have no safe ASCII replacement (kept as is).
     MayGarble,
-    /// Note sections with no matching template section, added to the first paragraph question.
+    /// Note sections with no matching template section, added to its most general paragraph question.
     UnmatchedSection,
     /// The template had no paragraph question, so a section was added for the note.
     SectionAdded,

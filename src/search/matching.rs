@@ -15,6 +15,9 @@ pub enum MatchVerdict {
     NameMismatch,
     /// Names agree but the dates of birth differ.
     DobMismatch,
+    /// The page shows a date of birth that can't be read (e.g. a two-digit year), so it can't
+    /// be compared: fail closed and ask the clinician to confirm (issue 15 §7).
+    DobUnreadable,
 }
 
 /// Compare the page's patient name (and date of birth, if shown) with the chosen patient (any EHR).
@@ -22,15 +25,20 @@ pub enum MatchVerdict {
 /// Folded (case, diacritics, apostrophes, hyphens); `Last, First` and `First Middle Last` both
 /// work; the given name may match the first or the preferred first name; middle names are
 /// ignored; a multi-word surname (`van der Berg`) must match as a whole. `page_dob` may be
-/// `YYYY-MM-DD` or day-first `dd/mm/yyyy`; one that cannot be read is treated as unknown.
+/// `YYYY-MM-DD` or day-first `dd/mm/yyyy`; one that is shown but cannot be read gives
+/// [`MatchVerdict::DobUnreadable`] (the check fails closed).
 pub fn names_match(page_name: &str, page_dob: Option<&str>, patient: &Patient) -> MatchVerdict {
     if !name_agrees(page_name, patient) {
         return MatchVerdict::NameMismatch;
     }
-    let page = page_dob.and_then(read_dob);
+    let shown = page_dob.map(str::trim).filter(|d| !d.is_empty());
+    let page = shown.and_then(read_dob);
     let ours = patient.date_of_birth.as_deref().and_then(Date::parse_iso);
-    match (page, ours) {
-        (Some(a), Some(b)) if a != b => MatchVerdict::DobMismatch,
+    match (shown, page, ours) {
+        (_, Some(a), Some(b)) if a != b => MatchVerdict::DobMismatch,
+        // A date the page shows but we can't read is not "unknown": it could be a different
+        // patient's, so the check can't vouch for this one.
+        (Some(_), None, _) => MatchVerdict::DobUnreadable,
         _ => MatchVerdict::Match,
     }
 }

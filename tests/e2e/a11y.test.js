@@ -4,30 +4,14 @@
 import { describe, before, after, beforeEach, test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
-import { createRequire } from "node:module";
+import { axe } from "./lib/axe.js";
 import { startSandbox } from "./lib/sandbox.js";
 import { BROWSERS, launch, sendFromExtensionPage } from "./lib/browser.js";
 import { connectCliniko, popupOn } from "./lib/flows.js";
 import { EHRS, connectionMessage } from "./lib/ehrs.js";
 import { click, fill } from "./lib/ui.js";
 
-const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const READY = 'body[data-core="ready"]';
-
-/** Run axe-core (WCAG 2.x A/AA + best practices) on `page`; resolves to readable violations. */
-export async function axe(page) {
-  // Injected through the driver (not a <script>): the extension pages' CSP allows only packaged code.
-  if (!(await page.evaluate(() => typeof globalThis.axe === "object"))) await page.evaluate(AXE_SOURCE);
-  const result = await page.evaluate(async () => {
-    const r = await globalThis.axe.run(document, {
-      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"] },
-      resultTypes: ["violations"],
-    });
-    return r.violations.map((v) => ({ rule: v.id, impact: v.impact, help: v.help,
-      targets: v.nodes.map((n) => n.target.join(" ")) }));
-  });
-  return result;
-}
 
 // README screenshots: `E2E_SCREENSHOTS=<dir>` saves the states this suite reaches (Chromium only,
 // where the real toolbar popup renders at its own size).

@@ -7,51 +7,7 @@ import { startSandbox } from "./lib/sandbox.js";
 import { BROWSERS, launch } from "./lib/browser.js";
 import { connectCliniko, popupOn, resetExtension } from "./lib/flows.js";
 import { click, fill } from "./lib/ui.js";
-
-/** Call the background's handler `name(...args)` (see extension/background.js `globalThis.motics`). */
-async function inBackground(s, name, ...args) {
-  if (s.kind === "chromium") {
-    return s.inBackground((name, args) => globalThis.motics[name](...args).then(() => null, (e) => String(e)), name, args);
-  }
-  const page = await s.openExtensionPage("options.html");
-  try {
-    return await page.evaluate(async (name, args) => {
-      const bg = await browser.runtime.getBackgroundPage();
-      return bg.motics[name](...args).then(() => null, (e) => String(e));
-    }, name, args);
-  } finally {
-    await page.close();
-  }
-}
-
-async function tabIdOf(s, url) {
-  const page = await s.openExtensionPage("options.html");
-  try {
-    return await page.evaluate(async (u) => (await (globalThis.browser ?? globalThis.chrome).tabs.query({ url: u }))[0]?.id, url);
-  } finally {
-    await page.close();
-  }
-}
-
-/**
- * The push window a menu click opened. Chromium exposes it as a target. Firefox's remote agent skips
- * extension contexts, so there we check that a popup-type window exists and open the same page
- * (popup.html?capture=…&tab=…) in a tab through the driver.
- */
-async function pushWindow(s, opened) {
-  if (s.kind === "chromium") return (await opened).asPage();
-  const page = await s.openExtensionPage("options.html");
-  const { windows, captureUrl } = await page.evaluate(async () => {
-    const windows = (await browser.windows.getAll({ windowTypes: ["popup"] })).length;
-    const all = await browser.storage.session.get(null);
-    const [key, value] = Object.entries(all).find(([k]) => k.startsWith("capture:")) ?? [];
-    return { windows, captureUrl: key ? `popup.html?capture=${key.slice(8)}&tab=${value.tab_id}` : null };
-  });
-  await page.close();
-  assert.ok(windows >= 1, "a popup window was opened");
-  assert.ok(captureUrl, "the click captured a note");
-  return s.openExtensionPage(captureUrl);
-}
+import { inBackground, tabIdOf, menuClick } from "./lib/menus.js";
 
 for (const kind of BROWSERS) {
   describe(`menus and shortcut (${kind})`, () => {
@@ -93,10 +49,7 @@ for (const kind of BROWSERS) {
         getSelection().removeAllRanges();
         getSelection().addRange(range);
       });
-      const tabId = await tabIdOf(s, tab.url());
-      const windowOpened = kind === "chromium" ? s.browser.waitForTarget((t) => t.url().includes("popup.html?capture="), { timeout: 20_000 }) : null;
-      await inBackground(s, "onMenuClick", { menuItemId: "push-selection", frameId: 0 }, { id: tabId });
-      const win = await pushWindow(s, windowOpened);
+      const win = await menuClick(s, "push-selection", await tabIdOf(s, tab.url()));
       await win.waitForSelector('body[data-note="ready"]', { timeout: 20_000 });
       const tags = await win.$$eval("#preview *", (els) => els.map((e) => e.tagName));
       assert.ok(tags.includes("B") && (tags.includes("UL") || tags.includes("OL")), `structure kept: ${tags}`);
@@ -113,10 +66,7 @@ for (const kind of BROWSERS) {
 
     test("Push this note to Cliniko reads the Motics note into the window", async () => {
       const tab = await s.openWebPage(`${sandbox.motics_url}/sessions/s-1002`);
-      const tabId = await tabIdOf(s, tab.url());
-      const windowOpened = kind === "chromium" ? s.browser.waitForTarget((t) => t.url().includes("popup.html?capture="), { timeout: 20_000 }) : null;
-      await inBackground(s, "onMenuClick", { menuItemId: "push-note", frameId: 0 }, { id: tabId });
-      const win = await pushWindow(s, windowOpened);
+      const win = await menuClick(s, "push-note", await tabIdOf(s, tab.url()));
       await win.waitForSelector('body[data-note="ready"]', { timeout: 20_000 });
       const title = await tab.$eval("[data-motics-note]", (e) => e.dataset.title);
       assert.equal(await win.$eval("#note-title-read", (e) => e.textContent), title);

@@ -103,7 +103,9 @@ for (const kind of BROWSERS) {
           await speaksOnly(ehr, popup);
           const notes = await notesFor(ehr, patientId);
           assert.equal(notes.length, 1, "exactly one note");
-          const text = plain(ehr.text(notes[0]));
+          // As the EHR shows it: a heading that matched a template section is that section's name
+          // in Cliniko, shown above its answer.
+          const text = plain(ehr.shown(notes[0]));
           assert.match(text, /Pushed from Motics . ref [2-9A-Z]{6}/, "the push reference is in the note");
           // What was previewed is what arrived (words, ignoring the structure; ASCII words, as an
           // EHR that transliterates sends é as e).

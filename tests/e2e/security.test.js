@@ -15,12 +15,14 @@ const DIST = process.env.MOTICS_DIST ?? new URL("../../dist", import.meta.url).p
 
 // The allowlist: a new permission must be added here on purpose (and justified in the README).
 const PERMISSIONS = ["activeTab", "alarms", "contextMenus", "declarativeNetRequestWithHostAccess", "scripting", "storage"];
-const HOST_PERMISSIONS = ["https://*.cliniko.com/*", "https://*.motics.ai/*", "https://api.nookal.com/*"];
-// WebAssembly needs 'wasm-unsafe-eval'; nothing remote, no 'unsafe-eval', no 'unsafe-inline'.
-const STRICT_CSP = "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'";
+const HOST_PERMISSIONS = ["https://*.cliniko.com/*", "https://api.nookal.com/*", "https://app.motics.ai/*"];
+// WebAssembly needs 'wasm-unsafe-eval'; nothing remote, no 'unsafe-eval', no 'unsafe-inline';
+// requests only to the EHR API hosts (issue 15 §9).
+const STRICT_CSP = "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'; connect-src 'self' https://*.cliniko.com https://api.nookal.com";
 
 // Where the extension may send anything at all (plus the Motics page the test opens itself).
 const EHR_HOST = /^api\.[a-z]{2}\d{1,2}\.cliniko\.com$/;
+// (Hosts the sandbox doesn't serve never reach its request log: its audit fails the suite.)
 const ALLOWED_HOSTS = (h) => EHR_HOST.test(h) || h === "api.nookal.com" || h === "app.motics.ai";
 
 const manifest = (browser) => JSON.parse(fs.readFileSync(path.join(DIST, browser, "manifest.json"), "utf8"));
@@ -39,7 +41,7 @@ describe("manifests", () => {
       const m = manifest(browser);
       assert.deepEqual(m.content_security_policy, { extension_pages: STRICT_CSP });
       // No persistent content scripts, no web-page messaging, no page-loadable resources.
-      for (const key of ["content_scripts", "externally_connectable", "web_accessible_resources", "sandbox"]) {
+      for (const key of ["content_scripts", "externally_connectable", "web_accessible_resources", "sandbox", "declarative_net_request"]) {
         assert.equal(m[key], undefined, `${key} must not be declared`);
       }
     });
@@ -97,6 +99,9 @@ async function injectInto(session, url, probe, args = []) {
           }
           return out;
         },
+        pageFetch: async function (url) {
+          try { await fetch(url, { mode: "no-cors", credentials: "omit" }); return "sent"; } catch (e) { return String(e); }
+        },
         mainWorldApi: function () {
           return { storage: typeof globalThis.chrome?.storage, sendMessage: typeof globalThis.chrome?.runtime?.sendMessage };
         },
@@ -105,7 +110,7 @@ async function injectInto(session, url, probe, args = []) {
       const [tab] = await api.tabs.query({ url });
       if (!tab) throw new Error(`no tab for ${url}`);
       const opts = { target: { tabId: tab.id }, func: probes[probe], args };
-      if (probe === "mainWorldApi") opts.world = "MAIN";
+      if (probe === "mainWorldApi" || probe === "pageFetch") opts.world = "MAIN";
       const [res] = await api.scripting.executeScript(opts);
       return res?.result;
     }, url, probe, args);
@@ -267,8 +272,14 @@ for (const kind of BROWSERS) {
         if (typeof v === "string") answers.push(v);
         else if (v && typeof v === "object") Object.values(v).forEach(collect);
       };
-      collect(note.content);
-      collect(note.title);
+      // What the extension SENT (the raw POST body in the sandbox's log, before its sanitiser),
+      // not what the sandbox stored after cleaning it (issue 15 §10).
+      const posts = (await sandbox.admin.requests({ path_prefix: "/v1/treatment_notes" }))
+        .filter((r) => r.method === "POST" && JSON.parse(r.body || "{}").patient_id === added.id);
+      assert.equal(posts.length, 1, "one POST for the hostile patient");
+      const sent = JSON.parse(posts[0].body);
+      collect(sent.content);
+      collect(sent.title);
       const html = answers.join("\n");
       assert.match(html, /Text before/);
       const tags = [...html.matchAll(/<\/?([a-zA-Z][a-zA-Z0-9]*)/g)].map((m) => m[1].toLowerCase());
@@ -325,6 +336,37 @@ for (const kind of BROWSERS) {
       for (const secret of secretForms) {
         assert.ok(!consoleLines.some((l) => l.includes(secret)), "the key appeared in console output");
       }
+    });
+
+    test("extension pages may only connect to the EHR API hosts (CSP connect-src)", async () => {
+      await sandbox.admin.clearRequests();
+      const page = await s.openExtensionPage("options.html");
+      const outcome = await page.evaluate(async () => {
+        try { await fetch("https://app.motics.ai/sessions"); return "fetched"; } catch (e) { return `blocked: ${e}`; }
+      });
+      await page.close();
+      assert.match(outcome, /^blocked/);
+      // The browser's own report of the block is expected here, and only here.
+      for (let i = s.errors.length - 1; i >= 0; i--) {
+        if (s.errors[i].includes("app.motics.ai/sessions")) s.errors.splice(i, 1);
+      }
+      await new Promise((r) => setTimeout(r, 300));
+      assert.deepEqual((await sandbox.admin.requests({ host: "app.motics.ai" })).map((r) => r.path), []);
+    });
+
+    test("the User-Agent rule applies to the extension's own requests, not a web page's", async () => {
+      const url = `${sandbox.motics_url}/sessions/s-1003`;
+      const tab = await webPage(url);
+      await sandbox.admin.clearRequests();
+      await injectInto(s, url, "pageFetch", ["https://api.au1.cliniko.com/v1/user?from=page"]);
+      assert.ok((await sendFromExtensionPage(s, { type: "connection/verify", ehr: "cliniko" })).ok);
+      const log = await sandbox.admin.requests({ host: "api.au1.cliniko.com" });
+      const fromPage = log.filter((r) => r.query === "from=page");
+      const own = log.filter((r) => r.query !== "from=page");
+      assert.equal(fromPage.length, 1, "the page's request arrived");
+      assert.ok(!/^Motics Push/.test(fromPage[0].headers["user-agent"] ?? ""), `page UA: ${fromPage[0].headers["user-agent"]}`);
+      assert.ok(own.length > 0 && own.every((r) => /^Motics Push \(/.test(r.headers["user-agent"] ?? "")), "the extension's requests say who they are");
+      await tab.close();
     });
 
     test("no console errors and no uncaught exceptions", () => {

@@ -39,7 +39,9 @@ function trackErrors(page, errors, label, { own = true } = {}) {
 
 async function launchChromium(sandbox, locale) {
   const ext = path.join(DIST, "chrome");
-  const map = sandbox.hosts.map((h) => `MAP ${h} 127.0.0.1:${sandbox.port}`).join(", ");
+  // Every host name resolves to the sandbox (issue 15 §11): a request to a host it doesn't serve
+  // is recorded there and fails the suite (lib/sandbox.js stop()), instead of vanishing in DNS.
+  const map = `MAP * 127.0.0.1:${sandbox.port}, EXCLUDE localhost`;
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), "motics-chromium-"));
   const browser = await puppeteer.launch({
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
@@ -135,6 +137,8 @@ async function launchFirefox(sandbox, prefs, locale) {
     extraPrefsFirefox: {
       "extensions.webextensions.uuids": JSON.stringify({ [GECKO_ID]: FIREFOX_UUID }),
       "network.dns.localDomains": sandbox.hosts.join(","),
+      // Every other host name too (issue 15 §11): the catch-all the sandbox audits.
+      "network.dns.forceResolve": "127.0.0.1",
       "network.socket.forcePort": `443=${sandbox.port}`,
       "extensions.originControls.grantByDefault": true,
       // Accept permission prompts (the "Allow access to Cliniko" button) as a clinician would.

@@ -54,6 +54,10 @@ export const EHRS = [
     },
     /** A note's text as the EHR holds it (Cliniko: the paragraph answers' HTML). */
     text: (note) => text(note),
+    /** What the EHR shows of a note: each section's name above its answers (a note filled into a
+     *  template keeps a matched heading as the section's name, not in the answer). */
+    shown: (note) => (note.content?.sections ?? []).map((sec) => (sec.name ?? "") + (sec.questions ?? [])
+      .filter((q) => q.type === "paragraph" && q.answer).map((q) => q.answer).join("")).join(""),
     /** Patients as the EHR's API lists them (`archived`: only archived ones), in one shape. */
     async patients(sandbox, { archived = false } = {}) {
       const key = sandbox.keys.practitioner;
@@ -97,6 +101,7 @@ export const EHRS = [
       return (await sandbox.admin.nookalNotes()).filter((n) => String(n.patient_id) === patientId && n.notes.includes(OURS));
     },
     text: (note) => note.notes,
+    shown: (note) => note.notes,
     async patients(sandbox, { archived = false } = {}) {
       // The sandbox's Nookal has no archived (inactive) patients yet.
       if (archived) return [];

@@ -39,6 +39,10 @@ pub fn handle(sb: &mut Sandbox, req: &HttpRequest) -> HttpResponse {
             ok()
         }
         ("GET", "/privacy") => to_json(sb.audit()),
+        ("DELETE", "/privacy/unknown-hosts") => match param("host") {
+            Some(h) if sb.forgive_host(h) => ok(),
+            _ => HttpResponse::json(404, &json!({ "error": "host not recorded" })),
+        },
         ("GET", "/requests") => to_json(&sb.requests(param("host"), param("path_prefix"))),
         ("DELETE", "/requests") => {
             sb.clear_requests();

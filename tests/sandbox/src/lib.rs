@@ -163,6 +163,16 @@ impl Sandbox {
         if host == ADMIN_HOST {
             return Outcome::Respond(admin::handle(self, req));
         }
+        if !self.serves(&host) {
+            // Not in the request log (which is what reached Cliniko, Nookal or Motics): in the
+            // whole-run audit, which fails the E2E suite at its end (issue 15 §11).
+            self.audit.unknown_host(&host);
+            return Outcome::Respond(HttpResponse::text(
+                421,
+                "Misdirected Request: the sandbox does not serve this host",
+            ));
+        }
+        // Logged as it arrived, before any route parses or sanitises it (issue 15 §10).
         self.log.push(log_entry(req, &host, now_ms));
         let out = self.handle_logged(req, &host, now_ms);
         if let (Outcome::Respond(resp), Some(entry)) = (&out, self.log.last_mut()) {
@@ -245,6 +255,11 @@ impl Sandbox {
                     return self.cliniko.handle_api(req, shard, &cfg, now_ms);
                 }
                 if let Some(i) = self.cliniko.account_by_subdomain(sub, shard) {
+                    // A site that isn't Motics but that the extension can read: Motics markup
+                    // pasted elsewhere (issue 15 §12 hostile fixtures, see motics::copied).
+                    if let Some(resp) = motics::copied(req) {
+                        return resp;
+                    }
                     return cliniko::web::handle(&self.cliniko.accounts[i], req);
                 }
             }
@@ -254,6 +269,18 @@ impl Sandbox {
             421,
             "Misdirected Request: the sandbox does not serve this host",
         )
+    }
+
+    /// Whether `host` is one the sandbox serves (anything else is recorded as unknown). Every
+    /// `*.cliniko.com` name is Cliniko's (an unknown clinic answers 404, as Cliniko does).
+    pub fn serves(&self, host: &str) -> bool {
+        host.to_ascii_lowercase().ends_with(".cliniko.com")
+            || self.hosts().iter().any(|h| h.eq_ignore_ascii_case(host))
+    }
+
+    /// Forget one unknown host from the audit (see [`privacy::Audit::forgive_host`]).
+    pub fn forgive_host(&mut self, host: &str) -> bool {
+        self.audit.forgive_host(host)
     }
 
     /// Re-seed everything and clear faults, the request log and config (the key audit stays).

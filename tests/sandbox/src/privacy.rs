@@ -21,6 +21,9 @@ pub struct Audit {
     pub violations: Vec<String>,
     /// Every secret form of every key the sandbox has known (for the console check).
     pub secrets: BTreeSet<String>,
+    /// Host names requested that the sandbox does not serve (issue 15 §11): in E2E every name
+    /// resolves here, so these are requests to hosts nothing in the product should talk to.
+    pub unknown_hosts: BTreeSet<String>,
     #[serde(skip)]
     cliniko_bases: BTreeSet<String>,
     #[serde(skip)]
@@ -51,6 +54,16 @@ impl Audit {
             found.push(place("body"));
         }
         self.violations.extend(found);
+    }
+
+    /// Record a request to a host the sandbox doesn't serve.
+    pub fn unknown_host(&mut self, host: &str) {
+        self.unknown_hosts.insert(host.to_ascii_lowercase());
+    }
+
+    /// Forget one unknown host (a test that requested it on purpose, to prove the catch-all).
+    pub fn forgive_host(&mut self, host: &str) -> bool {
+        self.unknown_hosts.remove(&host.to_ascii_lowercase())
     }
 
     fn learn(&mut self, sb: &Sandbox) {

@@ -384,3 +384,104 @@ fn translation_rejects_what_the_spec_forbids() {
     ok["title"] = Value::Null;
     assert!(v.is_valid(&ok), "nullable title accepts null");
 }
+
+/// The bodies the extension itself posts: for every active template of both clinics and several
+/// note shapes, the template Automatic would choose and every other one, filled by the core's
+/// `fill_template` and built by its request builder, validate against the spec's `TreatmentNote`
+/// request body, and the sandbox creates them (201, response conforming).
+#[test]
+fn bodies_the_extension_posts_conform_to_the_openapi_spec() {
+    use motics_push::cliniko::content::fill_template;
+    use motics_push::cliniko::requests::{NewTreatmentNote, create_treatment_note};
+    use motics_push::cliniko::types::TreatmentNoteTemplate;
+    use motics_push::cliniko::{ClinikoId, ClinikoKey};
+    use motics_push::note::Note;
+    use motics_push::note::from_markdown::blocks_from_markdown;
+    use motics_push::render::{Footer, RenderOptions};
+    use motics_push::templates::choose;
+
+    let notes = [
+        "## Subjective\n\nPain **6/10** & worse <at night>.\n\n## Objective\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n## Assessment\n\nStrain.\n\n## Plan\n\n1. Rest\n2. Review",
+        "## History\n\nFell.\n\n## Examination\n\nSwelling.\n\n## Treatment\n\nIce.",
+        "Plain text only, no headings.",
+        "## Goals\n\nRun 5 km.\n\n## Anamnese\n\nSeit 2 Wochen.",
+    ];
+    let opts = RenderOptions {
+        footer: Some(Footer {
+            author: Some("Dr Amelia Hart".into()),
+            created: Some("31/01/2025 10:02".into()),
+            reference: Some("7K2P9Q".into()),
+        }),
+    };
+    let c = Checker::new();
+    let mut sb = Sandbox::new();
+    let keys = sb.demo_keys().clone();
+    let mut posted = 0;
+    for (shard, key) in [
+        ("au1", keys.practitioner.clone()),
+        ("uk2", keys.uk2.clone()),
+    ] {
+        let (_, pats) = call(&mut sb, "GET", shard, "/v1/patients?per_page=5", &key, None);
+        let pid = pats["patients"][0]["id"].as_str().unwrap().to_string();
+        let (_, list) = call(
+            &mut sb,
+            "GET",
+            shard,
+            "/v1/treatment_note_templates",
+            &key,
+            None,
+        );
+        let templates: Vec<TreatmentNoteTemplate> = list["treatment_note_templates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|t| t["archived_at"].is_null())
+            .map(|t| TreatmentNoteTemplate {
+                id: ClinikoId::parse(t["id"].as_str().unwrap()).unwrap(),
+                name: t["name"].as_str().unwrap().into(),
+                content: serde_json::from_value(t["content"].clone()).unwrap(),
+                archived_at: None,
+            })
+            .collect();
+        for md in notes {
+            let note = Note::from_blocks(blocks_from_markdown(md));
+            let fits = choose::fits(&templates, &note);
+            let auto = choose::choose(&templates, &fits, None).expect("a template");
+            assert!(
+                templates
+                    .iter()
+                    .any(|t| t.id.to_string() == auto.template_id)
+            );
+            for t in &templates {
+                let filled = fill_template(t.content.as_ref(), &note, &opts).unwrap();
+                let req = create_treatment_note(
+                    &ClinikoKey::parse(&key).unwrap(),
+                    &NewTreatmentNote {
+                        patient_id: ClinikoId::parse(&pid).unwrap(),
+                        treatment_note_template_id: t.id.clone(),
+                        title: "Session Summary".into(),
+                        draft: true,
+                        content: Some(filled.content),
+                    },
+                )
+                .unwrap();
+                let body: Value = serde_json::from_str(req.body.as_deref().unwrap()).unwrap();
+                let what = format!("body for {} ({shard})", t.name);
+                c.validate(&c.request_schema("TreatmentNote"), &body, &what);
+                let (status, created) = call(
+                    &mut sb,
+                    "POST",
+                    shard,
+                    "/v1/treatment_notes",
+                    &key,
+                    Some(&body),
+                );
+                assert_eq!(status, 201, "{what}: {created}");
+                let schema = c.response_schema("post", "/treatment_notes", "201");
+                c.validate(&schema, &created, &what);
+                posted += 1;
+            }
+        }
+    }
+    assert!(posted >= 20, "{posted} bodies");
+}

@@ -476,3 +476,44 @@ fn motics_pages_follow_the_note_contract() {
         let _ = patient_id(&mut sb, first, last);
     }
 }
+
+/// Issue 15 §11: a request to a host the sandbox doesn't serve is recorded for the whole-run audit
+/// (E2E maps every host name here), survives `/reset`, and can be forgiven one host at a time.
+#[test]
+fn unknown_hosts_are_recorded_for_the_audit() {
+    let mut sb = Sandbox::new();
+    send(&mut sb, &HttpRequest::new("GET", "app.motics.ai", "/"));
+    send(
+        &mut sb,
+        &HttpRequest::new("GET", "Tracker.Example.NET", "/pixel"),
+    );
+    sb.reset();
+    let audit = serde_json::to_value(sb.audit()).expect("json");
+    assert_eq!(audit["unknown_hosts"], json!(["tracker.example.net"]));
+    assert!(sb.forgive_host("tracker.example.net"));
+    assert_eq!(
+        serde_json::to_value(sb.audit()).expect("json")["unknown_hosts"],
+        json!([])
+    );
+}
+
+/// Issue 15 §12: Motics markup copied onto a non-Motics site the extension can read.
+#[test]
+fn copied_motics_pages_are_served_on_a_clinic_web_host() {
+    let mut sb = Sandbox::new();
+    let r = send(
+        &mut sb,
+        &HttpRequest::new(
+            "GET",
+            "harbourside-physio.au1.cliniko.com",
+            "/copied/sessions/s-1005",
+        ),
+    );
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("data-motics-session=\"s-1005\""));
+    let r = send(
+        &mut sb,
+        &HttpRequest::new("GET", "app.motics.ai", "/variants/hidden"),
+    );
+    assert!(r.body.contains("HIDDEN-opacity") && r.body.contains("Visible end."));
+}

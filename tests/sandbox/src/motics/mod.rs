@@ -176,8 +176,82 @@ data-patient-name=\"Robert&#39;); DROP TABLE patients;--\" data-version=\"1\" da
 <form action=\"javascript:alert(5)\"><button>Submit</button></form>{html}</article>"
             ),
         ),
+        // Issue 15 §1: text a person can't see, hidden every way a page can hide it.
+        "hidden" => page(
+            "Hidden text variant",
+            Some(s.patient),
+            &format!(" data-motics-session=\"{}\"", s.id),
+            &format!(
+                "{head}<style>{HIDDEN_STYLE}</style><article data-motics-note data-session-id=\"{id}\" \
+data-created-at=\"{at}\" data-author=\"{a}\" data-title=\"Hidden text\" data-patient-name=\"{p}\" data-format=\"html\">{HIDDEN_BODY}</article>",
+                id = s.id,
+                at = s.created_at,
+                a = esc(s.author),
+                p = esc(s.patient)
+            ),
+        ),
+        // Issue 15 §7: a note page that names no patient.
+        "unnamed" => page(
+            "Unnamed patient variant",
+            None,
+            "",
+            &format!(
+                "{head}<article data-motics-note data-created-at=\"{}\" data-author=\"{}\" \
+data-title=\"No patient named\" data-format=\"html\">{html}</article>",
+                s.created_at,
+                esc(s.author)
+            ),
+        ),
+        // Issue 15 §7: a date of birth the extension can't read (two-digit year).
+        "dob-unreadable" => page(
+            "Unreadable date of birth variant",
+            Some(s.patient),
+            "",
+            &format!(
+                "{head}<article data-motics-note data-created-at=\"{}\" data-author=\"{}\" \
+data-title=\"Unreadable DOB\" data-patient-name=\"{}\" data-patient-dob=\"03/04/85\" data-format=\"html\">{html}</article>",
+                s.created_at,
+                esc(s.author),
+                esc(s.patient)
+            ),
+        ),
+        // Issue 15 §2: a note longer than any popup, ending in a line that must be seen.
+        "long" => page(
+            "Long note variant",
+            Some(s.patient),
+            "",
+            &format!(
+                "{head}<article>{}<p>The last line of the long note.</p></article>",
+                (1..=60)
+                    .map(|i| format!("<p>Paragraph {i}: exercises reviewed, progress noted.</p>"))
+                    .collect::<String>()
+            ),
+        ),
         _ => return None,
     })
+}
+
+/// Decoys for the hidden-text fixture: each hides its text a different way.
+const HIDDEN_STYLE: &str = ".gone{display:none}.ghost{visibility:hidden}.clear{opacity:0}.tiny{font-size:0}\
+.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}\
+.away{position:absolute;left:-9999px;top:0}.ink{color:transparent}";
+const HIDDEN_BODY: &str = "<h2>Subjective</h2><p>Visible start.</p>\
+<p class=\"gone\">HIDDEN-display</p><p class=\"ghost\">HIDDEN-visibility</p><p class=\"clear\">HIDDEN-opacity</p>\
+<p><span class=\"tiny\">HIDDEN-fontsize</span>Visible middle.</p><p class=\"sr\">HIDDEN-clipped</p>\
+<p class=\"away\">HIDDEN-offscreen</p><p aria-hidden=\"true\">HIDDEN-aria</p><p style=\"display:none\">HIDDEN-inline</p>\
+<p class=\"ink\">HIDDEN-transparent</p><p>Visible end.</p>";
+
+/// Motics pages copied onto another site (`/copied/<Motics path>` on a clinic's Cliniko web host,
+/// a site the extension can read but that is not Motics): the markup names a session, patient,
+/// author and time the extension must not believe (issue 15 §4, §5, §12).
+pub fn copied(req: &HttpRequest) -> Option<HttpResponse> {
+    let rest = req.path_and_query.strip_prefix("/copied")?;
+    if !rest.starts_with('/') {
+        return None;
+    }
+    let mut inner = req.clone();
+    inner.path_and_query = rest.to_string();
+    Some(handle(&inner))
 }
 
 fn index() -> HttpResponse {
@@ -191,7 +265,17 @@ fn index() -> HttpResponse {
         body.push_str(&format!("<li><a href=\"/sessions/{id}\">{p}</a> — {t} <span class=\"meta\">({state})</span></li>", id = s.id, p = esc(s.patient), t = esc(s.title)));
     }
     body.push_str("</ul><h2>Other pages</h2><ul><li><a href=\"/history\">History</a></li>");
-    for v in ["prosemirror", "quill", "textarea", "article", "hostile"] {
+    for v in [
+        "prosemirror",
+        "quill",
+        "textarea",
+        "article",
+        "hostile",
+        "hidden",
+        "unnamed",
+        "dob-unreadable",
+        "long",
+    ] {
         body.push_str(&format!(
             "<li><a href=\"/variants/{v}\">Variant: {v}</a></li>"
         ));

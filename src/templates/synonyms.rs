@@ -1,0 +1,201 @@
+//! The one table of clinical section names: spellings, abbreviations and synonyms per concept.
+//!
+//! Matching a note's heading to a template's section is done on [`name_key`]s (lowercase letters
+//! and digits only, so case, spacing and punctuation never matter). Two keys that differ can still
+//! mean the same section: [`concept`] maps each known spelling to one SOAP concept. The table is
+//! deliberately English-only and whole-word: "Befund" or "Examen" match nothing, rather than
+//! something by accident (a fuzzy or prefix match would turn "Plan de traitement" into "Plan").
+
+/// A comparable form of a section name: lowercase letters and digits only ("S:" → "s",
+/// " Subjective: " → "subjective", "Assessment & Plan" → "assessmentplan").
+pub fn name_key(name: &str) -> String {
+    name.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// (concept, the name keys that mean it). A key appears in at most one row (a unit test checks).
+///
+/// Sources for the pairings: the SOAP note's four parts and their usual initials; physiotherapy
+/// notes commonly say "History" (Hx) for the subjective part, "Examination"/"On examination"/
+/// "Assessment findings" for the objective part, "Impression"/"Diagnosis" (Dx) for the assessment
+/// and "Treatment" (Tx)/"Management" for the plan (the pairings the issue names, plus their
+/// standard abbreviations). "Assessment" alone stays the assessment (the A of SOAP).
+const TABLE: &[(&str, &[&str])] = &[
+    (
+        "subjective",
+        &[
+            "subjective",
+            "s",
+            "history",
+            "hx",
+            "subjectivehistory",
+            "patienthistory",
+            "subjectiveassessment",
+        ],
+    ),
+    (
+        "objective",
+        &[
+            "objective",
+            "o",
+            "examination",
+            "exam",
+            "oe",
+            "onexamination",
+            "assessmentfindings",
+            "examinationfindings",
+            "objectivefindings",
+            "objectiveassessment",
+            "physicalexamination",
+        ],
+    ),
+    (
+        "assessment",
+        &[
+            "assessment",
+            "a",
+            "impression",
+            "clinicalimpression",
+            "diagnosis",
+            "dx",
+            "workingdiagnosis",
+        ],
+    ),
+    (
+        "plan",
+        &[
+            "plan",
+            "p",
+            "treatment",
+            "tx",
+            "management",
+            "treatmentplan",
+            "managementplan",
+        ],
+    ),
+];
+
+/// Names of catch-all questions: where text that fits no section goes, when a template has one.
+const GENERAL: &[&str] = &[
+    "notes",
+    "note",
+    "general",
+    "generalnotes",
+    "other",
+    "othernotes",
+    "comments",
+    "additionalnotes",
+    "clinicalnotes",
+    "progressnote",
+    "progressnotes",
+    "treatmentnote",
+    "treatmentnotes",
+    "sessionnotes",
+    "consultnotes",
+    "freetext",
+];
+
+/// The concept a name key stands for ("hx" → "subjective"), if it is in the table.
+pub fn concept(key: &str) -> Option<&'static str> {
+    TABLE
+        .iter()
+        .find(|(_, keys)| keys.contains(&key))
+        .map(|(c, _)| *c)
+}
+
+/// Whether two names mean the same section by the table (and are not simply equal keys).
+pub fn synonyms(a_key: &str, b_key: &str) -> bool {
+    a_key != b_key && concept(a_key).is_some_and(|c| concept(b_key) == Some(c))
+}
+
+/// Whether a section or question name is a catch-all ("Notes", "Progress note", "Other").
+pub fn is_general(name: &str) -> bool {
+    GENERAL.contains(&name_key(name).as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_ignore_case_spacing_and_punctuation() {
+        assert_eq!(name_key("S:"), "s");
+        assert_eq!(name_key("SUBJECTIVE"), "subjective");
+        assert_eq!(name_key(" Subjective: "), "subjective");
+        assert_eq!(name_key("Assessment & Plan"), "assessmentplan");
+        assert_eq!(name_key("O/E"), "oe");
+        assert_ne!(name_key("Plan"), name_key("Planning"));
+    }
+
+    #[test]
+    fn the_soap_initials_and_clinical_synonyms_pair_up() {
+        let pairs = [
+            ("S", "Subjective"),
+            ("O:", "Objective"),
+            ("A.", "Assessment"),
+            ("P", "Plan"),
+            ("History", "Subjective"),
+            ("Hx", "History"),
+            ("Examination", "Objective"),
+            ("Assessment findings", "Objective"),
+            ("O/E", "Examination"),
+            ("Treatment", "Plan"),
+            ("Management", "Plan"),
+            ("Tx", "Treatment plan"),
+            ("Impression", "Assessment"),
+            ("Diagnosis", "Impression"),
+        ];
+        for (a, b) in pairs {
+            assert!(synonyms(&name_key(a), &name_key(b)), "{a} ~ {b}");
+        }
+    }
+
+    #[test]
+    fn different_parts_and_other_languages_do_not_pair() {
+        let apart = [
+            ("Subjective", "Objective"),
+            ("Assessment", "Assessment findings"),
+            ("Assessment", "Plan"),
+            ("Plan", "Planning"),
+            ("Anamnese", "History"),
+            ("Befund", "Examination"),
+            ("Examen", "Exam"),
+            ("Objetivo", "Objective"),
+            ("Évaluation", "Assessment"),
+            ("Plan de traitement", "Plan"),
+            ("Subjective", "Subjective"),
+        ];
+        for (a, b) in apart {
+            assert!(!synonyms(&name_key(a), &name_key(b)), "{a} !~ {b}");
+        }
+    }
+
+    #[test]
+    fn every_key_has_one_concept_and_is_already_a_key() {
+        let mut seen = std::collections::HashSet::new();
+        for (_, keys) in TABLE {
+            for k in *keys {
+                assert_eq!(&name_key(k), k, "{k} is not in key form");
+                assert!(seen.insert(*k), "{k} is in two rows");
+                assert!(
+                    !GENERAL.contains(k),
+                    "{k} is both a section and a catch-all"
+                );
+            }
+        }
+        for k in GENERAL {
+            assert_eq!(&name_key(k), k);
+        }
+    }
+
+    #[test]
+    fn catch_all_names() {
+        assert!(is_general("Notes"));
+        assert!(is_general("Progress note"));
+        assert!(is_general("Additional notes:"));
+        assert!(!is_general("Plan"));
+        assert!(!is_general("Notizen"));
+    }
+}
