@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))]
 //! Automatic template choice over realistic clinics: 14 template sets × 22 note shapes. For every
 //! pair the chosen template (and whether it was a fit or the fallback) is asserted from a table
 //! written by hand, and the mapping is asserted from hand-written labels: each template question
