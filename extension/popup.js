@@ -29,6 +29,7 @@ const state = {
   dest: null, // where this push goes (an EHR id)
   usable: [], // the EHRs a push can go to now
   cases: null, // the case chooser, for an EHR that files notes under a case
+  templatesOf: null, // the EHR whose templates the picker lists
   readAll: new ReadAll(), // a capture from another site: Push waits until the whole note was seen
 };
 /** The popup's extras for the EHR this push goes to (lib/ehrs.js). */
@@ -142,11 +143,17 @@ function sessionDate(source) {
   return sampleDate(Number.isNaN(created.getTime()) ? new Date() : created);
 }
 
-/** Draft/final and the template, from the saved defaults (each can be changed for this push). */
+/**
+ * Draft/final and the template, from the saved defaults (each can be changed for this push). The
+ * template list is the EHR's (an EHR with details: Cliniko), read again when the push switches to it.
+ */
 async function fillDetails() {
-  if (state.settings) return;
-  state.settings = await request(MSG.SETTINGS_GET);
-  $(state.settings.draft ? "as-draft" : "as-final").checked = true;
+  if (!state.settings) {
+    state.settings = await request(MSG.SETTINGS_GET);
+    $(state.settings.draft ? "as-draft" : "as-final").checked = true;
+  }
+  if (!extras().details || state.templatesOf === state.dest) return;
+  state.templatesOf = state.dest;
   const select = $("note-template");
   select.replaceChildren(new Option(t("templateNone"), ""));
   try {
