@@ -22,13 +22,6 @@ struct Ehr {
     create_path: &'static str,
 }
 
-fn nookal_connect(p: &SandboxPlatform) {
-    let key = p.sb.borrow().demo_keys().nookal.clone();
-    let st = p.ok(json!({"type": "connection/connect", "ehr": "nookal", "key": key}));
-    let id = st["practitioners"][0]["id"].clone();
-    p.ok(json!({"type": "connection/set-practitioner", "ehr": "nookal", "practitioner_id": id}));
-}
-
 const EHRS: [Ehr; 2] = [
     Ehr {
         name: "cliniko",
@@ -38,7 +31,7 @@ const EHRS: [Ehr; 2] = [
     },
     Ehr {
         name: "nookal",
-        connect: nookal_connect,
+        connect: |p| drop(p.connect_nookal()),
         patient: |p| {
             let r =
                 p.ok(json!({"type": "patients/search", "ehr": "nookal", "query": "Aroha Ngāta"}));

@@ -17,15 +17,10 @@ fn nookal_key(p: &SandboxPlatform) -> String {
 
 /// Connect Nookal and choose the first listed practitioner; returns its id.
 fn connect(p: &SandboxPlatform) -> String {
-    let key = nookal_key(p);
-    let st = p.ok(json!({"type": "connection/connect", "ehr": "nookal", "key": key}));
-    assert_eq!(st["state"], "connected");
-    let practitioner = st["connection"]["practitioners"][0]["id"]
+    p.connect_nookal()
         .as_str()
         .expect("ids are strings")
-        .to_string();
-    p.ok(json!({"type": "connection/set-practitioner", "ehr": "nookal", "practitioner_id": practitioner}));
-    practitioner
+        .to_string()
 }
 
 /// The first search hit for `query`, as the popup's summary row.
