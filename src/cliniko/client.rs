@@ -68,7 +68,7 @@ pub async fn send_with<P: Env>(p: &P, req: &ApiRequest, on_401: On401) -> Result
                     with_pacer(p, id, |pc| pc.hold_for(p.now_ms(), *wait_s));
                 }
                 Error::Unauthorized(_) if on_401 == On401::MarkNeedsReconnect => {
-                    store::mark_needs_reconnect(p).await?;
+                    store::STORE.mark_needs_reconnect(p).await?;
                 }
                 _ => {}
             }

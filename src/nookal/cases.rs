@@ -102,7 +102,7 @@ pub async fn fetch_cases<P: Env>(
 /// List a patient's cases with the default choice.
 pub async fn list_cases<P: Env>(p: &P, patient_id: &str) -> Result<CaseList> {
     let id = NookalId::parse(patient_id)?;
-    let (key, _) = store::active(p).await?;
+    let (key, _) = store::STORE.active(p).await?;
     let mut cases = fetch_cases(p, &key, &id).await?;
     let default_case_id = default_case(&cases).map(|c| c.id.to_string());
     cases.sort_by(|a, b| recency(b, a));
@@ -139,7 +139,7 @@ pub async fn add_case<P: Env>(
             "the case title must be 1 to {MAX_TITLE_CHARS} characters"
         )));
     }
-    let (key, conn) = store::active(p).await?;
+    let (key, conn) = store::STORE.active(p).await?;
     let start_date = local_date
         .map(str::trim)
         .and_then(|d| d.get(..10))

@@ -69,7 +69,7 @@ pub async fn call_with<P: Env>(
             with_pacer(p, |pc| pc.hold_for(p.now_ms(), *wait_s));
         }
         Err(Error::Unauthorized(_)) if on_auth == OnAuthFailure::MarkNeedsReconnect => {
-            store::mark_needs_reconnect(p).await?;
+            store::STORE.mark_needs_reconnect(p).await?;
         }
         _ => {}
     }

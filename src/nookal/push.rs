@@ -87,7 +87,7 @@ pub async fn push<P: Env>(p: &P, input: &PushInput) -> Result<NookalReceipt> {
         .filter(|s| !s.is_empty())
         .map(NookalId::parse)
         .transpose()?;
-    let (key, conn) = store::active(p).await?;
+    let (key, conn) = store::STORE.active(p).await?;
     let practitioner_id = conn.practitioner().map(|x| x.id.clone()).ok_or_else(|| {
         Error::InvalidInput(
             "choose the Nookal practitioner notes are filed under (Options → Nookal)".into(),

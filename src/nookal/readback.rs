@@ -142,7 +142,7 @@ pub async fn find_note<P: Env>(
     text_fingerprint: &str,
 ) -> Result<Option<TreatmentNote>> {
     let id = NookalId::parse(patient_id)?;
-    let (key, _) = store::active(p).await?;
+    let (key, _) = store::STORE.active(p).await?;
     find_note_with(p, &key, &id, since_local, text_fingerprint).await
 }
 

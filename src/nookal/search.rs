@@ -18,7 +18,7 @@ use crate::worker::Env;
 pub async fn search<P: Env>(p: &P, text: &str, opts: &SearchOptions) -> Result<SearchResult> {
     let q = parse(text, opts.date_order, opts.today(p)?)?;
     let pl = plan(&q)?;
-    let (key, _) = store::active(p).await?;
+    let (key, _) = store::STORE.active(p).await?;
     let mut candidates: Vec<Patient> = Vec::new();
     let mut more = false;
     let mut requests_made = 0;

@@ -86,7 +86,7 @@ async fn target<P: Env>(p: &P, job: &Job) -> Result<Target> {
 
 /// The active connection's key and practitioner, and `patient_id` checked as a Cliniko id.
 pub(super) async fn target_for<P: Env>(p: &P, patient_id: &str) -> Result<Target> {
-    let (key, conn) = store::active(p).await?;
+    let (key, conn) = store::STORE.active(p).await?;
     let practitioner = conn
         .practitioner_id
         .as_deref()

@@ -76,7 +76,7 @@ async fn reconciled<P: Env>(
     note: &TreatmentNote,
 ) -> Result<NookalReceipt> {
     let cmp = compare(&input.notes, &note.text);
-    let (_, conn) = store::active(p).await?;
+    let (_, conn) = store::STORE.active(p).await?;
     Ok(NookalReceipt {
         note_id: Some(note.id.to_string()),
         patient_id: input.patient_id.clone(),
@@ -154,7 +154,7 @@ async fn landed<P: Env>(p: &P, job: &mut Job, input: &PushInput, r: NookalReceip
 /// copies made when the browser re-sent the POST by itself (Chromium does when a reused
 /// connection closes before any response).
 async fn copies<P: Env>(p: &P, input: &PushInput, note_id: &str) -> Result<Vec<String>> {
-    let (key, _) = store::active(p).await?;
+    let (key, _) = store::STORE.active(p).await?;
     let patient = NookalId::parse(&input.patient_id)?;
     let fp = fingerprint(&input.notes);
     let day = input.date_local.trim().get(..10).unwrap_or_default();
