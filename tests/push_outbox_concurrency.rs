@@ -97,7 +97,7 @@ fn job(id: &str) -> Job {
         "title": "Session Summary", "fingerprint": "f", "created_at_ms": 0, "updated_at_ms": 0,
         "attempts": 0, "next_at_ms": null, "error": null, "maybe_sent": false, "note_id": null,
         "verify_due": false, "archived_copies": [], "receipt": null, "scope": null,
-        "payload": {"source": null, "created_display": null, "template_id": null, "draft": true, "content": null}
+        "payload": {"cliniko": {"source": null, "created_display": null, "template_id": null, "draft": true, "content": null}}
     }))
     .expect("a job")
 }

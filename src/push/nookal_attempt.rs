@@ -9,7 +9,7 @@
 //! `attempt::file_error`, exactly as for Cliniko.
 
 use super::attempt::file_error;
-use super::job::{Job, JobState, NookalJob, NookalOutcome};
+use super::job::{Job, JobState, NookalOutcome, NookalPayload, Payload};
 use super::outbox;
 use super::receipts::{self, Receipt};
 use crate::Result;
@@ -41,9 +41,9 @@ pub(super) async fn step<P: Env>(p: &P, job: &mut Job) -> Result<()> {
 /// Get the note into Nookal exactly once.
 async fn land<P: Env>(p: &P, job: &mut Job) -> Result<()> {
     let input = job
-        .nookal
-        .as_ref()
-        .and_then(|n| n.input.clone())
+        .nookal()?
+        .input
+        .clone()
         .ok_or_else(|| Error::InvalidInput("the job has no note to send".into()))?;
     if job.maybe_sent {
         // An earlier attempt may have created the note: look before sending again.
@@ -138,7 +138,7 @@ async fn landed<P: Env>(p: &P, job: &mut Job, input: &PushInput, r: NookalReceip
     job.note_id = note_id.clone();
     job.updated_at_ms = now;
     job.receipt = Some(receipt.clone());
-    job.nookal = Some(NookalJob {
+    job.payload = Payload::Nookal(NookalPayload {
         input: None,
         outcome: Some(outcome),
     });
