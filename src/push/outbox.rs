@@ -189,7 +189,7 @@ impl Drop for Claim<'_> {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use crate::testing::FakePlatform;
