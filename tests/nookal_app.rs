@@ -245,3 +245,23 @@ fn the_destination_is_remembered_per_motics_session() {
     assert_eq!(bad["ok"], false);
     assert_eq!(bad["error"]["kind"], "invalid_input");
 }
+
+#[test]
+fn the_note_is_filed_under_the_sessions_time_not_the_push_time() {
+    let p = SandboxPlatform::new();
+    connect(&p);
+    let patient = find(&p, "Aroha Ngāta");
+    // A session from two days ago, pushed now (from History): 23:30 UTC is 09:30 the next morning
+    // in the browser's UTC+10.
+    let mut msg = push_msg(&patient, None, json!({"push_ref": "8M3R4T"}));
+    msg["source"]["meta"]["created_at"] = json!("2025-09-28T23:30:00Z");
+    let job = p.ok(msg)["job"].clone();
+    assert_eq!(job["state"], "done", "{job}");
+    let stored = p.sb.borrow().nookal_notes();
+    let note = stored
+        .iter()
+        .find(|n| n.notes.contains("ref 8M3R4T"))
+        .expect("the note");
+    assert_eq!(note.date, "2025-09-29 09:30:00");
+    assert_eq!(job["nookal"]["date"], "2025-09-29 09:30:00");
+}
