@@ -21,6 +21,7 @@ pub mod platform;
 pub mod push;
 pub mod render;
 pub mod search;
+pub mod send;
 pub mod settings;
 pub mod wire;
 pub mod worker;

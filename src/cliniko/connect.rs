@@ -72,28 +72,6 @@ pub async fn connect<P: Env>(p: &P, raw_key: &str) -> Result<Status> {
     store::status(p).await
 }
 
-/// `not_set_up | connected | disabled | needs_reconnect`, with the connection summary.
-pub async fn status<P: Env>(p: &P) -> Result<Status> {
-    store::status(p).await
-}
-
-/// Switch Cliniko on or off without removing the key.
-pub async fn set_enabled<P: Env>(p: &P, enabled: bool) -> Result<Status> {
-    store::STORE.set_enabled(p, enabled).await?;
-    store::status(p).await
-}
-
-/// Remove the key and everything saved with it.
-pub async fn remove<P: Env>(p: &P) -> Result<Status> {
-    store::STORE.remove_all(p).await?;
-    store::status(p).await
-}
-
-/// Flag the saved key as needing a reconnect (the send helper does this on any 401 in use).
-pub async fn mark_needs_reconnect<P: Env>(p: &P) -> Result<()> {
-    store::STORE.mark_needs_reconnect(p).await
-}
-
 /// The account's treatment-note templates (not archived), from the cache when it is fresh and
 /// `refresh` is false, otherwise from Cliniko (all pages, following `links.next` on the API).
 pub async fn list_templates<P: Env>(p: &P, refresh: bool) -> Result<Vec<TreatmentNoteTemplate>> {

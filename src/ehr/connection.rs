@@ -137,7 +137,7 @@ fn from_nookal(s: nookal_store::Status) -> ConnectionStatus {
 /// The connection's state and summary.
 pub async fn status<P: Env>(p: &P, ehr: Ehr) -> Result<ConnectionStatus> {
     Ok(match ehr {
-        Ehr::Cliniko => from_cliniko(cliniko::status(p).await?),
+        Ehr::Cliniko => from_cliniko(cliniko_store::status(p).await?),
         Ehr::Nookal => from_nookal(nookal_store::status(p).await?),
     })
 }
@@ -166,7 +166,7 @@ pub async fn verify<P: Env>(p: &P, ehr: Ehr) -> Result<ConnectionStatus> {
             match cliniko::verify(p, key.expose_secret()).await {
                 Ok(conn) => cliniko_store::STORE.save_connection(p, &key, &conn).await?,
                 Err(Error::Unauthorized(e)) => {
-                    cliniko::mark_needs_reconnect(p).await?;
+                    cliniko_store::STORE.mark_needs_reconnect(p).await?;
                     return Err(Error::Unauthorized(e));
                 }
                 Err(e) => return Err(e),

@@ -3,7 +3,7 @@
 //! Every Nookal treatment note belongs to a case, so a patient without one needs `addCase`
 //! before the first note (reference §3).
 
-use super::client::{OnAuthFailure, call, list_all};
+use super::client::{On401, call, list_all};
 use super::id::NookalId;
 use super::read::as_text;
 use super::requests::{self, NewCase};
@@ -93,7 +93,7 @@ pub async fn fetch_cases<P: Env>(
     key: &super::NookalKey,
     patient_id: &NookalId,
 ) -> Result<Vec<Case>> {
-    list_all(p, "cases", OnAuthFailure::MarkNeedsReconnect, |pg| {
+    list_all(p, "cases", On401::MarkNeedsReconnect, |pg| {
         requests::get_cases(key, patient_id, pg)
     })
     .await
