@@ -6,6 +6,9 @@
 
 mod push_support;
 
+use motics_push::Error;
+use motics_push::ehr::Ehr as EhrId;
+use motics_push::http::TransportError;
 use motics_sandbox::{FaultKind, FaultSpec};
 use push_support::{SandboxPlatform, push_ref, run_until_crash, source};
 use serde_json::{Value, json};
@@ -297,5 +300,25 @@ fn the_same_note_again_asks_first_and_pushes_only_when_confirmed() {
         again["confirm_duplicate"] = json!(true);
         assert_eq!(p.ok(again)["job"]["state"], "done", "{}", ehr.name);
         assert_eq!(creates(&p, ehr), 2, "{}", ehr.name);
+    }
+}
+
+#[test]
+fn only_no_answer_or_a_5xx_may_have_created_a_record_for_every_ehr() {
+    for ehr in [EhrId::Cliniko, EhrId::Nookal] {
+        let net = TransportError::Network {
+            detail: "reset".into(),
+        };
+        assert!(Error::Transport(TransportError::Timeout).may_have_created());
+        assert!(Error::Transport(net).may_have_created());
+        assert!(Error::Server { ehr, status: 503 }.may_have_created());
+        assert!(!Error::Transport(TransportError::Offline).may_have_created());
+        assert!(!Error::Unauthorized(ehr).may_have_created());
+        assert!(!Error::RateLimited { ehr, wait_s: 3 }.may_have_created());
+        let refused = Error::Refused {
+            ehr,
+            message: "no".into(),
+        };
+        assert!(!refused.may_have_created());
     }
 }

@@ -127,3 +127,16 @@ fn a_pause_and_a_put_at_the_same_time_are_both_kept() {
     assert_eq!(ob.paused_until_ms, 5_000);
     assert_eq!(ob.jobs.len(), 1);
 }
+
+#[test]
+fn an_outbox_stored_by_an_older_version_reads_as_empty() {
+    // Before the EHR-tagged payload: a Cliniko `payload` struct, Nookal beside it.
+    let p = FakePlatform::new();
+    let old = json!({"jobs": [{"id": "a", "ehr": "nookal", "payload": {"draft": true},
+        "nookal": {"input": null}}], "paused_until_ms": 0});
+    pollster::block_on(p.save(StorageArea::Session, outbox::STORAGE_KEY, old)).unwrap();
+    assert_eq!(
+        pollster::block_on(outbox::load(&Yielding(p))).unwrap(),
+        outbox::Outbox::default()
+    );
+}

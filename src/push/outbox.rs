@@ -188,27 +188,3 @@ impl Drop for Claim<'_> {
         self.worker.in_flight.borrow_mut().remove(&self.id);
     }
 }
-
-#[cfg(all(test, not(target_arch = "wasm32")))]
-mod tests {
-    use super::*;
-    use crate::testing::FakePlatform;
-    use pollster::block_on;
-    use serde_json::json;
-
-    #[test]
-    fn an_outbox_stored_by_an_older_version_reads_as_empty() {
-        // Before the EHR-tagged payload: a Cliniko `payload` struct, Nookal beside it.
-        let p = FakePlatform::new();
-        let old = json!({"jobs": [{"id": "a", "ehr": "nookal", "payload": {"draft": true},
-            "nookal": {"input": null}}], "paused_until_ms": 0});
-        block_on(crate::platform::Platform::save(
-            &p,
-            StorageArea::Session,
-            STORAGE_KEY,
-            old,
-        ))
-        .unwrap();
-        assert_eq!(block_on(load(&p)).unwrap(), Outbox::default());
-    }
-}

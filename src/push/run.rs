@@ -12,10 +12,9 @@ use crate::error::Ehr;
 use crate::nookal::NookalId;
 use crate::nookal::push::PushInput;
 use crate::note::{self, NoteSource};
-use crate::platform::StorageArea;
 use crate::render::{self, Footer, RenderOptions};
 use crate::search::rank::PatientSummary;
-use crate::settings::{self, Settings};
+use crate::settings;
 use crate::worker::{Env, Worker};
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
@@ -119,7 +118,7 @@ async fn prepare<P: Env>(p: &P, req: NewPush, check_title: bool) -> Result<Prepa
     if title.is_empty() && req.ehr == Ehr::Cliniko {
         return Err(Error::InvalidInput("the note needs a title".into()));
     }
-    if !is_push_ref(&req.push_ref) {
+    if !super::reference::is_push_ref(&req.push_ref) {
         return Err(Error::InvalidInput("not a push reference".into()));
     }
     // The same push sent again (popup reopened, message repeated): the same job, never a second.
@@ -162,7 +161,7 @@ async fn prepare<P: Env>(p: &P, req: NewPush, check_title: bool) -> Result<Prepa
         Ehr::Cliniko => {
             let template_id = match req.template_id.filter(|t| !t.trim().is_empty()) {
                 Some(t) => Some(ClinikoId::parse(t.trim())?.to_string()),
-                None => default_template_id(p).await?,
+                None => settings::load(p).await?.template_id,
             };
             let payload = Payload::Cliniko(ClinikoPayload {
                 source: Some(req.source),
@@ -225,21 +224,6 @@ async fn prepare<P: Env>(p: &P, req: NewPush, check_title: bool) -> Result<Prepa
     // This note is on its way: no earlier "no such title" may wave through another like it.
     preflight::forget(p.worker(), &job.patient.id, &job.title);
     Ok(Prepared::New(job))
-}
-
-/// The options page's default template (settings in storage.local), if any.
-async fn default_template_id<P: Env>(p: &P) -> Result<Option<String>> {
-    Ok(p.load(StorageArea::Local, settings::STORAGE_KEY)
-        .await?
-        .and_then(|v| serde_json::from_value::<Settings>(v).ok())
-        .and_then(|s| s.template_id))
-}
-
-/// Push references as `app::note::new_push_ref` makes them: six of "23456789ABCDEFGHJKMNPQRSTUVWXYZ".
-fn is_push_ref(s: &str) -> bool {
-    s.len() == 6
-        && s.bytes()
-            .all(|b| b"23456789ABCDEFGHJKMNPQRSTUVWXYZ".contains(&b))
 }
 
 /// This worker runs a tick; released on drop.
