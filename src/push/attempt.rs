@@ -48,20 +48,22 @@ pub async fn step<P: Env>(p: &P, id: &str) -> Result<Option<Job>> {
     let Some(mut job) = outbox::get(p, id).await? else {
         return Ok(None);
     };
-    if job.ehr() == Ehr::Nookal {
-        nookal_attempt::step(p, &mut job).await?;
-        return Ok(Some(job));
-    }
     match job.state {
         JobState::Queued | JobState::RetryWait | JobState::Sending => {
-            // Saved as sending in the one write before the POST (see `land`), not here as well: a
-            // worker stopped before that write leaves the job as it was, still due.
+            // Saved as sending in the one write before the send (see each `land`), not here as
+            // well: a worker stopped before that write leaves the job as it was, still due.
             job.state = JobState::Sending;
             job.updated_at_ms = p.now_ms();
-            if let Err(e) = land(p, &mut job).await {
+            let sent = match job.ehr() {
+                Ehr::Cliniko => land(p, &mut job).await,
+                Ehr::Nookal => nookal_attempt::land(p, &mut job).await,
+            };
+            // Every EHR's failure is filed the same way: retry, park for a reconnect, or fail.
+            if let Err(e) = sent {
                 file_error(p, &mut job, &e).await?;
             }
         }
+        // Only Cliniko leaves a check for copies due (Nookal names its copies when it lands).
         JobState::Done if job.verify_due => {
             if let Err(e) = verify_only(p, &mut job).await {
                 file_error(p, &mut job, &e).await?;

@@ -1,5 +1,5 @@
-//! One step of one Nookal job: reconcile an uncertain earlier attempt, push (addTreatmentNote
-//! and read-back), and file the outcome in the same states as a Cliniko job.
+//! Nookal's part of a job's step (`attempt::step` runs it): reconcile an uncertain earlier attempt,
+//! push (addTreatmentNote and read-back); failures are filed by the step, as for Cliniko.
 //!
 //! The workflow itself is `nookal::push::push` (case choice, `addTreatmentNote`, read-back, its
 //! own reconcile of an ambiguous answer). What the outbox adds: `maybe_sent` is saved before the
@@ -8,7 +8,6 @@
 //! sends a second one; then retry with backoff, needs-reconnect and failed via
 //! `attempt::file_error`, exactly as for Cliniko.
 
-use super::attempt::file_error;
 use super::job::{Job, JobState, NookalOutcome, NookalPayload, Payload};
 use super::outbox;
 use super::receipts::{self, Receipt};
@@ -21,25 +20,9 @@ use crate::nookal::store;
 use crate::nookal::types::TreatmentNote;
 use crate::worker::Env;
 
-/// Run one step of a Nookal job (claimed by the caller); the job is saved as it changes.
-pub(super) async fn step<P: Env>(p: &P, job: &mut Job) -> Result<()> {
-    if !matches!(
-        job.state,
-        JobState::Queued | JobState::RetryWait | JobState::Sending
-    ) {
-        return Ok(());
-    }
-    job.state = JobState::Sending;
-    job.updated_at_ms = p.now_ms();
-    outbox::put(p, job).await?;
-    if let Err(e) = land(p, job).await {
-        file_error(p, job, &e).await?;
-    }
-    Ok(())
-}
-
-/// Get the note into Nookal exactly once.
-async fn land<P: Env>(p: &P, job: &mut Job) -> Result<()> {
+/// Get the note into Nookal exactly once (the step of a Nookal job: `attempt::step` claims it,
+/// and files a failure).
+pub(super) async fn land<P: Env>(p: &P, job: &mut Job) -> Result<()> {
     let input = job
         .nookal()?
         .input
