@@ -4,9 +4,10 @@
 
 use motics_push::Error;
 use motics_push::cliniko::client;
-use motics_push::cliniko::connect::{ConnectionState, connect, list_templates, status, verify};
+use motics_push::cliniko::connect::{ConnectionState, connect, list_templates, verify};
 use motics_push::cliniko::key::ClinikoKey;
 use motics_push::cliniko::requests;
+use motics_push::cliniko::store::status;
 use motics_push::cliniko::store::{KEY_CONNECTION, KEY_SECRET, KEY_TEMPLATES};
 use motics_push::error::Ehr;
 use motics_push::http::TransportError;

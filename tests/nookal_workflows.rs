@@ -121,7 +121,7 @@ fn an_auth_failure_in_use_marks_needs_reconnect() {
 #[test]
 fn switches_choices_and_removal() {
     let p = connected();
-    block_on(store::set_enabled(&p, false)).unwrap();
+    block_on(store::STORE.set_enabled(&p, false)).unwrap();
     assert_eq!(
         block_on(store::status(&p)).unwrap().state,
         ConnectionState::Disabled
@@ -131,12 +131,12 @@ fn switches_choices_and_removal() {
         Error::Disabled(Ehr::Nookal)
     );
     assert!(p.sent.borrow().is_empty(), "nothing sent while disabled");
-    block_on(store::set_enabled(&p, true)).unwrap();
+    block_on(store::STORE.set_enabled(&p, true)).unwrap();
     let st = block_on(connect::set_location(&p, Some("7"))).unwrap();
     assert_eq!(st.connection.unwrap().location_id.unwrap().as_str(), "7");
     assert!(block_on(connect::set_location(&p, Some("8"))).is_err());
     assert!(block_on(connect::set_practitioner(&p, "2")).is_err());
-    block_on(store::remove_all(&p)).unwrap();
+    block_on(store::STORE.remove_all(&p)).unwrap();
     assert_eq!(
         block_on(store::status(&p)).unwrap().state,
         ConnectionState::NotSetUp

@@ -137,7 +137,7 @@ fn from_nookal(s: nookal_store::Status) -> ConnectionStatus {
 /// The connection's state and summary.
 pub async fn status<P: Env>(p: &P, ehr: Ehr) -> Result<ConnectionStatus> {
     Ok(match ehr {
-        Ehr::Cliniko => from_cliniko(cliniko::status(p).await?),
+        Ehr::Cliniko => from_cliniko(cliniko_store::status(p).await?),
         Ehr::Nookal => from_nookal(nookal_store::status(p).await?),
     })
 }
@@ -160,13 +160,13 @@ pub async fn connect<P: Env>(p: &P, ehr: Ehr, key: &str) -> Result<ConnectionSta
 pub async fn verify<P: Env>(p: &P, ehr: Ehr) -> Result<ConnectionStatus> {
     match ehr {
         Ehr::Cliniko => {
-            let Some(key) = cliniko_store::load_key(p).await? else {
+            let Some(key) = cliniko_store::STORE.load_key(p).await? else {
                 return Err(Error::NotConnected(Ehr::Cliniko));
             };
             match cliniko::verify(p, key.expose_secret()).await {
-                Ok(conn) => cliniko_store::save_connection(p, &key, &conn).await?,
+                Ok(conn) => cliniko_store::STORE.save_connection(p, &key, &conn).await?,
                 Err(Error::Unauthorized(e)) => {
-                    cliniko::mark_needs_reconnect(p).await?;
+                    cliniko_store::STORE.mark_needs_reconnect(p).await?;
                     return Err(Error::Unauthorized(e));
                 }
                 Err(e) => return Err(e),
@@ -182,8 +182,8 @@ pub async fn verify<P: Env>(p: &P, ehr: Ehr) -> Result<ConnectionStatus> {
 /// Switch an EHR on or off, keeping the key.
 pub async fn set_enabled<P: Env>(p: &P, ehr: Ehr, enabled: bool) -> Result<ConnectionStatus> {
     match ehr {
-        Ehr::Cliniko => cliniko_store::set_enabled(p, enabled).await?,
-        Ehr::Nookal => nookal_store::set_enabled(p, enabled).await?,
+        Ehr::Cliniko => cliniko_store::STORE.set_enabled(p, enabled).await?,
+        Ehr::Nookal => nookal_store::STORE.set_enabled(p, enabled).await?,
     }
     status(p, ehr).await
 }
@@ -191,8 +191,8 @@ pub async fn set_enabled<P: Env>(p: &P, ehr: Ehr, enabled: bool) -> Result<Conne
 /// Forget the key and everything saved with it.
 pub async fn remove<P: Env>(p: &P, ehr: Ehr) -> Result<ConnectionStatus> {
     match ehr {
-        Ehr::Cliniko => cliniko_store::remove_all(p).await?,
-        Ehr::Nookal => nookal_store::remove_all(p).await?,
+        Ehr::Cliniko => cliniko_store::STORE.remove_all(p).await?,
+        Ehr::Nookal => nookal_store::STORE.remove_all(p).await?,
     }
     status(p, ehr).await
 }
