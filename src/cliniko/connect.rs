@@ -10,7 +10,7 @@ use crate::cliniko::store::{self, TemplateCache};
 use crate::cliniko::types::{Page, Practitioner, PublicSettings, TreatmentNoteTemplate, User};
 use crate::worker::Env;
 
-pub use crate::cliniko::store::{Connection, ConnectionState, Status};
+pub use crate::cliniko::store::{Connection, ConnectionState};
 
 /// Most template pages read (100 each); more than 1,000 templates is not a real clinic.
 const MAX_TEMPLATE_PAGES: usize = 10;
@@ -65,11 +65,11 @@ async fn verify_key<P: Env>(p: &P, key: &ClinikoKey) -> Result<Connection> {
 
 /// Verify a key and, only if that succeeds, save it with its connection (enabled, no reconnect
 /// needed). An invalid key is never saved and leaves any saved connection as it was.
-pub async fn connect<P: Env>(p: &P, raw_key: &str) -> Result<Status> {
+pub async fn connect<P: Env>(p: &P, raw_key: &str) -> Result<Connection> {
     let key = ClinikoKey::parse(raw_key)?;
     let conn = verify_key(p, &key).await?;
     store::STORE.save_connection(p, &key, &conn).await?;
-    store::status(p).await
+    Ok(conn)
 }
 
 /// The account's treatment-note templates (not archived), from the cache when it is fresh and

@@ -64,15 +64,6 @@ pub const STORE: Store<ClinikoKey, Connection> = Store {
     types: PhantomData,
 };
 
-/// `status` reply: the state and, when set up, the connection summary.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Status {
-    /// State.
-    pub state: ConnectionState,
-    /// Summary, when set up.
-    pub connection: Option<Connection>,
-}
-
 /// The template cache: the list as last fetched.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TemplateCache {
@@ -82,12 +73,6 @@ pub struct TemplateCache {
     pub key_hint: String,
     /// The templates.
     pub templates: Vec<TreatmentNoteTemplate>,
-}
-
-/// The current state and summary.
-pub async fn status<P: Env>(p: &P) -> Result<Status> {
-    let (state, connection) = STORE.state(p).await?;
-    Ok(Status { state, connection })
 }
 
 /// The template cache, if present.

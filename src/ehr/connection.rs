@@ -85,10 +85,9 @@ fn value<T: Serialize>(v: &T) -> Option<Value> {
     serde_json::to_value(v).ok()
 }
 
-fn from_cliniko(s: cliniko::Status) -> ConnectionStatus {
-    let mut out =
-        ConnectionStatus::bare(Ehr::Cliniko, s.state, s.connection.as_ref().and_then(value));
-    if let Some(c) = s.connection {
+fn from_cliniko(state: ConnectionState, c: Option<cliniko::Connection>) -> ConnectionStatus {
+    let mut out = ConnectionStatus::bare(Ehr::Cliniko, state, c.as_ref().and_then(value));
+    if let Some(c) = c {
         out.user_name = Some(c.user_name);
         out.account_name = c.account_name;
         out.masked_key = Some(c.key_hint);
@@ -97,11 +96,11 @@ fn from_cliniko(s: cliniko::Status) -> ConnectionStatus {
     out
 }
 
-fn from_nookal(s: nookal_store::Status) -> ConnectionStatus {
-    let mut out =
-        ConnectionStatus::bare(Ehr::Nookal, s.state, s.connection.as_ref().and_then(value));
-    out.needs_practitioner = s.needs_practitioner;
-    if let Some(c) = s.connection {
+fn from_nookal(state: ConnectionState, c: Option<nookal_store::Connection>) -> ConnectionStatus {
+    let mut out = ConnectionStatus::bare(Ehr::Nookal, state, c.as_ref().and_then(value));
+    // Set up, but notes cannot be filed until a practitioner is chosen.
+    out.needs_practitioner = c.as_ref().is_some_and(|c| c.practitioner().is_none());
+    if let Some(c) = c {
         out.masked_key = Some(c.key_hint);
         out.has_locations = !c.locations.is_empty();
         out.practitioners = Some(
@@ -137,8 +136,14 @@ fn from_nookal(s: nookal_store::Status) -> ConnectionStatus {
 /// The connection's state and summary.
 pub async fn status<P: Env>(p: &P, ehr: Ehr) -> Result<ConnectionStatus> {
     Ok(match ehr {
-        Ehr::Cliniko => from_cliniko(cliniko_store::status(p).await?),
-        Ehr::Nookal => from_nookal(nookal_store::status(p).await?),
+        Ehr::Cliniko => {
+            let (state, c) = cliniko_store::STORE.state(p).await?;
+            from_cliniko(state, c)
+        }
+        Ehr::Nookal => {
+            let (state, c) = nookal_store::STORE.state(p).await?;
+            from_nookal(state, c)
+        }
     })
 }
 

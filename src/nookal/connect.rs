@@ -6,7 +6,7 @@ use super::id::NookalId;
 use super::key::NookalKey;
 use super::read::as_flag;
 use super::requests;
-use super::store::{self, Connection, Flags, Status};
+use super::store::{self, Connection, Flags};
 use super::types::{Location, Practitioner};
 use crate::error::Ehr;
 use crate::platform::StorageArea;
@@ -84,18 +84,18 @@ fn build(d: Discovery, key: &NookalKey, now_ms: i64, prev: Option<&Connection>) 
 
 /// Verify a pasted key and, only if it works, save it with what it can see. A key that fails
 /// leaves any saved connection untouched. Previous choices carry over while still listed.
-pub async fn connect<P: Env>(p: &P, raw_key: &str) -> Result<Status> {
+pub async fn connect<P: Env>(p: &P, raw_key: &str) -> Result<Connection> {
     let key = NookalKey::parse(raw_key)?;
     let d = discover(p, &key, On401::Ignore).await?;
     let prev = store::STORE.load_connection(p).await?;
     let conn = build(d, &key, p.now_ms(), prev.as_ref());
     store::STORE.save_connection(p, &key, &conn).await?;
-    store::status(p).await
+    Ok(conn)
 }
 
 /// Re-check the saved key ("Test connection"): refresh the lists, keep the choices and the
 /// on/off switch, clear a needs-reconnect flag when the key works again.
-pub async fn verify_saved<P: Env>(p: &P) -> Result<Status> {
+pub async fn verify_saved<P: Env>(p: &P) -> Result<Connection> {
     let Some(key) = store::STORE.load_key(p).await? else {
         return Err(Error::NotConnected(Ehr::Nookal));
     };
@@ -109,7 +109,7 @@ pub async fn verify_saved<P: Env>(p: &P) -> Result<Status> {
     };
     let v = serde_json::to_value(flags).map_err(|e| Error::Storage(e.to_string()))?;
     p.save(StorageArea::Local, store::KEY_FLAGS, v).await?;
-    store::status(p).await
+    Ok(conn)
 }
 
 async fn saved<P: Env>(p: &P) -> Result<Connection> {
@@ -120,7 +120,7 @@ async fn saved<P: Env>(p: &P) -> Result<Connection> {
 }
 
 /// Choose the practitioner notes are filed under (must be one the key can see).
-pub async fn set_practitioner<P: Env>(p: &P, practitioner_id: &str) -> Result<Status> {
+pub async fn set_practitioner<P: Env>(p: &P, practitioner_id: &str) -> Result<Connection> {
     let id = NookalId::parse(practitioner_id)?;
     let mut conn = saved(p).await?;
     if !conn.practitioners.iter().any(|x| x.id == id) {
@@ -130,11 +130,11 @@ pub async fn set_practitioner<P: Env>(p: &P, practitioner_id: &str) -> Result<St
     }
     conn.practitioner_id = Some(id);
     store::STORE.update_connection(p, &conn).await?;
-    store::status(p).await
+    Ok(conn)
 }
 
 /// Choose (or clear, with `None`) the default location.
-pub async fn set_location<P: Env>(p: &P, location_id: Option<&str>) -> Result<Status> {
+pub async fn set_location<P: Env>(p: &P, location_id: Option<&str>) -> Result<Connection> {
     let id = location_id
         .map(str::trim)
         .filter(|s| !s.is_empty())
@@ -150,5 +150,5 @@ pub async fn set_location<P: Env>(p: &P, location_id: Option<&str>) -> Result<St
     }
     conn.location_id = id;
     store::STORE.update_connection(p, &conn).await?;
-    store::status(p).await
+    Ok(conn)
 }

@@ -82,14 +82,14 @@ fn candidate(p: &Patient) -> Candidate {
             phone_type: Some(t.to_string()),
         })
     };
-    Candidate {
-        id: p.id.to_string(),
-        first_name: p.first_name.clone(),
-        last_name: p.last_name.clone(),
-        preferred_first_name: p.nickname.clone(),
-        date_of_birth: p.date_of_birth.clone(),
-        email: p.email.clone(),
-        phones: [
+    Candidate::new(
+        p.id.to_string(),
+        p.first_name.clone(),
+        p.last_name.clone(),
+        p.nickname.clone(),
+        p.date_of_birth.clone(),
+        p.email.clone(),
+        [
             phone(&p.mobile, "Mobile"),
             phone(&p.home, "Home"),
             phone(&p.work, "Work"),
@@ -97,8 +97,8 @@ fn candidate(p: &Patient) -> Candidate {
         .into_iter()
         .flatten()
         .collect(),
-        archived: p.active == Some(false) || p.deceased == Some(true),
-    }
+        p.active == Some(false) || p.deceased == Some(true),
+    )
 }
 
 /// Keep candidates that pass the checks, then merge (dropping duplicates: several calls may

@@ -9,11 +9,9 @@
 use super::id::NookalId;
 use super::key::NookalKey;
 use super::types::{Location, Practitioner};
-use crate::Result;
 use crate::error::Ehr;
 use crate::integration::Store;
 pub use crate::integration::{ConnectionState, Flags};
-use crate::worker::Env;
 use serde::{Deserialize, Serialize};
 use std::marker::PhantomData;
 
@@ -58,28 +56,4 @@ impl Connection {
         let id = self.practitioner_id.as_ref()?;
         self.practitioners.iter().find(|p| &p.id == id)
     }
-}
-
-/// `status` reply.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Status {
-    /// State (shared vocabulary with Cliniko).
-    pub state: ConnectionState,
-    /// Summary and choices, when set up.
-    pub connection: Option<Connection>,
-    /// Set up but no practitioner chosen yet: pushing is blocked until one is.
-    pub needs_practitioner: bool,
-}
-
-/// The current state, summary and whether a practitioner must still be chosen.
-pub async fn status<P: Env>(p: &P) -> Result<Status> {
-    let (state, connection) = STORE.state(p).await?;
-    let needs_practitioner = connection
-        .as_ref()
-        .is_some_and(|c| c.practitioner().is_none());
-    Ok(Status {
-        state,
-        connection,
-        needs_practitioner,
-    })
 }
