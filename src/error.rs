@@ -211,28 +211,3 @@ impl From<&Error> for ErrorReply {
         }
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_no_answer_or_a_5xx_may_have_created_a_record_for_every_ehr() {
-        for ehr in [Ehr::Cliniko, Ehr::Nookal] {
-            let net = TransportError::Network {
-                detail: "reset".into(),
-            };
-            assert!(Error::Transport(TransportError::Timeout).may_have_created());
-            assert!(Error::Transport(net).may_have_created());
-            assert!(Error::Server { ehr, status: 503 }.may_have_created());
-            assert!(!Error::Transport(TransportError::Offline).may_have_created());
-            assert!(!Error::Unauthorized(ehr).may_have_created());
-            assert!(!Error::RateLimited { ehr, wait_s: 3 }.may_have_created());
-            let refused = Error::Refused {
-                ehr,
-                message: "no".into(),
-            };
-            assert!(!refused.may_have_created());
-        }
-    }
-}

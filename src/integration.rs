@@ -1,5 +1,7 @@
-//! What every EHR integration keeps beside its key in `storage.local`: the on/off switch, the
-//! "needs reconnect" flag, the state the UI shows, and the typed storage helpers both stores use.
+//! The one key store every EHR uses, over its storage slots in `storage.local`: the API key, the
+//! connection summary, the on/off switch and "needs reconnect" flag, caches dropped with the key,
+//! and the state the UI shows. Each EHR names its slots and its key and connection types
+//! (`cliniko::store::STORE`, `nookal::store::STORE`); the code is written once here.
 
 use crate::error::Ehr;
 use crate::platform::StorageArea;
@@ -7,6 +9,7 @@ use crate::worker::Env;
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use serde_json::Value;
+use std::marker::PhantomData;
 
 /// Where integrations keep their settings (persistent; never note text or patient data).
 const AREA: StorageArea = StorageArea::Local;
@@ -55,9 +58,17 @@ impl ConnectionState {
     }
 }
 
-/// One integration's storage keys.
-#[derive(Debug, Clone, Copy)]
-pub struct Slots {
+/// A saved API key, as the store reads it back (re-parsed: one that no longer parses is absent).
+pub trait StoredKey: Sized {
+    /// Parse the key as pasted or stored.
+    fn parse_key(text: &str) -> Result<Self>;
+    /// The key's text, only for storing and for the EHR's requests.
+    fn secret(&self) -> &str;
+}
+
+/// One integration's storage slots, typed by its key `K` and connection summary `C`.
+#[derive(Debug)]
+pub struct Store<K, C> {
     /// Which EHR (for error messages).
     pub ehr: Ehr,
     /// The API key (a string).
@@ -66,11 +77,13 @@ pub struct Slots {
     pub connection: &'static str,
     /// The [`Flags`].
     pub flags: &'static str,
-    /// Anything else removed with the key (caches).
+    /// Anything else removed with the key, or when another key is saved (caches).
     pub extra: &'static [&'static str],
+    /// The key and connection types (no data).
+    pub types: PhantomData<fn() -> (K, C)>,
 }
 
-impl Slots {
+impl<K: StoredKey, C: Serialize + DeserializeOwned> Store<K, C> {
     /// A stored value; one we cannot read (older format, tampering) counts as absent, not a crash.
     pub async fn load_as<P: Env, T: DeserializeOwned>(
         &self,
@@ -113,6 +126,59 @@ impl Slots {
             ..self.flags(p).await?
         };
         self.save_as(p, self.flags, &flags).await
+    }
+
+    /// Save a verified key and its connection: enabled, not needing a reconnect; caches made with
+    /// another key are dropped.
+    pub async fn save_connection<P: Env>(&self, p: &P, key: &K, conn: &C) -> Result<()> {
+        p.save(AREA, self.secret, Value::String(key.secret().to_string()))
+            .await?;
+        self.save_as(p, self.connection, conn).await?;
+        self.save_as(p, self.flags, &Flags::default()).await?;
+        for k in self.extra {
+            p.remove(AREA, k).await?;
+        }
+        Ok(())
+    }
+
+    /// Replace the connection summary (choices, refreshed lists); key and flags untouched.
+    pub async fn update_connection<P: Env>(&self, p: &P, conn: &C) -> Result<()> {
+        self.save_as(p, self.connection, conn).await
+    }
+
+    /// The saved connection summary, if any.
+    pub async fn load_connection<P: Env>(&self, p: &P) -> Result<Option<C>> {
+        self.load_as(p, self.connection).await
+    }
+
+    /// The saved key, if any and still valid.
+    pub async fn load_key<P: Env>(&self, p: &P) -> Result<Option<K>> {
+        Ok(self
+            .load_as::<P, String>(p, self.secret)
+            .await?
+            .and_then(|s| K::parse_key(&s).ok()))
+    }
+
+    /// The state the UI shows, with the summary when set up.
+    pub async fn state<P: Env>(&self, p: &P) -> Result<(ConnectionState, Option<C>)> {
+        let connection = self.load_connection(p).await?;
+        let has_key = self.load_key(p).await?.is_some();
+        let state = ConnectionState::of(has_key && connection.is_some(), self.flags(p).await?);
+        Ok((
+            state,
+            connection.filter(|_| state != ConnectionState::NotSetUp),
+        ))
+    }
+
+    /// The key and connection to use for a request now: `NotConnected` when not set up,
+    /// `Disabled` when switched off, `Unauthorized` when the key already failed in use.
+    pub async fn active<P: Env>(&self, p: &P) -> Result<(K, C)> {
+        let (key, conn) = (self.load_key(p).await?, self.load_connection(p).await?);
+        self.usable(key.is_some() && conn.is_some(), self.flags(p).await?)?;
+        match (key, conn) {
+            (Some(key), Some(conn)) => Ok((key, conn)),
+            _ => Err(Error::NotConnected(self.ehr)),
+        }
     }
 
     /// Forget everything this integration stored: key, connection, flags, caches.
@@ -160,12 +226,13 @@ mod tests {
             ConnectionState::NeedsReconnect
         );
         assert_eq!(ConnectionState::of(true, on), ConnectionState::Connected);
-        let slots = Slots {
+        let slots: Store<crate::nookal::NookalKey, ()> = Store {
             ehr: Ehr::Nookal,
             secret: "s",
             connection: "c",
             flags: "f",
             extra: &[],
+            types: PhantomData,
         };
         assert_eq!(
             slots.usable(true, stale),

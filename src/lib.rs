@@ -1,10 +1,12 @@
 //! Motics Push core: the pure logic of the extension (note model, rendering, EHR requests, search,
 //! push workflow), compiled natively for tests and to WebAssembly for the browser.
 //!
-//! Everything here is free of browser APIs except [`wasm`], the one module that may use
+//! Everything here is free of browser APIs except `wasm`, the one module that may use
 //! wasm-bindgen, web-sys, js-sys and gloo-net. Effects (HTTP, storage, time, randomness) reach the
-//! pure code through the [`platform::Platform`] trait, so workflows run natively against an
-//! in-process model of Cliniko in `cargo test`.
+//! pure code through the [`platform::Platform`] trait, and the worker's memory between messages is
+//! one explicit [`worker::Worker`] passed next to it, so workflows run natively against an
+//! in-process model of Cliniko and Nookal in `cargo test`. One workflow serves every EHR through
+//! [`ehr`].
 
 pub mod app;
 pub mod cliniko;
@@ -19,6 +21,7 @@ pub mod platform;
 pub mod push;
 pub mod render;
 pub mod search;
+pub mod send;
 pub mod settings;
 pub mod templates;
 pub mod wire;

@@ -71,6 +71,14 @@ impl Settings {
     }
 }
 
+/// The saved settings (`storage.local`), or the defaults when absent or unreadable.
+pub async fn load<P: crate::worker::Env>(p: &P) -> crate::Result<Settings> {
+    Ok(p.load(crate::platform::StorageArea::Local, STORAGE_KEY)
+        .await?
+        .and_then(|v| serde_json::from_value(v).ok())
+        .unwrap_or_default())
+}
+
 /// A title template with `{date}` and `{patient}` filled in, whitespace tidied: the one fill
 /// (the options page's example and the popup's title both ask for it through `title/fill`).
 pub fn fill_title(template: &str, date: &str, patient: &str) -> String {

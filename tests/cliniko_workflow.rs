@@ -4,10 +4,10 @@
 
 use motics_push::Error;
 use motics_push::cliniko::client;
-use motics_push::cliniko::connect::{ConnectionState, connect, list_templates, status, verify};
+use motics_push::cliniko::connect::{ConnectionState, connect, list_templates, verify};
 use motics_push::cliniko::key::ClinikoKey;
 use motics_push::cliniko::requests;
-use motics_push::cliniko::store::{KEY_CONNECTION, KEY_SECRET, KEY_TEMPLATES};
+use motics_push::cliniko::store::{KEY_CONNECTION, KEY_SECRET, KEY_TEMPLATES, STORE};
 use motics_push::error::Ehr;
 use motics_push::http::TransportError;
 use motics_push::platform::StorageArea;
@@ -108,7 +108,7 @@ fn a_rejected_key_is_not_saved_and_does_not_flag_the_saved_one() {
         Some(serde_json::Value::String(KEY.into()))
     );
     assert_eq!(
-        block_on(status(&p)).unwrap().state,
+        block_on(STORE.state(&p)).unwrap().0,
         ConnectionState::Connected
     );
 }
@@ -117,16 +117,16 @@ fn a_rejected_key_is_not_saved_and_does_not_flag_the_saved_one() {
 fn connect_saves_key_and_connection_and_reports_connected() {
     let p = FakePlatform::new();
     assert_eq!(
-        block_on(status(&p)).unwrap().state,
+        block_on(STORE.state(&p)).unwrap().0,
         ConnectionState::NotSetUp
     );
     script_verify(&p, "practitioners_one.json");
-    let s = block_on(connect(&p, KEY)).unwrap();
-    assert_eq!(s.state, ConnectionState::Connected);
+    let c = block_on(connect(&p, KEY)).unwrap();
     assert_eq!(
-        s.connection.as_ref().unwrap().subdomain.as_deref(),
-        Some("good-healthy-times")
+        block_on(STORE.state(&p)).unwrap().0,
+        ConnectionState::Connected
     );
+    assert_eq!(c.subdomain.as_deref(), Some("good-healthy-times"));
     assert_eq!(
         p.stored(StorageArea::Local, KEY_SECRET),
         Some(serde_json::Value::String(KEY.into()))
@@ -151,9 +151,9 @@ fn a_401_in_use_needs_reconnect_until_a_new_key_verifies() {
         block_on(list_templates(&p, true)),
         Err(Error::Unauthorized(Ehr::Cliniko))
     );
-    let s = block_on(status(&p)).unwrap();
-    assert_eq!(s.state, ConnectionState::NeedsReconnect);
-    assert!(s.connection.is_some());
+    let (state, conn) = block_on(STORE.state(&p)).unwrap();
+    assert_eq!(state, ConnectionState::NeedsReconnect);
+    assert!(conn.is_some());
     // Further use fails fast without sending.
     let before = p.sent.borrow().len();
     assert_eq!(
@@ -162,8 +162,9 @@ fn a_401_in_use_needs_reconnect_until_a_new_key_verifies() {
     );
     assert_eq!(p.sent.borrow().len(), before);
     script_verify(&p, "practitioners_one.json");
+    block_on(connect(&p, KEY)).unwrap();
     assert_eq!(
-        block_on(connect(&p, KEY)).unwrap().state,
+        block_on(STORE.state(&p)).unwrap().0,
         ConnectionState::Connected
     );
 }

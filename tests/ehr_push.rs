@@ -6,6 +6,9 @@
 
 mod push_support;
 
+use motics_push::Error;
+use motics_push::ehr::Ehr as EhrId;
+use motics_push::http::TransportError;
 use motics_sandbox::{FaultKind, FaultSpec};
 use push_support::{SandboxPlatform, push_ref, run_until_crash, source};
 use serde_json::{Value, json};
@@ -22,13 +25,6 @@ struct Ehr {
     create_path: &'static str,
 }
 
-fn nookal_connect(p: &SandboxPlatform) {
-    let key = p.sb.borrow().demo_keys().nookal.clone();
-    let st = p.ok(json!({"type": "connection/connect", "ehr": "nookal", "key": key}));
-    let id = st["practitioners"][0]["id"].clone();
-    p.ok(json!({"type": "connection/set-practitioner", "ehr": "nookal", "practitioner_id": id}));
-}
-
 const EHRS: [Ehr; 2] = [
     Ehr {
         name: "cliniko",
@@ -38,7 +34,7 @@ const EHRS: [Ehr; 2] = [
     },
     Ehr {
         name: "nookal",
-        connect: nookal_connect,
+        connect: |p| drop(p.connect_nookal()),
         patient: |p| {
             let r =
                 p.ok(json!({"type": "patients/search", "ehr": "nookal", "query": "Aroha Ngāta"}));
@@ -304,5 +300,25 @@ fn the_same_note_again_asks_first_and_pushes_only_when_confirmed() {
         again["confirm_duplicate"] = json!(true);
         assert_eq!(p.ok(again)["job"]["state"], "done", "{}", ehr.name);
         assert_eq!(creates(&p, ehr), 2, "{}", ehr.name);
+    }
+}
+
+#[test]
+fn only_no_answer_or_a_5xx_may_have_created_a_record_for_every_ehr() {
+    for ehr in [EhrId::Cliniko, EhrId::Nookal] {
+        let net = TransportError::Network {
+            detail: "reset".into(),
+        };
+        assert!(Error::Transport(TransportError::Timeout).may_have_created());
+        assert!(Error::Transport(net).may_have_created());
+        assert!(Error::Server { ehr, status: 503 }.may_have_created());
+        assert!(!Error::Transport(TransportError::Offline).may_have_created());
+        assert!(!Error::Unauthorized(ehr).may_have_created());
+        assert!(!Error::RateLimited { ehr, wait_s: 3 }.may_have_created());
+        let refused = Error::Refused {
+            ehr,
+            message: "no".into(),
+        };
+        assert!(!refused.may_have_created());
     }
 }

@@ -17,28 +17,17 @@ struct Ehr {
     phone: &'static str,
 }
 
-fn connect_cliniko(p: &SandboxPlatform) {
-    p.connect();
-}
-
-fn connect_nookal(p: &SandboxPlatform) {
-    let key = p.sb.borrow().demo_keys().nookal.clone();
-    let st = p.ok(json!({"type": "connection/connect", "ehr": "nookal", "key": key}));
-    let id = st["practitioners"][0]["id"].clone();
-    p.ok(json!({"type": "connection/set-practitioner", "ehr": "nookal", "practitioner_id": id}));
-}
-
 const EHRS: [Ehr; 2] = [
     Ehr {
         name: "cliniko",
-        connect: connect_cliniko,
+        connect: SandboxPlatform::connect,
         dob: |d| d.to_string(),
         email: "aroha.ngata@example.co.nz",
         phone: "+64 21 555 0199",
     },
     Ehr {
         name: "nookal",
-        connect: connect_nookal,
+        connect: |p| drop(p.connect_nookal()),
         dob: |d| format!("Ngāta {d}"),
         email: "Ngāta patient1003@example.com",
         phone: "Ngāta 0402 102 202",

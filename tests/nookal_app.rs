@@ -17,15 +17,10 @@ fn nookal_key(p: &SandboxPlatform) -> String {
 
 /// Connect Nookal and choose the first listed practitioner; returns its id.
 fn connect(p: &SandboxPlatform) -> String {
-    let key = nookal_key(p);
-    let st = p.ok(json!({"type": "connection/connect", "ehr": "nookal", "key": key}));
-    assert_eq!(st["state"], "connected");
-    let practitioner = st["connection"]["practitioners"][0]["id"]
+    p.connect_nookal()
         .as_str()
         .expect("ids are strings")
-        .to_string();
-    p.ok(json!({"type": "connection/set-practitioner", "ehr": "nookal", "practitioner_id": practitioner}));
-    practitioner
+        .to_string()
 }
 
 /// The first search hit for `query`, as the popup's summary row.
@@ -249,4 +244,24 @@ fn the_destination_is_remembered_per_motics_session() {
     let bad = p.call(json!({"type": "destination/set", "scope": scope("s-1"), "ehr": "athena"}));
     assert_eq!(bad["ok"], false);
     assert_eq!(bad["error"]["kind"], "invalid_input");
+}
+
+#[test]
+fn the_note_is_filed_under_the_sessions_time_not_the_push_time() {
+    let p = SandboxPlatform::new();
+    connect(&p);
+    let patient = find(&p, "Aroha Ngāta");
+    // A session from two days ago, pushed now (from History): 23:30 UTC is 09:30 the next morning
+    // in the browser's UTC+10.
+    let mut msg = push_msg(&patient, None, json!({"push_ref": "8M3R4T"}));
+    msg["source"]["meta"]["created_at"] = json!("2025-09-28T23:30:00Z");
+    let job = p.ok(msg)["job"].clone();
+    assert_eq!(job["state"], "done", "{job}");
+    let stored = p.sb.borrow().nookal_notes();
+    let note = stored
+        .iter()
+        .find(|n| n.notes.contains("ref 8M3R4T"))
+        .expect("the note");
+    assert_eq!(note.date, "2025-09-29 09:30:00");
+    assert_eq!(job["nookal"]["date"], "2025-09-29 09:30:00");
 }

@@ -6,9 +6,10 @@ use motics_push::nookal::NookalId;
 use motics_push::nookal::cases::{default_case, is_open};
 use motics_push::nookal::mojibake::double_encode;
 use motics_push::nookal::query::{Query, plan};
+use motics_push::nookal::rank::rank;
 use motics_push::nookal::readback::{compare, fingerprint, pick_match};
 use motics_push::nookal::requests::PatientSearch;
-use motics_push::nookal::types::{Case, TreatmentNote};
+use motics_push::nookal::types::{self as nk, Case, TreatmentNote};
 use motics_push::search::date::{Date, DateOrder};
 
 fn id(s: &str) -> NookalId {
@@ -204,4 +205,56 @@ fn fingerprint_survives_storage_and_finds_the_copy() {
         "9"
     );
     assert!(pick_match(&notes, "2025-03-02 00:00:00", &fp).is_none());
+}
+
+// Ranking Nookal candidates with the shared rules.
+
+fn nk_patient(id: &str, first: &str, active: Option<bool>) -> nk::Patient {
+    nk::Patient {
+        id: NookalId::parse(id).unwrap(),
+        title: None,
+        first_name: first.into(),
+        middle_name: None,
+        nickname: None,
+        last_name: "Smith".into(),
+        date_of_birth: None,
+        email: None,
+        mobile: Some("0412 345 678".into()),
+        home: None,
+        work: None,
+        active,
+        deceased: None,
+    }
+}
+
+fn ranked(text: &str, include_archived: bool) -> Vec<String> {
+    let today = Date::new(2025, 10, 1).unwrap();
+    let q = motics_push::nookal::query::parse(text, DateOrder::DayFirst, today).unwrap();
+    let checks = plan(&q).unwrap().checks;
+    let found = vec![
+        nk_patient("P-7a", "Jane", None),
+        nk_patient("12", "Janet", Some(false)),
+    ];
+    rank(found, &q, &checks, include_archived)
+        .into_iter()
+        .map(|r| r.id)
+        .collect()
+}
+
+#[test]
+fn ids_that_are_not_digits_are_kept() {
+    assert_eq!(ranked("Jane Smith", false), ["P-7a"]);
+}
+
+#[test]
+fn inactive_patients_show_only_with_include_archived() {
+    assert_eq!(ranked("Smith", false), ["P-7a"]);
+    assert_eq!(ranked("Smith", true), ["P-7a", "12"]);
+}
+
+#[test]
+fn phones_match_by_the_shared_rule() {
+    // International and national forms of the same number are the same number.
+    assert_eq!(ranked("Smith +61 412 345 678", false), ["P-7a"]);
+    assert!(ranked("Smith 0499 999 999", false).is_empty());
 }

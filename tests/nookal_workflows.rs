@@ -55,8 +55,11 @@ fn connected() -> FakePlatform {
     p.respond(200, &fixture("verify_ok.json"))
         .respond(200, &fixture("locations.json"))
         .respond(200, &fixture("practitioners.json"));
-    let st = block_on(connect::connect(&p, KEY)).unwrap();
-    assert_eq!(st.state, ConnectionState::Connected);
+    block_on(connect::connect(&p, KEY)).unwrap();
+    assert_eq!(
+        block_on(store::STORE.state(&p)).unwrap().0,
+        ConnectionState::Connected
+    );
     p.sent.borrow_mut().clear();
     p
 }
@@ -67,7 +70,7 @@ fn connect_verifies_then_lists_then_saves() {
     p.respond(200, &fixture("verify_ok.json"))
         .respond(200, &fixture("locations.json"))
         .respond(200, &fixture("practitioners.json"));
-    let st = block_on(connect::connect(&p, &format!("  {KEY} "))).unwrap();
+    let c = block_on(connect::connect(&p, &format!("  {KEY} "))).unwrap();
     let urls: Vec<String> = p
         .urls()
         .iter()
@@ -75,16 +78,14 @@ fn connect_verifies_then_lists_then_saves() {
         .collect();
     assert_eq!(urls, ["verify", "getLocations", "getPractitioners"]);
     assert_eq!(body_of(&p, 0), format!("api_key={KEY}"));
-    let c = st.connection.unwrap();
     assert_eq!(c.key_hint, "4242");
     assert_eq!(c.locations.len(), 2);
     assert_eq!(c.location_id, None, "two locations: the clinician chooses");
     assert_eq!(
-        c.practitioner_id.unwrap().as_str(),
-        "1",
-        "the only practitioner"
+        c.practitioner().map(|x| x.id.as_str()),
+        Some("1"),
+        "the only practitioner, chosen"
     );
-    assert!(!st.needs_practitioner);
     assert_eq!(
         p.stored(StorageArea::Local, store::KEY_SECRET),
         Some(serde_json::Value::String(KEY.into()))
@@ -103,27 +104,27 @@ fn an_auth_failure_in_use_marks_needs_reconnect() {
         Error::Unauthorized(Ehr::Nookal)
     );
     assert_eq!(
-        block_on(store::status(&p)).unwrap().state,
+        block_on(store::STORE.state(&p)).unwrap().0,
         ConnectionState::NeedsReconnect
     );
     // Re-verifying with a working key clears the flag and keeps the practitioner.
     p.respond(200, &fixture("verify_ok.json"))
         .respond(200, &fixture("locations.json"))
         .respond(200, &fixture("practitioners.json"));
-    let st = block_on(connect::verify_saved(&p)).unwrap();
-    assert_eq!(st.state, ConnectionState::Connected);
+    let c = block_on(connect::verify_saved(&p)).unwrap();
     assert_eq!(
-        st.connection.unwrap().practitioner_id.unwrap().as_str(),
-        "1"
+        block_on(store::STORE.state(&p)).unwrap().0,
+        ConnectionState::Connected
     );
+    assert_eq!(c.practitioner_id.unwrap().as_str(), "1");
 }
 
 #[test]
 fn switches_choices_and_removal() {
     let p = connected();
-    block_on(store::set_enabled(&p, false)).unwrap();
+    block_on(store::STORE.set_enabled(&p, false)).unwrap();
     assert_eq!(
-        block_on(store::status(&p)).unwrap().state,
+        block_on(store::STORE.state(&p)).unwrap().0,
         ConnectionState::Disabled
     );
     assert_eq!(
@@ -131,14 +132,14 @@ fn switches_choices_and_removal() {
         Error::Disabled(Ehr::Nookal)
     );
     assert!(p.sent.borrow().is_empty(), "nothing sent while disabled");
-    block_on(store::set_enabled(&p, true)).unwrap();
-    let st = block_on(connect::set_location(&p, Some("7"))).unwrap();
-    assert_eq!(st.connection.unwrap().location_id.unwrap().as_str(), "7");
+    block_on(store::STORE.set_enabled(&p, true)).unwrap();
+    let c = block_on(connect::set_location(&p, Some("7"))).unwrap();
+    assert_eq!(c.location_id.unwrap().as_str(), "7");
     assert!(block_on(connect::set_location(&p, Some("8"))).is_err());
     assert!(block_on(connect::set_practitioner(&p, "2")).is_err());
-    block_on(store::remove_all(&p)).unwrap();
+    block_on(store::STORE.remove_all(&p)).unwrap();
     assert_eq!(
-        block_on(store::status(&p)).unwrap().state,
+        block_on(store::STORE.state(&p)).unwrap().0,
         ConnectionState::NotSetUp
     );
     assert_eq!(p.stored(StorageArea::Local, store::KEY_SECRET), None);
@@ -390,8 +391,11 @@ fn push_refusals() {
                 r#"{"practitioners":[{"ID":"1"},{"ID":"2"}]}"#,
             ),
         );
-    let st = block_on(connect::connect(&p, KEY)).unwrap();
-    assert!(st.needs_practitioner);
+    let c = block_on(connect::connect(&p, KEY)).unwrap();
+    assert!(
+        c.practitioner().is_none(),
+        "two practitioners: the clinician chooses"
+    );
     let before = p.sent.borrow().len();
     assert!(matches!(
         block_on(push(&p, &input())),

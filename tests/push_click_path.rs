@@ -16,6 +16,19 @@ const NOTE: &str =
     "# Subjective\nLow back stiff in the mornings.\n\n# Plan\nWalking, review in 3 weeks.";
 const TITLE: &str = "Session Summary – 02/10/2025";
 
+/// The next POST creates the note and then its connection drops (Chromium resends it once).
+fn drop_after_the_post(p: &SandboxPlatform) {
+    p.sb.borrow_mut().add_fault(FaultSpec {
+        method: Some("POST".into()),
+        path: "/v1/treatment_notes".into(),
+        host: None,
+        count: 1,
+        kind: FaultKind::DropAfter,
+        status: 200,
+        delay_ms: 0,
+    });
+}
+
 fn setup() -> (SandboxPlatform, Value) {
     let p = SandboxPlatform::new();
     p.connect();
@@ -57,15 +70,7 @@ fn note_from_elsewhere(p: &SandboxPlatform, patient: &Value, title: &str) -> Val
 fn a_browser_resent_copy_is_archived_by_the_tick_after_the_reply() {
     let (p, patient) = setup();
     // The note is created, the connection drops, Chromium resends: two notes, one 201.
-    p.sb.borrow_mut().add_fault(FaultSpec {
-        method: Some("POST".into()),
-        path: "/v1/treatment_notes".into(),
-        host: None,
-        count: 1,
-        kind: FaultKind::DropAfter,
-        status: 200,
-        delay_ms: 0,
-    });
+    drop_after_the_post(&p);
     let r = push_ref(1);
     let before = p.log().len();
     let v = p.ok(push_start(&patient, NOTE, &r, TITLE));
@@ -116,15 +121,7 @@ fn a_browser_resent_copy_is_archived_by_the_tick_after_the_reply() {
 fn a_worker_stopped_before_the_check_leaves_it_to_the_alarm() {
     let (p, patient) = setup();
     let r = push_ref(2);
-    p.sb.borrow_mut().add_fault(FaultSpec {
-        method: Some("POST".into()),
-        path: "/v1/treatment_notes".into(),
-        host: None,
-        count: 1,
-        kind: FaultKind::DropAfter,
-        status: 200,
-        delay_ms: 0,
-    });
+    drop_after_the_post(&p);
     let v = p.ok(push_start(&patient, NOTE, &r, TITLE));
     assert_eq!(v["job"]["verify_due"], json!(true));
     // The worker stops before its tick: the server and storage survive, memory does not.

@@ -97,7 +97,7 @@ fn job(id: &str) -> Job {
         "title": "Session Summary", "fingerprint": "f", "created_at_ms": 0, "updated_at_ms": 0,
         "attempts": 0, "next_at_ms": null, "error": null, "maybe_sent": false, "note_id": null,
         "verify_due": false, "archived_copies": [], "receipt": null, "scope": null,
-        "payload": {"source": null, "created_display": null, "template_id": null, "draft": true, "content": null}
+        "payload": {"cliniko": {"source": null, "created_display": null, "template_id": null, "draft": true, "content": null}}
     }))
     .expect("a job")
 }
@@ -126,4 +126,17 @@ fn a_pause_and_a_put_at_the_same_time_are_both_kept() {
     let ob = pollster::block_on(outbox::load(&p)).expect("load");
     assert_eq!(ob.paused_until_ms, 5_000);
     assert_eq!(ob.jobs.len(), 1);
+}
+
+#[test]
+fn an_outbox_stored_by_an_older_version_reads_as_empty() {
+    // Before the EHR-tagged payload: a Cliniko `payload` struct, Nookal beside it.
+    let p = FakePlatform::new();
+    let old = json!({"jobs": [{"id": "a", "ehr": "nookal", "payload": {"draft": true},
+        "nookal": {"input": null}}], "paused_until_ms": 0});
+    pollster::block_on(p.save(StorageArea::Session, outbox::STORAGE_KEY, old)).unwrap();
+    assert_eq!(
+        pollster::block_on(outbox::load(&Yielding(p))).unwrap(),
+        outbox::Outbox::default()
+    );
 }

@@ -347,17 +347,20 @@ fn confirming_a_patient_against_the_page() {
         ("", None, NameMismatch),
     ] {
         assert_eq!(
-            names_match(name, dob, &p.clone().into()),
+            names_match(name, dob, &Candidate::from(p.clone()).row),
             want,
             "{name} / {dob:?}"
         );
     }
     let zoe = patient("2", "Zoë", "O’Brien-Smith");
     assert_eq!(
-        names_match("Zoe O'Brien Smith", None, &zoe.clone().into()),
+        names_match("Zoe O'Brien Smith", None, &Candidate::from(zoe.clone()).row),
         Match
     );
-    assert_eq!(names_match("ZOË OBRIEN-SMITH", None, &zoe.into()), Match);
+    assert_eq!(
+        names_match("ZOË OBRIEN-SMITH", None, &Candidate::from(zoe).row),
+        Match
+    );
 }
 
 /// Issue 15 §7: a date of birth the page shows but that can't be read is no "unknown" to wave
@@ -368,7 +371,11 @@ fn an_unreadable_page_dob_fails_closed() {
     p.date_of_birth = Some("1980-04-03".into());
     for dob in ["not a date", "04/03/80", "3 Apr"] {
         assert_eq!(
-            names_match("Elizabeth van der Berg", Some(dob), &p.clone().into()),
+            names_match(
+                "Elizabeth van der Berg",
+                Some(dob),
+                &Candidate::from(p.clone()).row
+            ),
             MatchVerdict::DobUnreadable,
             "{dob}"
         );

@@ -37,9 +37,10 @@ import { api, extensionOrigin } from "./browser.js";
  *   local_date?}` → one case row (Cliniko: error `unsupported`).
  * - `appointments/list` `{ehr, …}` → error `unsupported` until issue 14.
  * - `note/prepare` `{ehr, source, created_display?, date_display?, push_ref?, patient_name?}` →
- *   `{meta, note_title, title, preview, report, html, text, fingerprint, push_ref, template}`.
- *   `patient_name` is the CHOSEN patient's (fills `{patient}`; never the page's). `template`:
- *   `{automatic: {template_id, …}|null, fits: […]}` for an EHR with templates (Cliniko), else null.
+ *   `{ehr, ehr_name, meta, note_title, title, preview, report, html, text, fingerprint, push_ref,
+ *   template}`. `patient_name` is the CHOSEN patient's (fills `{patient}`; never the page's).
+ *   `template`: `{automatic: {template_id, …}|null, fits: […]}` for an EHR with templates
+ *   (Cliniko), else null.
  * - `push/preflight` `{ehr, patient, title}` → `{at_ms, note_id, reason}` or `null`.
  * - `push/start` `{ehr, source, patient, title, push_ref, created_display?, confirm_duplicate?,
  *   scope?, draft?, template_id?, automatic_template_id?, case_id?, new_case_title?, utc_offset_min?}` →
@@ -49,7 +50,7 @@ import { api, extensionOrigin } from "./browser.js";
  * - `push/queue` `{items: [push/start bodies]}` → `[push/start replies]`.
  * - `jobs/get` `{id}` → JobView; `jobs/list` → `[JobView]`; `jobs/retry` `{id}` → JobView (THE
  *   retry, every EHR); `jobs/discard` `{id}` → null; `jobs/tick` → `{landed, jobs}`.
- *   JobView: `{id, ehr, state: "queued"|"sending"|"done"|"retry_wait"|"needs_reconnect"|"failed",
+ *   JobView: `{id, ehr, ehr_name, state: "queued"|"sending"|"done"|"retry_wait"|"needs_reconnect"|"failed",
  *   patient, title, push_ref, attempts, next_at_ms, error: {kind, params, transient, fields}|null,
  *   receipt|null, verify_due, created_at_ms, nookal?: {landed, read_back, garbled, text_matches,
  *   reconciled, note_id, case_id, created_case, extra_copies, …}}`.

@@ -370,7 +370,7 @@ async fn dispatch<P: Env>(p: &P, req: Request) -> crate::Result<Value> {
         } => to_value(&search::names_match(
             &page_name,
             page_dob.as_deref(),
-            &(&patient).into(),
+            &patient,
         )),
         Request::PreselectGet { scope } => to_value(&preselect::get(p, &scope).await?),
         Request::PreselectSet { scope, patient } => {

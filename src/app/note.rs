@@ -3,9 +3,9 @@
 use crate::Result;
 use crate::error::Ehr;
 use crate::note::{self, Meta, NoteSource};
-use crate::platform::StorageArea;
+use crate::push::reference::{is_push_ref, new_push_ref};
 use crate::render::{self, Footer, PreviewNode, RenderOptions, Report};
-use crate::settings::{self, Settings};
+use crate::settings;
 use crate::worker::Env;
 use serde::{Deserialize, Serialize};
 
@@ -71,7 +71,7 @@ pub struct Prepared {
 /// Parse and render one note source.
 pub async fn prepare<P: Env>(p: &P, req: PrepareRequest) -> Result<Prepared> {
     let note = note::from_source(&req.source)?;
-    let settings = load_settings(p).await?;
+    let settings = settings::load(p).await?;
     let push_ref = match req.push_ref {
         Some(r) if is_push_ref(&r) => r,
         _ => new_push_ref(p.random_u64()),
@@ -116,48 +116,4 @@ pub async fn prepare<P: Env>(p: &P, req: PrepareRequest) -> Result<Prepared> {
         push_ref,
         template,
     })
-}
-
-/// The saved settings, or the defaults.
-pub async fn load_settings<P: Env>(p: &P) -> Result<Settings> {
-    Ok(p.load(StorageArea::Local, settings::STORAGE_KEY)
-        .await?
-        .and_then(|v| serde_json::from_value(v).ok())
-        .unwrap_or_default())
-}
-
-/// The alphabet for push references: no 0/O, 1/I/L, so a clinician can read one out on the phone.
-const REF_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
-/// Six characters: 31^6 ≈ 887 million, plenty to tell one clinic's pushes apart.
-const REF_LEN: usize = 6;
-
-/// A new short push reference, e.g. "7K2P9Q".
-pub fn new_push_ref(mut random: u64) -> String {
-    let n = REF_ALPHABET.len() as u64;
-    (0..REF_LEN)
-        .map(|_| {
-            let c = REF_ALPHABET[(random % n) as usize];
-            random /= n;
-            char::from(c)
-        })
-        .collect()
-}
-
-fn is_push_ref(s: &str) -> bool {
-    s.len() == REF_LEN && s.bytes().all(|b| REF_ALPHABET.contains(&b))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn push_refs_are_short_readable_and_vary() {
-        let a = new_push_ref(0x1234_5678_9abc_def0);
-        let b = new_push_ref(0x0fed_cba9_8765_4321);
-        assert_eq!(a.len(), 6);
-        assert!(is_push_ref(&a) && is_push_ref(&b));
-        assert_ne!(a, b);
-        assert!(!a.contains('0') && !a.contains('O') && !a.contains('1'));
-    }
 }

@@ -64,7 +64,8 @@ pub async fn tick<P: Env>(p: &P) -> Result<TickReply> {
 /// take them (a Nookal job resumed without a practitioner would only fail again, for good).
 pub async fn resume_parked<P: Env>(p: &P, ehr: Ehr) -> Result<()> {
     if ehr == Ehr::Nookal
-        && !crate::nookal::store::active(p)
+        && !crate::nookal::store::STORE
+            .active(p)
             .await
             .is_ok_and(|(_, c)| c.practitioner().is_some())
     {

@@ -7,7 +7,7 @@ use crate::{Error, Result};
 
 /// The saved settings, or the defaults.
 pub async fn get<P: Env>(p: &P) -> Result<Settings> {
-    super::note::load_settings(p).await
+    crate::settings::load(p).await
 }
 
 /// Validate and save; returns what was saved.

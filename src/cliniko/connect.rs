@@ -10,7 +10,7 @@ use crate::cliniko::store::{self, TemplateCache};
 use crate::cliniko::types::{Page, Practitioner, PublicSettings, TreatmentNoteTemplate, User};
 use crate::worker::Env;
 
-pub use crate::cliniko::store::{Connection, ConnectionState, Status};
+pub use crate::cliniko::store::{Connection, ConnectionState};
 
 /// Most template pages read (100 each); more than 1,000 templates is not a real clinic.
 const MAX_TEMPLATE_PAGES: usize = 10;
@@ -65,39 +65,17 @@ async fn verify_key<P: Env>(p: &P, key: &ClinikoKey) -> Result<Connection> {
 
 /// Verify a key and, only if that succeeds, save it with its connection (enabled, no reconnect
 /// needed). An invalid key is never saved and leaves any saved connection as it was.
-pub async fn connect<P: Env>(p: &P, raw_key: &str) -> Result<Status> {
+pub async fn connect<P: Env>(p: &P, raw_key: &str) -> Result<Connection> {
     let key = ClinikoKey::parse(raw_key)?;
     let conn = verify_key(p, &key).await?;
-    store::save_connection(p, &key, &conn).await?;
-    store::status(p).await
-}
-
-/// `not_set_up | connected | disabled | needs_reconnect`, with the connection summary.
-pub async fn status<P: Env>(p: &P) -> Result<Status> {
-    store::status(p).await
-}
-
-/// Switch Cliniko on or off without removing the key.
-pub async fn set_enabled<P: Env>(p: &P, enabled: bool) -> Result<Status> {
-    store::set_enabled(p, enabled).await?;
-    store::status(p).await
-}
-
-/// Remove the key and everything saved with it.
-pub async fn remove<P: Env>(p: &P) -> Result<Status> {
-    store::remove_all(p).await?;
-    store::status(p).await
-}
-
-/// Flag the saved key as needing a reconnect (the send helper does this on any 401 in use).
-pub async fn mark_needs_reconnect<P: Env>(p: &P) -> Result<()> {
-    store::mark_needs_reconnect(p).await
+    store::STORE.save_connection(p, &key, &conn).await?;
+    Ok(conn)
 }
 
 /// The account's treatment-note templates (not archived), from the cache when it is fresh and
 /// `refresh` is false, otherwise from Cliniko (all pages, following `links.next` on the API).
 pub async fn list_templates<P: Env>(p: &P, refresh: bool) -> Result<Vec<TreatmentNoteTemplate>> {
-    let (key, conn) = store::active(p).await?;
+    let (key, conn) = store::STORE.active(p).await?;
     if !refresh
         && let Some(cache) = store::load_templates(p).await?
         && cache.key_hint == conn.key_hint

@@ -1,8 +1,8 @@
 //! Cliniko API v1: key parsing, request builders, response parsing, note content.
 //!
 //! Pure: [`key`], [`id`], [`requests`], [`responses`], [`types`], [`links`].
-//! Effects only through `Platform`: [`client`] (the one place requests go out) and [`store`]
-//! (the saved connection in storage.local).
+//! Effects only through the worker's `Env`: [`client`] (the one place requests go out) and
+//! [`store`] (Cliniko's slots in the one key store, `integration::Store`).
 
 pub mod base64;
 pub mod client;

@@ -1,4 +1,4 @@
-//! The saved Cliniko connection in `storage.local`: key, summary, flags, template cache.
+//! Cliniko's slots and types in the one key store (`integration::Store`): key, summary, flags, template cache.
 //!
 //! Keys (all in `storage.local`, never `localStorage`):
 //! - `cliniko.key`: the cleaned API key (string). Written only after a successful verify.
@@ -8,13 +8,12 @@
 
 use super::key::ClinikoKey;
 use super::types::TreatmentNoteTemplate;
+use crate::Result;
 use crate::error::Ehr;
-use crate::integration::Slots;
-use crate::platform::StorageArea;
+use crate::integration::Store;
 use crate::worker::Env;
-use crate::{Error, Result};
-use serde::{Deserialize, Serialize, de::DeserializeOwned};
-use serde_json::Value;
+use serde::{Deserialize, Serialize};
+use std::marker::PhantomData;
 
 /// storage.local key of the API key.
 pub const KEY_SECRET: &str = "cliniko.key";
@@ -24,8 +23,6 @@ pub const KEY_CONNECTION: &str = "cliniko.connection";
 pub const KEY_FLAGS: &str = "cliniko.flags";
 /// storage.local key of the [`TemplateCache`].
 pub const KEY_TEMPLATES: &str = "cliniko.templates";
-
-const AREA: StorageArea = StorageArea::Local;
 
 /// What a successful verify learned about the key, shown in the options page and used by push.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -56,23 +53,16 @@ pub struct Connection {
 
 pub use crate::integration::{ConnectionState, Flags};
 
-/// Where Cliniko keeps its things in `storage.local`.
-const SLOTS: Slots = Slots {
+/// Cliniko's slots in `storage.local`, in the one key store.
+pub const STORE: Store<ClinikoKey, Connection> = Store {
     ehr: Ehr::Cliniko,
     secret: KEY_SECRET,
     connection: KEY_CONNECTION,
     flags: KEY_FLAGS,
+    // The template cache goes with the key (a new key may belong to another account).
     extra: &[KEY_TEMPLATES],
+    types: PhantomData,
 };
-
-/// `status` reply: the state and, when set up, the connection summary.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Status {
-    /// State.
-    pub state: ConnectionState,
-    /// Summary, when set up.
-    pub connection: Option<Connection>,
-}
 
 /// The template cache: the list as last fetched.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -85,92 +75,12 @@ pub struct TemplateCache {
     pub templates: Vec<TreatmentNoteTemplate>,
 }
 
-async fn load_as<P: Env, T: DeserializeOwned>(p: &P, key: &str) -> Result<Option<T>> {
-    SLOTS.load_as(p, key).await
-}
-
-async fn save_as<P: Env, T: Serialize>(p: &P, key: &str, value: &T) -> Result<()> {
-    SLOTS.save_as(p, key, value).await
-}
-
-/// Save a verified key and its connection; enabled, not needing reconnect. The template cache
-/// is dropped (the new key may belong to another account).
-pub async fn save_connection<P: Env>(p: &P, key: &ClinikoKey, conn: &Connection) -> Result<()> {
-    p.save(
-        AREA,
-        KEY_SECRET,
-        Value::String(key.expose_secret().to_string()),
-    )
-    .await?;
-    save_as(p, KEY_CONNECTION, conn).await?;
-    save_as(p, KEY_FLAGS, &Flags::default()).await?;
-    p.remove(AREA, KEY_TEMPLATES).await
-}
-
-/// The saved connection summary, if any.
-pub async fn load_connection<P: Env>(p: &P) -> Result<Option<Connection>> {
-    load_as(p, KEY_CONNECTION).await
-}
-
-/// The saved flags (defaults when absent).
-pub async fn load_flags<P: Env>(p: &P) -> Result<Flags> {
-    SLOTS.flags(p).await
-}
-
-pub async fn load_key<P: Env>(p: &P) -> Result<Option<ClinikoKey>> {
-    Ok(load_as::<P, String>(p, KEY_SECRET)
-        .await?
-        .and_then(|s| ClinikoKey::parse(&s).ok()))
-}
-
-/// The current state and summary.
-pub async fn status<P: Env>(p: &P) -> Result<Status> {
-    let connection = load_connection(p).await?;
-    let has_key = load_key(p).await?.is_some();
-    let flags = load_flags(p).await?;
-    let state = ConnectionState::of(has_key && connection.is_some(), flags);
-    Ok(Status {
-        state,
-        connection: if state == ConnectionState::NotSetUp {
-            None
-        } else {
-            connection
-        },
-    })
-}
-
-/// The key to use for a request now, with its connection: `NotConnected` when not set up,
-/// `Disabled` when switched off, `Unauthorized` when it already got a 401 (reconnect first).
-pub async fn active<P: Env>(p: &P) -> Result<(ClinikoKey, Connection)> {
-    let (key, conn) = (load_key(p).await?, load_connection(p).await?);
-    SLOTS.usable(key.is_some() && conn.is_some(), load_flags(p).await?)?;
-    match (key, conn) {
-        (Some(key), Some(conn)) => Ok((key, conn)),
-        _ => Err(Error::NotConnected(Ehr::Cliniko)),
-    }
-}
-
-/// Switch Cliniko on or off (keeps the key).
-pub async fn set_enabled<P: Env>(p: &P, enabled: bool) -> Result<()> {
-    SLOTS.set_enabled(p, enabled).await
-}
-
-/// Flag the saved key as needing a reconnect (after a 401 in use). No-op when not set up.
-pub async fn mark_needs_reconnect<P: Env>(p: &P) -> Result<()> {
-    SLOTS.mark_needs_reconnect(p).await
-}
-
-/// Forget everything Cliniko: key, connection, flags, template cache.
-pub async fn remove_all<P: Env>(p: &P) -> Result<()> {
-    SLOTS.remove_all(p).await
-}
-
 /// The template cache, if present.
 pub async fn load_templates<P: Env>(p: &P) -> Result<Option<TemplateCache>> {
-    load_as(p, KEY_TEMPLATES).await
+    STORE.load_as(p, KEY_TEMPLATES).await
 }
 
 /// Replace the template cache.
 pub async fn save_templates<P: Env>(p: &P, cache: &TemplateCache) -> Result<()> {
-    save_as(p, KEY_TEMPLATES, cache).await
+    STORE.save_as(p, KEY_TEMPLATES, cache).await
 }

@@ -243,16 +243,18 @@ impl Patient {
 
 impl From<Patient> for crate::search::rank::Candidate {
     fn from(p: Patient) -> Self {
-        crate::search::rank::Candidate {
-            archived: p.is_archived(),
-            id: p.id.to_string(),
-            first_name: p.first_name,
-            last_name: p.last_name,
-            preferred_first_name: p.preferred_first_name,
-            date_of_birth: p.date_of_birth,
-            email: p.email,
-            phones: p.patient_phone_numbers,
-        }
+        let archived = p.is_archived();
+        let (id, phones) = (p.id.to_string(), p.patient_phone_numbers);
+        Self::new(
+            id,
+            p.first_name,
+            p.last_name,
+            p.preferred_first_name,
+            p.date_of_birth,
+            p.email,
+            phones,
+            archived,
+        )
     }
 }
 

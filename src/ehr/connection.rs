@@ -85,10 +85,9 @@ fn value<T: Serialize>(v: &T) -> Option<Value> {
     serde_json::to_value(v).ok()
 }
 
-fn from_cliniko(s: cliniko::Status) -> ConnectionStatus {
-    let mut out =
-        ConnectionStatus::bare(Ehr::Cliniko, s.state, s.connection.as_ref().and_then(value));
-    if let Some(c) = s.connection {
+fn from_cliniko(state: ConnectionState, c: Option<cliniko::Connection>) -> ConnectionStatus {
+    let mut out = ConnectionStatus::bare(Ehr::Cliniko, state, c.as_ref().and_then(value));
+    if let Some(c) = c {
         out.user_name = Some(c.user_name);
         out.account_name = c.account_name;
         out.masked_key = Some(c.key_hint);
@@ -97,11 +96,11 @@ fn from_cliniko(s: cliniko::Status) -> ConnectionStatus {
     out
 }
 
-fn from_nookal(s: nookal_store::Status) -> ConnectionStatus {
-    let mut out =
-        ConnectionStatus::bare(Ehr::Nookal, s.state, s.connection.as_ref().and_then(value));
-    out.needs_practitioner = s.needs_practitioner;
-    if let Some(c) = s.connection {
+fn from_nookal(state: ConnectionState, c: Option<nookal_store::Connection>) -> ConnectionStatus {
+    let mut out = ConnectionStatus::bare(Ehr::Nookal, state, c.as_ref().and_then(value));
+    // Set up, but notes cannot be filed until a practitioner is chosen.
+    out.needs_practitioner = c.as_ref().is_some_and(|c| c.practitioner().is_none());
+    if let Some(c) = c {
         out.masked_key = Some(c.key_hint);
         out.has_locations = !c.locations.is_empty();
         out.practitioners = Some(
@@ -137,8 +136,14 @@ fn from_nookal(s: nookal_store::Status) -> ConnectionStatus {
 /// The connection's state and summary.
 pub async fn status<P: Env>(p: &P, ehr: Ehr) -> Result<ConnectionStatus> {
     Ok(match ehr {
-        Ehr::Cliniko => from_cliniko(cliniko::status(p).await?),
-        Ehr::Nookal => from_nookal(nookal_store::status(p).await?),
+        Ehr::Cliniko => {
+            let (state, c) = cliniko_store::STORE.state(p).await?;
+            from_cliniko(state, c)
+        }
+        Ehr::Nookal => {
+            let (state, c) = nookal_store::STORE.state(p).await?;
+            from_nookal(state, c)
+        }
     })
 }
 
@@ -160,13 +165,13 @@ pub async fn connect<P: Env>(p: &P, ehr: Ehr, key: &str) -> Result<ConnectionSta
 pub async fn verify<P: Env>(p: &P, ehr: Ehr) -> Result<ConnectionStatus> {
     match ehr {
         Ehr::Cliniko => {
-            let Some(key) = cliniko_store::load_key(p).await? else {
+            let Some(key) = cliniko_store::STORE.load_key(p).await? else {
                 return Err(Error::NotConnected(Ehr::Cliniko));
             };
             match cliniko::verify(p, key.expose_secret()).await {
-                Ok(conn) => cliniko_store::save_connection(p, &key, &conn).await?,
+                Ok(conn) => cliniko_store::STORE.save_connection(p, &key, &conn).await?,
                 Err(Error::Unauthorized(e)) => {
-                    cliniko::mark_needs_reconnect(p).await?;
+                    cliniko_store::STORE.mark_needs_reconnect(p).await?;
                     return Err(Error::Unauthorized(e));
                 }
                 Err(e) => return Err(e),
@@ -182,8 +187,8 @@ pub async fn verify<P: Env>(p: &P, ehr: Ehr) -> Result<ConnectionStatus> {
 /// Switch an EHR on or off, keeping the key.
 pub async fn set_enabled<P: Env>(p: &P, ehr: Ehr, enabled: bool) -> Result<ConnectionStatus> {
     match ehr {
-        Ehr::Cliniko => cliniko_store::set_enabled(p, enabled).await?,
-        Ehr::Nookal => nookal_store::set_enabled(p, enabled).await?,
+        Ehr::Cliniko => cliniko_store::STORE.set_enabled(p, enabled).await?,
+        Ehr::Nookal => nookal_store::STORE.set_enabled(p, enabled).await?,
     }
     status(p, ehr).await
 }
@@ -191,8 +196,8 @@ pub async fn set_enabled<P: Env>(p: &P, ehr: Ehr, enabled: bool) -> Result<Conne
 /// Forget the key and everything saved with it.
 pub async fn remove<P: Env>(p: &P, ehr: Ehr) -> Result<ConnectionStatus> {
     match ehr {
-        Ehr::Cliniko => cliniko_store::remove_all(p).await?,
-        Ehr::Nookal => nookal_store::remove_all(p).await?,
+        Ehr::Cliniko => cliniko_store::STORE.remove_all(p).await?,
+        Ehr::Nookal => nookal_store::STORE.remove_all(p).await?,
     }
     status(p, ehr).await
 }
@@ -299,10 +304,11 @@ pub async fn footer_author<P: Env>(
         return Ok(None);
     }
     Ok(match ehr {
-        Ehr::Cliniko => cliniko_store::load_connection(p)
+        Ehr::Cliniko => cliniko_store::STORE
+            .load_connection(p)
             .await?
             .map(|c| c.user_name),
-        Ehr::Nookal => nookal_store::load_connection(p).await?.and_then(|c| {
+        Ehr::Nookal => nookal_store::STORE.load_connection(p).await?.and_then(|c| {
             c.practitioner()
                 .map(|x| format!("{} {}", x.first_name, x.last_name))
         }),

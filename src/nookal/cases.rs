@@ -3,7 +3,7 @@
 //! Every Nookal treatment note belongs to a case, so a patient without one needs `addCase`
 //! before the first note (reference §3).
 
-use super::client::{OnAuthFailure, call, list_all};
+use super::client::{On401, call, list_all};
 use super::id::NookalId;
 use super::read::as_text;
 use super::requests::{self, NewCase};
@@ -93,7 +93,7 @@ pub async fn fetch_cases<P: Env>(
     key: &super::NookalKey,
     patient_id: &NookalId,
 ) -> Result<Vec<Case>> {
-    list_all(p, "cases", OnAuthFailure::MarkNeedsReconnect, |pg| {
+    list_all(p, "cases", On401::MarkNeedsReconnect, |pg| {
         requests::get_cases(key, patient_id, pg)
     })
     .await
@@ -102,7 +102,7 @@ pub async fn fetch_cases<P: Env>(
 /// List a patient's cases with the default choice.
 pub async fn list_cases<P: Env>(p: &P, patient_id: &str) -> Result<CaseList> {
     let id = NookalId::parse(patient_id)?;
-    let (key, _) = store::active(p).await?;
+    let (key, _) = store::STORE.active(p).await?;
     let mut cases = fetch_cases(p, &key, &id).await?;
     let default_case_id = default_case(&cases).map(|c| c.id.to_string());
     cases.sort_by(|a, b| recency(b, a));
@@ -139,7 +139,7 @@ pub async fn add_case<P: Env>(
             "the case title must be 1 to {MAX_TITLE_CHARS} characters"
         )));
     }
-    let (key, conn) = store::active(p).await?;
+    let (key, conn) = store::STORE.active(p).await?;
     let start_date = local_date
         .map(str::trim)
         .and_then(|d| d.get(..10))

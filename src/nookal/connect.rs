@@ -1,12 +1,12 @@
 //! Connecting a key: `verify`, then `getLocations` and `getPractitioners`; the clinician's
 //! practitioner and default-location choices.
 
-use super::client::{OnAuthFailure, call_with, list_all};
+use super::client::{On401, call_with, list_all};
 use super::id::NookalId;
 use super::key::NookalKey;
 use super::read::as_flag;
 use super::requests;
-use super::store::{self, Connection, Flags, Status};
+use super::store::{self, Connection, Flags};
 use super::types::{Location, Practitioner};
 use crate::error::Ehr;
 use crate::platform::StorageArea;
@@ -19,13 +19,13 @@ struct Discovery {
     practitioners: Vec<Practitioner>,
 }
 
-async fn discover<P: Env>(p: &P, key: &NookalKey, on_auth: OnAuthFailure) -> Result<Discovery> {
+async fn discover<P: Env>(p: &P, key: &NookalKey, on_auth: On401) -> Result<Discovery> {
     let env = call_with(p, &requests::verify(key), on_auth).await?;
     // SDK `Nookal_Verify::isVerified()` reads `data.results.verify`; the Elixir client treats
     // any non-failure as verified. Only an explicit false is a refusal, so both readings work.
     if env.value("verify").and_then(as_flag) == Some(false) {
-        if on_auth == OnAuthFailure::MarkNeedsReconnect {
-            store::mark_needs_reconnect(p).await?;
+        if on_auth == On401::MarkNeedsReconnect {
+            store::STORE.mark_needs_reconnect(p).await?;
         }
         return Err(Error::Unauthorized(Ehr::Nookal));
     }
@@ -84,42 +84,43 @@ fn build(d: Discovery, key: &NookalKey, now_ms: i64, prev: Option<&Connection>) 
 
 /// Verify a pasted key and, only if it works, save it with what it can see. A key that fails
 /// leaves any saved connection untouched. Previous choices carry over while still listed.
-pub async fn connect<P: Env>(p: &P, raw_key: &str) -> Result<Status> {
+pub async fn connect<P: Env>(p: &P, raw_key: &str) -> Result<Connection> {
     let key = NookalKey::parse(raw_key)?;
-    let d = discover(p, &key, OnAuthFailure::Ignore).await?;
-    let prev = store::load_connection(p).await?;
+    let d = discover(p, &key, On401::Ignore).await?;
+    let prev = store::STORE.load_connection(p).await?;
     let conn = build(d, &key, p.now_ms(), prev.as_ref());
-    store::save_connection(p, &key, &conn).await?;
-    store::status(p).await
+    store::STORE.save_connection(p, &key, &conn).await?;
+    Ok(conn)
 }
 
 /// Re-check the saved key ("Test connection"): refresh the lists, keep the choices and the
 /// on/off switch, clear a needs-reconnect flag when the key works again.
-pub async fn verify_saved<P: Env>(p: &P) -> Result<Status> {
-    let Some(key) = store::load_key(p).await? else {
+pub async fn verify_saved<P: Env>(p: &P) -> Result<Connection> {
+    let Some(key) = store::STORE.load_key(p).await? else {
         return Err(Error::NotConnected(Ehr::Nookal));
     };
-    let d = discover(p, &key, OnAuthFailure::MarkNeedsReconnect).await?;
-    let prev = store::load_connection(p).await?;
+    let d = discover(p, &key, On401::MarkNeedsReconnect).await?;
+    let prev = store::STORE.load_connection(p).await?;
     let conn = build(d, &key, p.now_ms(), prev.as_ref());
-    store::update_connection(p, &conn).await?;
+    store::STORE.update_connection(p, &conn).await?;
     let flags = Flags {
         needs_reconnect: false,
-        ..store::load_flags(p).await?
+        ..store::STORE.flags(p).await?
     };
     let v = serde_json::to_value(flags).map_err(|e| Error::Storage(e.to_string()))?;
     p.save(StorageArea::Local, store::KEY_FLAGS, v).await?;
-    store::status(p).await
+    Ok(conn)
 }
 
 async fn saved<P: Env>(p: &P) -> Result<Connection> {
-    store::load_connection(p)
+    store::STORE
+        .load_connection(p)
         .await?
         .ok_or(Error::NotConnected(Ehr::Nookal))
 }
 
 /// Choose the practitioner notes are filed under (must be one the key can see).
-pub async fn set_practitioner<P: Env>(p: &P, practitioner_id: &str) -> Result<Status> {
+pub async fn set_practitioner<P: Env>(p: &P, practitioner_id: &str) -> Result<Connection> {
     let id = NookalId::parse(practitioner_id)?;
     let mut conn = saved(p).await?;
     if !conn.practitioners.iter().any(|x| x.id == id) {
@@ -128,12 +129,12 @@ pub async fn set_practitioner<P: Env>(p: &P, practitioner_id: &str) -> Result<St
         ));
     }
     conn.practitioner_id = Some(id);
-    store::update_connection(p, &conn).await?;
-    store::status(p).await
+    store::STORE.update_connection(p, &conn).await?;
+    Ok(conn)
 }
 
 /// Choose (or clear, with `None`) the default location.
-pub async fn set_location<P: Env>(p: &P, location_id: Option<&str>) -> Result<Status> {
+pub async fn set_location<P: Env>(p: &P, location_id: Option<&str>) -> Result<Connection> {
     let id = location_id
         .map(str::trim)
         .filter(|s| !s.is_empty())
@@ -148,6 +149,6 @@ pub async fn set_location<P: Env>(p: &P, location_id: Option<&str>) -> Result<St
         ));
     }
     conn.location_id = id;
-    store::update_connection(p, &conn).await?;
-    store::status(p).await
+    store::STORE.update_connection(p, &conn).await?;
+    Ok(conn)
 }

@@ -2,9 +2,9 @@
 //!
 //! The same shape as `cliniko/`. Pure: [`form`], [`key`], [`id`], [`requests`], [`responses`],
 //! [`read`], [`types`], [`query`], [`rank`], [`cases`], [`mojibake`], [`readback`].
-//! Effects only through `Platform`: [`client`] (the one place requests go out), [`store`] (the
-//! saved connection in storage.local), and the workflows [`connect`], [`search`], [`push`].
-//! Pacing reuses `cliniko::pacing::Pacer`; the connection states reuse `cliniko::store`'s.
+//! Effects only through the worker's `Env`: [`client`] (the one place requests go out), [`store`]
+//! (Nookal's slots in the one key store, `integration::Store`), and the workflows [`connect`],
+//! [`search`], [`push`]. Pacing is the shared `pacing::Pacer`; ranking is `search::rank`'s.
 
 pub mod cases;
 pub mod client;

@@ -11,13 +11,10 @@ use super::readback::{compare, fingerprint, patient_notes, pick_match};
 use super::requests::{self, LocalDateTime, NewTreatmentNote};
 use super::store;
 use super::types::TreatmentNote;
+use crate::note::MAX_NOTE_BYTES;
 use crate::worker::Env;
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
-
-/// Largest note we send: 1 MB of UTF-8, the same cap as the note model's (a clinical note is a
-/// few KB; more is a mis-read page).
-pub const MAX_NOTE_BYTES: usize = 1_000_000;
 
 /// Title of the case created when the patient has no open case and the caller gave none.
 pub const DEFAULT_CASE_TITLE: &str = "Treatment notes";
@@ -87,7 +84,7 @@ pub async fn push<P: Env>(p: &P, input: &PushInput) -> Result<NookalReceipt> {
         .filter(|s| !s.is_empty())
         .map(NookalId::parse)
         .transpose()?;
-    let (key, conn) = store::active(p).await?;
+    let (key, conn) = store::STORE.active(p).await?;
     let practitioner_id = conn.practitioner().map(|x| x.id.clone()).ok_or_else(|| {
         Error::InvalidInput(
             "choose the Nookal practitioner notes are filed under (Options → Nookal)".into(),

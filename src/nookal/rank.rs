@@ -82,14 +82,14 @@ fn candidate(p: &Patient) -> Candidate {
             phone_type: Some(t.to_string()),
         })
     };
-    Candidate {
-        id: p.id.to_string(),
-        first_name: p.first_name.clone(),
-        last_name: p.last_name.clone(),
-        preferred_first_name: p.nickname.clone(),
-        date_of_birth: p.date_of_birth.clone(),
-        email: p.email.clone(),
-        phones: [
+    Candidate::new(
+        p.id.to_string(),
+        p.first_name.clone(),
+        p.last_name.clone(),
+        p.nickname.clone(),
+        p.date_of_birth.clone(),
+        p.email.clone(),
+        [
             phone(&p.mobile, "Mobile"),
             phone(&p.home, "Home"),
             phone(&p.work, "Work"),
@@ -97,8 +97,8 @@ fn candidate(p: &Patient) -> Candidate {
         .into_iter()
         .flatten()
         .collect(),
-        archived: p.active == Some(false) || p.deceased == Some(true),
-    }
+        p.active == Some(false) || p.deceased == Some(true),
+    )
 }
 
 /// Keep candidates that pass the checks, then merge (dropping duplicates: several calls may
@@ -115,62 +115,4 @@ pub fn rank(
         .map(candidate)
         .collect();
     merge_and_rank(&shared_query(q), vec![kept], include_archived)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::nookal::NookalId;
-    use crate::nookal::query::plan;
-    use crate::search::date::{Date, DateOrder};
-
-    fn patient(id: &str, first: &str, active: Option<bool>) -> Patient {
-        Patient {
-            id: NookalId::parse(id).unwrap(),
-            title: None,
-            first_name: first.into(),
-            middle_name: None,
-            nickname: None,
-            last_name: "Smith".into(),
-            date_of_birth: None,
-            email: None,
-            mobile: Some("0412 345 678".into()),
-            home: None,
-            work: None,
-            active,
-            deceased: None,
-        }
-    }
-
-    fn ranked(text: &str, include_archived: bool) -> Vec<String> {
-        let today = Date::new(2025, 10, 1).unwrap();
-        let q = crate::nookal::query::parse(text, DateOrder::DayFirst, today).unwrap();
-        let checks = plan(&q).unwrap().checks;
-        let found = vec![
-            patient("P-7a", "Jane", None),
-            patient("12", "Janet", Some(false)),
-        ];
-        rank(found, &q, &checks, include_archived)
-            .into_iter()
-            .map(|r| r.id)
-            .collect()
-    }
-
-    #[test]
-    fn ids_that_are_not_digits_are_kept() {
-        assert_eq!(ranked("Jane Smith", false), ["P-7a"]);
-    }
-
-    #[test]
-    fn inactive_patients_show_only_with_include_archived() {
-        assert_eq!(ranked("Smith", false), ["P-7a"]);
-        assert_eq!(ranked("Smith", true), ["P-7a", "12"]);
-    }
-
-    #[test]
-    fn phones_match_by_the_shared_rule() {
-        // International and national forms of the same number are the same number.
-        assert_eq!(ranked("Smith +61 412 345 678", false), ["P-7a"]);
-        assert!(ranked("Smith 0499 999 999", false).is_empty());
-    }
 }

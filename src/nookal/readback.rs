@@ -5,7 +5,7 @@
 //! stores non-ASCII text double-encoded (§3), so "success" alone proves little: the note is read
 //! back with `getTreatmentNotes`.
 
-use super::client::{OnAuthFailure, list_all};
+use super::client::{On401, list_all};
 use super::id::NookalId;
 use super::key::NookalKey;
 use super::mojibake::undo;
@@ -101,7 +101,7 @@ pub async fn patient_notes<P: Env>(
     key: &NookalKey,
     patient_id: &NookalId,
 ) -> Result<Vec<TreatmentNote>> {
-    let notes: Vec<TreatmentNote> = list_all(p, "notes", OnAuthFailure::MarkNeedsReconnect, |pg| {
+    let notes: Vec<TreatmentNote> = list_all(p, "notes", On401::MarkNeedsReconnect, |pg| {
         requests::get_treatment_notes(key, patient_id, pg)
     })
     .await?;
@@ -142,7 +142,7 @@ pub async fn find_note<P: Env>(
     text_fingerprint: &str,
 ) -> Result<Option<TreatmentNote>> {
     let id = NookalId::parse(patient_id)?;
-    let (key, _) = store::active(p).await?;
+    let (key, _) = store::STORE.active(p).await?;
     find_note_with(p, &key, &id, since_local, text_fingerprint).await
 }
 

@@ -1,6 +1,6 @@
 //! Patient search against Nookal: run the planned `searchPatients` calls, check and rank.
 
-use super::client::{OnAuthFailure, list_page};
+use super::client::{On401, list_page};
 use super::query::{parse, plan};
 use super::rank::{passes, rank};
 use super::requests::search_patients;
@@ -18,7 +18,7 @@ use crate::worker::Env;
 pub async fn search<P: Env>(p: &P, text: &str, opts: &SearchOptions) -> Result<SearchResult> {
     let q = parse(text, opts.date_order, opts.today(p)?)?;
     let pl = plan(&q)?;
-    let (key, _) = store::active(p).await?;
+    let (key, _) = store::STORE.active(p).await?;
     let mut candidates: Vec<Patient> = Vec::new();
     let mut more = false;
     let mut requests_made = 0;
@@ -26,7 +26,7 @@ pub async fn search<P: Env>(p: &P, text: &str, opts: &SearchOptions) -> Result<S
         requests_made += 1;
         let req = search_patients(&key, s, 1);
         let (found, paging) =
-            list_page::<P, Patient>(p, &req, "patients", OnAuthFailure::MarkNeedsReconnect).await?;
+            list_page::<P, Patient>(p, &req, "patients", On401::MarkNeedsReconnect).await?;
         let hit = found.iter().any(|c| passes(c, &pl.checks));
         more |= hit && paging.next_page.is_some();
         candidates.extend(found);

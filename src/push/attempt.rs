@@ -10,7 +10,7 @@
 //! dropped connection, 5xx, the worker stopped mid-POST) costs one GET before any new POST: a
 //! retry never creates a second note.
 
-use super::job::{Job, JobError, JobState, Payload};
+use super::job::{ClinikoPayload, Job, JobError, JobState};
 use super::nookal_attempt;
 use super::outbox::{self, Claim};
 use super::policy::{self, RetryPolicy};
@@ -48,20 +48,22 @@ pub async fn step<P: Env>(p: &P, id: &str) -> Result<Option<Job>> {
     let Some(mut job) = outbox::get(p, id).await? else {
         return Ok(None);
     };
-    if job.ehr == Ehr::Nookal {
-        nookal_attempt::step(p, &mut job).await?;
-        return Ok(Some(job));
-    }
     match job.state {
         JobState::Queued | JobState::RetryWait | JobState::Sending => {
-            // Saved as sending in the one write before the POST (see `land`), not here as well: a
-            // worker stopped before that write leaves the job as it was, still due.
+            // Saved as sending in the one write before the send (see each `land`), not here as
+            // well: a worker stopped before that write leaves the job as it was, still due.
             job.state = JobState::Sending;
             job.updated_at_ms = p.now_ms();
-            if let Err(e) = land(p, &mut job).await {
+            let sent = match job.ehr() {
+                Ehr::Cliniko => land(p, &mut job).await,
+                Ehr::Nookal => nookal_attempt::land(p, &mut job).await,
+            };
+            // Every EHR's failure is filed the same way: retry, park for a reconnect, or fail.
+            if let Err(e) = sent {
                 file_error(p, &mut job, &e).await?;
             }
         }
+        // Only Cliniko leaves a check for copies due (Nookal names its copies when it lands).
         JobState::Done if job.verify_due => {
             if let Err(e) = verify_only(p, &mut job).await {
                 file_error(p, &mut job, &e).await?;
@@ -86,7 +88,7 @@ async fn target<P: Env>(p: &P, job: &Job) -> Result<Target> {
 
 /// The active connection's key and practitioner, and `patient_id` checked as a Cliniko id.
 pub(super) async fn target_for<P: Env>(p: &P, patient_id: &str) -> Result<Target> {
-    let (key, conn) = store::active(p).await?;
+    let (key, conn) = store::STORE.active(p).await?;
     let practitioner = conn
         .practitioner_id
         .as_deref()
@@ -118,7 +120,7 @@ async fn land<P: Env>(p: &P, job: &mut Job) -> Result<()> {
             patient_id: t.patient.clone(),
             treatment_note_template_id: template_id(p, job).await?,
             title: job.title.clone(),
-            draft: job.payload.draft,
+            draft: job.cliniko()?.draft,
             content,
         };
         let req = requests::create_treatment_note(&t.key, &body)?;
@@ -158,14 +160,14 @@ async fn land<P: Env>(p: &P, job: &mut Job) -> Result<()> {
 /// `POST /treatment_notes` always carries a template id:
 /// whether Cliniko requires one is UNCONFIRMED (§8), and sending one works either way.
 async fn template_id<P: Env>(p: &P, job: &mut Job) -> Result<ClinikoId> {
-    if let Some(id) = job.payload.template_id.as_deref() {
+    if let Some(id) = job.cliniko()?.template_id.as_deref() {
         return ClinikoId::parse(id);
     }
     let templates = connect::list_templates(p, false).await?;
     let pick = crate::templates::choose::simplest(&templates).ok_or_else(|| {
         Error::InvalidInput("choose a treatment-note template in the options".into())
     })?;
-    job.payload.template_id = Some(pick.id.to_string());
+    job.cliniko()?.template_id = Some(pick.id.to_string());
     Ok(pick.id.clone())
 }
 
@@ -173,11 +175,11 @@ async fn template_id<P: Env>(p: &P, job: &mut Job) -> Result<ClinikoId> {
 /// retry sends exactly the same thing. The caller saves it (with `maybe_sent`) before the POST;
 /// until then nothing was sent, and a stopped worker's next attempt simply builds it again.
 async fn ensure_content<P: Env>(p: &P, t: &Target, job: &mut Job) -> Result<Option<Content>> {
-    if let Some(c) = &job.payload.content {
+    if let Some(c) = &job.cliniko()?.content {
         return Ok(Some(c.clone()));
     }
     let source = job
-        .payload
+        .cliniko()?
         .source
         .as_ref()
         .ok_or_else(|| Error::InvalidInput("the job has no note to send".into()))?;
@@ -187,13 +189,14 @@ async fn ensure_content<P: Env>(p: &P, t: &Target, job: &mut Job) -> Result<Opti
     let opts = RenderOptions {
         footer: Some(Footer {
             author: (note.meta.site.is_some()).then(|| t.conn.user_name.clone()),
-            created: job.payload.created_display.clone(),
+            created: job.cliniko()?.created_display.clone(),
             reference: Some(job.push_ref.clone()),
         }),
     };
     let filled = fill_template(template.as_ref(), &note, &opts)?;
-    job.payload.content = Some(filled.content.clone());
-    job.payload.source = None;
+    let c = job.cliniko()?;
+    c.content = Some(filled.content.clone());
+    c.source = None;
     Ok(Some(filled.content))
 }
 
@@ -307,10 +310,11 @@ async fn mark_landed<P: Env>(p: &P, t: &Target, job: &mut Job) -> Result<()> {
     job.attempts = 0;
     job.updated_at_ms = now;
     job.receipt = Some(receipt.clone());
-    job.payload = Payload {
-        template_id: job.payload.template_id.clone(),
-        draft: job.payload.draft,
-        ..Payload::default()
+    let c = job.cliniko()?;
+    *c = ClinikoPayload {
+        template_id: c.template_id.take(),
+        draft: c.draft,
+        ..ClinikoPayload::default()
     };
     // The job first: once it says done, nothing will POST it again.
     outbox::put(p, job).await?;

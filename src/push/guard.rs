@@ -67,7 +67,7 @@ pub async fn check_local<P: Env>(
     Ok(outbox
         .jobs
         .iter()
-        .find(|j| j.ehr == ehr && j.patient.id == patient_id && j.fingerprint == fingerprint)
+        .find(|j| j.ehr() == ehr && j.patient.id == patient_id && j.fingerprint == fingerprint)
         .map(|j| NeedsConfirmation {
             at_ms: Some(j.receipt.as_ref().map_or(j.created_at_ms, |r| r.at_ms)),
             note_id: j.note_id.clone(),

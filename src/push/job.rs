@@ -80,10 +80,34 @@ impl From<&Error> for JobError {
     }
 }
 
-/// What the job sends. Holds the note, so it lives only in `storage.session` and is emptied
-/// once the note is in Cliniko.
+/// What a job sends, by EHR: the job's EHR is its payload's. Holds the note, so it lives only in
+/// `storage.session`, and the note is dropped once it is in the EHR. Stored externally tagged
+/// (`{"cliniko": {…}}`), which serde reads without buffering. Jobs stored by older versions (a
+/// Cliniko `payload` struct with an optional `nookal` part beside it) do not read as this: the
+/// outbox they are in reads as empty (`outbox::load`) and those pushes are dropped, not
+/// migrated; `storage.session` lives only until the browser closes, and their receipts stay.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Payload {
+    /// A Cliniko treatment note.
+    Cliniko(ClinikoPayload),
+    /// A Nookal treatment note.
+    Nookal(NookalPayload),
+}
+
+impl Payload {
+    /// The EHR this payload goes to.
+    pub fn ehr(&self) -> Ehr {
+        match self {
+            Payload::Cliniko(_) => Ehr::Cliniko,
+            Payload::Nookal(_) => Ehr::Nookal,
+        }
+    }
+}
+
+/// A Cliniko note: built from the page's source on the first attempt, then fixed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-pub struct Payload {
+pub struct ClinikoPayload {
     /// The note as read from the page, until `content` is built from it.
     pub source: Option<NoteSource>,
     /// The creation time for the footer, formatted by the browser.
@@ -128,19 +152,11 @@ impl<'de> Deserialize<'de> for NookalOutcome {
     }
 }
 
-/// Jobs stored before Nookal pushes joined the outbox have no `ehr`: they are Cliniko's.
-fn cliniko() -> Ehr {
-    Ehr::Cliniko
-}
-
 /// A push job as stored in the outbox.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Job {
     /// Job id (random hex).
     pub id: String,
-    /// Which EHR the note goes to; the attempt dispatches on it.
-    #[serde(default = "cliniko")]
-    pub ehr: Ehr,
     /// The push reference in the note's footer: the same on every retry; finds copies in Cliniko.
     pub push_ref: String,
     /// State.
@@ -175,19 +191,15 @@ pub struct Job {
     /// The page's pre-selection scope, cleared once the push lands (opaque here).
     #[serde(default)]
     pub scope: Option<Value>,
-    /// What to send (Cliniko).
+    /// What to send, and to which EHR.
     pub payload: Payload,
-    /// What to send (Nookal), and what it reported once landed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nookal: Option<NookalJob>,
 }
 
-/// The Nookal part of a job.
+/// A Nookal note.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NookalJob {
-    /// What to send: the `addTreatmentNote` input (patient, case or new-case title, local
-    /// date-time `YYYY-MM-DD HH:MM:SS`, the rendered plain text). Like [`Payload`] it holds note
-    /// text, so it lives only in `storage.session`, and it is dropped once the note is in Nookal.
+pub struct NookalPayload {
+    /// What to send: the `addTreatmentNote` input (patient, case or new-case title, the session's
+    /// local date-time `YYYY-MM-DD HH:MM:SS`, the rendered plain text); dropped once landed.
     pub input: Option<PushInput>,
     /// What the push reported, once landed.
     #[serde(default)]
@@ -234,10 +246,9 @@ pub struct JobView {
 
 impl Job {
     /// A new job, queued and not yet attempted: the one place that says what a fresh job holds.
-    /// Callers set what is specific to the EHR (payload, Nookal input, scope) on the result.
     pub fn queued(
         id: String,
-        ehr: Ehr,
+        payload: Payload,
         push_ref: String,
         patient: PatientSummary,
         title: String,
@@ -246,7 +257,7 @@ impl Job {
     ) -> Job {
         Job {
             id,
-            ehr,
+            payload,
             push_ref,
             state: JobState::Queued,
             patient,
@@ -263,8 +274,27 @@ impl Job {
             archived_copies: Vec::new(),
             receipt: None,
             scope: None,
-            payload: Payload::default(),
-            nookal: None,
+        }
+    }
+
+    /// The EHR this job pushes to.
+    pub fn ehr(&self) -> Ehr {
+        self.payload.ehr()
+    }
+
+    /// The Cliniko payload (an attempt for Cliniko runs only on Cliniko jobs).
+    pub fn cliniko(&mut self) -> Result<&mut ClinikoPayload, Error> {
+        match &mut self.payload {
+            Payload::Cliniko(c) => Ok(c),
+            Payload::Nookal(_) => Err(Error::InvalidInput("not a Cliniko push".into())),
+        }
+    }
+
+    /// The Nookal payload (an attempt for Nookal runs only on Nookal jobs).
+    pub fn nookal(&mut self) -> Result<&mut NookalPayload, Error> {
+        match &mut self.payload {
+            Payload::Nookal(n) => Ok(n),
+            Payload::Cliniko(_) => Err(Error::InvalidInput("not a Nookal push".into())),
         }
     }
 }
@@ -273,8 +303,8 @@ impl From<&Job> for JobView {
     fn from(j: &Job) -> Self {
         JobView {
             id: j.id.clone(),
-            ehr: j.ehr,
-            ehr_name: j.ehr.name().to_string(),
+            ehr: j.ehr(),
+            ehr_name: j.ehr().name().to_string(),
             state: j.state,
             patient: j.patient.clone(),
             title: j.title.clone(),
@@ -285,7 +315,10 @@ impl From<&Job> for JobView {
             receipt: j.receipt.clone(),
             verify_due: j.verify_due,
             created_at_ms: j.created_at_ms,
-            nookal: j.nookal.as_ref().and_then(|n| n.outcome.clone()),
+            nookal: match &j.payload {
+                Payload::Nookal(n) => n.outcome.clone(),
+                Payload::Cliniko(_) => None,
+            },
         }
     }
 }

@@ -1,14 +1,18 @@
 //! Push to Cliniko and Nookal: jobs in one persisted outbox, driven by a state machine that never duplicates.
 //!
-//! - [`job`]: the job and its states (queued → sending → done | retry_wait | needs_reconnect | failed).
+//! - [`job`]: the job (one per push, any EHR: its payload is EHR-tagged) and its states
+//!   (queued → sending → done | retry_wait | needs_reconnect | failed).
 //! - [`policy`]: exponential backoff with jitter, and when to park a job for a manual Retry.
 //! - [`reference`]: finding a job's push reference ("ref XXXXXX") in Cliniko's notes; which copy to keep.
 //! - [`outbox`]: the jobs in `storage.session`, the badge and the alarm wakeup.
 //! - [`receipts`]: what was pushed, in `storage.local` (no note text, no names).
 //! - [`guard`]: "Already pushed to … — push again?".
 //! - [`preflight`]: the title check run ahead of the click, and its short memory.
-//! - [`attempt`]: one step of one job (reconcile, POST; later, verify and archive extra copies).
-//! - [`nookal_attempt`]: the Nookal step of a job in the same outbox (`job.ehr`).
+//! - [`attempt`]: one step of one job, whatever its EHR: claim, then Cliniko's step here (reconcile,
+//!   POST; later, verify and archive extra copies) or Nookal's ([`nookal_attempt`]); failures are
+//!   filed the same way for both (`attempt::file_error`).
+//! - [`nookal_attempt`]: Nookal's step (reconcile by text, `addTreatmentNote` + read-back, extra
+//!   copies named since Nookal cannot archive them).
 //! - [`run`]: the entry points the messages call: start, queue, tick, retry, discard, resume.
 
 pub mod attempt;

@@ -1,5 +1,5 @@
-//! One step of one Nookal job: reconcile an uncertain earlier attempt, push (addTreatmentNote
-//! and read-back), and file the outcome in the same states as a Cliniko job.
+//! Nookal's part of a job's step (`attempt::step` runs it): reconcile an uncertain earlier attempt,
+//! push (addTreatmentNote and read-back); failures are filed by the step, as for Cliniko.
 //!
 //! The workflow itself is `nookal::push::push` (case choice, `addTreatmentNote`, read-back, its
 //! own reconcile of an ambiguous answer). What the outbox adds: `maybe_sent` is saved before the
@@ -8,8 +8,7 @@
 //! sends a second one; then retry with backoff, needs-reconnect and failed via
 //! `attempt::file_error`, exactly as for Cliniko.
 
-use super::attempt::file_error;
-use super::job::{Job, JobState, NookalJob, NookalOutcome};
+use super::job::{Job, JobState, NookalOutcome, NookalPayload, Payload};
 use super::outbox;
 use super::receipts::{self, Receipt};
 use crate::Result;
@@ -21,29 +20,13 @@ use crate::nookal::store;
 use crate::nookal::types::TreatmentNote;
 use crate::worker::Env;
 
-/// Run one step of a Nookal job (claimed by the caller); the job is saved as it changes.
-pub(super) async fn step<P: Env>(p: &P, job: &mut Job) -> Result<()> {
-    if !matches!(
-        job.state,
-        JobState::Queued | JobState::RetryWait | JobState::Sending
-    ) {
-        return Ok(());
-    }
-    job.state = JobState::Sending;
-    job.updated_at_ms = p.now_ms();
-    outbox::put(p, job).await?;
-    if let Err(e) = land(p, job).await {
-        file_error(p, job, &e).await?;
-    }
-    Ok(())
-}
-
-/// Get the note into Nookal exactly once.
-async fn land<P: Env>(p: &P, job: &mut Job) -> Result<()> {
+/// Get the note into Nookal exactly once (the step of a Nookal job: `attempt::step` claims it,
+/// and files a failure).
+pub(super) async fn land<P: Env>(p: &P, job: &mut Job) -> Result<()> {
     let input = job
-        .nookal
-        .as_ref()
-        .and_then(|n| n.input.clone())
+        .nookal()?
+        .input
+        .clone()
         .ok_or_else(|| Error::InvalidInput("the job has no note to send".into()))?;
     if job.maybe_sent {
         // An earlier attempt may have created the note: look before sending again.
@@ -76,7 +59,7 @@ async fn reconciled<P: Env>(
     note: &TreatmentNote,
 ) -> Result<NookalReceipt> {
     let cmp = compare(&input.notes, &note.text);
-    let (_, conn) = store::active(p).await?;
+    let (_, conn) = store::STORE.active(p).await?;
     Ok(NookalReceipt {
         note_id: Some(note.id.to_string()),
         patient_id: input.patient_id.clone(),
@@ -138,7 +121,7 @@ async fn landed<P: Env>(p: &P, job: &mut Job, input: &PushInput, r: NookalReceip
     job.note_id = note_id.clone();
     job.updated_at_ms = now;
     job.receipt = Some(receipt.clone());
-    job.nookal = Some(NookalJob {
+    job.payload = Payload::Nookal(NookalPayload {
         input: None,
         outcome: Some(outcome),
     });
@@ -154,7 +137,7 @@ async fn landed<P: Env>(p: &P, job: &mut Job, input: &PushInput, r: NookalReceip
 /// copies made when the browser re-sent the POST by itself (Chromium does when a reused
 /// connection closes before any response).
 async fn copies<P: Env>(p: &P, input: &PushInput, note_id: &str) -> Result<Vec<String>> {
-    let (key, _) = store::active(p).await?;
+    let (key, _) = store::STORE.active(p).await?;
     let patient = NookalId::parse(&input.patient_id)?;
     let fp = fingerprint(&input.notes);
     let day = input.date_local.trim().get(..10).unwrap_or_default();

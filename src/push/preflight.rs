@@ -95,7 +95,7 @@ pub async fn recently_clear<P: Env>(p: &P, patient_id: &str, title: &str) -> boo
     else {
         return false;
     };
-    matches!(store::load_connection(p).await, Ok(Some(c)) if identity(&c) == connection)
+    matches!(store::STORE.load_connection(p).await, Ok(Some(c)) if identity(&c) == connection)
 }
 
 /// A job for this patient and title was created or has landed: whatever was remembered for them

@@ -74,6 +74,28 @@ fn id_order(a: &ClinikoId, b: &ClinikoId) -> std::cmp::Ordering {
     a.len().cmp(&b.len()).then_with(|| a.cmp(b))
 }
 
+/// The alphabet for push references: no 0/O, 1/I/L, so a clinician can read one out on the phone.
+const REF_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+/// Six characters: 31^6 ≈ 887 million, plenty to tell one clinic's pushes apart.
+const REF_LEN: usize = 6;
+
+/// A new short push reference, e.g. "7K2P9Q".
+pub fn new_push_ref(mut random: u64) -> String {
+    let n = REF_ALPHABET.len() as u64;
+    (0..REF_LEN)
+        .map(|_| {
+            let c = REF_ALPHABET[(random % n) as usize];
+            random /= n;
+            char::from(c)
+        })
+        .collect()
+}
+
+/// Whether `s` is a push reference as [`new_push_ref`] makes them.
+pub fn is_push_ref(s: &str) -> bool {
+    s.len() == REF_LEN && s.bytes().all(|b| REF_ALPHABET.contains(&b))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -165,5 +187,15 @@ mod tests {
         let created = ClinikoId::parse("99").unwrap();
         assert_eq!(keeper(&c, Some(&created)).unwrap().as_str(), "99");
         assert_eq!(keeper(&[], None), None);
+    }
+
+    #[test]
+    fn push_refs_are_short_readable_and_vary() {
+        let a = new_push_ref(0x1234_5678_9abc_def0);
+        let b = new_push_ref(0x0fed_cba9_8765_4321);
+        assert_eq!(a.len(), 6);
+        assert!(is_push_ref(&a) && is_push_ref(&b));
+        assert_ne!(a, b);
+        assert!(!a.contains('0') && !a.contains('O') && !a.contains('1'));
     }
 }

@@ -3,7 +3,7 @@
 
 use super::attempt;
 use super::guard::{self, NeedsConfirmation};
-use super::job::{Job, JobState, JobView, NookalJob, Payload};
+use super::job::{ClinikoPayload, Job, JobState, JobView, NookalPayload, Payload};
 use super::outbox::{self, Claim, Outbox};
 use super::preflight;
 use super::time;
@@ -122,14 +122,14 @@ async fn prepare<P: Env>(p: &P, req: NewPush, check_title: bool) -> Result<Prepa
     if title.is_empty() && req.ehr == Ehr::Cliniko {
         return Err(Error::InvalidInput("the note needs a title".into()));
     }
-    if !is_push_ref(&req.push_ref) {
+    if !super::reference::is_push_ref(&req.push_ref) {
         return Err(Error::InvalidInput("not a push reference".into()));
     }
     // The same push sent again (popup reopened, message repeated): the same job, never a second.
     // A landed Nookal push goes through the duplicate question instead (Nookal cannot archive a
     // second copy, so "push again" must be asked, not inferred).
     if let Some(existing) = outbox::load(p).await?.jobs.into_iter().find(|j| {
-        j.ehr == req.ehr
+        j.ehr() == req.ehr
             && j.push_ref == req.push_ref
             && j.patient.id == req.patient.id
             && (req.ehr == Ehr::Cliniko || j.state != JobState::Done)
@@ -150,10 +150,10 @@ async fn prepare<P: Env>(p: &P, req: NewPush, check_title: bool) -> Result<Prepa
             return Ok(Prepared::Ask(c));
         }
     }
-    let queued = |title: String, req_ref: String, patient| {
+    let queued = |payload, title: String, req_ref: String, patient| {
         Job::queued(
             format!("{:016x}", p.random_u64()),
-            req.ehr,
+            payload,
             req_ref,
             patient,
             title,
@@ -167,16 +167,16 @@ async fn prepare<P: Env>(p: &P, req: NewPush, check_title: bool) -> Result<Prepa
             // templates, so a Nookal job never carries one).
             let template_id =
                 templates::for_push(p, &note, req.template_id, req.automatic_template_id).await?;
+            let payload = Payload::Cliniko(ClinikoPayload {
+                source: Some(req.source),
+                created_display: req.created_display,
+                template_id,
+                draft: req.draft,
+                content: None,
+            });
             Job {
                 scope: req.scope,
-                payload: Payload {
-                    source: Some(req.source),
-                    created_display: req.created_display,
-                    template_id,
-                    draft: req.draft,
-                    content: None,
-                },
-                ..queued(title, req.push_ref, req.patient)
+                ..queued(payload, title, req.push_ref, req.patient)
             }
         }
         Ehr::Nookal => {
@@ -214,13 +214,13 @@ async fn prepare<P: Env>(p: &P, req: NewPush, check_title: bool) -> Result<Prepa
                 notes,
                 new_case_title: req.new_case_title,
             };
+            let payload = Payload::Nookal(NookalPayload {
+                input: Some(input),
+                outcome: None,
+            });
             Job {
                 scope: req.scope,
-                nookal: Some(NookalJob {
-                    input: Some(input),
-                    outcome: None,
-                }),
-                ..queued(title, req.push_ref, req.patient)
+                ..queued(payload, title, req.push_ref, req.patient)
             }
         }
     };
@@ -228,13 +228,6 @@ async fn prepare<P: Env>(p: &P, req: NewPush, check_title: bool) -> Result<Prepa
     // This note is on its way: no earlier "no such title" may wave through another like it.
     preflight::forget(p.worker(), &job.patient.id, &job.title);
     Ok(Prepared::New(job))
-}
-
-/// Push references as `app::note::new_push_ref` makes them: six of "23456789ABCDEFGHJKMNPQRSTUVWXYZ".
-fn is_push_ref(s: &str) -> bool {
-    s.len() == 6
-        && s.bytes()
-            .all(|b| b"23456789ABCDEFGHJKMNPQRSTUVWXYZ".contains(&b))
 }
 
 /// This worker runs a tick; released on drop.
@@ -352,7 +345,7 @@ pub async fn discard<P: Env>(p: &P, id: &str) -> Result<()> {
 pub async fn resume_ehr<P: Env>(p: &P, ehr: Ehr) -> Result<Vec<Job>> {
     let now = p.now_ms();
     outbox::update(p, |outbox| {
-        for j in outbox.jobs.iter_mut().filter(|j| j.ehr == ehr) {
+        for j in outbox.jobs.iter_mut().filter(|j| j.ehr() == ehr) {
             match j.state {
                 JobState::NeedsReconnect => {
                     j.state = JobState::Queued;

@@ -2,7 +2,7 @@
 
 use super::date::{Date, DateOrder, DobParse, read_date};
 use super::fold::fold;
-use crate::search::rank::Candidate as Patient;
+use crate::search::rank::PatientSummary as Patient;
 use serde::Serialize;
 
 /// The outcome of comparing the page's patient with the chosen patient.

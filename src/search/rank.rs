@@ -55,40 +55,42 @@ pub struct PatientSummary {
     pub tier: Tier,
 }
 
-/// A patient as the shared ranking and matching read it, whatever EHR it came from. Each EHR
-/// maps its own record here (ids stay strings: Nookal ids need not be digits).
+/// A patient as the shared ranking reads it, whatever EHR it came from: the row it will show
+/// (ids strings: Nookal ids need not be digits; `phone` and `tier` are set when ranked) and
+/// every phone number it has. Each EHR maps its own record here.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Candidate {
-    /// Patient id.
-    pub id: String,
-    /// First name.
-    pub first_name: String,
-    /// Last name.
-    pub last_name: String,
-    /// Preferred first name / nickname.
-    pub preferred_first_name: Option<String>,
-    /// `YYYY-MM-DD`.
-    pub date_of_birth: Option<String>,
-    /// Email.
-    pub email: Option<String>,
+    /// The row (`archived`: Cliniko's archived, Nookal's inactive or deceased).
+    pub row: PatientSummary,
     /// Phone numbers.
     pub phones: Vec<PhoneNumber>,
-    /// Archived (Cliniko) or inactive / deceased (Nookal).
-    pub archived: bool,
 }
 
-impl From<&PatientSummary> for Candidate {
-    fn from(s: &PatientSummary) -> Self {
-        Candidate {
-            id: s.id.clone(),
-            first_name: s.first_name.clone(),
-            last_name: s.last_name.clone(),
-            preferred_first_name: s.preferred_first_name.clone(),
-            date_of_birth: s.date_of_birth.clone(),
-            email: s.email.clone(),
-            phones: Vec::new(),
-            archived: s.archived,
-        }
+impl Candidate {
+    /// A candidate from its fields (the row's `phone` and `tier` come with ranking).
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: String,
+        first_name: String,
+        last_name: String,
+        preferred_first_name: Option<String>,
+        date_of_birth: Option<String>,
+        email: Option<String>,
+        phones: Vec<PhoneNumber>,
+        archived: bool,
+    ) -> Candidate {
+        let row = PatientSummary {
+            id,
+            first_name,
+            last_name,
+            preferred_first_name,
+            date_of_birth,
+            email,
+            phone: None,
+            archived,
+            tier: Tier::Other,
+        };
+        Candidate { row, phones }
     }
 }
 
@@ -103,12 +105,20 @@ pub fn merge_and_rank(
     let mut rows: Vec<(Tier, String, String, Candidate)> = lists
         .into_iter()
         .flatten()
-        .filter(|p| include_archived || !p.archived)
-        .filter(|p| seen.insert(p.id.clone()))
-        .map(|p| (tier(query, &p), fold(&p.last_name), fold(&p.first_name), p))
+        .filter(|p| include_archived || !p.row.archived)
+        .filter(|p| seen.insert(p.row.id.clone()))
+        .map(|p| {
+            (
+                tier(query, &p),
+                fold(&p.row.last_name),
+                fold(&p.row.first_name),
+                p,
+            )
+        })
         .collect();
     rows.sort_by(|a, b| {
-        (a.0, &a.1, &a.2, a.3.id.len(), &a.3.id).cmp(&(b.0, &b.1, &b.2, b.3.id.len(), &b.3.id))
+        let (x, y) = (&a.3.row.id, &b.3.row.id);
+        (a.0, &a.1, &a.2, x.len(), x).cmp(&(b.0, &b.1, &b.2, y.len(), y))
     });
     let phone_query = match query {
         Query::Phone(d) => Some(d),
@@ -122,15 +132,9 @@ pub fn merge_and_rank(
 /// A patient as a result row.
 pub fn summarise(p: &Candidate, tier: Tier, phone_query: Option<&PhoneDigits>) -> PatientSummary {
     PatientSummary {
-        id: p.id.clone(),
-        first_name: p.first_name.clone(),
-        last_name: p.last_name.clone(),
-        preferred_first_name: p.preferred_first_name.clone(),
-        date_of_birth: p.date_of_birth.clone(),
-        email: p.email.clone(),
         phone: best_phone(&p.phones, phone_query),
-        archived: p.archived,
         tier,
+        ..p.row.clone()
     }
 }
 
@@ -173,7 +177,8 @@ fn word_tier(field: &str, word: &str) -> Tier {
 }
 
 /// How a patient matches a query.
-pub fn tier(query: &Query, p: &Candidate) -> Tier {
+pub fn tier(query: &Query, c: &Candidate) -> Tier {
+    let p = &c.row;
     let first = fold(&p.first_name);
     let last = fold(&p.last_name);
     let preferred = fold(p.preferred_first_name.as_deref().unwrap_or_default());
@@ -211,7 +216,7 @@ pub fn tier(query: &Query, p: &Candidate) -> Tier {
                 Tier::Other
             }
         }
-        Query::Phone(q) => p
+        Query::Phone(q) => c
             .phones
             .iter()
             .filter_map(|ph| match_phone(q, ph))

@@ -78,7 +78,7 @@ pub async fn search<P: Env>(p: &P, query: &str, opts: &SearchOptions) -> Result<
     if matches!(parsed, Query::Empty | Query::Phone(_)) {
         return Ok(result);
     }
-    let (key, _) = store::active(p).await?;
+    let (key, _) = store::STORE.active(p).await?;
     let mut lists = Vec::new();
     for req in plan_requests(&key, &parsed, opts.include_archived) {
         let resp = client::send(p, &req).await?;
@@ -110,7 +110,7 @@ pub async fn scan_phone_page<P: Env>(
             .ok_or_else(|| Error::InvalidInput("not a phone number".into()))?,
         _ => return Err(Error::InvalidInput("not a phone number".into())),
     };
-    let (key, _) = store::active(p).await?;
+    let (key, _) = store::STORE.active(p).await?;
     let page = page.max(1);
     let resp = client::send(p, &scan_request(&key, page, opts.include_archived)).await?;
     let result: Page<Patient> = parse_body(&resp.body)?;

@@ -15,8 +15,7 @@ pub mod synonyms;
 use crate::Result;
 use crate::cliniko::{ClinikoId, connect, store};
 use crate::note::Note;
-use crate::platform::StorageArea;
-use crate::settings::{self, Settings};
+use crate::settings;
 use crate::worker::Env;
 use choose::Choice;
 use fit::Fit;
@@ -35,10 +34,7 @@ pub struct Advice {
 
 /// The saved default template (Settings), if any.
 async fn settings_default<P: Env>(p: &P) -> Result<Option<String>> {
-    Ok(p.load(StorageArea::Local, settings::STORAGE_KEY)
-        .await?
-        .and_then(|v| serde_json::from_value::<Settings>(v).ok())
-        .and_then(|s| s.template_id))
+    Ok(settings::load(p).await?.template_id)
 }
 
 /// The template advice for a note about to go to Cliniko: the clinic's templates (cached list),
@@ -49,7 +45,7 @@ pub async fn advise<P: Env>(p: &P, note: &Note) -> Result<Advice> {
     let automatic = if settings_default(p).await?.is_some() {
         None
     } else {
-        let learned = match store::load_connection(p).await? {
+        let learned = match store::STORE.load_connection(p).await? {
             Some(conn) => {
                 habit::recall(p, &habit::account(&conn), &habit::heading_set(note)).await?
             }
@@ -83,7 +79,7 @@ pub async fn for_push<P: Env>(
     let (picked, automatic) = (parse(picked)?, parse(automatic)?);
     if let Some(id) = picked {
         if automatic.as_ref().is_some_and(|a| *a != id)
-            && let Some(conn) = store::load_connection(p).await?
+            && let Some(conn) = store::STORE.load_connection(p).await?
         {
             habit::learn(p, &habit::account(&conn), &habit::heading_set(note), &id).await?;
         }

@@ -41,7 +41,7 @@ for (const kind of BROWSERS) {
       await page.close();
     });
 
-    test("Push selection to Cliniko opens the flow with the selected structure, and pushes it", async () => {
+    test("Push selection with Motics Push opens the flow with the selected structure, and pushes it", async () => {
       const tab = await s.openWebPage(`${sandbox.motics_url}/variants/article`);
       await tab.evaluate(() => {
         const range = document.createRange();
@@ -64,7 +64,7 @@ for (const kind of BROWSERS) {
       await tab.close();
     });
 
-    test("Push this note to Cliniko reads the Motics note into the window", async () => {
+    test("Push this note with Motics Push reads the Motics note into the window", async () => {
       const tab = await s.openWebPage(`${sandbox.motics_url}/sessions/s-1002`);
       const win = await menuClick(s, "push-note", await tabIdOf(s, tab.url()));
       await win.waitForSelector('body[data-note="ready"]', { timeout: 20_000 });

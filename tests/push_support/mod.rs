@@ -190,6 +190,18 @@ impl SandboxPlatform {
         self.ok(json!({"type": "connection/connect", "ehr": "cliniko", "key": key}));
     }
 
+    /// Connect the Nookal clinic's key and choose its first practitioner (as the options page
+    /// asks); returns the practitioner's id.
+    pub fn connect_nookal(&self) -> Value {
+        let key = self.sb.borrow().demo_keys().nookal.clone();
+        let st = self.ok(json!({"type": "connection/connect", "ehr": "nookal", "key": key}));
+        let id = st["practitioners"][0]["id"].clone();
+        self.ok(
+            json!({"type": "connection/set-practitioner", "ehr": "nookal", "practitioner_id": id}),
+        );
+        id
+    }
+
     /// Active, non-archived patients of the practitioner's clinic, as the popup's summary rows.
     pub fn patients(&self, n: usize) -> Vec<Value> {
         let rows = self.ok(json!({"type": "patients/search", "ehr": "cliniko", "query": "an"}));
