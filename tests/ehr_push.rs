@@ -304,6 +304,26 @@ fn the_same_note_again_asks_first_and_pushes_only_when_confirmed() {
 }
 
 #[test]
+fn the_same_push_sent_again_after_it_landed_is_the_same_job_not_a_question() {
+    for ehr in &EHRS {
+        let (p, patient) = setup(ehr);
+        let first = p.ok(push(ehr, &patient, NOTE, &push_ref(9)));
+        assert_eq!(first["job"]["state"], "done", "{}", ehr.name);
+        // A double click or a reopened popup repeats the message: same reference, same job.
+        let again = p.ok(push(ehr, &patient, NOTE, &push_ref(9)));
+        assert_eq!(
+            again["needs_confirmation"],
+            Value::Null,
+            "{}: {again}",
+            ehr.name
+        );
+        assert_eq!(again["job"]["id"], first["job"]["id"], "{}", ehr.name);
+        assert_eq!(again["job"]["state"], "done", "{}", ehr.name);
+        assert_eq!(creates(&p, ehr), 1, "{}", ehr.name);
+    }
+}
+
+#[test]
 fn only_no_answer_or_a_5xx_may_have_created_a_record_for_every_ehr() {
     for ehr in [EhrId::Cliniko, EhrId::Nookal] {
         let net = TransportError::Network {

@@ -121,14 +121,13 @@ async fn prepare<P: Env>(p: &P, req: NewPush, check_title: bool) -> Result<Prepa
     if !super::reference::is_push_ref(&req.push_ref) {
         return Err(Error::InvalidInput("not a push reference".into()));
     }
-    // The same push sent again (popup reopened, message repeated): the same job, never a second.
-    // A landed Nookal push goes through the duplicate question instead (Nookal cannot archive a
-    // second copy, so "push again" must be asked, not inferred).
+    // The same push sent again (a double click, the popup reopened, the message repeated): the
+    // same job whatever its state and whatever the EHR, never a second note. A second note
+    // carrying the same reference would read as a resent copy of the first (archived by
+    // Cliniko, named by Nookal); pushing the note again on purpose is a new preview with a new
+    // reference, and that one meets the duplicate question.
     if let Some(existing) = outbox::load(p).await?.jobs.into_iter().find(|j| {
-        j.ehr() == req.ehr
-            && j.push_ref == req.push_ref
-            && j.patient.id == req.patient.id
-            && (req.ehr == Ehr::Cliniko || j.state != JobState::Done)
+        j.ehr() == req.ehr && j.push_ref == req.push_ref && j.patient.id == req.patient.id
     }) {
         return Ok(Prepared::Existing(existing));
     }
