@@ -160,8 +160,9 @@ pub async fn connect<P: Env>(p: &P, ehr: Ehr, key: &str) -> Result<ConnectionSta
     status(p, ehr).await
 }
 
-/// Check the saved key again. A 401 means the key stopped working in use
-/// (deleted, or the clinic migrated), so the connection is flagged "needs reconnect".
+/// Check the saved key again, the same way for every EHR: the connection is refreshed, a
+/// needs-reconnect flag clears, and the on/off switch stays as it was. A 401 means the key
+/// stopped working in use (deleted, or the clinic migrated): flagged "needs reconnect".
 pub async fn verify<P: Env>(p: &P, ehr: Ehr) -> Result<ConnectionStatus> {
     match ehr {
         Ehr::Cliniko => {
@@ -169,7 +170,7 @@ pub async fn verify<P: Env>(p: &P, ehr: Ehr) -> Result<ConnectionStatus> {
                 return Err(Error::NotConnected(Ehr::Cliniko));
             };
             match cliniko::verify(p, key.expose_secret()).await {
-                Ok(conn) => cliniko_store::STORE.save_connection(p, &key, &conn).await?,
+                Ok(conn) => cliniko_store::STORE.save_verified(p, &conn).await?,
                 Err(Error::Unauthorized(e)) => {
                     cliniko_store::STORE.mark_needs_reconnect(p).await?;
                     return Err(Error::Unauthorized(e));
