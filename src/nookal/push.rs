@@ -9,7 +9,7 @@
 use super::cases::{add_case, default_case, fetch_cases};
 use super::client::call;
 use super::id::NookalId;
-use super::readback::{compare, find_note, fingerprint, patient_notes, pick_match};
+use super::readback::{compare, find_note, fingerprint, matching, patient_notes, pick_match};
 use super::requests::{self, LocalDateTime, NewTreatmentNote};
 use super::store;
 use super::types::TreatmentNote;
@@ -43,7 +43,7 @@ pub struct PushInput {
 }
 
 /// The outcome of a push.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NookalReceipt {
     /// The new note's id (from `note_id`, or found by the read-back).
     pub note_id: Option<String>,
@@ -127,17 +127,12 @@ pub async fn push<P: Env>(p: &P, input: &PushInput) -> Result<NookalReceipt> {
     };
     let fp = fingerprint(&input.notes);
     let mut receipt = NookalReceipt {
-        note_id: None,
         patient_id: patient_id.to_string(),
         case_id: case_id.to_string(),
         created_case,
         practitioner_id: practitioner_id.to_string(),
         date: date.as_str().to_string(),
-        read_back: false,
-        landed: false,
-        garbled: Vec::new(),
-        text_matches: false,
-        reconciled: false,
+        ..NookalReceipt::default()
     };
 
     // An ambiguous failure is not looked into here: the job reconciles before any retry
@@ -207,10 +202,8 @@ async fn reconciled<P: Env>(
     input: &PushInput,
     note: &TreatmentNote,
 ) -> Result<NookalReceipt> {
-    let cmp = compare(&input.notes, &note.text);
     let (_, conn) = store::STORE.active(p).await?;
-    Ok(NookalReceipt {
-        note_id: Some(note.id.to_string()),
+    let mut receipt = NookalReceipt {
         patient_id: input.patient_id.clone(),
         case_id: note
             .case_id
@@ -218,18 +211,16 @@ async fn reconciled<P: Env>(
             .map(ToString::to_string)
             .or_else(|| input.case_id.clone())
             .unwrap_or_default(),
-        created_case: false,
         practitioner_id: conn
             .practitioner_id
             .map(|id| id.to_string())
             .unwrap_or_default(),
         date: input.date_local.clone(),
-        read_back: true,
-        landed: true,
-        garbled: cmp.garbled,
-        text_matches: cmp.text_matches,
         reconciled: true,
-    })
+        ..NookalReceipt::default()
+    };
+    fill(&mut receipt, note, &input.notes);
+    Ok(receipt)
 }
 
 /// Nookal said success (or the note was found): done, receipt written, note text dropped.
@@ -276,17 +267,9 @@ async fn copies<P: Env>(p: &P, input: &PushInput, note_id: &str) -> Result<Vec<S
     let (key, _) = store::STORE.active(p).await?;
     let patient = NookalId::parse(&input.patient_id)?;
     let fp = fingerprint(&input.notes);
-    let day = input.date_local.trim().get(..10).unwrap_or_default();
-    Ok(patient_notes(p, &key, &patient)
-        .await?
-        .into_iter()
+    let notes = patient_notes(p, &key, &patient).await?;
+    Ok(matching(&notes, &input.date_local, &fp)
         .filter(|n| n.id.as_str() != note_id)
-        .filter(|n| {
-            n.date
-                .as_deref()
-                .is_none_or(|d| d.get(..10).unwrap_or(d) >= day)
-        })
-        .filter(|n| fingerprint(&n.text) == fp)
         .map(|n| n.id.to_string())
         .collect())
 }
