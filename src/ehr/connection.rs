@@ -150,12 +150,8 @@ pub async fn status<P: Env>(p: &P, ehr: Ehr) -> Result<ConnectionStatus> {
 /// Verify a pasted key (who is it?) and save it only if that worked.
 pub async fn connect<P: Env>(p: &P, ehr: Ehr, key: &str) -> Result<ConnectionStatus> {
     match ehr {
-        Ehr::Cliniko => {
-            cliniko::connect(p, key).await?;
-        }
-        Ehr::Nookal => {
-            nookal::connect(p, key).await?;
-        }
+        Ehr::Cliniko => drop(cliniko::connect(p, key).await?),
+        Ehr::Nookal => drop(nookal::connect(p, key).await?),
     }
     status(p, ehr).await
 }
@@ -178,9 +174,7 @@ pub async fn verify<P: Env>(p: &P, ehr: Ehr) -> Result<ConnectionStatus> {
                 Err(e) => return Err(e),
             }
         }
-        Ehr::Nookal => {
-            nookal::verify_saved(p).await?;
-        }
+        Ehr::Nookal => drop(nookal::verify_saved(p).await?),
     }
     status(p, ehr).await
 }
@@ -212,10 +206,8 @@ pub async fn set_practitioner<P: Env>(
 ) -> Result<ConnectionStatus> {
     match ehr {
         Ehr::Cliniko => return Err(Error::Unsupported(ehr)),
-        Ehr::Nookal => {
-            nookal::set_practitioner(p, practitioner_id).await?;
-        }
-    }
+        Ehr::Nookal => nookal::set_practitioner(p, practitioner_id).await?,
+    };
     status(p, ehr).await
 }
 
@@ -227,10 +219,8 @@ pub async fn set_location<P: Env>(
 ) -> Result<ConnectionStatus> {
     match ehr {
         Ehr::Cliniko => return Err(Error::Unsupported(ehr)),
-        Ehr::Nookal => {
-            nookal::set_location(p, location_id).await?;
-        }
-    }
+        Ehr::Nookal => nookal::set_location(p, location_id).await?,
+    };
     status(p, ehr).await
 }
 
