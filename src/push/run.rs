@@ -145,18 +145,7 @@ async fn prepare<P: Env>(p: &P, req: NewPush, check_title: bool) -> Result<Prepa
             return Ok(Prepared::Ask(c));
         }
     }
-    let queued = |payload, title: String, req_ref: String, patient| {
-        Job::queued(
-            format!("{:016x}", p.random_u64()),
-            payload,
-            req_ref,
-            patient,
-            title,
-            fingerprint.clone(),
-            p.now_ms(),
-        )
-    };
-    let job = match req.ehr {
+    let (payload, title) = match req.ehr {
         Ehr::Cliniko => {
             let template_id = match req.template_id.filter(|t| !t.trim().is_empty()) {
                 Some(t) => Some(ClinikoId::parse(t.trim())?.to_string()),
@@ -169,10 +158,7 @@ async fn prepare<P: Env>(p: &P, req: NewPush, check_title: bool) -> Result<Prepa
                 draft: req.draft,
                 content: None,
             });
-            Job {
-                scope: req.scope,
-                ..queued(payload, title, req.push_ref, req.patient)
-            }
+            (payload, title)
         }
         Ehr::Nookal => {
             // Rendered now, with the footer the preview showed, so every retry sends the same text.
@@ -213,11 +199,21 @@ async fn prepare<P: Env>(p: &P, req: NewPush, check_title: bool) -> Result<Prepa
                 input: Some(input),
                 outcome: None,
             });
-            Job {
-                scope: req.scope,
-                ..queued(payload, title, req.push_ref, req.patient)
-            }
+            (payload, title)
         }
+    };
+    let id = format!("{:016x}", p.random_u64());
+    let job = Job {
+        scope: req.scope,
+        ..Job::queued(
+            id,
+            payload,
+            req.push_ref,
+            req.patient,
+            title,
+            fingerprint,
+            p.now_ms(),
+        )
     };
     outbox::put(p, &job).await?;
     // This note is on its way: no earlier "no such title" may wave through another like it.
