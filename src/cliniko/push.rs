@@ -185,26 +185,21 @@ async fn reconcile<P: Env>(p: &P, t: &Target, job: &mut Job) -> Result<bool> {
         return Ok(false);
     };
     job.note_id = Some(keep.to_string());
-    job.maybe_sent = false;
     mark_landed(p, t, job).await?;
     archive_extras(p, t, job, &copies, &keep).await?;
     Ok(true)
 }
 
-/// After a 201: list once more and archive any other copy of this job (a browser resend).
-async fn verify_with<P: Env>(p: &P, t: &Target, job: &mut Job) -> Result<()> {
+/// The check for copies left due after landing (a 201, or a reconcile): list once more and
+/// archive every other copy of this job (a browser resend).
+pub(crate) async fn verify<P: Env>(p: &P, job: &mut Job) -> Result<()> {
+    let t = target(p, job).await?;
     let Some(keep) = job.note_id.as_deref().map(ClinikoId::parse).transpose()? else {
         return Ok(());
     };
-    let notes = recent(p, t, job).await?;
+    let notes = recent(p, &t, job).await?;
     let copies = reference::copies(&notes, &job.push_ref);
-    archive_extras(p, t, job, &copies, &keep).await
-}
-
-/// The check for copies left due after landing: archive every copy but the one kept.
-pub(crate) async fn verify<P: Env>(p: &P, job: &mut Job) -> Result<()> {
-    let t = target(p, job).await?;
-    verify_with(p, &t, job).await
+    archive_extras(p, &t, job, &copies, &keep).await
 }
 
 /// Archive every copy but `keep`, then mark the job verified and update its receipt.
