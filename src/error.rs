@@ -95,6 +95,16 @@ pub enum Error {
 }
 
 impl Error {
+    /// A body that is not what the EHR's API documents: where (`path`, empty for the body
+    /// itself) and what was expected, never the body's text.
+    pub fn unexpected_body(ehr: Ehr, path: &str, expected: &str) -> Error {
+        let at = if path.is_empty() { "body" } else { path };
+        Error::UnexpectedBody {
+            ehr,
+            detail: format!("{at}: {expected}"),
+        }
+    }
+
     /// A stable machine name; the UI's message id is `err_<kind>`.
     pub fn kind(&self) -> &'static str {
         match self {

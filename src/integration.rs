@@ -141,6 +141,18 @@ impl<K: StoredKey, C: Serialize + DeserializeOwned> Store<K, C> {
         Ok(())
     }
 
+    /// Save a connection re-checked with the saved key ("Test connection"): the key works, so a
+    /// needs-reconnect flag clears; the on/off switch stays as the clinician set it (a check never
+    /// switches an integration back on).
+    pub async fn save_verified<P: Env>(&self, p: &P, conn: &C) -> Result<()> {
+        self.update_connection(p, conn).await?;
+        let flags = Flags {
+            needs_reconnect: false,
+            ..self.flags(p).await?
+        };
+        self.save_as(p, self.flags, &flags).await
+    }
+
     /// Replace the connection summary (choices, refreshed lists); key and flags untouched.
     pub async fn update_connection<P: Env>(&self, p: &P, conn: &C) -> Result<()> {
         self.save_as(p, self.connection, conn).await

@@ -51,6 +51,30 @@ impl<'de, A: DeserializeOwned, B: DeserializeOwned> Deserialize<'de> for Flat<A,
     }
 }
 
+/// Parse an EHR's body as JSON, describing empty, HTML (`html`: what an HTML page means for this
+/// EHR) and broken bodies without quoting them.
+pub fn parse_json(ehr: crate::error::Ehr, body: &str, html: &str) -> crate::Result<Value> {
+    let bad = |what: &str| crate::Error::unexpected_body(ehr, "", what);
+    let t = body.trim_start_matches('\u{feff}').trim();
+    if t.is_empty() {
+        return Err(bad("empty, expected JSON"));
+    }
+    if t.starts_with('<') {
+        return Err(bad(html));
+    }
+    serde_json::from_str(t).map_err(|e| {
+        let what = match e.classify() {
+            serde_json::error::Category::Eof => "truncated JSON",
+            _ => "not valid JSON",
+        };
+        bad(&format!(
+            "{what} (line {}, column {})",
+            e.line(),
+            e.column()
+        ))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -100,19 +100,6 @@ fn per_page_is_clamped_to_cliniko_range() {
 }
 
 #[test]
-fn get_patient_by_id_optionally_including_archived() {
-    let pid = id("1805465202989210063");
-    assert_get(
-        &requests::get_patient(&key(), &pid, false),
-        &format!("{BASE}/patients/1805465202989210063"),
-    );
-    assert_get(
-        &requests::get_patient(&key(), &pid, true),
-        &format!("{BASE}/patients/1805465202989210063?q%5B%5D=archived_at%3A%2A"),
-    );
-}
-
-#[test]
 fn templates_list_and_one() {
     assert_get(
         &requests::list_templates(&key(), None),

@@ -5,9 +5,7 @@
 mod common;
 
 use motics_push::Error;
-use motics_push::cliniko::responses::{
-    DEFAULT_RATE_LIMIT_WAIT_S, parse, parse_body, parse_empty, status_error,
-};
+use motics_push::cliniko::responses::{DEFAULT_RATE_LIMIT_WAIT_S, parse, parse_body, status_error};
 use motics_push::cliniko::types::{
     Page, Patient, Practitioner, PublicSettings, TreatmentNote, TreatmentNoteTemplate, User,
 };
@@ -187,15 +185,6 @@ fn other_statuses_are_unexpected() {
             })
         );
     }
-}
-
-#[test]
-fn archive_204_is_ok() {
-    assert_eq!(parse_empty(&resp(204, &[], ""), NOW_MS), Ok(()));
-    assert_eq!(
-        parse_empty(&resp(404, &[], ""), NOW_MS),
-        Err(Error::NotFound(Ehr::Cliniko))
-    );
 }
 
 #[test]

@@ -88,6 +88,13 @@ fn a_key_connects_says_who_it_is_and_is_never_sent_back() {
         // The switch keeps the key; Remove forgets it.
         let off = send(&p, ehr, "set-enabled", json!({"enabled": false}))["value"].clone();
         assert_eq!(off["state"], "disabled", "{}", ehr.name);
+        // Checking the key keeps the switch: a check never turns a switched-off EHR back on.
+        let checked = send(&p, ehr, "verify", json!({}));
+        assert_eq!(
+            checked["value"]["state"], "disabled",
+            "{}: {checked}",
+            ehr.name
+        );
         let on = send(&p, ehr, "set-enabled", json!({"enabled": true}))["value"].clone();
         assert_eq!(on["masked_key"], st["masked_key"], "{}", ehr.name);
         let gone = send(&p, ehr, "remove", json!({}))["value"].clone();

@@ -252,6 +252,53 @@ fn a_timeout_after_the_note_was_created_is_reconciled_without_a_second_note() {
 }
 
 #[test]
+fn a_dropped_connection_after_the_note_was_created_is_reconciled_to_one_note() {
+    for ehr in &EHRS {
+        let (p, patient) = setup(ehr);
+        // The note is created and the connection drops; the browser resends the POST by itself,
+        // which creates a copy and drops too. The push waits to be retried.
+        fault(&p, ehr, FaultKind::DropAfter, 500, 2, 0);
+        let r = push_ref(10);
+        let v = p.ok(push(ehr, &patient, NOTE, &r));
+        assert_eq!(v["job"]["state"], "retry_wait", "{}: {v}", ehr.name);
+        // Reconciled before the retry: found, not sent a third time.
+        let job = tick_until_settled(&p, &v["job"]["id"], 10);
+        assert_eq!(job["state"], "done", "{}: {job}", ehr.name);
+        assert_eq!(
+            creates(&p, ehr),
+            2,
+            "{}: nothing sent after the drop",
+            ehr.name
+        );
+        // The check for copies left due runs.
+        p.ok(json!({"type": "jobs/tick"}));
+        let job = p.ok(json!({"type": "jobs/get", "id": v["job"]["id"]}));
+        let kept = job["receipt"]["note_id"].as_str().unwrap_or_default();
+        let others: Vec<String> = live_notes(&p, ehr, &patient, &r)
+            .into_iter()
+            .filter(|id| id != kept)
+            .collect();
+        // One note for the clinician: the copy is archived where the EHR can, else the receipt
+        // names it for the clinician to delete.
+        let id = if ehr.name == "cliniko" {
+            EhrId::Cliniko
+        } else {
+            EhrId::Nookal
+        };
+        if id.can_archive() {
+            assert_eq!(others, Vec::<String>::new(), "{}: {job}", ehr.name);
+            assert_eq!(
+                job["receipt"]["archived_copies"].as_array().map(Vec::len),
+                Some(1)
+            );
+        } else {
+            assert_eq!(others.len(), 1, "{}: {job}", ehr.name);
+            assert_eq!(job["nookal"]["extra_copies"], json!(others), "{}", ehr.name);
+        }
+    }
+}
+
+#[test]
 fn a_worker_stopped_mid_send_resumes_from_storage_without_a_duplicate() {
     for ehr in &EHRS {
         let (p, patient) = setup(ehr);
@@ -300,6 +347,26 @@ fn the_same_note_again_asks_first_and_pushes_only_when_confirmed() {
         again["confirm_duplicate"] = json!(true);
         assert_eq!(p.ok(again)["job"]["state"], "done", "{}", ehr.name);
         assert_eq!(creates(&p, ehr), 2, "{}", ehr.name);
+    }
+}
+
+#[test]
+fn the_same_push_sent_again_after_it_landed_is_the_same_job_not_a_question() {
+    for ehr in &EHRS {
+        let (p, patient) = setup(ehr);
+        let first = p.ok(push(ehr, &patient, NOTE, &push_ref(9)));
+        assert_eq!(first["job"]["state"], "done", "{}", ehr.name);
+        // A double click or a reopened popup repeats the message: same reference, same job.
+        let again = p.ok(push(ehr, &patient, NOTE, &push_ref(9)));
+        assert_eq!(
+            again["needs_confirmation"],
+            Value::Null,
+            "{}: {again}",
+            ehr.name
+        );
+        assert_eq!(again["job"]["id"], first["job"]["id"], "{}", ehr.name);
+        assert_eq!(again["job"]["state"], "done", "{}", ehr.name);
+        assert_eq!(creates(&p, ehr), 1, "{}", ehr.name);
     }
 }
 

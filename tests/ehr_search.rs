@@ -1,5 +1,5 @@
 //! Patient search, one test body run for each EHR through the background's dispatcher against the
-//! in-process sandbox: name, date of birth in both locale orders, email, phone and id.
+//! in-process sandbox: name, date of birth in both locale orders, email, phone and id; include archived.
 #![cfg(not(target_arch = "wasm32"))]
 
 mod push_support;
@@ -105,5 +105,29 @@ fn every_way_of_searching_finds_the_same_patient_in_each_ehr() {
         let rows = search(&p, ehr, &format!("#{id}"), "day_first");
         assert_eq!(rows.len(), 1, "{}: {rows:?}", ehr.name);
         assert_eq!(rows[0]["id"], json!(id), "{}", ehr.name);
+    }
+}
+
+#[test]
+fn an_archived_patient_shows_only_with_include_archived_in_each_ehr() {
+    for ehr in &EHRS {
+        let p = SandboxPlatform::new();
+        (ehr.connect)(&p);
+        let find = |include: bool| {
+            let r = p.ok(
+                json!({"type": "patients/search", "ehr": ehr.name, "query": "Harold Archer",
+                "include_archived": include, "date_order": "day_first", "today": "2025-10-01"}),
+            );
+            r["patients"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|r| r["first_name"] == "Harold" && r["last_name"] == "Archer")
+                .cloned()
+        };
+        assert_eq!(find(false), None, "{}: hidden by default", ehr.name);
+        let row = find(true).unwrap_or_else(|| panic!("{}: found with Include archived", ehr.name));
+        assert_eq!(row["archived"], true, "{}: {row}", ehr.name);
+        assert_eq!(row["date_of_birth"], "1944-04-04", "{}", ehr.name);
     }
 }

@@ -10,32 +10,12 @@ use serde_json::{Map, Value};
 
 /// An `UnexpectedBody` error for `path` (`patients[2].first_name`) saying what was expected.
 pub fn bad(path: &str, expected: &str) -> Error {
-    let at = if path.is_empty() { "body" } else { path };
-    Error::UnexpectedBody {
-        ehr: Ehr::Cliniko,
-        detail: format!("{at}: {expected}"),
-    }
+    Error::unexpected_body(Ehr::Cliniko, path, expected)
 }
 
 /// Parse a body as JSON, describing empty, HTML and broken bodies without quoting them.
 pub fn parse_json(body: &str) -> Result<Value> {
-    let t = body.trim_start_matches('\u{feff}').trim();
-    if t.is_empty() {
-        return Err(bad("", "empty, expected JSON"));
-    }
-    if t.starts_with('<') {
-        return Err(bad("", "HTML, expected JSON"));
-    }
-    serde_json::from_str(t).map_err(|e| {
-        let what = match e.classify() {
-            serde_json::error::Category::Eof => "truncated JSON",
-            _ => "not valid JSON",
-        };
-        bad(
-            "",
-            &format!("{what} (line {}, column {})", e.line(), e.column()),
-        )
-    })
+    crate::wire::parse_json(Ehr::Cliniko, body, "HTML, expected JSON")
 }
 
 /// A JSON object being read, with the path that leads to it.

@@ -12,6 +12,7 @@ pub mod decode;
 pub mod id;
 pub mod key;
 pub mod links;
+pub mod push;
 pub mod requests;
 pub mod responses;
 pub mod store;

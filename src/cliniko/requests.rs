@@ -144,19 +144,6 @@ pub fn list_patients(key: &ClinikoKey, params: &ListParams) -> ApiRequest {
     get(key, "/patients", &params.query())
 }
 
-/// `GET /patients/{id}`; with `include_archived`, adds `q[]=archived_at:*` so an archived
-/// patient is found too.
-pub fn get_patient(key: &ClinikoKey, id: &ClinikoId, include_archived: bool) -> ApiRequest {
-    let params = ListParams {
-        filters: include_archived
-            .then(|| Filter::any("archived_at"))
-            .into_iter()
-            .collect(),
-        ..ListParams::default()
-    };
-    get(key, &format!("/patients/{id}"), &params.query())
-}
-
 /// `GET /treatment_note_templates?per_page=100[&page=N]`.
 pub fn list_templates(key: &ClinikoKey, page: Option<u32>) -> ApiRequest {
     let params = ListParams {

@@ -122,14 +122,6 @@ pub fn parse_body<T: Decode>(body: &str) -> Result<T> {
     T::decode(&Obj::new(&value, "")?)
 }
 
-/// Map the status of a response whose body does not matter (e.g. `204` from `/archive`).
-pub fn parse_empty(resp: &ApiResponse, now_ms: i64) -> Result<()> {
-    match status_error(resp, now_ms) {
-        Some(e) => Err(e),
-        None => Ok(()),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

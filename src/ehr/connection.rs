@@ -150,18 +150,15 @@ pub async fn status<P: Env>(p: &P, ehr: Ehr) -> Result<ConnectionStatus> {
 /// Verify a pasted key (who is it?) and save it only if that worked.
 pub async fn connect<P: Env>(p: &P, ehr: Ehr, key: &str) -> Result<ConnectionStatus> {
     match ehr {
-        Ehr::Cliniko => {
-            cliniko::connect(p, key).await?;
-        }
-        Ehr::Nookal => {
-            nookal::connect(p, key).await?;
-        }
+        Ehr::Cliniko => drop(cliniko::connect(p, key).await?),
+        Ehr::Nookal => drop(nookal::connect(p, key).await?),
     }
     status(p, ehr).await
 }
 
-/// Check the saved key again. A 401 means the key stopped working in use
-/// (deleted, or the clinic migrated), so the connection is flagged "needs reconnect".
+/// Check the saved key again, the same way for every EHR: the connection is refreshed, a
+/// needs-reconnect flag clears, and the on/off switch stays as it was. A 401 means the key
+/// stopped working in use (deleted, or the clinic migrated): flagged "needs reconnect".
 pub async fn verify<P: Env>(p: &P, ehr: Ehr) -> Result<ConnectionStatus> {
     match ehr {
         Ehr::Cliniko => {
@@ -169,7 +166,7 @@ pub async fn verify<P: Env>(p: &P, ehr: Ehr) -> Result<ConnectionStatus> {
                 return Err(Error::NotConnected(Ehr::Cliniko));
             };
             match cliniko::verify(p, key.expose_secret()).await {
-                Ok(conn) => cliniko_store::STORE.save_connection(p, &key, &conn).await?,
+                Ok(conn) => cliniko_store::STORE.save_verified(p, &conn).await?,
                 Err(Error::Unauthorized(e)) => {
                     cliniko_store::STORE.mark_needs_reconnect(p).await?;
                     return Err(Error::Unauthorized(e));
@@ -177,9 +174,7 @@ pub async fn verify<P: Env>(p: &P, ehr: Ehr) -> Result<ConnectionStatus> {
                 Err(e) => return Err(e),
             }
         }
-        Ehr::Nookal => {
-            nookal::verify_saved(p).await?;
-        }
+        Ehr::Nookal => drop(nookal::verify_saved(p).await?),
     }
     status(p, ehr).await
 }
@@ -211,10 +206,8 @@ pub async fn set_practitioner<P: Env>(
 ) -> Result<ConnectionStatus> {
     match ehr {
         Ehr::Cliniko => return Err(Error::Unsupported(ehr)),
-        Ehr::Nookal => {
-            nookal::set_practitioner(p, practitioner_id).await?;
-        }
-    }
+        Ehr::Nookal => nookal::set_practitioner(p, practitioner_id).await?,
+    };
     status(p, ehr).await
 }
 
@@ -226,10 +219,8 @@ pub async fn set_location<P: Env>(
 ) -> Result<ConnectionStatus> {
     match ehr {
         Ehr::Cliniko => return Err(Error::Unsupported(ehr)),
-        Ehr::Nookal => {
-            nookal::set_location(p, location_id).await?;
-        }
-    }
+        Ehr::Nookal => nookal::set_location(p, location_id).await?,
+    };
     status(p, ehr).await
 }
 

@@ -4,8 +4,8 @@
 //! - search patients for a typed query; ranking and matching are shared ([`search`]);
 //! - list a practitioner's appointments in a time window ([`appointments`], issue 14);
 //! - create a note, find it again by its push reference, read it back, archive an extra copy
-//!   where the EHR can ([`Ehr::can_archive`]): the steps of one push job (`push::attempt` for
-//!   Cliniko, `push::nookal_attempt` for Nookal, driven by the one outbox and tick).
+//!   where the EHR can ([`Ehr::can_archive`]) ([`note`]): the steps of one push job, driven the
+//!   same way for every EHR by `push::attempt`.
 //!
 //! **An enum that dispatches, not a trait with associated types.** The EHR is data that arrives
 //! in every message (`{ehr: "cliniko" | "nookal"}`) and is stored in every job, so the code needs
@@ -20,6 +20,7 @@
 
 pub mod appointments;
 pub mod connection;
+pub mod note;
 pub mod search;
 
 use serde::{Deserialize, Serialize};

@@ -6,10 +6,9 @@ use super::id::NookalId;
 use super::key::NookalKey;
 use super::read::as_flag;
 use super::requests;
-use super::store::{self, Connection, Flags};
+use super::store::{self, Connection};
 use super::types::{Location, Practitioner};
 use crate::error::Ehr;
-use crate::platform::StorageArea;
 use crate::worker::Env;
 use crate::{Error, Result};
 
@@ -102,13 +101,7 @@ pub async fn verify_saved<P: Env>(p: &P) -> Result<Connection> {
     let d = discover(p, &key, On401::MarkNeedsReconnect).await?;
     let prev = store::STORE.load_connection(p).await?;
     let conn = build(d, &key, p.now_ms(), prev.as_ref());
-    store::STORE.update_connection(p, &conn).await?;
-    let flags = Flags {
-        needs_reconnect: false,
-        ..store::STORE.flags(p).await?
-    };
-    let v = serde_json::to_value(flags).map_err(|e| Error::Storage(e.to_string()))?;
-    p.save(StorageArea::Local, store::KEY_FLAGS, v).await?;
+    store::STORE.save_verified(p, &conn).await?;
     Ok(conn)
 }
 

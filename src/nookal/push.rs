@@ -1,17 +1,23 @@
 //! Pushing a note: pick or create the case, `addTreatmentNote`, then read it back.
 //!
 //! The receipt says whether the note landed and whether its text survived (Nookal double-encodes
-//! non-ASCII text, reference §3). An ambiguous failure (timeout, dropped connection, 5xx) is
-//! reconciled by looking for the note before reporting the error, so a retry never duplicates.
+//! non-ASCII text, reference §3). The job's operations (`ehr::note` dispatches here): [`create`]
+//! pushes and reads back, [`find`] looks for a note an earlier attempt may have created (by its
+//! text, which carries the push reference in its footer), and both name extra copies, since
+//! Nookal v2 cannot delete or archive a note.
 
 use super::cases::{add_case, default_case, fetch_cases};
 use super::client::call;
 use super::id::NookalId;
-use super::readback::{compare, fingerprint, patient_notes, pick_match};
+use super::readback::{compare, find_note, fingerprint, matching, patient_notes, pick_match};
 use super::requests::{self, LocalDateTime, NewTreatmentNote};
 use super::store;
 use super::types::TreatmentNote;
+use crate::error::Ehr;
 use crate::note::MAX_NOTE_BYTES;
+use crate::push::attempt;
+use crate::push::job::{Job, NookalOutcome, NookalPayload, Payload};
+use crate::push::receipts::Receipt;
 use crate::worker::Env;
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
@@ -37,7 +43,7 @@ pub struct PushInput {
 }
 
 /// The outcome of a push.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NookalReceipt {
     /// The new note's id (from `note_id`, or found by the read-back).
     pub note_id: Option<String>,
@@ -121,35 +127,18 @@ pub async fn push<P: Env>(p: &P, input: &PushInput) -> Result<NookalReceipt> {
     };
     let fp = fingerprint(&input.notes);
     let mut receipt = NookalReceipt {
-        note_id: None,
         patient_id: patient_id.to_string(),
         case_id: case_id.to_string(),
         created_case,
         practitioner_id: practitioner_id.to_string(),
         date: date.as_str().to_string(),
-        read_back: false,
-        landed: false,
-        garbled: Vec::new(),
-        text_matches: false,
-        reconciled: false,
+        ..NookalReceipt::default()
     };
 
-    let sent_id = match call(p, &requests::add_treatment_note(&key, &note)).await {
-        Ok(env) => env.text("note_id")?.and_then(|t| NookalId::parse(&t).ok()),
-        Err(e) if e.may_have_created() => {
-            // Did it land anyway? If the listing fails too, report the original failure.
-            let Ok(notes) = patient_notes(p, &key, &patient_id).await else {
-                return Err(e);
-            };
-            let Some(found) = pick_match(&notes, date.as_str(), &fp) else {
-                return Err(e);
-            };
-            receipt.reconciled = true;
-            fill(&mut receipt, found, &input.notes);
-            return Ok(receipt);
-        }
-        Err(e) => return Err(e),
-    };
+    // An ambiguous failure is not looked into here: the job reconciles before any retry
+    // (`push::attempt`), the same rule as Cliniko's.
+    let env = call(p, &requests::add_treatment_note(&key, &note)).await?;
+    let sent_id = env.text("note_id")?.and_then(|t| NookalId::parse(&t).ok());
     receipt.note_id = sent_id.as_ref().map(ToString::to_string);
 
     // Read back. A failure here does not undo the success: the receipt says it is unconfirmed.
@@ -174,4 +163,113 @@ fn fill(receipt: &mut NookalReceipt, found: &TreatmentNote, sent: &str) {
     receipt.landed = true;
     receipt.garbled = cmp.garbled;
     receipt.text_matches = cmp.text_matches;
+}
+
+/// The note to send is rendered when the job is made; nothing to build.
+pub(crate) fn prepare(job: &mut Job) -> Result<()> {
+    input(job).map(drop)
+}
+
+fn input(job: &mut Job) -> Result<PushInput> {
+    job.nookal()?
+        .input
+        .clone()
+        .ok_or_else(|| Error::InvalidInput("the job has no note to send".into()))
+}
+
+/// Push the job's note (`addTreatmentNote` and read-back); landed on success.
+pub(crate) async fn create<P: Env>(p: &P, job: &mut Job) -> Result<()> {
+    let input = input(job)?;
+    let receipt = push(p, &input).await?;
+    landed(p, job, &input, receipt).await
+}
+
+/// Look for a note an earlier attempt may have created; found → landed (reconciled).
+pub(crate) async fn find<P: Env>(p: &P, job: &mut Job) -> Result<bool> {
+    let input = input(job)?;
+    let fp = fingerprint(&input.notes);
+    let Some(found) = find_note(p, &input.patient_id, &input.date_local, &fp).await? else {
+        return Ok(false);
+    };
+    let receipt = reconciled(p, &input, &found).await?;
+    landed(p, job, &input, receipt).await?;
+    Ok(true)
+}
+
+/// The receipt for a note an earlier attempt created (found by its text).
+async fn reconciled<P: Env>(
+    p: &P,
+    input: &PushInput,
+    note: &TreatmentNote,
+) -> Result<NookalReceipt> {
+    let (_, conn) = store::STORE.active(p).await?;
+    let mut receipt = NookalReceipt {
+        patient_id: input.patient_id.clone(),
+        case_id: note
+            .case_id
+            .as_ref()
+            .map(ToString::to_string)
+            .or_else(|| input.case_id.clone())
+            .unwrap_or_default(),
+        practitioner_id: conn
+            .practitioner_id
+            .map(|id| id.to_string())
+            .unwrap_or_default(),
+        date: input.date_local.clone(),
+        reconciled: true,
+        ..NookalReceipt::default()
+    };
+    fill(&mut receipt, note, &input.notes);
+    Ok(receipt)
+}
+
+/// Nookal said success (or the note was found): done, receipt written, note text dropped.
+async fn landed<P: Env>(p: &P, job: &mut Job, input: &PushInput, r: NookalReceipt) -> Result<()> {
+    let extra_copies = match r.note_id.as_deref() {
+        // A failed listing only loses this warning; the note itself is confirmed already.
+        Some(id) => copies(p, input, id).await.unwrap_or_default(),
+        None => Vec::new(),
+    };
+    let now = p.now_ms();
+    let note_id = r.note_id.clone();
+    let outcome = NookalOutcome {
+        receipt: r,
+        extra_copies,
+    };
+    let receipt = Receipt {
+        job_id: job.id.clone(),
+        at_ms: now,
+        ehr: Ehr::Nookal,
+        patient_id: input.patient_id.clone(),
+        note_id: note_id.clone().unwrap_or_default(),
+        // Nookal has no documented web address for a patient or a note.
+        link: None,
+        note_link: None,
+        push_ref: job.push_ref.clone(),
+        fingerprint: job.fingerprint.clone(),
+        // Nookal v2 cannot delete a note: copies are named (`nookal.extra_copies`), not archived.
+        archived_copies: Vec::new(),
+        verified: outcome.receipt.landed,
+        nookal: Some(outcome.clone()),
+    };
+    job.payload = Payload::Nookal(NookalPayload {
+        input: None,
+        outcome: Some(outcome),
+    });
+    // Nothing left due: the copies are named already.
+    attempt::landed(p, job, receipt, false).await
+}
+
+/// Ids of the patient's other live notes with this exact text on or after the push's day:
+/// copies made when the browser re-sent the POST by itself (Chromium does when a reused
+/// connection closes before any response).
+async fn copies<P: Env>(p: &P, input: &PushInput, note_id: &str) -> Result<Vec<String>> {
+    let (key, _) = store::STORE.active(p).await?;
+    let patient = NookalId::parse(&input.patient_id)?;
+    let fp = fingerprint(&input.notes);
+    let notes = patient_notes(p, &key, &patient).await?;
+    Ok(matching(&notes, &input.date_local, &fp)
+        .filter(|n| n.id.as_str() != note_id)
+        .map(|n| n.id.to_string())
+        .collect())
 }

@@ -11,11 +11,7 @@ use serde_json::{Map, Value};
 
 /// An `UnexpectedBody` error for `path` saying what was expected.
 pub fn bad(path: &str, expected: &str) -> Error {
-    let at = if path.is_empty() { "body" } else { path };
-    Error::UnexpectedBody {
-        ehr: Ehr::Nookal,
-        detail: format!("{at}: {expected}"),
-    }
+    Error::unexpected_body(Ehr::Nookal, path, expected)
 }
 
 /// A JSON object being read, with the path that leads to it.

@@ -108,27 +108,33 @@ pub async fn patient_notes<P: Env>(
     Ok(notes.into_iter().filter(|n| !n.is_deleted()).collect())
 }
 
-/// Among `notes`, the newest one dated on or after `since_local`'s day whose text has
-/// `text_fingerprint`. Only the day is compared: UNCONFIRMED whether Nookal keeps the time.
+/// Among `notes`, those dated on or after `since_local`'s day whose text has `text_fingerprint`.
+/// Only the day is compared: UNCONFIRMED whether Nookal keeps the time.
+pub fn matching<'a>(
+    notes: &'a [TreatmentNote],
+    since_local: &str,
+    text_fingerprint: &'a str,
+) -> impl Iterator<Item = &'a TreatmentNote> {
+    let day = since_local.trim().get(..10).unwrap_or_default().to_string();
+    notes.iter().filter(move |n| {
+        n.date
+            .as_deref()
+            .is_none_or(|d| d.get(..10).unwrap_or(d) >= day.as_str())
+            && fingerprint(&n.text) == text_fingerprint
+    })
+}
+
+/// The newest of [`matching`].
 pub fn pick_match<'a>(
     notes: &'a [TreatmentNote],
     since_local: &str,
-    text_fingerprint: &str,
+    text_fingerprint: &'a str,
 ) -> Option<&'a TreatmentNote> {
-    let day = since_local.trim().get(..10).unwrap_or_default();
-    notes
-        .iter()
-        .filter(|n| {
-            n.date
-                .as_deref()
-                .is_none_or(|d| d.get(..10).unwrap_or(d) >= day)
-        })
-        .filter(|n| fingerprint(&n.text) == text_fingerprint)
-        .max_by(|a, b| {
-            a.id.numeric()
-                .cmp(&b.id.numeric())
-                .then_with(|| a.id.as_str().cmp(b.id.as_str()))
-        })
+    matching(notes, since_local, text_fingerprint).max_by(|a, b| {
+        a.id.numeric()
+            .cmp(&b.id.numeric())
+            .then_with(|| a.id.as_str().cmp(b.id.as_str()))
+    })
 }
 
 /// The reconcile helper for ambiguous outcomes (timeout, dropped connection, 5xx after send):
@@ -143,17 +149,6 @@ pub async fn find_note<P: Env>(
 ) -> Result<Option<TreatmentNote>> {
     let id = NookalId::parse(patient_id)?;
     let (key, _) = store::STORE.active(p).await?;
-    find_note_with(p, &key, &id, since_local, text_fingerprint).await
-}
-
-/// [`find_note`] with the key already loaded.
-pub async fn find_note_with<P: Env>(
-    p: &P,
-    key: &NookalKey,
-    patient_id: &NookalId,
-    since_local: &str,
-    text_fingerprint: &str,
-) -> Result<Option<TreatmentNote>> {
-    let notes = patient_notes(p, key, patient_id).await?;
+    let notes = patient_notes(p, &key, &id).await?;
     Ok(pick_match(&notes, since_local, text_fingerprint).cloned())
 }

@@ -130,23 +130,7 @@ fn looks_like_html(body: &str) -> bool {
 
 /// Read a body as the v2 envelope (any HTTP status already accepted).
 pub fn parse_body(body: &str) -> Result<Envelope> {
-    let t = body.trim_start_matches('\u{feff}').trim();
-    if t.is_empty() {
-        return Err(bad("", "empty, expected JSON"));
-    }
-    if t.starts_with('<') {
-        return Err(bad("", HTML_DETAIL));
-    }
-    let value: Value = serde_json::from_str(t).map_err(|e| {
-        let what = match e.classify() {
-            serde_json::error::Category::Eof => "truncated JSON",
-            _ => "not valid JSON",
-        };
-        bad(
-            "",
-            &format!("{what} (line {}, column {})", e.line(), e.column()),
-        )
-    })?;
+    let value = crate::wire::parse_json(Ehr::Nookal, body, HTML_DETAIL)?;
     let top = Rec::new(&value, "")?;
     let status = top
         .text("status")

@@ -29,26 +29,6 @@ use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
-/// How `readNote` is asked to read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ReadMode {
-    /// The note contract, else the largest editor or note region.
-    Page,
-    /// The current selection.
-    Selection,
-}
-
-/// The single argument of `readNote`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ReadOptions {
-    /// What to read.
-    pub mode: ReadMode,
-    /// The size cap in bytes (UTF-8 of the text read); [`super::MAX_NOTE_BYTES`] unless a test says otherwise.
-    #[serde(rename = "maxBytes")]
-    pub max_bytes: u64,
-}
-
 /// What `readNote` returns.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]

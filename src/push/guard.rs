@@ -101,7 +101,7 @@ pub(super) async fn cliniko_title<P: Env>(
     patient_id: &str,
     title: &str,
 ) -> Result<(Option<NeedsConfirmation>, Connection)> {
-    let t = super::attempt::target_for(p, patient_id).await?;
+    let t = crate::cliniko::push::target_for(p, patient_id).await?;
     let after = iso_utc(p.now_ms() - TITLE_WINDOW_MS);
     let req =
         requests::list_recent_notes(&t.key, &t.patient, &t.practitioner, &after, TITLE_PER_PAGE);

@@ -8,17 +8,14 @@
 //! - [`receipts`]: what was pushed, in `storage.local` (no note text, no names).
 //! - [`guard`]: "Already pushed to … — push again?".
 //! - [`preflight`]: the title check run ahead of the click, and its short memory.
-//! - [`attempt`]: one step of one job, whatever its EHR: claim, then Cliniko's step here (reconcile,
-//!   POST; later, verify and archive extra copies) or Nookal's ([`nookal_attempt`]); failures are
-//!   filed the same way for both (`attempt::file_error`).
-//! - [`nookal_attempt`]: Nookal's step (reconcile by text, `addTreatmentNote` + read-back, extra
-//!   copies named since Nookal cannot archive them).
+//! - [`attempt`]: one step of one job, whatever its EHR: claim, reconcile before any retry, create
+//!   the note through the EHR interface (`ehr::note`), file failures (`attempt::file_error`); for
+//!   a landed job, the check for copies left due.
 //! - [`run`]: the entry points the messages call: start, queue, tick, retry, discard, resume.
 
 pub mod attempt;
 pub mod guard;
 pub mod job;
-pub mod nookal_attempt;
 pub mod outbox;
 pub mod policy;
 pub mod preflight;

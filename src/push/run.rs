@@ -125,14 +125,13 @@ async fn prepare<P: Env>(p: &P, req: NewPush, check_title: bool) -> Result<Prepa
     if !super::reference::is_push_ref(&req.push_ref) {
         return Err(Error::InvalidInput("not a push reference".into()));
     }
-    // The same push sent again (popup reopened, message repeated): the same job, never a second.
-    // A landed Nookal push goes through the duplicate question instead (Nookal cannot archive a
-    // second copy, so "push again" must be asked, not inferred).
+    // The same push sent again (a double click, the popup reopened, the message repeated): the
+    // same job whatever its state and whatever the EHR, never a second note. A second note
+    // carrying the same reference would read as a resent copy of the first (archived by
+    // Cliniko, named by Nookal); pushing the note again on purpose is a new preview with a new
+    // reference, and that one meets the duplicate question.
     if let Some(existing) = outbox::load(p).await?.jobs.into_iter().find(|j| {
-        j.ehr() == req.ehr
-            && j.push_ref == req.push_ref
-            && j.patient.id == req.patient.id
-            && (req.ehr == Ehr::Cliniko || j.state != JobState::Done)
+        j.ehr() == req.ehr && j.push_ref == req.push_ref && j.patient.id == req.patient.id
     }) {
         return Ok(Prepared::Existing(existing));
     }
@@ -150,18 +149,7 @@ async fn prepare<P: Env>(p: &P, req: NewPush, check_title: bool) -> Result<Prepa
             return Ok(Prepared::Ask(c));
         }
     }
-    let queued = |payload, title: String, req_ref: String, patient| {
-        Job::queued(
-            format!("{:016x}", p.random_u64()),
-            payload,
-            req_ref,
-            patient,
-            title,
-            fingerprint.clone(),
-            p.now_ms(),
-        )
-    };
-    let job = match req.ehr {
+    let (payload, title) = match req.ehr {
         Ehr::Cliniko => {
             // The one place a push's template is chosen (Cliniko only: Nookal v2 has no note
             // templates, so a Nookal job never carries one).
@@ -174,10 +162,7 @@ async fn prepare<P: Env>(p: &P, req: NewPush, check_title: bool) -> Result<Prepa
                 draft: req.draft,
                 content: None,
             });
-            Job {
-                scope: req.scope,
-                ..queued(payload, title, req.push_ref, req.patient)
-            }
+            (payload, title)
         }
         Ehr::Nookal => {
             // Rendered now, with the footer the preview showed, so every retry sends the same text.
@@ -218,11 +203,21 @@ async fn prepare<P: Env>(p: &P, req: NewPush, check_title: bool) -> Result<Prepa
                 input: Some(input),
                 outcome: None,
             });
-            Job {
-                scope: req.scope,
-                ..queued(payload, title, req.push_ref, req.patient)
-            }
+            (payload, title)
         }
+    };
+    let id = format!("{:016x}", p.random_u64());
+    let job = Job {
+        scope: req.scope,
+        ..Job::queued(
+            id,
+            payload,
+            req.push_ref,
+            req.patient,
+            title,
+            fingerprint,
+            p.now_ms(),
+        )
     };
     outbox::put(p, &job).await?;
     // This note is on its way: no earlier "no such title" may wave through another like it.

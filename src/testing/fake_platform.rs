@@ -3,13 +3,14 @@
 //! Native-only (not compiled to wasm). Time starts at a fixed instant and advances only through
 //! `sleep`, so pacing is deterministic.
 
+use super::MemoryStorage;
 use crate::Result;
 use crate::http::{ApiRequest, ApiResponse, TransportError};
 use crate::platform::{Platform, StorageArea};
 use crate::worker::{Env, Worker};
 use serde_json::Value;
 use std::cell::{Cell, RefCell};
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 
 /// A fake host: answers requests from a queue and keeps storage in maps.
 #[derive(Debug, Default)]
@@ -19,7 +20,7 @@ pub struct FakePlatform {
     /// Every request sent, in order.
     pub sent: RefCell<Vec<ApiRequest>>,
     /// Storage, keyed by (area name, key).
-    pub storage: RefCell<HashMap<(String, String), Value>>,
+    pub storage: MemoryStorage,
     /// Current time (ms since the epoch).
     pub now: Cell<i64>,
     /// Total time slept (ms).
@@ -71,10 +72,7 @@ impl FakePlatform {
 
     /// A stored value.
     pub fn stored(&self, area: StorageArea, key: &str) -> Option<Value> {
-        self.storage
-            .borrow()
-            .get(&(area.as_str().to_string(), key.to_string()))
-            .cloned()
+        self.storage.get(area, key)
     }
 }
 
@@ -94,16 +92,12 @@ impl Platform for FakePlatform {
     }
 
     async fn save(&self, area: StorageArea, key: &str, value: Value) -> Result<()> {
-        self.storage
-            .borrow_mut()
-            .insert((area.as_str().to_string(), key.to_string()), value);
+        self.storage.set(area, key, value);
         Ok(())
     }
 
     async fn remove(&self, area: StorageArea, key: &str) -> Result<()> {
-        self.storage
-            .borrow_mut()
-            .remove(&(area.as_str().to_string(), key.to_string()));
+        self.storage.remove(area, key);
         Ok(())
     }
 

@@ -6,11 +6,11 @@
 
 use motics_push::http::{ApiRequest, ApiResponse, TransportError};
 use motics_push::platform::{Platform, StorageArea};
+use motics_push::testing::MemoryStorage;
 use motics_push::worker::Worker;
 use motics_sandbox::{HttpRequest, Outcome, Sandbox};
 use serde_json::{Value, json};
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::future::Future;
 use std::pin::pin;
 use std::rc::Rc;
@@ -26,7 +26,7 @@ pub struct SandboxPlatform {
     /// The in-process Cliniko.
     pub sb: RefCell<Sandbox>,
     /// storage.local / storage.session, by (area, key).
-    pub storage: RefCell<HashMap<(String, String), Value>>,
+    pub storage: MemoryStorage,
     /// Clock (ms since the epoch).
     pub now: Cell<i64>,
     /// Every `schedule_wakeup`.
@@ -48,15 +48,10 @@ pub struct SandboxPlatform {
 impl SandboxPlatform {
     /// A fresh sandbox at 2025-10-01T00:00:00Z.
     pub fn new() -> SandboxPlatform {
-        SandboxPlatform::with(Sandbox::new(), HashMap::new(), 1_759_276_800_000)
-    }
-
-    /// Rebuild a host from what survives a worker restart: the server and storage.
-    pub fn with(sb: Sandbox, storage: HashMap<(String, String), Value>, now: i64) -> Self {
         SandboxPlatform {
-            sb: RefCell::new(sb),
-            storage: RefCell::new(storage),
-            now: Cell::new(now),
+            sb: RefCell::new(Sandbox::new()),
+            storage: MemoryStorage::default(),
+            now: Cell::new(1_759_276_800_000),
             wakeups: RefCell::new(Vec::new()),
             badge: Cell::new(0),
             offline: Cell::new(false),
@@ -239,24 +234,16 @@ impl Platform for SandboxPlatform {
     }
 
     async fn load(&self, area: StorageArea, key: &str) -> motics_push::Result<Option<Value>> {
-        Ok(self
-            .storage
-            .borrow()
-            .get(&(area.as_str().to_string(), key.to_string()))
-            .cloned())
+        Ok(self.storage.get(area, key))
     }
 
     async fn save(&self, area: StorageArea, key: &str, value: Value) -> motics_push::Result<()> {
-        self.storage
-            .borrow_mut()
-            .insert((area.as_str().to_string(), key.to_string()), value);
+        self.storage.set(area, key, value);
         Ok(())
     }
 
     async fn remove(&self, area: StorageArea, key: &str) -> motics_push::Result<()> {
-        self.storage
-            .borrow_mut()
-            .remove(&(area.as_str().to_string(), key.to_string()));
+        self.storage.remove(area, key);
         Ok(())
     }
 

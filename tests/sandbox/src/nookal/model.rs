@@ -97,6 +97,8 @@ pub struct NookalPatient {
     pub location_id: u64,
     /// `YYYY-MM-DD HH:MM:SS`.
     pub created: String,
+    /// Active (an inactive patient is Nookal's archived one).
+    pub active: bool,
 }
 
 impl NookalPatient {
@@ -107,7 +109,7 @@ impl NookalPatient {
             "ID": self.id.to_string(), "Title": self.title, "FirstName": self.first_name, "MiddleName": "",
             "Nickname": s(&self.nickname), "LastName": self.last_name, "DOB": s(&self.dob), "Gender": self.gender,
             "Email": s(&self.email), "Mobile": s(&self.mobile), "Home": s(&self.home), "Work": "", "Fax": "",
-            "LocationID": self.location_id.to_string(), "active": "1", "deceased": "0", "Notes": "", "Alerts": "",
+            "LocationID": self.location_id.to_string(), "active": if self.active { "1" } else { "0" }, "deceased": "0", "Notes": "", "Alerts": "",
             "Addr1": "", "City": "", "State": "", "Country": "Australia", "Postcode": "",
             "DateCreated": self.created, "DateModified": self.created,
         })

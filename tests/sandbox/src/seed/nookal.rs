@@ -61,6 +61,7 @@ pub fn seed() -> Nookal {
             home: None,
             location_id: 1,
             created: nookal_datetime(created0 + i as u64 * 86_400_000),
+            active: true,
         });
     }
     for i in fixed.len()..320 {
@@ -98,8 +99,26 @@ pub fn seed() -> Nookal {
             }),
             location_id: 1 + rng.below(2),
             created: nookal_datetime(created0 + i as u64 * 3 * 86_400_000),
+            active: true,
         });
     }
+    // One inactive patient (Nookal's archived), found only with "Include archived"; the same
+    // person as Cliniko's archived one, so one test body checks both.
+    patients.push(NookalPatient {
+        id: 1321,
+        title: String::new(),
+        first_name: "Harold".into(),
+        nickname: None,
+        last_name: "Archer".into(),
+        dob: Some("1944-04-04".into()),
+        gender: "M".into(),
+        email: Some("harold.archer@example.com".into()),
+        mobile: None,
+        home: Some("(02) 9000 1111".into()),
+        location_id: 1,
+        created: nookal_datetime(created0),
+        active: false,
+    });
     let mut next_id = 5000;
     let mut cases = Vec::new();
     let titles = [
