@@ -7,6 +7,7 @@
 //! Translation to JSON Schema: OpenAPI 3.0 `nullable: true` becomes `type: [T, "null"]` (or an
 //! `anyOf` with null), `format: int64` on strings becomes a digits pattern (ids are strings), the
 //! spec's upper-case-only email regex (written for a case-insensitive Ruby matcher) gets `(?i)`,
+//! OpenAPI 3.0's boolean `exclusiveMinimum`/`exclusiveMaximum` become JSON Schema's numeric bounds,
 //! and objects are closed (`additionalProperties: false`) so the sandbox cannot invent fields.
 
 use motics_sandbox::codec::base64_encode;
@@ -70,6 +71,19 @@ fn translate(v: &Value) -> Value {
                 && p.contains("[A-Z0-9!#$%&'*+/=?^_`{|}~.-]+@")
             {
                 out.insert("pattern".into(), json!(format!("(?i){p}")));
+            }
+            // OpenAPI 3.0's boolean `exclusiveMinimum`/`exclusiveMaximum` modify `minimum`/
+            // `maximum`; JSON Schema's are the bounds themselves (appointment `max_attendees`).
+            for (excl, bound) in [
+                ("exclusiveMinimum", "minimum"),
+                ("exclusiveMaximum", "maximum"),
+            ] {
+                if let Some(Value::Bool(on)) = out.get(excl).cloned() {
+                    out.remove(excl);
+                    if on && let Some(b) = out.remove(bound) {
+                        out.insert(excl.into(), b);
+                    }
+                }
             }
             if out.get("type") == Some(&json!("object"))
                 && out.contains_key("properties")
@@ -484,4 +498,128 @@ fn bodies_the_extension_posts_conform_to_the_openapi_spec() {
         }
     }
     assert!(posted >= 20, "{posted} bodies");
+}
+
+/// The diary (issue 14): every appointment list and record the sandbox serves, cancelled and
+/// deleted ones included, and notes linked by `booking_id` / `attendee_id` (request bodies and
+/// 201 responses) conform to the spec.
+#[test]
+fn diary_responses_and_linked_note_bodies_conform_to_the_openapi_spec() {
+    let c = Checker::new();
+    let mut sb = Sandbox::new();
+    let key = sb.demo_keys().practitioner.clone();
+    let check = |sb: &mut Sandbox, spec_path: &str, path: &str| -> Value {
+        let (got, json) = call(sb, "GET", "au1", path, &key, None);
+        assert_eq!(got, 200, "{path}: {json}");
+        c.validate(&c.response_schema("get", spec_path, "200"), &json, path);
+        json
+    };
+    let day = "q[]=starts_at:%3E%3D2025-11-03T00:00:00Z&q[]=starts_at:%3C2025-11-04T00:00:00Z";
+    let list = check(
+        &mut sb,
+        "/individual_appointments",
+        &format!(
+            "/v1/individual_appointments?{day}&q[]=cancelled_at:*&q[]=deleted_at:*&per_page=100"
+        ),
+    );
+    let items = list["individual_appointments"].as_array().unwrap().clone();
+    assert!(items.iter().any(|a| a["cancelled_at"].is_string()));
+    assert!(items.iter().any(|a| a["deleted_at"].is_string()));
+    let paged = check(
+        &mut sb,
+        "/individual_appointments",
+        &format!("/v1/individual_appointments?{day}&per_page=3&page=2"),
+    );
+    assert!(paged["links"]["next"].is_string() && paged["links"]["previous"].is_string());
+    let one = &items[0];
+    let aid = one["id"].as_str().unwrap();
+    check(
+        &mut sb,
+        "/individual_appointments/{id}",
+        &format!("/v1/individual_appointments/{aid}"),
+    );
+    let groups = check(
+        &mut sb,
+        "/group_appointments",
+        &format!("/v1/group_appointments?{day}"),
+    );
+    let gid = groups["group_appointments"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    check(
+        &mut sb,
+        "/group_appointments/{id}",
+        &format!("/v1/group_appointments/{gid}"),
+    );
+    let attendees = check(
+        &mut sb,
+        "/attendees",
+        &format!("/v1/attendees?q[]=booking_id:={gid}"),
+    );
+    check(
+        &mut sb,
+        "/group_appointments/{group_appointment_id}/attendees",
+        &format!("/v1/group_appointments/{gid}/attendees"),
+    );
+    let attendee = attendees["attendees"][0].clone();
+    let atid = attendee["id"].as_str().unwrap().to_string();
+    check(&mut sb, "/attendees/{id}", &format!("/v1/attendees/{atid}"));
+    check(&mut sb, "/appointment_types", "/v1/appointment_types");
+
+    // Linked note bodies: by booking_id (an individual appointment) and by attendee_id.
+    let (_, templates) = call(
+        &mut sb,
+        "GET",
+        "au1",
+        "/v1/treatment_note_templates",
+        &key,
+        None,
+    );
+    let tid = templates["treatment_note_templates"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let patient_of = |v: &Value| {
+        v["patient"]["links"]["self"]
+            .as_str()
+            .unwrap()
+            .rsplit('/')
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    let booked = items
+        .iter()
+        .find(|a| {
+            a["cancelled_at"].is_null()
+                && a["deleted_at"].is_null()
+                && a["treatment_note_status"].is_null()
+        })
+        .unwrap();
+    for body in [
+        json!({ "patient_id": patient_of(booked), "treatment_note_template_id": tid, "booking_id": booked["id"], "draft": true, "title": "Linked" }),
+        json!({ "patient_id": patient_of(&attendee), "treatment_note_template_id": tid, "attendee_id": atid, "draft": false, "title": "Class" }),
+    ] {
+        c.validate(
+            &c.request_schema("TreatmentNote"),
+            &body,
+            "linked note body",
+        );
+        let (status, created) = call(
+            &mut sb,
+            "POST",
+            "au1",
+            "/v1/treatment_notes",
+            &key,
+            Some(&body),
+        );
+        assert_eq!(status, 201, "{created}");
+        c.validate(
+            &c.response_schema("post", "/treatment_notes", "201"),
+            &created,
+            "linked note",
+        );
+        assert!(created["booking"]["links"]["self"].is_string());
+    }
 }
