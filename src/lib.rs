@@ -8,6 +8,7 @@
 
 pub mod app;
 pub mod cliniko;
+pub mod diary;
 pub mod error;
 pub mod http;
 pub mod integration;
