@@ -4,6 +4,7 @@
 //! Effects only through `Platform`: [`client`] (the one place requests go out) and [`store`]
 //! (the saved connection in storage.local).
 
+pub mod appointments;
 pub mod base64;
 pub mod client;
 pub mod connect;

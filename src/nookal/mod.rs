@@ -6,6 +6,7 @@
 //! saved connection in storage.local), and the workflows [`connect`], [`search`], [`push`].
 //! Pacing reuses `cliniko::pacing::Pacer`; the connection states reuse `cliniko::store`'s.
 
+pub mod appointments;
 pub mod cases;
 pub mod client;
 pub mod connect;
