@@ -623,3 +623,201 @@ fn diary_responses_and_linked_note_bodies_conform_to_the_openapi_spec() {
         assert!(created["booking"]["links"]["self"].is_string());
     }
 }
+
+/// Operators the docs allow per filter format (the anchor in the spec's filter tables).
+fn operators(format: &str) -> &'static [&'static str] {
+    match format {
+        "numeric-filter-operators" => &["=", "!=", ">=", ">", "<=", "<", "?", "!?"],
+        "datetime-filter-operators" => &[">=", ">", "<=", "<", "?", "!?", "*"],
+        "date-filter-operators" => &["=", ">=", ">", "<=", "<", "?", "!?"],
+        "boolean-filter-operators" => &["=", "!="],
+        "string-filter-operators" => &["=", "!=", "~", "~~", "?", "!?"],
+        "array-filter-operators" => &["~"],
+        _ => &[],
+    }
+}
+
+/// The filters an operation documents: `(field, format anchor)` from its `q[]` description table.
+fn documented_filters(c: &Checker, path: &str) -> Vec<(String, String)> {
+    let params = c.paths[path]["get"]["parameters"]
+        .as_array()
+        .unwrap_or_else(|| panic!("GET {path} is not in the spec"));
+    let q = params
+        .iter()
+        .find(|p| p["name"] == "q[]")
+        .unwrap_or_else(|| panic!("GET {path} takes no q[]"));
+    q["description"]
+        .as_str()
+        .unwrap()
+        .lines()
+        .filter_map(|l| {
+            let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+            let field = cells.get(1)?;
+            let anchor = cells.get(2)?.split("(/#").nth(1)?.trim_end_matches(')');
+            Some((field.to_string(), anchor.to_string()))
+        })
+        .collect()
+}
+
+/// Every diary request the core builds (issue 14) uses a documented path, documented `q[]`
+/// fields with operators their format allows, and `per_page` within 1–100; the linked note bodies
+/// it builds validate against `requestBodies/TreatmentNote` and are created (201, conforming).
+#[test]
+fn diary_requests_the_core_builds_conform_to_the_openapi_spec() {
+    use motics_push::cliniko::appointments as ca;
+    use motics_push::cliniko::requests::NewTreatmentNote;
+    use motics_push::cliniko::{ClinikoId, ClinikoKey};
+    use motics_push::diary::{Link, WindowSettings, verify, window};
+
+    let c = Checker::new();
+    let mut sb = Sandbox::new();
+    let raw_key = sb.demo_keys().practitioner.clone();
+    let key = ClinikoKey::parse(&raw_key).unwrap();
+    let id = |s: &str| ClinikoId::parse(s).unwrap();
+    let w = window(1_762_165_920_000, 600, WindowSettings::default());
+    let prac = id("1100000000000000001");
+    let q = ca::DiaryQuery {
+        practitioner_id: &prac,
+        window: &w,
+    };
+    let mut requests = vec![
+        ca::list_individual_appointments(&key, &q, None),
+        ca::list_individual_appointments(&key, &q, Some(3)),
+        ca::list_group_appointments(&key, &q, None),
+    ];
+    requests.extend(ca::list_attendees(&key, &[id("1"), id("2")]));
+    requests.extend(ca::list_appointment_types(&key, &[id("3")]));
+    requests.extend(ca::list_patients_by_ids(&key, &[id("4"), id("5")]));
+    for req in &requests {
+        let rest = req.url.split("/v1").nth(1).unwrap();
+        let path = rest.split('?').next().unwrap();
+        let parsed = HttpRequest::new("GET", "api.au1.cliniko.com", rest);
+        let documented = documented_filters(&c, path);
+        let mut filters = 0;
+        for (k, v) in parsed.query_pairs() {
+            match k.as_str() {
+                "q[]" => {
+                    let (field, rest) = v.split_once(':').unwrap();
+                    let (_, format) = documented
+                        .iter()
+                        .find(|(f, _)| f == field)
+                        .unwrap_or_else(|| panic!("{path}: '{field}' is not a documented filter"));
+                    let op = ["!?", ">=", "<=", "!=", "~~", "=", ">", "<", "?", "*", "~"]
+                        .into_iter()
+                        .find(|op| rest.starts_with(op))
+                        .unwrap();
+                    assert!(
+                        operators(format).contains(&op),
+                        "{path}: '{op}' is not allowed on {field} ({format})"
+                    );
+                    filters += 1;
+                }
+                "per_page" => assert!((1..=100).contains(&v.parse::<u32>().unwrap())),
+                "page" | "sort" => {}
+                other => panic!("{path}: undocumented parameter {other}"),
+            }
+        }
+        assert!(filters >= 1, "{}", req.url);
+    }
+
+    // Linked bodies, from real diary records: one individual appointment, one class attendee.
+    let (_, user) = call(&mut sb, "GET", "au1", "/v1/user", &raw_key, None);
+    let (_, p) = call(
+        &mut sb,
+        "GET",
+        "au1",
+        &format!(
+            "/v1/practitioners?q[]=user_id:={}",
+            user["id"].as_str().unwrap()
+        ),
+        &raw_key,
+        None,
+    );
+    let prac = id(p["practitioners"][0]["id"].as_str().unwrap());
+    let w = window(1_762_165_920_000, 0, WindowSettings::default());
+    let q = ca::DiaryQuery {
+        practitioner_id: &prac,
+        window: &w,
+    };
+    let get = |sb: &mut Sandbox, url: &str| {
+        let rest = url.split(".cliniko.com").nth(1).unwrap().to_string();
+        call(sb, "GET", "au1", &rest, &raw_key, None).1
+    };
+    let mut pages = ca::DiaryPages::default();
+    let v = get(
+        &mut sb,
+        &ca::list_individual_appointments(&key, &q, None).url,
+    );
+    pages.individual = motics_push::cliniko::responses::parse_body::<
+        motics_push::cliniko::types::Page<ca::IndividualAppointment>,
+    >(&v.to_string())
+    .unwrap()
+    .items;
+    let v = get(&mut sb, &ca::list_group_appointments(&key, &q, None).url);
+    pages.groups = motics_push::cliniko::responses::parse_body::<
+        motics_push::cliniko::types::Page<ca::GroupAppointment>,
+    >(&v.to_string())
+    .unwrap()
+    .items;
+    for r in ca::list_attendees(&key, &pages.group_ids()) {
+        let v = get(&mut sb, &r.url);
+        pages.attendees.extend(
+            motics_push::cliniko::responses::parse_body::<
+                motics_push::cliniko::types::Page<ca::Attendee>,
+            >(&v.to_string())
+            .unwrap()
+            .items,
+        );
+    }
+    let diary = ca::to_appointments(&pages, &q);
+    let individual = diary
+        .iter()
+        .find(|a| a.kind == motics_push::diary::Kind::Individual && a.open_for_note())
+        .unwrap();
+    let attendee = diary
+        .iter()
+        .find(|a| a.kind != motics_push::diary::Kind::Individual)
+        .unwrap();
+    let (_, templates) = call(
+        &mut sb,
+        "GET",
+        "au1",
+        "/v1/treatment_note_templates",
+        &raw_key,
+        None,
+    );
+    let tid = id(templates["treatment_note_templates"][0]["id"]
+        .as_str()
+        .unwrap());
+    for a in [individual, attendee] {
+        let link = verify(&Link::from(a), &a.patient_id, None).unwrap();
+        let note = NewTreatmentNote {
+            patient_id: id(&a.patient_id),
+            treatment_note_template_id: tid.clone(),
+            title: "Linked".into(),
+            draft: true,
+            content: None,
+        };
+        let req = ca::create_linked_treatment_note(&key, &note, &link).unwrap();
+        let body: Value = serde_json::from_str(req.body.as_deref().unwrap()).unwrap();
+        c.validate(
+            &c.request_schema("TreatmentNote"),
+            &body,
+            "linked body the core builds",
+        );
+        let (status, created) = call(
+            &mut sb,
+            "POST",
+            "au1",
+            "/v1/treatment_notes",
+            &raw_key,
+            Some(&body),
+        );
+        assert_eq!(status, 201, "{created}");
+        c.validate(
+            &c.response_schema("post", "/treatment_notes", "201"),
+            &created,
+            "linked note",
+        );
+    }
+}
