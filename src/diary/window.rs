@@ -57,7 +57,9 @@ pub fn local_day_start(t: i64, offset_min: i32) -> i64 {
     (t + offset).div_euclid(DAY_MS) * DAY_MS - offset
 }
 
-/// The window around a session at `session_ms`. With `whole_day`, the local day is widened to
+/// The window around a session at `session_ms`, for the zone offset in force at the session's
+/// time (a daylight-saving change that day moves the far edge by an hour; the ±hours part,
+/// which holds the best match, is unaffected). With `whole_day`, the local day is widened to
 /// cover ±hours too, so a session at 23:50 or 00:10 still reaches an appointment across midnight.
 pub fn window(session_ms: i64, offset_min: i32, settings: WindowSettings) -> DiaryWindow {
     let span = i64::from(settings.hours.max(1)) * HOUR_MS;

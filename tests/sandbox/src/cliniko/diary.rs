@@ -515,6 +515,9 @@ pub fn seed_day(acc: &mut Account, cast: &Cast, day: i64) {
         .filter(|p| p.active)
         .map(|p| p.id)
         .collect();
+    if pracs.is_empty() {
+        return;
+    }
     let created = diary::at(day, 0).saturating_sub(7 * 86_400_000);
     for s in SLOTS {
         let patient_id = cast.resolve(s.who);
