@@ -3,6 +3,8 @@
 //! the best match and list order, the link offer for a patient found by search, history-queue
 //! matching, and the link/patient consistency check.
 
+mod common;
+
 use motics_push::diary::window::local_day_start;
 use motics_push::diary::{
     Appointment, BestMatch, Kind, Link, LinkError, Marker, NoteStatus, WindowSettings, best_match,
@@ -305,4 +307,78 @@ fn a_link_must_belong_to_the_patient_it_is_sent_with() {
             group_id: "g1".into()
         }
     );
+}
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn arb_appointment() -> impl Strategy<Value = Appointment> {
+        (0i64..2880, 0i64..180, 0u8..4, any::<bool>(), 0u8..6).prop_map(
+            |(start_min, len, note, dna, patient)| {
+                let mut a = appt(
+                    &format!("a{start_min}-{len}-{patient}"),
+                    &format!("p{patient}"),
+                    "2025-11-02T00:00:00Z",
+                    len,
+                );
+                a.starts_ms += start_min * MIN;
+                a.ends_ms += start_min * MIN;
+                a.note = [
+                    NoteStatus::NoNote,
+                    NoteStatus::Draft,
+                    NoteStatus::Final,
+                    NoteStatus::NotReported,
+                ][usize::from(note)];
+                a.did_not_arrive = dna;
+                a
+            },
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(common::cases()))]
+        #[test]
+        fn the_best_match_is_open_nearest_and_listed_first(
+            list in proptest::collection::vec(arb_appointment(), 0..30),
+            session_min in 0i64..2880,
+            offset in -720i32..=840,
+        ) {
+            let session = t("2025-11-02T00:00:00Z") + session_min * MIN;
+            let w = window(session, offset, WindowSettings::default());
+            let shown = order(&list, &w);
+            // The list is every appointment in the window, once.
+            let mut sorted = shown.clone();
+            sorted.sort_unstable();
+            sorted.dedup();
+            prop_assert_eq!(sorted.len(), shown.len());
+            let in_window = list.iter().filter(|a| w.overlaps(a.starts_ms, a.ends_ms)).count();
+            prop_assert_eq!(shown.len(), in_window);
+            match best_match(&list, &w) {
+                BestMatch::One(i) => {
+                    let best = &list[i];
+                    prop_assert!(best.open_for_note());
+                    prop_assert_eq!(shown[0], i);
+                    for a in list.iter().filter(|a| a.open_for_note() && w.shown_first(a.starts_ms, a.ends_ms)) {
+                        prop_assert!(best.distance_ms(session) <= a.distance_ms(session));
+                    }
+                }
+                BestMatch::Tie(v) => {
+                    prop_assert!(v.len() >= 2);
+                    let d = list[v[0]].distance_ms(session);
+                    prop_assert!(v.iter().all(|i| list[*i].distance_ms(session) == d && list[*i].open_for_note()));
+                }
+                BestMatch::None => {
+                    prop_assert!(!list.iter().any(|a| a.open_for_note() && w.shown_first(a.starts_ms, a.ends_ms)));
+                }
+            }
+            // Queue matching never gives one appointment to two sessions.
+            let sessions: Vec<i64> = (0..5).map(|k| session + k * 17 * MIN).collect();
+            let pairs: Vec<usize> = match_sessions(&sessions, &list).into_iter().flatten().collect();
+            let mut unique = pairs.clone();
+            unique.sort_unstable();
+            unique.dedup();
+            prop_assert_eq!(unique.len(), pairs.len());
+        }
+    }
 }
