@@ -10,6 +10,7 @@
 
 pub mod app;
 pub mod cliniko;
+pub mod diary;
 pub mod ehr;
 pub mod error;
 pub mod http;

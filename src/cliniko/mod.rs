@@ -4,6 +4,7 @@
 //! Effects only through the worker's `Env`: [`client`] (the one place requests go out) and
 //! [`store`] (Cliniko's slots in the one key store, `integration::Store`).
 
+pub mod appointments;
 pub mod base64;
 pub mod client;
 pub mod connect;

@@ -44,6 +44,18 @@ impl Filter {
     pub fn gt(field: &str, value: &str) -> Filter {
         Filter(format!("{field}:>{value}"))
     }
+    /// `field:>=value` (at or after).
+    pub fn gte(field: &str, value: &str) -> Filter {
+        Filter(format!("{field}:>={value}"))
+    }
+    /// `field:<value` (before).
+    pub fn lt(field: &str, value: &str) -> Filter {
+        Filter(format!("{field}:<{value}"))
+    }
+    /// `field:!?` (null: e.g. not cancelled, not deleted).
+    pub fn null(field: &str) -> Filter {
+        Filter(format!("{field}:!?"))
+    }
     /// `field:*` (DateTime "any value": includes records normally excluded, e.g. archived).
     pub fn any(field: &str) -> Filter {
         Filter(format!("{field}:*"))
@@ -68,7 +80,8 @@ pub struct ListParams {
 }
 
 impl ListParams {
-    fn query(&self) -> String {
+    /// The query string (`q%5B%5D=…&sort=…&per_page=…&page=…`).
+    pub fn query(&self) -> String {
         let mut pairs: Vec<(&str, String)> =
             self.filters.iter().map(|f| ("q[]", f.0.clone())).collect();
         if let Some(s) = &self.sort {
@@ -84,7 +97,7 @@ impl ListParams {
     }
 }
 
-fn get(key: &ClinikoKey, path: &str, query: &str) -> ApiRequest {
+pub(crate) fn get(key: &ClinikoKey, path: &str, query: &str) -> ApiRequest {
     let mut url = format!("{}{path}", key.shard().api_base());
     if !query.is_empty() {
         url.push('?');
@@ -98,7 +111,7 @@ fn get(key: &ClinikoKey, path: &str, query: &str) -> ApiRequest {
     }
 }
 
-fn post(key: &ClinikoKey, path: &str, body: Option<String>) -> ApiRequest {
+pub(crate) fn post(key: &ClinikoKey, path: &str, body: Option<String>) -> ApiRequest {
     ApiRequest {
         method: Method::Post,
         url: format!("{}{path}", key.shard().api_base()),

@@ -6,6 +6,7 @@
 //! (Nookal's slots in the one key store, `integration::Store`), and the workflows [`connect`],
 //! [`search`], [`push`]. Pacing is the shared `pacing::Pacer`; ranking is `search::rank`'s.
 
+pub mod appointments;
 pub mod cases;
 pub mod client;
 pub mod connect;

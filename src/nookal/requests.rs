@@ -34,7 +34,12 @@ fn post(key: &NookalKey, method: &str, params: &[(&str, &str)]) -> ApiRequest {
     }
 }
 
-fn paged(key: &NookalKey, method: &str, params: &[(&str, &str)], page: u32) -> ApiRequest {
+pub(crate) fn paged(
+    key: &NookalKey,
+    method: &str,
+    params: &[(&str, &str)],
+    page: u32,
+) -> ApiRequest {
     let page = page.max(1).to_string();
     let len = PAGE_LENGTH.to_string();
     let mut all = params.to_vec();

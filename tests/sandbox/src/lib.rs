@@ -73,6 +73,10 @@ pub struct NoteRecord {
     pub practitioner_id: String,
     /// Template id.
     pub treatment_note_template_id: Option<String>,
+    /// The appointment (individual or group) it is linked to.
+    pub booking_id: Option<String>,
+    /// The group-appointment attendee it is linked to.
+    pub attendee_id: Option<String>,
     /// Title.
     pub title: String,
     /// Draft flag.
@@ -104,6 +108,8 @@ pub struct NookalNoteRecord {
     pub notes: String,
     /// ISO time the sandbox received it.
     pub created_at: String,
+    /// The appointment it is linked to (`appt_id`).
+    pub appt_id: Option<String>,
 }
 
 /// A seeded account, as printed on start.
@@ -146,7 +152,7 @@ impl Sandbox {
         let nookal = seed::nookal::seed();
         let mut demo = c.demo;
         demo.nookal = nookal.key.clone();
-        Sandbox {
+        let mut sb = Sandbox {
             cliniko: cliniko::Cliniko::new(c.accounts, c.keys),
             nookal,
             config: Config::default(),
@@ -154,14 +160,33 @@ impl Sandbox {
             log: Vec::new(),
             demo,
             audit: privacy::Audit::default(),
+        };
+        for day in seed::diary::session_days() {
+            sb.seed_diary_day(day);
         }
+        sb
+    }
+
+    /// Seed both EHRs' diaries for `day` (days since the epoch; idempotent).
+    pub fn seed_diary_day(&mut self, day: i64) {
+        cliniko::diary::seed_first_account(&mut self.cliniko.accounts, day);
+        self.nookal.seed_day(day);
+    }
+
+    /// Today's diary, relative to the clock of the request being handled: seeded before any
+    /// request (admin ones too, so a test's "before" snapshot already holds it) and after a reset.
+    fn seed_today(&mut self, now_ms: u64) {
+        self.seed_diary_day((now_ms / 86_400_000) as i64);
     }
 
     /// Handle one request at time `now_ms` (unix ms).
     pub fn handle(&mut self, req: &HttpRequest, now_ms: u64) -> Outcome {
         let host = req.host_name();
+        self.seed_today(now_ms);
         if host == ADMIN_HOST {
-            return Outcome::Respond(admin::handle(self, req));
+            let out = Outcome::Respond(admin::handle(self, req));
+            self.seed_today(now_ms);
+            return out;
         }
         if !self.serves(&host) {
             // Not in the request log (which is what reached Cliniko, Nookal or Motics): in the
@@ -399,6 +424,8 @@ impl Sandbox {
                     patient_id: n.patient_id.to_string(),
                     practitioner_id: n.practitioner_id.to_string(),
                     treatment_note_template_id: n.template_id.map(|t| t.to_string()),
+                    booking_id: n.booking_id.map(|b| b.to_string()),
+                    attendee_id: n.attendee_id.map(|a| a.to_string()),
                     title: n.title.clone(),
                     draft: n.draft,
                     content: n.content.clone(),
@@ -423,6 +450,7 @@ impl Sandbox {
                 date: n.date.clone(),
                 notes: n.text.clone(),
                 created_at: clock::iso(n.created_ms),
+                appt_id: n.appt_id.map(|a| a.to_string()),
             })
             .collect()
     }

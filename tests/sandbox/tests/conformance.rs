@@ -7,6 +7,7 @@
 //! Translation to JSON Schema: OpenAPI 3.0 `nullable: true` becomes `type: [T, "null"]` (or an
 //! `anyOf` with null), `format: int64` on strings becomes a digits pattern (ids are strings), the
 //! spec's upper-case-only email regex (written for a case-insensitive Ruby matcher) gets `(?i)`,
+//! OpenAPI 3.0's boolean `exclusiveMinimum`/`exclusiveMaximum` become JSON Schema's numeric bounds,
 //! and objects are closed (`additionalProperties: false`) so the sandbox cannot invent fields.
 
 use motics_sandbox::codec::base64_encode;
@@ -70,6 +71,19 @@ fn translate(v: &Value) -> Value {
                 && p.contains("[A-Z0-9!#$%&'*+/=?^_`{|}~.-]+@")
             {
                 out.insert("pattern".into(), json!(format!("(?i){p}")));
+            }
+            // OpenAPI 3.0's boolean `exclusiveMinimum`/`exclusiveMaximum` modify `minimum`/
+            // `maximum`; JSON Schema's are the bounds themselves (appointment `max_attendees`).
+            for (excl, bound) in [
+                ("exclusiveMinimum", "minimum"),
+                ("exclusiveMaximum", "maximum"),
+            ] {
+                if let Some(Value::Bool(on)) = out.get(excl).cloned() {
+                    out.remove(excl);
+                    if on && let Some(b) = out.remove(bound) {
+                        out.insert(excl.into(), b);
+                    }
+                }
             }
             if out.get("type") == Some(&json!("object"))
                 && out.contains_key("properties")
@@ -484,4 +498,326 @@ fn bodies_the_extension_posts_conform_to_the_openapi_spec() {
         }
     }
     assert!(posted >= 20, "{posted} bodies");
+}
+
+/// The diary (issue 14): every appointment list and record the sandbox serves, cancelled and
+/// deleted ones included, and notes linked by `booking_id` / `attendee_id` (request bodies and
+/// 201 responses) conform to the spec.
+#[test]
+fn diary_responses_and_linked_note_bodies_conform_to_the_openapi_spec() {
+    let c = Checker::new();
+    let mut sb = Sandbox::new();
+    let key = sb.demo_keys().practitioner.clone();
+    let check = |sb: &mut Sandbox, spec_path: &str, path: &str| -> Value {
+        let (got, json) = call(sb, "GET", "au1", path, &key, None);
+        assert_eq!(got, 200, "{path}: {json}");
+        c.validate(&c.response_schema("get", spec_path, "200"), &json, path);
+        json
+    };
+    let day = "q[]=starts_at:%3E%3D2025-11-03T00:00:00Z&q[]=starts_at:%3C2025-11-04T00:00:00Z";
+    let list = check(
+        &mut sb,
+        "/individual_appointments",
+        &format!(
+            "/v1/individual_appointments?{day}&q[]=cancelled_at:*&q[]=deleted_at:*&per_page=100"
+        ),
+    );
+    let items = list["individual_appointments"].as_array().unwrap().clone();
+    assert!(items.iter().any(|a| a["cancelled_at"].is_string()));
+    assert!(items.iter().any(|a| a["deleted_at"].is_string()));
+    let paged = check(
+        &mut sb,
+        "/individual_appointments",
+        &format!("/v1/individual_appointments?{day}&per_page=3&page=2"),
+    );
+    assert!(paged["links"]["next"].is_string() && paged["links"]["previous"].is_string());
+    let one = &items[0];
+    let aid = one["id"].as_str().unwrap();
+    check(
+        &mut sb,
+        "/individual_appointments/{id}",
+        &format!("/v1/individual_appointments/{aid}"),
+    );
+    let groups = check(
+        &mut sb,
+        "/group_appointments",
+        &format!("/v1/group_appointments?{day}"),
+    );
+    let gid = groups["group_appointments"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    check(
+        &mut sb,
+        "/group_appointments/{id}",
+        &format!("/v1/group_appointments/{gid}"),
+    );
+    let attendees = check(
+        &mut sb,
+        "/attendees",
+        &format!("/v1/attendees?q[]=booking_id:={gid}"),
+    );
+    check(
+        &mut sb,
+        "/group_appointments/{group_appointment_id}/attendees",
+        &format!("/v1/group_appointments/{gid}/attendees"),
+    );
+    let attendee = attendees["attendees"][0].clone();
+    let atid = attendee["id"].as_str().unwrap().to_string();
+    check(&mut sb, "/attendees/{id}", &format!("/v1/attendees/{atid}"));
+    check(&mut sb, "/appointment_types", "/v1/appointment_types");
+
+    // Linked note bodies: by booking_id (an individual appointment) and by attendee_id.
+    let (_, templates) = call(
+        &mut sb,
+        "GET",
+        "au1",
+        "/v1/treatment_note_templates",
+        &key,
+        None,
+    );
+    let tid = templates["treatment_note_templates"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let patient_of = |v: &Value| {
+        v["patient"]["links"]["self"]
+            .as_str()
+            .unwrap()
+            .rsplit('/')
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    let booked = items
+        .iter()
+        .find(|a| {
+            a["cancelled_at"].is_null()
+                && a["deleted_at"].is_null()
+                && a["treatment_note_status"].is_null()
+        })
+        .unwrap();
+    for body in [
+        json!({ "patient_id": patient_of(booked), "treatment_note_template_id": tid, "booking_id": booked["id"], "draft": true, "title": "Linked" }),
+        json!({ "patient_id": patient_of(&attendee), "treatment_note_template_id": tid, "attendee_id": atid, "draft": false, "title": "Class" }),
+    ] {
+        c.validate(
+            &c.request_schema("TreatmentNote"),
+            &body,
+            "linked note body",
+        );
+        let (status, created) = call(
+            &mut sb,
+            "POST",
+            "au1",
+            "/v1/treatment_notes",
+            &key,
+            Some(&body),
+        );
+        assert_eq!(status, 201, "{created}");
+        c.validate(
+            &c.response_schema("post", "/treatment_notes", "201"),
+            &created,
+            "linked note",
+        );
+        assert!(created["booking"]["links"]["self"].is_string());
+    }
+}
+
+/// Operators the docs allow per filter format (the anchor in the spec's filter tables).
+fn operators(format: &str) -> &'static [&'static str] {
+    match format {
+        "numeric-filter-operators" => &["=", "!=", ">=", ">", "<=", "<", "?", "!?"],
+        "datetime-filter-operators" => &[">=", ">", "<=", "<", "?", "!?", "*"],
+        "date-filter-operators" => &["=", ">=", ">", "<=", "<", "?", "!?"],
+        "boolean-filter-operators" => &["=", "!="],
+        "string-filter-operators" => &["=", "!=", "~", "~~", "?", "!?"],
+        "array-filter-operators" => &["~"],
+        _ => &[],
+    }
+}
+
+/// The filters an operation documents: `(field, format anchor)` from its `q[]` description table.
+fn documented_filters(c: &Checker, path: &str) -> Vec<(String, String)> {
+    let params = c.paths[path]["get"]["parameters"]
+        .as_array()
+        .unwrap_or_else(|| panic!("GET {path} is not in the spec"));
+    let q = params
+        .iter()
+        .find(|p| p["name"] == "q[]")
+        .unwrap_or_else(|| panic!("GET {path} takes no q[]"));
+    q["description"]
+        .as_str()
+        .unwrap()
+        .lines()
+        .filter_map(|l| {
+            let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+            let field = cells.get(1)?;
+            let anchor = cells.get(2)?.split("(/#").nth(1)?.trim_end_matches(')');
+            Some((field.to_string(), anchor.to_string()))
+        })
+        .collect()
+}
+
+/// Every diary request the core builds (issue 14) uses a documented path, documented `q[]`
+/// fields with operators their format allows, and `per_page` within 1–100; the linked note bodies
+/// it builds validate against `requestBodies/TreatmentNote` and are created (201, conforming).
+#[test]
+fn diary_requests_the_core_builds_conform_to_the_openapi_spec() {
+    use motics_push::cliniko::appointments as ca;
+    use motics_push::cliniko::requests::NewTreatmentNote;
+    use motics_push::cliniko::{ClinikoId, ClinikoKey};
+    use motics_push::diary::{Link, WindowSettings, verify, window};
+
+    let c = Checker::new();
+    let mut sb = Sandbox::new();
+    let raw_key = sb.demo_keys().practitioner.clone();
+    let key = ClinikoKey::parse(&raw_key).unwrap();
+    let id = |s: &str| ClinikoId::parse(s).unwrap();
+    let w = window(1_762_165_920_000, 600, WindowSettings::default());
+    let prac = id("1100000000000000001");
+    let q = ca::DiaryQuery {
+        practitioner_id: &prac,
+        window: &w,
+    };
+    let mut requests = vec![
+        ca::list_individual_appointments(&key, &q, None),
+        ca::list_individual_appointments(&key, &q, Some(3)),
+        ca::list_group_appointments(&key, &q, None),
+    ];
+    requests.extend(ca::list_attendees(&key, &[id("1"), id("2")]));
+    requests.extend(ca::list_appointment_types(&key, &[id("3")]));
+    requests.extend(ca::list_patients_by_ids(&key, &[id("4"), id("5")]));
+    for req in &requests {
+        let rest = req.url.split("/v1").nth(1).unwrap();
+        let path = rest.split('?').next().unwrap();
+        let parsed = HttpRequest::new("GET", "api.au1.cliniko.com", rest);
+        let documented = documented_filters(&c, path);
+        let mut filters = 0;
+        for (k, v) in parsed.query_pairs() {
+            match k.as_str() {
+                "q[]" => {
+                    let (field, rest) = v.split_once(':').unwrap();
+                    let (_, format) = documented
+                        .iter()
+                        .find(|(f, _)| f == field)
+                        .unwrap_or_else(|| panic!("{path}: '{field}' is not a documented filter"));
+                    let op = ["!?", ">=", "<=", "!=", "~~", "=", ">", "<", "?", "*", "~"]
+                        .into_iter()
+                        .find(|op| rest.starts_with(op))
+                        .unwrap();
+                    assert!(
+                        operators(format).contains(&op),
+                        "{path}: '{op}' is not allowed on {field} ({format})"
+                    );
+                    filters += 1;
+                }
+                "per_page" => assert!((1..=100).contains(&v.parse::<u32>().unwrap())),
+                "page" | "sort" => {}
+                other => panic!("{path}: undocumented parameter {other}"),
+            }
+        }
+        assert!(filters >= 1, "{}", req.url);
+    }
+
+    // Linked bodies, from real diary records: one individual appointment, one class attendee.
+    let (_, user) = call(&mut sb, "GET", "au1", "/v1/user", &raw_key, None);
+    let (_, p) = call(
+        &mut sb,
+        "GET",
+        "au1",
+        &format!(
+            "/v1/practitioners?q[]=user_id:={}",
+            user["id"].as_str().unwrap()
+        ),
+        &raw_key,
+        None,
+    );
+    let prac = id(p["practitioners"][0]["id"].as_str().unwrap());
+    let w = window(1_762_165_920_000, 0, WindowSettings::default());
+    let q = ca::DiaryQuery {
+        practitioner_id: &prac,
+        window: &w,
+    };
+    let get = |sb: &mut Sandbox, url: &str| {
+        let rest = url.split(".cliniko.com").nth(1).unwrap().to_string();
+        call(sb, "GET", "au1", &rest, &raw_key, None).1
+    };
+    let mut pages = ca::DiaryPages::default();
+    let v = get(
+        &mut sb,
+        &ca::list_individual_appointments(&key, &q, None).url,
+    );
+    pages.individual = motics_push::cliniko::responses::parse_body::<
+        motics_push::cliniko::types::Page<ca::IndividualAppointment>,
+    >(&v.to_string())
+    .unwrap()
+    .items;
+    let v = get(&mut sb, &ca::list_group_appointments(&key, &q, None).url);
+    pages.groups = motics_push::cliniko::responses::parse_body::<
+        motics_push::cliniko::types::Page<ca::GroupAppointment>,
+    >(&v.to_string())
+    .unwrap()
+    .items;
+    for r in ca::list_attendees(&key, &pages.group_ids()) {
+        let v = get(&mut sb, &r.url);
+        pages.attendees.extend(
+            motics_push::cliniko::responses::parse_body::<
+                motics_push::cliniko::types::Page<ca::Attendee>,
+            >(&v.to_string())
+            .unwrap()
+            .items,
+        );
+    }
+    let diary = ca::to_appointments(&pages, &q);
+    let individual = diary
+        .iter()
+        .find(|a| a.kind == motics_push::diary::Kind::Individual && a.open_for_note())
+        .unwrap();
+    let attendee = diary
+        .iter()
+        .find(|a| a.kind != motics_push::diary::Kind::Individual)
+        .unwrap();
+    let (_, templates) = call(
+        &mut sb,
+        "GET",
+        "au1",
+        "/v1/treatment_note_templates",
+        &raw_key,
+        None,
+    );
+    let tid = id(templates["treatment_note_templates"][0]["id"]
+        .as_str()
+        .unwrap());
+    for a in [individual, attendee] {
+        let link = verify(&Link::from(a), &a.patient_id, None).unwrap();
+        let note = NewTreatmentNote {
+            patient_id: id(&a.patient_id),
+            treatment_note_template_id: tid.clone(),
+            title: "Linked".into(),
+            draft: true,
+            content: None,
+        };
+        let req = ca::create_linked_treatment_note(&key, &note, &link).unwrap();
+        let body: Value = serde_json::from_str(req.body.as_deref().unwrap()).unwrap();
+        c.validate(
+            &c.request_schema("TreatmentNote"),
+            &body,
+            "linked body the core builds",
+        );
+        let (status, created) = call(
+            &mut sb,
+            "POST",
+            "au1",
+            "/v1/treatment_notes",
+            &raw_key,
+            Some(&body),
+        );
+        assert_eq!(status, 201, "{created}");
+        c.validate(
+            &c.response_schema("post", "/treatment_notes", "201"),
+            &created,
+            "linked note",
+        );
+    }
 }

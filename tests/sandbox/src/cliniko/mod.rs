@@ -1,6 +1,7 @@
 //! The sandbox's Cliniko API (`api.<shard>.cliniko.com/v1`) and web pages (`<subdomain>.<shard>.cliniko.com`).
 
 pub mod auth;
+pub mod diary;
 pub mod filter;
 pub mod listing;
 pub mod model;
@@ -167,7 +168,7 @@ pub fn note_field(n: &Note, f: &str) -> Value {
         "practitioner_id" => Value::Int(Some(n.practitioner_id)),
         "treatment_note_template_id" => Value::Int(n.template_id),
         "booking_id" => Value::Int(n.booking_id),
-        "attendee_id" => Value::Int(None),
+        "attendee_id" => Value::Int(n.attendee_id),
         _ => Value::Time(None),
     }
 }
@@ -394,6 +395,63 @@ impl Cliniko {
                     _ => Err(error(404, "Not Found")),
                 }
             }
+            ("GET", ["individual_appointments"]) => {
+                list(listing::parse(&pairs, diary::INDIVIDUAL_FIELDS)).map(|q| {
+                    HttpResponse::json(200, &diary::list_individual(acc, &q, &url, &pairs))
+                })
+            }
+            ("GET", ["individual_appointments", id]) => {
+                match acc
+                    .diary
+                    .individual
+                    .iter()
+                    .find(|a| a.id.to_string() == *id)
+                {
+                    Some(a) => Ok(HttpResponse::json(200, &a.to_json(&base))),
+                    None => Err(error(404, "Not Found")),
+                }
+            }
+            ("GET", ["group_appointments"]) => list(listing::parse(&pairs, diary::GROUP_FIELDS))
+                .map(|q| HttpResponse::json(200, &diary::list_groups(acc, &q, &url, &pairs))),
+            ("GET", ["group_appointments", id]) => {
+                match acc.diary.groups.iter().find(|g| g.id.to_string() == *id) {
+                    Some(g) => {
+                        let ids = acc
+                            .diary
+                            .attendees
+                            .iter()
+                            .filter(|a| a.booking_id == g.id && a.cancelled_ms.is_none())
+                            .map(|a| a.patient_id.to_string())
+                            .collect();
+                        Ok(HttpResponse::json(200, &g.to_json(&base, ids)))
+                    }
+                    None => Err(error(404, "Not Found")),
+                }
+            }
+            ("GET", ["group_appointments", id, "attendees"]) => {
+                match acc.diary.groups.iter().find(|g| g.id.to_string() == *id) {
+                    Some(g) => list(listing::parse(&pairs, diary::ATTENDEE_FIELDS)).map(|q| {
+                        HttpResponse::json(
+                            200,
+                            &diary::list_attendees(acc, Some(g.id), &q, &url, &pairs),
+                        )
+                    }),
+                    None => Err(error(404, "Not Found")),
+                }
+            }
+            ("GET", ["attendees"]) => {
+                list(listing::parse(&pairs, diary::ATTENDEE_FIELDS)).map(|q| {
+                    HttpResponse::json(200, &diary::list_attendees(acc, None, &q, &url, &pairs))
+                })
+            }
+            ("GET", ["attendees", id]) => {
+                match acc.diary.attendees.iter().find(|a| a.id.to_string() == *id) {
+                    Some(a) => Ok(HttpResponse::json(200, &a.to_json(&base))),
+                    None => Err(error(404, "Not Found")),
+                }
+            }
+            ("GET", ["appointment_types"]) => list(listing::parse(&pairs, diary::TYPE_FIELDS))
+                .map(|q| HttpResponse::json(200, &diary::list_types(acc, &q, &url, &pairs))),
             ("POST", ["treatment_notes"]) => notes::create(
                 &mut self.accounts[caller.account],
                 caller.user_id,
@@ -421,7 +479,11 @@ impl Cliniko {
                     | "practitioners"
                     | "patients"
                     | "treatment_notes"
-                    | "treatment_note_templates",
+                    | "treatment_note_templates"
+                    | "individual_appointments"
+                    | "group_appointments"
+                    | "attendees"
+                    | "appointment_types",
                     ..,
                 ]
                 | ["settings", "public"],

@@ -31,6 +31,8 @@ pub struct Account {
     pub templates: Vec<Template>,
     /// Treatment notes (archived ones included).
     pub notes: Vec<Note>,
+    /// The diary (appointments, classes, attendees).
+    pub diary: super::diary::Diary,
     /// Next id to hand out (ids grow with creation time, like Cliniko's).
     pub next_id: u64,
 }
@@ -329,8 +331,10 @@ pub struct Note {
     pub practitioner_id: u64,
     /// Template, if one was given.
     pub template_id: Option<u64>,
-    /// Booking, if one was given.
+    /// Booking (individual or group appointment), if one was given.
     pub booking_id: Option<u64>,
+    /// Group-appointment attendee, if one was given.
+    pub attendee_id: Option<u64>,
     /// Title.
     pub title: String,
     /// Draft flag.
@@ -376,6 +380,9 @@ impl Note {
         }
         if let Some(b) = self.booking_id {
             v["booking"] = json!({ "links": { "self": format!("{base}/bookings/{b}") } });
+        }
+        if let Some(a) = self.attendee_id {
+            v["attendee"] = json!({ "links": { "self": format!("{base}/attendees/{a}") } });
         }
         v
     }

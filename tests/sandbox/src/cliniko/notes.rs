@@ -134,7 +134,24 @@ pub fn create(
             Json::Null
         }
     };
-    let booking_id = body.get("booking_id").and_then(id_of);
+    // The link fields are int64 strings in the spec (numbers accepted, as for the other ids).
+    let mut link_id = |field: &str, name: &str| match body.get(field) {
+        None | Some(Json::Null) => None,
+        Some(v) => {
+            let id = id_of(v);
+            if id.is_none() {
+                err(name, "must be an id");
+            }
+            id
+        }
+    };
+    let booking_id = link_id("booking_id", "booking");
+    let attendee_id = link_id("attendee_id", "attendee");
+    if let Some(p) = patient_id
+        && let Err((field, msg)) = super::diary::check_link(acc, p, booking_id, attendee_id)
+    {
+        err(field, msg);
+    }
     if !errors.is_empty() {
         return Err(validation_failed(errors));
     }
@@ -147,7 +164,13 @@ pub fn create(
         patient_id,
         practitioner_id: practitioner.id,
         template_id: template.as_ref().map(|t| t.0),
-        booking_id,
+        // An attendee belongs to one booking: a note linked to an attendee is linked to it too.
+        booking_id: booking_id.or_else(|| {
+            attendee_id
+                .and_then(|a| acc.diary.attendees.iter().find(|x| x.id == a))
+                .map(|x| x.booking_id)
+        }),
+        attendee_id,
         // Title defaulting to the template name is UNCONFIRMED (LEGACY shows it); mirrored here.
         title: title
             .or_else(|| template.map(|t| t.1))
@@ -162,6 +185,7 @@ pub fn create(
     };
     let base = acc.api_base();
     let json = note.to_json(&base);
+    super::diary::mark_noted(acc, &note);
     acc.notes.push(note);
     // LEGACY responses carried a Location header on create; harmless to keep.
     Ok(HttpResponse::json(201, &json)

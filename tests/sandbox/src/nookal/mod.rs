@@ -1,6 +1,7 @@
 //! The sandbox's Nookal v2 API: form-encoded POSTs to `api.nookal.com/production/v2/<method>`,
 //! `api_key` in the body, failures as HTTP 200 with `status: "failure"` (nookal-api.md §1–§5).
 
+pub mod diary;
 pub mod model;
 
 use serde_json::{Value as Json, json};
@@ -236,6 +237,27 @@ impl Nookal {
                 None => failure("Patient ID is missing", "L007"),
             },
             "addTreatmentNote" => self.add_note(method, &p, req, cfg, now_ms),
+            "getAppointments" => {
+                // Filters honoured when sent (their names are UNCONFIRMED, see `diary`): a client
+                // must still check the date and practitioner of what comes back.
+                let from = p.get("date_from").map(str::to_string);
+                let to = p.get("date_to").map(str::to_string);
+                let prac = p.id("practitioner_id");
+                let mut items: Vec<&diary::Appointment> = self
+                    .appointments
+                    .iter()
+                    .filter(|a| from.as_ref().is_none_or(|f| a.local_date() >= *f))
+                    .filter(|a| to.as_ref().is_none_or(|t| a.local_date() <= *t))
+                    .filter(|a| prac.is_none_or(|x| a.practitioner_id == x))
+                    .collect();
+                items.sort_by_key(|a| (a.starts_ms, a.id));
+                paged(
+                    method,
+                    "appointments",
+                    items.iter().map(|a| a.to_json()).collect(),
+                    &p,
+                )
+            }
             _ => failure("This method is not available in the sandbox", "SANDBOX"),
         }
     }
@@ -347,6 +369,25 @@ impl Nookal {
         let Some(date) = normalise_date(date) else {
             return failure("Invalid date", "L009");
         };
+        // `appt_id` links the note to an appointment (nookal-api.md §3). What Nookal does with an
+        // appointment of another patient is UNCONFIRMED (it may ignore it, as it ignores unknown
+        // parameters); the sandbox refuses it with the failure envelope so that a contradictory
+        // link fails loudly. The extension never relies on this: its core checks the link first.
+        let appt_id = match p.get("appt_id") {
+            None => None,
+            Some(raw) => match raw
+                .trim()
+                .parse::<u64>()
+                .ok()
+                .and_then(|a| self.appointments.iter().find(|x| x.id == a))
+            {
+                Some(a) if a.patient_id == pid => Some(a.id),
+                Some(_) => {
+                    return failure("The appointment belongs to another patient", "L009");
+                }
+                None => return failure("Unable to retrieve appointment", "L006"),
+            },
+        };
         self.next_id += 1;
         let id = self.next_id;
         // Bodies declared in another charset (iso-8859-1, utf-16le) were "silently dropped" live:
@@ -376,7 +417,12 @@ impl Nookal {
                 date,
                 text,
                 created_ms: now_ms,
+                appt_id,
             });
+            if let Some(a) = appt_id.and_then(|a| self.appointments.iter_mut().find(|x| x.id == a))
+            {
+                a.note_id = Some(id);
+            }
         }
         success(method, json!({ "note_id": id.to_string() }), None)
     }

@@ -19,6 +19,10 @@ pub struct Nookal {
     pub notes: Vec<NookalNote>,
     /// Next id for cases and notes.
     pub next_id: u64,
+    /// The diary.
+    pub appointments: Vec<super::diary::Appointment>,
+    /// Days (since the epoch) whose diary is seeded.
+    pub diary_days: Vec<i64>,
 }
 
 /// A location.
@@ -155,6 +159,8 @@ pub struct NookalNote {
     pub text: String,
     /// When the sandbox received it.
     pub created_ms: u64,
+    /// The appointment it is linked to (`appt_id`).
+    pub appt_id: Option<u64>,
 }
 
 impl NookalNote {

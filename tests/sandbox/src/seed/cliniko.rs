@@ -95,6 +95,7 @@ fn new_account(
         patients: Vec::new(),
         templates: Vec::new(),
         notes: Vec::new(),
+        diary: Default::default(),
         // Above 2^53 (9.007e15): any JS Number round trip corrupts these ids.
         next_id: 1_100_000_000_000_000_000 + id * 10_000_000_000_000_000,
     }
@@ -694,6 +695,7 @@ fn seed_notes(acc: &mut Account, rng: &mut Prng, patients: usize) {
                 practitioner_id: pid,
                 template_id: soap,
                 booking_id: None,
+                attendee_id: None,
                 title: "SOAP Note".into(),
                 draft: Some(draft),
                 content,

@@ -1,6 +1,7 @@
 //! Deterministic seed data: the Cliniko accounts, the Nookal clinic and the demo keys.
 
 pub mod cliniko;
+pub mod diary;
 pub mod names;
 pub mod nookal;
 

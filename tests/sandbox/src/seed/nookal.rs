@@ -156,6 +156,7 @@ pub fn seed() -> Nookal {
             date: nookal_datetime(at),
             text: "Reviewed home exercises. Plan: continue for two weeks.".into(),
             created_ms: at,
+            appt_id: None,
         });
     }
     Nookal {
@@ -166,5 +167,7 @@ pub fn seed() -> Nookal {
         cases,
         notes,
         next_id,
+        appointments: Vec::new(),
+        diary_days: Vec::new(),
     }
 }
