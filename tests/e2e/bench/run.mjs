@@ -188,25 +188,30 @@ async function coldStart() {
   const empty = await launchWith(writeEmptyExtension());
   const ours = await launchWith(path.join(DIST, "chrome"));
   const probe = await launchWith(path.join(PROBE_DIST, "chrome"));
+  // BENCH_BEFORE_DIST: an earlier build's dist, measured in the same run for a before/after ratio.
+  const before = process.env.BENCH_BEFORE_DIST ? await launchWith(path.join(process.env.BENCH_BEFORE_DIST, "chrome")) : null;
   try {
     // Interleave so machine noise hits all alike.
-    const e = [], o = [], p = [], b = [];
+    const e = [], o = [], p = [], b = [], w = [];
     for (let round = 0; round < 2; round++) {
       e.push(...await coldStarts(empty.browser, empty.base, { type: "ping" }));
       o.push(...await coldStarts(ours.browser, ours.base, SAME.info));
       p.push(...await coldStarts(probe.browser, probe.base, SAME.info, b));
+      if (before) w.push(...await coldStarts(before.browser, before.base, SAME.info));
     }
     const keys = [...new Set(b.flatMap((x) => Object.keys(x)))];
     const breakdown = Object.fromEntries(keys.map((k) => [k, round(median(b.map((x) => x[k]).filter((v) => Number.isFinite(v))))]));
     return { empty_ms: round(median(e)), motics_ms: round(median(o)), overhead_ms: round(median(o) - median(e)),
       ratio_to_empty: ratio(median(o), median(e)), goal_overhead_ms: 10, samples: o.length, browser: "chromium",
       instrumented_build_ms: round(median(p)),
+      ...(before ? { before_build_ms: round(median(w)), before_overhead_ms: round(median(w) - median(e)), after_over_before: ratio(median(o), median(w)) } : {}),
       breakdown_ms_from_send: breakdown,
       method: "ServiceWorker.stopAllWorkers, then one runtime message from the extension's page to its answer; the breakdown comes from the instrumented copy (bench/out/probe: probes wrap fetch, instantiateStreaming — split into body read, compile, instantiate — storage and declarativeNetRequest), each part a median over runs, in ms from the message being sent" };
   } finally {
     await empty.browser.close();
     await ours.browser.close();
     await probe.browser.close();
+    await before?.browser.close();
   }
 }
 
@@ -287,7 +292,7 @@ async function push(s, sandbox) {
     const practitioner = (st.practitioners ?? st.connection?.practitioners ?? [])[0];
     const set = await sendFromExtensionPage(s, MESSAGES.setPractitioner("nookal", practitioner?.id));
     if (!set.ok) throw new Error(`set practitioner: ${JSON.stringify(set).slice(0, 300)}`);
-    const np = await findPatient(s, "Aroha", "nookal");
+    const np = await findPatient(s, "Aroha Ngāta", "nookal");
     const nplain = await nookalPair(s, sandbox, np, "plain");
     await sandbox.admin.fault({ path: "/production/v2/*", count: 100_000, kind: "delay", delay_ms: CLINIKO_DELAY_MS });
     try {
