@@ -497,12 +497,12 @@ async function popupOpen(sandbox) {
       const me = await chrome.windows.getCurrent();
       return (await chrome.windows.getAll({ windowTypes: ["normal"] })).find((w) => w.id !== me.id)?.id;
     });
-    const rows = [];
+    const rows = [], timeline = {};
     for (const kb of [10, 100]) {
       await tab.goto(`${sandbox.motics_url}/variants/size-${kb}k`, { waitUntil: "load" });
       await tab.bringToFront();
       for (const mode of ["warm", "cold"]) {
-        const title = [], preview = [];
+        const title = [], preview = [], timelines = [];
         for (let i = 0; i < RUNS; i++) {
           if (mode === "cold") {
             // Through the driver (ServiceWorker.stopAllWorkers leaves the restarted worker paused
@@ -529,14 +529,27 @@ async function popupOpen(sandbox) {
           }
           title.push(b.title_painted - clickAt);
           preview.push(b.preview_painted - clickAt);
+          const tl = { "popup document started": b.probe_at - clickAt, "DOMContentLoaded": b.dom_content_loaded - clickAt };
+          for (const c of b.calls ?? []) {
+            const k = `${c.name} (start → end)`;
+            if (!(k in tl)) tl[k] = [c.t0 - clickAt, c.t1 - clickAt];
+          }
+          timelines.push(tl);
           await popup.close();
           while (ps.browser.targets().some((t) => t.url().startsWith(popupUrl))) await new Promise((r) => setTimeout(r, 20));
         }
         rows.push({ note_kb: kb, worker: mode, title_author_ms: round(median(title)), preview_ms: round(median(preview)),
           goal_ms: mode === "warm" ? 100 : 150, preview_all_ms: preview.map((x) => round(x)).join(" ") });
+        // Medians of each step's start and end (first occurrence), ms from the click.
+        const steps = [...new Set(timelines.flatMap((t) => Object.keys(t)))];
+        timeline[`${kb}KB ${mode}`] = Object.fromEntries(steps.map((k) => {
+          const xs = timelines.map((t) => t[k]).filter((v) => v !== undefined);
+          return [k, Array.isArray(xs[0]) ? `${round(median(xs.map((v) => v[0])))} → ${round(median(xs.map((v) => v[1])))}` : round(median(xs))];
+        }));
       }
     }
-    return { rows, note: "toolbar popup (action.openPopup from an extension page in another window) → the note's title and author shown, and the preview shown (each: the DOM change, then the next frame), on /variants/size-10k and size-100k; cold = the worker stopped first. Instrumented build (bench/out/probe), Chromium" };
+    if (process.env.BENCH_POPUP_TIMELINE !== "0") fs.writeFileSync(path.join(ROOT, "bench", "out", "popup-timeline.json"), `${JSON.stringify(timeline, null, 2)}\n`);
+    return { rows, timeline, note: "toolbar popup (action.openPopup from an extension page in another window) → the note's title and author shown, and the preview shown (each: the DOM change, then the next frame), on /variants/size-10k and size-100k; cold = the worker stopped first. Instrumented build (bench/out/probe), Chromium" };
   } finally {
     await ps.close();
   }
@@ -663,6 +676,7 @@ function markdown(r) {
       L.push(`| ${cols.join(" | ")} |`, `|${cols.map(() => "---").join("|")}|`);
       for (const row of v.rows) L.push(`| ${cols.map((c) => row[c]).join(" | ")} |`);
       L.push("");
+      if (v.timeline) L.push("Where the time goes (median start → end of each step, ms from the click):", "", "```json", JSON.stringify(v.timeline, null, 2), "```", "");
     } else sec(k, v);
   }
   return L.join("\n");

@@ -14,4 +14,18 @@
     if (B.title_dom && B.preview_dom) observer.disconnect();
   });
   observer.observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
+  // Where the time goes: every message to the background (by type) and every page read, in order.
+  B.probe_at = at();
+  B.calls = [];
+  const wrap = (obj, name, label) => {
+    const real = obj[name].bind(obj);
+    obj[name] = async (...args) => {
+      const call = { name: label(args), t0: at() };
+      B.calls.push(call);
+      try { return await real(...args); } finally { call.t1 = at(); }
+    };
+  };
+  wrap(chrome.runtime, "sendMessage", (a) => `message ${a[0]?.type}`);
+  wrap(chrome.scripting, "executeScript", () => "read the page (executeScript)");
+  document.addEventListener("DOMContentLoaded", () => { B.dom_content_loaded = at(); });
 })();
