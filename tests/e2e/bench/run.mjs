@@ -441,17 +441,7 @@ async function workerMemory(s) {
 }
 
 const MEMORY_PUSHES = Number(process.env.BENCH_MEMORY_PUSHES ?? 100);
-async function memory(s, sandbox) {
-  // Memory, not rate limits: Cliniko's 200 per minute would park some of the 100 pushes.
-  await sandbox.admin.config({ rate_limit: { limit: 100_000, window_s: 60 } });
-  try {
-    return await memoryPushes(s);
-  } finally {
-    await sandbox.admin.config({ rate_limit: { limit: 200, window_s: 60 } });
-  }
-}
-
-async function memoryPushes(s) {
+async function memory(s) {
   const patient = await findPatient(s, "Margaret O'Brien");
   const start = await workerMemory(s);
   const page = await s.openExtensionPage("options.html");
@@ -704,7 +694,7 @@ try {
   await connect(s, "cliniko", sandbox.keys.practitioner);
   if (only.includes("render")) await step("render", () => render(s));
   if (only.includes("push")) await step("push", () => push(s, sandbox));
-  if (only.includes("memory")) await step("memory", () => memory(s, sandbox));
+  if (only.includes("memory")) await step("memory", () => memory(s));
   if (only.includes("search")) await step("search", () => search(s, sandbox, sandbox.keys.practitioner));
   if (only.includes("queue")) await step("queue", () => queue(s, sandbox));
   if (only.includes("memory") && only.includes("queue") && report.sections.memory && !report.sections.memory.error) {
