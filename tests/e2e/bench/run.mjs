@@ -80,6 +80,7 @@ function instrumentedBuild() {
   fs.cpSync(path.join(DIST, "chrome"), dir, { recursive: true });
   const probes = new URL("./probe/", import.meta.url).pathname;
   for (const f of fs.readdirSync(probes)) fs.copyFileSync(path.join(probes, f), path.join(dir, `bench-${f}`));
+  // (bench-empty-popup.html loads bench-empty-popup.js: both keep their names with the prefix.)
   fs.renameSync(path.join(dir, "background.js"), path.join(dir, "background-main.js"));
   fs.writeFileSync(path.join(dir, "background.js"),
     'import "./bench-sw-start.js";\nimport "./background-main.js";\nimport "./bench-sw-end.js";\n');
@@ -487,7 +488,29 @@ async function popupOpen(sandbox) {
       const me = await chrome.windows.getCurrent();
       return (await chrome.windows.getAll({ windowTypes: ["normal"] })).find((w) => w.id !== me.id)?.id;
     });
-    const rows = [], timeline = {};
+    // Baseline: the same browser opening an empty popup (action.setPopup to the probe's empty page).
+    const empty = { started: [], painted: [] };
+    await opener.evaluate(() => chrome.action.setPopup({ popup: "bench-empty-popup.html" }));
+    for (let i = 0; i < RUNS; i++) {
+      const clickAt = await opener.evaluate(async (w) => {
+        const t = performance.timeOrigin + performance.now();
+        await chrome.action.openPopup({ windowId: w });
+        return t;
+      }, windowId);
+      const target = await ps.browser.waitForTarget((t) => t.type() === "page" && t.url().endsWith("bench-empty-popup.html"), { timeout: 10_000 });
+      const popup = await target.asPage();
+      let b = {};
+      for (let k = 0; k < 500 && !b.painted; k++) {
+        await new Promise((r) => setTimeout(r, 20));
+        b = (await popup.evaluate(() => globalThis.__bench)) ?? {};
+      }
+      empty.started.push(b.probe_at - clickAt);
+      empty.painted.push(b.painted - clickAt);
+      await popup.close();
+      while (ps.browser.targets().some((t) => t.url().endsWith("bench-empty-popup.html"))) await new Promise((r) => setTimeout(r, 20));
+    }
+    await opener.evaluate(() => chrome.action.setPopup({ popup: "popup.html" }));
+    const rows = [], timeline = { "empty popup (baseline)": { "popup document started": round(median(empty.started)), "painted": round(median(empty.painted)) } };
     for (const kb of [10, 100]) {
       await tab.goto(`${sandbox.motics_url}/variants/size-${kb}k`, { waitUntil: "load" });
       await tab.bringToFront();
@@ -529,6 +552,7 @@ async function popupOpen(sandbox) {
           while (ps.browser.targets().some((t) => t.url().startsWith(popupUrl))) await new Promise((r) => setTimeout(r, 20));
         }
         rows.push({ note_kb: kb, worker: mode, title_author_ms: round(median(title)), preview_ms: round(median(preview)),
+          empty_popup_painted_ms: round(median(empty.painted)), preview_over_empty_ms: round(median(preview) - median(empty.painted)),
           goal_ms: mode === "warm" ? 100 : 150, preview_all_ms: preview.map((x) => round(x)).join(" ") });
         // Medians of each step's start and end (first occurrence), ms from the click.
         const steps = [...new Set(timelines.flatMap((t) => Object.keys(t)))];
