@@ -369,6 +369,18 @@ for (const kind of BROWSERS) {
       await tab.close();
     });
 
+    test("a restarted worker keeps the User-Agent rule: one rule, on every request", {
+      skip: kind === "chromium" ? false : "Firefox's background is an event page, not a service worker",
+    }, async () => {
+      await s.stopBackground();
+      await sandbox.admin.clearRequests();
+      assert.ok((await sendFromExtensionPage(s, { type: "cliniko/verify" })).ok);
+      const own = await sandbox.admin.requests({ host: "api.au1.cliniko.com" });
+      assert.ok(own.length > 0 && own.every((r) => /^Motics Push \(/.test(r.headers["user-agent"] ?? "")), "the restarted worker's requests say who they are");
+      const rules = await s.inBackground(() => chrome.declarativeNetRequest.getSessionRules());
+      assert.equal(rules.length, 1, `one session rule, not one per start: ${JSON.stringify(rules)}`);
+    });
+
     test("no console errors and no uncaught exceptions", () => {
       assert.deepEqual(s.errors, []);
     });

@@ -16,8 +16,8 @@ const FIREFOX_UUID = "6d1f2a4e-3c5b-4a7d-9e8f-0a1b2c3d4e5f"; // pinned moz-exten
  * Returns a session with helpers; every page and the background's console errors are collected in
  * `session.errors` so tests can assert there were none.
  */
-export async function launch(kind, sandbox, { firefoxPrefs = {}, locale = "en-AU" } = {}) {
-  const session = kind === "chromium" ? await launchChromium(sandbox, locale) : await launchFirefox(sandbox, firefoxPrefs, locale);
+export async function launch(kind, sandbox, { firefoxPrefs = {}, locale = "en-AU", dist = DIST } = {}) {
+  const session = kind === "chromium" ? await launchChromium(sandbox, locale, dist) : await launchFirefox(sandbox, firefoxPrefs, locale, dist);
   session.kind = kind;
   session.sandbox = sandbox;
   return session;
@@ -37,8 +37,8 @@ function trackErrors(page, errors, label, { own = true } = {}) {
   return page;
 }
 
-async function launchChromium(sandbox, locale) {
-  const ext = path.join(DIST, "chrome");
+async function launchChromium(sandbox, locale, dist) {
+  const ext = path.join(dist, "chrome");
   // Every host name resolves to the sandbox (issue 15 §11): a request to a host it doesn't serve
   // is recorded there and fails the suite (lib/sandbox.js stop()), instead of vanishing in DNS.
   const map = `MAP * 127.0.0.1:${sandbox.port}, EXCLUDE localhost`;
@@ -126,8 +126,8 @@ async function launchChromium(sandbox, locale) {
   };
 }
 
-async function launchFirefox(sandbox, prefs, locale) {
-  const ext = path.join(DIST, "firefox");
+async function launchFirefox(sandbox, prefs, locale, dist) {
+  const ext = path.join(dist, "firefox");
   const browser = await puppeteer.launch({
     browser: "firefox",
     executablePath: process.env.FIREFOX ?? "/usr/bin/firefox-esr",

@@ -227,8 +227,36 @@ data-title=\"Unreadable DOB\" data-patient-name=\"{}\" data-patient-dob=\"03/04/
                     .collect::<String>()
             ),
         ),
+        // Notes of a given size with the note contract (title, author, time), for the popup-open
+        // benchmark (bench/README.md): the seeded SOAP note repeated to about 10 KB / 100 KB.
+        "size-10k" => sized_note(s, 10_000),
+        "size-100k" => sized_note(s, 100_000),
         _ => return None,
     })
+}
+
+/// A contract note of about `bytes` bytes of HTML: the session's SOAP note, repeated.
+fn sized_note(s: &Session, bytes: usize) -> HttpResponse {
+    let mut html = String::new();
+    let mut part = 1;
+    while html.len() < bytes {
+        html.push_str(&format!("<h2>Part {part}</h2>{}", soap_html(s, 1)));
+        part += 1;
+    }
+    page(
+        &format!("{} KB note variant", bytes / 1000),
+        Some(s.patient),
+        "",
+        &format!(
+            "<h1>{t}</h1><article data-motics-note data-session-id=\"{id}\" data-created-at=\"{at}\" data-author=\"{a}\" \
+data-title=\"{t}\" data-patient-name=\"{p}\" data-version=\"1\" data-format=\"html\">{html}</article>",
+            t = esc(s.title),
+            id = s.id,
+            at = s.created_at,
+            a = esc(s.author),
+            p = esc(s.patient)
+        ),
+    )
 }
 
 /// Decoys for the hidden-text fixture: each hides its text a different way.
@@ -275,6 +303,8 @@ fn index() -> HttpResponse {
         "unnamed",
         "dob-unreadable",
         "long",
+        "size-10k",
+        "size-100k",
     ] {
         body.push_str(&format!(
             "<li><a href=\"/variants/{v}\">Variant: {v}</a></li>"

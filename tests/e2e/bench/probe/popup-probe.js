@@ -1,0 +1,31 @@
+// Bench-only (copied into bench/out's instrumented build, never shipped): the epoch times at which the
+// popup first shows the note's title and author, and its preview, each also after the next frame
+// (the paint). Read by tests/e2e/bench/run.mjs through globalThis.__bench.
+(() => {
+  const B = (globalThis.__bench = {});
+  const at = () => performance.timeOrigin + performance.now();
+  const visible = (el) => (el.checkVisibility ? el.checkVisibility() : el.offsetParent !== null);
+  const afterPaint = (key) => requestAnimationFrame(() => setTimeout(() => { B[key] = at(); }, 0));
+  const observer = new MutationObserver(() => {
+    const title = document.getElementById("note-title-read");
+    const preview = document.getElementById("preview");
+    if (!B.title_dom && title?.textContent && visible(title)) { B.title_dom = at(); afterPaint("title_painted"); }
+    if (!B.preview_dom && preview?.childElementCount && visible(preview)) { B.preview_dom = at(); afterPaint("preview_painted"); }
+    if (B.title_dom && B.preview_dom) observer.disconnect();
+  });
+  observer.observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
+  // Where the time goes: every message to the background (by type) and every page read, in order.
+  B.probe_at = at();
+  B.calls = [];
+  const wrap = (obj, name, label) => {
+    const real = obj[name].bind(obj);
+    obj[name] = async (...args) => {
+      const call = { name: label(args), t0: at() };
+      B.calls.push(call);
+      try { return await real(...args); } finally { call.t1 = at(); }
+    };
+  };
+  wrap(chrome.runtime, "sendMessage", (a) => `message ${a[0]?.type}`);
+  wrap(chrome.scripting, "executeScript", () => "read the page (executeScript)");
+  document.addEventListener("DOMContentLoaded", () => { B.dom_content_loaded = at(); });
+})();
