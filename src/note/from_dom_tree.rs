@@ -274,36 +274,41 @@ fn checkbox_in(li: &DomElement) -> Option<bool> {
 fn table(el: &DomElement, depth: usize, out: &mut Vec<Block>) {
     let mut t = TableParts::default();
     collect_rows(el, false, depth, &mut t);
-    out.extend(t.before);
-    if !t.head.is_empty() || !t.body.is_empty() {
-        out.push(Block::Table {
-            head: t.head,
-            body: t.body,
-        });
-    }
-    out.extend(t.after);
+    t.flush();
+    out.extend(t.out);
 }
 
 type Rows = Vec<Vec<Vec<Inline>>>;
 
 /// A table's rows, plus what it holds besides rows (captions, stray text), kept in reading
-/// order: before the table if met before any row, after it otherwise.
+/// order: content met between rows ends the table there and the rest of the rows form another,
+/// so no text moves past a row (found by the DOM property test: text between two rows).
 #[derive(Default)]
 struct TableParts {
     head: Rows,
     body: Rows,
-    before: Vec<Block>,
-    after: Vec<Block>,
+    out: Vec<Block>,
 }
 
 impl TableParts {
     fn other(&mut self, nodes: &[DomNode], depth: usize) {
-        let target = if self.head.is_empty() && self.body.is_empty() {
-            &mut self.before
-        } else {
-            &mut self.after
-        };
-        walk_blocks(nodes, &[], depth, target);
+        let mut blocks = Vec::new();
+        walk_blocks(nodes, &[], depth, &mut blocks);
+        // Whitespace between rows gives no block, and must not split the table.
+        if !blocks.is_empty() {
+            self.flush();
+            self.out.extend(blocks);
+        }
+    }
+
+    /// The rows so far become a table of their own.
+    fn flush(&mut self) {
+        if !self.head.is_empty() || !self.body.is_empty() {
+            self.out.push(Block::Table {
+                head: std::mem::take(&mut self.head),
+                body: std::mem::take(&mut self.body),
+            });
+        }
     }
 }
 
