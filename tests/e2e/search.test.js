@@ -20,7 +20,6 @@ const LOCALES = [{ locale: "en-AU", order: (y, m, d) => `${d}/${m}/${y}` }, { lo
 const PENDING = {
   nookal: {
     email: "the sandbox's Nookal searchPatients has no email filter (the reference calls it unconfirmed)",
-    archived: "the sandbox seeds no inactive Nookal patient (the core reads inactive or deceased as archived)",
   },
 };
 

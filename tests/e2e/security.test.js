@@ -374,7 +374,7 @@ for (const kind of BROWSERS) {
     }, async () => {
       await s.stopBackground();
       await sandbox.admin.clearRequests();
-      assert.ok((await sendFromExtensionPage(s, { type: "cliniko/verify" })).ok);
+      assert.ok((await sendFromExtensionPage(s, { type: "connection/verify", ehr: "cliniko" })).ok);
       const own = await sandbox.admin.requests({ host: "api.au1.cliniko.com" });
       assert.ok(own.length > 0 && own.every((r) => /^Motics Push \(/.test(r.headers["user-agent"] ?? "")), "the restarted worker's requests say who they are");
       const rules = await s.inBackground(() => chrome.declarativeNetRequest.getSessionRules());

@@ -103,13 +103,12 @@ export const EHRS = [
     text: (note) => note.notes,
     shown: (note) => note.notes,
     async patients(sandbox, { archived = false } = {}) {
-      // The sandbox's Nookal has no archived (inactive) patients yet.
-      if (archived) return [];
+      // Nookal's archived patient is an inactive one (`active` "0").
       const all = [];
       for (let page = 1; ; page++) {
         const reply = await nookalCall(sandbox, "getPatients", { page: String(page), page_length: "200" });
         const rows = reply.data?.results?.patients ?? [];
-        all.push(...rows.map((p) => ({
+        all.push(...rows.filter((p) => (String(p.active) === "0") === archived).map((p) => ({
           id: String(p.ID), first_name: p.FirstName, last_name: p.LastName, date_of_birth: p.DOB || null,
           email: p.Email || null, phones: [p.Mobile, p.Home].filter(Boolean),
         })));
