@@ -108,8 +108,8 @@ async function onPatientChange(patient) {
   await refreshTitle();
   updatePushButton();
   // Before the note exists (recording in progress), the choice is kept for this session only.
-  if (!state.prepared && state.page.session_id && extras().preselect) {
-    await request(patient ? MSG.PRESELECT_SET : MSG.PRESELECT_CLEAR, { scope: preselectScope(), patient }).catch(() => {});
+  if (!state.prepared && state.page.session_id) {
+    await request(patient ? MSG.PRESELECT_SET : MSG.PRESELECT_CLEAR, { ehr: state.dest, scope: preselectScope(), patient }).catch(() => {});
   }
 }
 
@@ -209,7 +209,7 @@ async function switchTo(ehr) {
   $("preview-summary").textContent = te("ehrPreviewSummary", ehr);
   $("downgrades-intro").textContent = te("ehrDowngradesIntro", ehr);
   $("note-details").hidden = !extras().details;
-  $("queue-add").hidden = !extras().queue || !state.queue;
+  $("queue-add").hidden = !state.queue;
   $("ehr-extras").hidden = !extras().cases;
   state.cases = extras().cases ? new CaseChooser($("ehr-extras"), { ehr, onChange: updatePushButton }) : null;
   if (state.candidates.length) await choose(state.chosen);
@@ -349,10 +349,8 @@ async function startFlow() {
   // The destination decides the search, the preview and the details; then a pre-selection
   // (made while recording) fills the patient.
   await chooseDestination();
-  if (extras().preselect) {
-    const pre = await request(MSG.PRESELECT_GET, { scope: preselectScope() }).catch(() => null);
-    if (pre) await state.picker.choose(pre, { preselected: true });
-  }
+  const pre = await request(MSG.PRESELECT_GET, { ehr: state.dest, scope: preselectScope() }).catch(() => null);
+  if (pre) await state.picker.choose(pre, { preselected: true });
   if (!reply.ok) {
     $("note-status").textContent = readFailureText(reply);
     document.body.dataset.note = reply.error;

@@ -57,7 +57,9 @@ import { api, extensionOrigin } from "./browser.js";
  * - `receipts/list` → `[{ehr, job_id, patient_id, note_id, at_ms, link?, nookal?, …}]` (30 days
  *   at most); `receipts/clear` `{ehr}` → null: forget that EHR's push history (offered with
  *   "Remove key").
- * - `preselect/get|set|clear`, `destination/get|set`, `settings/get|set`: unchanged.
+ * - `preselect/get` `{ehr, scope}` → the patient or null; `preselect/set` `{ehr, scope, patient}`;
+ *   `preselect/clear` `{scope}`: a pre-selection belongs to the EHR it was found in.
+ * - `destination/get|set`, `settings/get|set`: unchanged.
  */
 export const MSG = Object.freeze({
   CORE_INFO: "core/info",
