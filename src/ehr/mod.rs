@@ -20,6 +20,7 @@
 
 pub mod appointments;
 pub mod connection;
+pub mod id;
 pub mod note;
 pub mod search;
 
