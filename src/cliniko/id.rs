@@ -2,7 +2,7 @@
 //! 1–20 ASCII digits, kept as text ([`crate::ehr::id`]).
 
 use crate::ehr::Ehr;
-use crate::ehr::id::{self, Dialect, Id};
+use crate::ehr::id::{Dialect, Id};
 
 /// Cliniko's records (see [`Dialect`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -19,11 +19,6 @@ impl Dialect for Cliniko {
 
 /// A Cliniko id (`836447129235883061`: above 2^53, so never a number).
 pub type ClinikoId = Id<Cliniko>;
-
-/// Whether `t` has the shape of a Cliniko id: 1–20 ASCII digits.
-pub fn is_id_text(t: &str) -> bool {
-    id::is_id_text::<Cliniko>(t)
-}
 
 #[cfg(test)]
 mod tests {

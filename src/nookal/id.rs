@@ -2,7 +2,7 @@
 //! clients see numbers), kept as text ([`crate::ehr::id`]).
 
 use crate::ehr::Ehr;
-use crate::ehr::id::{self, Dialect, Id};
+use crate::ehr::id::{Dialect, Id};
 
 /// Nookal's records (see [`Dialect`]).
 ///
@@ -34,11 +34,6 @@ impl NookalId {
     pub fn numeric(&self) -> Option<u128> {
         self.as_str().parse().ok()
     }
-}
-
-/// Whether `t` has the shape of a Nookal id.
-pub fn is_id_text(t: &str) -> bool {
-    id::is_id_text::<Nookal>(t)
 }
 
 #[cfg(test)]
