@@ -104,7 +104,7 @@ fn search_cases_push_and_read_back_report_garbling() {
     let reply = p.ok(push_msg(&patient, None, json!({})));
     let receipt = &reply["job"]["nookal"];
     assert_eq!(reply["needs_confirmation"], Value::Null);
-    assert_eq!(receipt["extra_copies"], json!([]));
+    assert_eq!(reply["job"]["receipt"]["extra_copies"], json!([]));
     assert_eq!(receipt["landed"], true);
     assert_eq!(receipt["read_back"], true);
     assert_eq!(receipt["practitioner_id"], practitioner.as_str());

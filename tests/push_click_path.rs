@@ -80,7 +80,7 @@ fn a_browser_resent_copy_is_archived_by_the_tick_after_the_reply() {
     assert_eq!(job["state"], json!("done"), "{v}");
     assert_eq!(job["verify_due"], json!(true));
     assert_eq!(job["receipt"]["verified"], json!(false));
-    assert_eq!(job["receipt"]["archived_copies"], json!([]));
+    assert_eq!(job["receipt"]["extra_copies"], json!([]));
     assert_eq!(note_lists_since(&p, before), 1, "only the title check");
     assert_eq!(p.notes_with_ref(&r).iter().filter(|n| !n.2).count(), 2);
     // Due now, with an alarm for now: a worker stopped before the tick still gets to it.
@@ -105,11 +105,11 @@ fn a_browser_resent_copy_is_archived_by_the_tick_after_the_reply() {
         "the 201's note is kept"
     );
     let archived: Vec<_> = notes.iter().filter(|n| n.2).map(|n| n.0.clone()).collect();
-    assert_eq!(job["receipt"]["archived_copies"], json!(archived));
+    assert_eq!(job["receipt"]["extra_copies"], json!(archived));
     // The stored receipt ("Recent pushes") says so too.
     let receipts = p.ok(json!({"type": "receipts/list"}));
     assert_eq!(receipts.as_array().unwrap().len(), 1);
-    assert_eq!(receipts[0]["archived_copies"], json!(archived));
+    assert_eq!(receipts[0]["extra_copies"], json!(archived));
     assert_eq!(receipts[0]["verified"], json!(true));
     // Nothing further is due: another tick sends nothing.
     let before = p.log().len();
@@ -131,10 +131,7 @@ fn a_worker_stopped_before_the_check_leaves_it_to_the_alarm() {
     let jobs = p.ok(json!({"type": "jobs/list"}));
     let (notes, posts, job) = (p.notes_with_ref(&r), p.posts(), jobs[0].clone());
     assert_eq!(job["receipt"]["verified"], json!(true), "{job}");
-    assert_eq!(
-        job["receipt"]["archived_copies"].as_array().unwrap().len(),
-        1
-    );
+    assert_eq!(job["receipt"]["extra_copies"].as_array().unwrap().len(), 1);
     assert_eq!(notes.iter().filter(|n| !n.2).count(), 1, "{notes:?}");
     assert_eq!(posts, 2, "the browser's two; none from us after");
 }

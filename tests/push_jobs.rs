@@ -188,10 +188,7 @@ fn dropped_connection_after_processing_twice_keeps_the_oldest_copy() {
         .min_by_key(|id| (id.len(), id.clone()))
         .unwrap();
     assert_eq!(kept, oldest);
-    assert_eq!(
-        job["receipt"]["archived_copies"].as_array().unwrap().len(),
-        1
-    );
+    assert_eq!(job["receipt"]["extra_copies"].as_array().unwrap().len(), 1);
     assert_eq!(p.posts(), 2, "no POST after reconciling");
 }
 
@@ -205,7 +202,7 @@ fn chromium_resend_makes_two_notes_and_the_extra_copy_is_archived_by_the_next_ti
     assert_eq!(job["state"], json!("done"), "{v}");
     // The reply comes at the 201: both copies are still live, the check is due.
     assert_eq!(p.notes_with_ref(&r).iter().filter(|n| !n.2).count(), 2);
-    assert_eq!(job["receipt"]["archived_copies"], json!([]));
+    assert_eq!(job["receipt"]["extra_copies"], json!([]));
     assert_eq!(job["verify_due"], json!(true));
     p.ok(json!({"type": "jobs/tick"}));
     let job = &p.ok(json!({"type": "jobs/get", "id": job["id"]}));
@@ -218,9 +215,9 @@ fn chromium_resend_makes_two_notes_and_the_extra_copy_is_archived_by_the_next_ti
     );
     let archived: Vec<_> = p.notes_with_ref(&r).into_iter().filter(|n| n.2).collect();
     assert_eq!(archived.len(), 1);
-    assert_eq!(job["receipt"]["archived_copies"], json!([archived[0].0]));
+    assert_eq!(job["receipt"]["extra_copies"], json!([archived[0].0]));
     let receipts = p.ok(json!({"type": "receipts/list"}));
-    assert_eq!(receipts[0]["archived_copies"], json!([archived[0].0]));
+    assert_eq!(receipts[0]["extra_copies"], json!([archived[0].0]));
 }
 
 #[test]

@@ -53,7 +53,8 @@ import { api, extensionOrigin } from "./browser.js";
  *   JobView: `{id, ehr, ehr_name, state: "queued"|"sending"|"done"|"retry_wait"|"needs_reconnect"|"failed",
  *   patient, title, push_ref, attempts, next_at_ms, error: {kind, params, transient, fields}|null,
  *   receipt|null, verify_due, created_at_ms, nookal?: {landed, read_back, garbled, text_matches,
- *   reconciled, note_id, case_id, created_case, extra_copies, …}}`.
+ *   reconciled, note_id, case_id, created_case, …}}`; the receipt's `extra_copies` (ids) are the
+ *   browser's resent copies for every EHR, archived when `copies_archived`, else to delete by hand.
  * - `receipts/list` → `[{ehr, job_id, patient_id, note_id, at_ms, link?, nookal?, …}]` (30 days
  *   at most); `receipts/clear` `{ehr}` → null: forget that EHR's push history (offered with
  *   "Remove key").

@@ -104,14 +104,13 @@ export function showReceipt(job, patient) {
 
 /**
  * What the EHR reported about the note, where it reports it (Nookal reads every note back): did it
- * land, which characters it stored wrongly, a case made for it, extra copies it can't delete.
+ * land, which characters it stored wrongly, a case made for it.
  */
 function reportLines(job) {
   const r = job.nookal;
   const box = $("receipt");
   box.dataset.landed = String(r ? r.landed : true);
   box.dataset.garbled = String(Boolean(r?.garbled?.length));
-  box.dataset.extraCopies = String(r?.extra_copies?.length ?? 0);
   if (!r) return [];
   const line = (id, cls, ...params) => el("p", { class: `small ${cls}` }, te(id, job.ehr, ...params));
   const lines = [];
@@ -119,18 +118,22 @@ function reportLines(job) {
   else lines.push(line(r.read_back ? "ehrNotFound" : "ehrUnconfirmed", "warning"));
   if (r.garbled?.length) lines.push(line("ehrGarbled", "warning garbled", r.garbled.join(" ")));
   if (r.created_case) lines.push(el("p", { class: "small muted" }, t("nookalCaseWasCreated")));
-  // Nookal v2 cannot delete notes: name the browser's extra copies so the clinician can.
-  if (r.extra_copies?.length) lines.push(line("ehrExtraCopies", "warning extra-copies", r.extra_copies.join(", ")));
   if (r.note_id) lines.push(line("ehrNoteId", "muted", r.note_id));
   return lines;
 }
 
-/** What the receipt adds: the extra copies archived, or that an earlier attempt's note was found. */
+/**
+ * What the receipt adds: the browser's extra copies (archived where the EHR can, else named for
+ * the clinician to delete: the core says which), or that an earlier attempt's note was found.
+ */
 function showReceiptExtra(job) {
-  const archived = job.receipt?.archived_copies?.length ?? 0;
+  const copies = job.receipt?.extra_copies ?? [];
   const reconciled = job.nookal ? job.nookal.reconciled : job.attempts > 0;
-  $("receipt-extra").textContent = archived ? t("archivedDuplicates", [String(archived)])
-    : reconciled ? te("ehrReconciled", job.ehr) : "";
+  $("receipt").dataset.extraCopies = String(copies.length);
+  $("receipt-extra").textContent = !copies.length ? (reconciled ? te("ehrReconciled", job.ehr) : "")
+    : job.receipt.copies_archived ? t("archivedDuplicates", [String(copies.length)])
+    : te("ehrExtraCopies", job.ehr, copies.join(", "));
+  $("receipt-extra").className = copies.length && !job.receipt.copies_archived ? "small warning" : "small muted";
   // "checking" until the background has looked for copies the browser may have re-sent.
   $("receipt").dataset.check = job.verify_due ? "checking" : "done";
 }

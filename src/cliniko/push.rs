@@ -212,7 +212,7 @@ async fn archive_extras<P: Env>(
     job.verify_due = false;
     job.next_at_ms = None;
     if let Some(r) = job.receipt.as_mut() {
-        r.archived_copies = job.archived_copies.clone();
+        r.extra_copies = job.archived_copies.clone();
         r.verified = true;
         receipts::record(p, r).await?;
     }
@@ -234,7 +234,8 @@ async fn mark_landed<P: Env>(p: &P, t: &Target, job: &mut Job) -> Result<()> {
         note_link,
         push_ref: job.push_ref.clone(),
         fingerprint: job.fingerprint.clone(),
-        archived_copies: job.archived_copies.clone(),
+        extra_copies: job.archived_copies.clone(),
+        copies_archived: Ehr::Cliniko.can_archive(),
         verified: false,
         nookal: None,
     };

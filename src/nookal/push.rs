@@ -16,7 +16,7 @@ use super::types::TreatmentNote;
 use crate::error::Ehr;
 use crate::note::MAX_NOTE_BYTES;
 use crate::push::attempt;
-use crate::push::job::{Job, NookalOutcome, NookalPayload, Payload};
+use crate::push::job::{Job, NookalPayload, Payload};
 use crate::push::receipts::Receipt;
 use crate::worker::Env;
 use crate::{Error, Result};
@@ -232,10 +232,6 @@ async fn landed<P: Env>(p: &P, job: &mut Job, input: &PushInput, r: NookalReceip
     };
     let now = p.now_ms();
     let note_id = r.note_id.clone();
-    let outcome = NookalOutcome {
-        receipt: r,
-        extra_copies,
-    };
     let receipt = Receipt {
         job_id: job.id.clone(),
         at_ms: now,
@@ -247,14 +243,14 @@ async fn landed<P: Env>(p: &P, job: &mut Job, input: &PushInput, r: NookalReceip
         note_link: None,
         push_ref: job.push_ref.clone(),
         fingerprint: job.fingerprint.clone(),
-        // Nookal v2 cannot delete a note: copies are named (`nookal.extra_copies`), not archived.
-        archived_copies: Vec::new(),
-        verified: outcome.receipt.landed,
-        nookal: Some(outcome.clone()),
+        extra_copies,
+        copies_archived: Ehr::Nookal.can_archive(),
+        verified: r.landed,
+        nookal: Some(r.clone()),
     };
     job.payload = Payload::Nookal(NookalPayload {
         input: None,
-        outcome: Some(outcome),
+        outcome: Some(r),
     });
     // Nothing left due: the copies are named already.
     attempt::landed(p, job, receipt, false).await

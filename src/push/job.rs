@@ -121,37 +121,6 @@ pub struct ClinikoPayload {
     pub content: Option<Content>,
 }
 
-/// What a landed Nookal push reports to the panel: the push receipt (did it land; which
-/// characters Nookal double-encoded) and other notes with exactly this text, which Nookal v2
-/// cannot delete, so the popup names them for the clinician to delete by hand.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct NookalOutcome {
-    /// The Nookal receipt (`landed`, `garbled`, `text_matches`, `reconciled`, ids).
-    #[serde(flatten)]
-    pub receipt: NookalReceipt,
-    /// Ids of extra copies (a browser's transparent POST resend).
-    pub extra_copies: Vec<String>,
-}
-
-/// [`NookalOutcome`]'s own field, read beside the receipt's.
-#[derive(Deserialize)]
-struct OutcomeExtras {
-    #[serde(default)]
-    extra_copies: Vec<String>,
-}
-
-// By hand, not `#[serde(flatten)]`: see `crate::wire`.
-impl<'de> Deserialize<'de> for NookalOutcome {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let crate::wire::Flat(receipt, x) =
-            crate::wire::Flat::<NookalReceipt, OutcomeExtras>::deserialize(d)?;
-        Ok(NookalOutcome {
-            receipt,
-            extra_copies: x.extra_copies,
-        })
-    }
-}
-
 /// A push job as stored in the outbox.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Job {
@@ -203,7 +172,7 @@ pub struct NookalPayload {
     pub input: Option<PushInput>,
     /// What the push reported, once landed.
     #[serde(default)]
-    pub outcome: Option<NookalOutcome>,
+    pub outcome: Option<NookalReceipt>,
 }
 
 /// A job as pages see it (`jobs/get`, `jobs/list`, replies): no note text.
@@ -234,14 +203,14 @@ pub struct JobView {
     /// The receipt, when done.
     pub receipt: Option<Receipt>,
     /// Done, and the check for browser-resent copies is still to run (the receipt's
-    /// `archived_copies` and `verified` change when it has).
+    /// `extra_copies` and `verified` change when it has).
     #[serde(default)]
     pub verify_due: bool,
     /// When the job was created.
     pub created_at_ms: i64,
     /// Nookal's report once landed (no note text).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub nookal: Option<NookalOutcome>,
+    pub nookal: Option<NookalReceipt>,
 }
 
 impl Job {

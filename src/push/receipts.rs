@@ -1,9 +1,9 @@
 //! Push receipts in `storage.local` ("Recent pushes"): when, where, which note — never note text
 //! or names.
 
-use super::job::NookalOutcome;
 use crate::Result;
 use crate::error::{Ehr, Error};
+use crate::nookal::push::NookalReceipt;
 use crate::platform::StorageArea;
 use crate::worker::Env;
 use serde::{Deserialize, Serialize};
@@ -37,16 +37,21 @@ pub struct Receipt {
     pub push_ref: String,
     /// The content fingerprint (a 64-bit hash, not text) for the duplicate guard.
     pub fingerprint: String,
-    /// Extra copies of the same push (made by a browser resend) that were archived.
+    /// Extra copies of the same push (a browser's own resend of the POST), one rule for every
+    /// EHR: archived where the EHR can ([`Receipt::copies_archived`], `Ehr::can_archive`), else
+    /// named for the clinician to delete.
+    #[serde(default, alias = "archived_copies")]
+    pub extra_copies: Vec<String>,
+    /// Whether [`Receipt::extra_copies`] were archived (Cliniko) or only named (Nookal v2 can't).
     #[serde(default)]
-    pub archived_copies: Vec<String>,
+    pub copies_archived: bool,
     /// Whether the check for extra copies has run.
     #[serde(default)]
     pub verified: bool,
-    /// Nookal only: did the note land, which characters came back double-encoded, and extra
-    /// copies to delete by hand (ids and characters only, never note text).
+    /// Nookal only: did the note land, which characters came back double-encoded (ids and
+    /// characters only, never note text).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nookal: Option<NookalOutcome>,
+    pub nookal: Option<NookalReceipt>,
 }
 
 /// All receipts younger than [`RECEIPT_TTL_MS`], newest first (unreadable entries are skipped).
