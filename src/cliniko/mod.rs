@@ -1,6 +1,7 @@
 //! Cliniko API v1: key parsing, request builders, response parsing, note content.
 //!
-//! Pure: [`key`], [`id`], [`requests`], [`responses`], [`types`], [`links`].
+//! Pure: [`key`] and [`id`] (Cliniko's rules over the shared `ehr::key` and `ehr::id`),
+//! [`requests`], [`responses`], [`decode`] (over the shared `json` reader), [`types`], [`links`].
 //! Effects only through the worker's `Env`: [`client`] (the one place requests go out) and
 //! [`store`] (Cliniko's slots in the one key store, `integration::Store`).
 

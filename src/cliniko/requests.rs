@@ -44,10 +44,6 @@ impl Filter {
     pub fn gt(field: &str, value: &str) -> Filter {
         Filter(format!("{field}:>{value}"))
     }
-    /// `field:>=value` (at or after).
-    pub fn gte(field: &str, value: &str) -> Filter {
-        Filter(format!("{field}:>={value}"))
-    }
     /// `field:<value` (before).
     pub fn lt(field: &str, value: &str) -> Filter {
         Filter(format!("{field}:<{value}"))

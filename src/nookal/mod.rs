@@ -1,7 +1,8 @@
 //! Nookal API v2: form-encoded requests, the HTTP-200 failure envelope, patients, cases, notes.
 //!
-//! The same shape as `cliniko/`. Pure: [`form`], [`key`], [`id`], [`requests`], [`responses`],
-//! [`read`], [`types`], [`query`], [`rank`], [`cases`], [`mojibake`], [`readback`].
+//! The same shape as `cliniko/`. Pure: [`form`], [`key`] and [`id`] (Nookal's rules over the
+//! shared `ehr::key` and `ehr::id`), [`requests`], [`responses`], [`read`] (its leniency over the
+//! shared `json` reader), [`types`], [`query`], [`rank`], [`cases`], [`mojibake`], [`readback`].
 //! Effects only through the worker's `Env`: [`client`] (the one place requests go out), [`store`]
 //! (Nookal's slots in the one key store, `integration::Store`), and the workflows [`connect`],
 //! [`search`], [`push`]. Pacing is the shared `pacing::Pacer`; ranking is `search::rank`'s.
