@@ -15,8 +15,9 @@
 //! we measure (`./build.sh bench`), and it would still need an enum to pick the instantiation at
 //! runtime. With the enum, the shared workflow compiles once and only the leaves differ: one
 //! `match` per operation here. Keys, ids and connection details stay each EHR's own types inside
-//! `cliniko::` and `nookal::` (the trait's "associated types"); across this interface ids are
-//! strings, as everywhere else.
+//! `cliniko::` and `nookal::` (the trait's "associated types"), built on what they share: one
+//! id type [`id::Id`] whose `Dialect` is the EHR's (also what names the EHR when its JSON reads
+//! wrong, `crate::json`) and one key check ([`key`]); across this interface ids are strings.
 
 pub mod appointments;
 pub mod connection;
