@@ -85,7 +85,7 @@ impl<'a, D: Dialect> Obj<'a, D> {
             .ok_or_else(|| self.bad(first, "missing id"))
     }
 
-    /// An optional id (absent, null or the EHR's "none", [`Dialect::no_id`] → `None`).
+    /// An optional id (absent, null or the EHR's "none", `Ehr::no_id` → `None`).
     pub fn id_opt(&self, field: &str) -> Result<Option<Id<D>>> {
         self.id_opt_any(&[field])
     }
@@ -100,12 +100,12 @@ impl<'a, D: Dialect> Obj<'a, D> {
             Value::Number(n) if n.is_u64() => n.to_string(),
             _ => return Err(bad::<D>(&path, "expected an id")),
         };
-        if D::no_id(&text) {
+        if D::EHR.no_id(&text) {
             Ok(None)
         } else if is_id_text::<D>(&text) {
             Id::parse(&text).map(Some)
         } else {
-            Err(bad::<D>(&path, D::ID_EXPECTED))
+            Err(bad::<D>(&path, D::EHR.id_expected()))
         }
     }
 

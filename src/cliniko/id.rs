@@ -4,17 +4,11 @@
 use crate::ehr::Ehr;
 use crate::ehr::id::{Dialect, Id};
 
-/// Cliniko's records (see [`Dialect`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// Cliniko's records (its id rule: `Ehr::id_byte`).
 pub enum Cliniko {}
 
 impl Dialect for Cliniko {
     const EHR: Ehr = Ehr::Cliniko;
-    const NOT_AN_ID: &'static str = "not a Cliniko id (expected digits only)";
-    const ID_EXPECTED: &'static str = "expected an id of digits";
-    fn id_byte(b: u8) -> bool {
-        b.is_ascii_digit()
-    }
 }
 
 /// A Cliniko id (`836447129235883061`: above 2^53, so never a number).

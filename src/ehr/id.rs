@@ -4,32 +4,90 @@
 use super::Ehr;
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
+use std::cmp::Ordering;
+use std::hash::{Hash, Hasher};
 use std::marker::PhantomData;
 
 /// Longest id accepted: int64 has at most 19 digits; one spare, while still refusing absurd input.
 const MAX_LEN: usize = 20;
 
-/// How one EHR writes its records: its name (errors about a body name the EHR) and its ids.
+/// How one EHR writes its records: a type for its ids (`Id<D>`) and for its bodies
+/// (`json::Obj<D>`); what differs is decided by the EHR it names, below.
 pub trait Dialect {
     /// The EHR.
     const EHR: Ehr;
-    /// Why a text was refused as an id (`Error::InvalidInput`).
-    const NOT_AN_ID: &'static str;
-    /// What a body's id field should have held (`Error::UnexpectedBody`).
-    const ID_EXPECTED: &'static str;
-    /// Whether `b` may appear in an id.
-    fn id_byte(b: u8) -> bool;
-    /// Whether a body's id text means "no record" (always `""`).
-    fn no_id(text: &str) -> bool {
-        text.is_empty()
+}
+
+impl Ehr {
+    /// Whether `b` may appear in one of this EHR's ids. Cliniko: digits (`type: string, format:
+    /// int64` in the OpenAPI). Nookal: every source shows decimal ids (`"ID": "1"`, reference §1)
+    /// but none documents their format, so ASCII letters, digits, `-` and `_`: every id seen,
+    /// still safe to log and compare. UNCONFIRMED: if Nookal ever used other characters, widen it.
+    fn id_byte(self, b: u8) -> bool {
+        match self {
+            Ehr::Cliniko => b.is_ascii_digit(),
+            Ehr::Nookal => b.is_ascii_alphanumeric() || b == b'-' || b == b'_',
+        }
+    }
+
+    /// Whether a body's id text means "no record": `""`, and Nookal's PHP `"0"`.
+    pub(crate) fn no_id(self, text: &str) -> bool {
+        text.is_empty() || (self == Ehr::Nookal && text == "0")
+    }
+
+    /// What a body's id field should have held.
+    pub(crate) fn id_expected(self) -> &'static str {
+        match self {
+            Ehr::Cliniko => "expected an id of digits",
+            Ehr::Nookal => "expected an id",
+        }
     }
 }
 
 /// A record id of the EHR `D`: 1–20 bytes `D` allows, which also makes it safe in a URL path
 /// and a log line. Ids above 2^53 are normal, so an id is never parsed into a number.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String", bound = "D: Dialect + Clone")]
+/// Compared, hashed and cloned as its text, whatever `D` is (so `D` needs no traits).
+#[derive(Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String", bound = "D: Dialect")]
 pub struct Id<D>(String, PhantomData<D>);
+
+impl<D> Clone for Id<D> {
+    fn clone(&self) -> Self {
+        Id(self.0.clone(), PhantomData)
+    }
+}
+
+impl<D> PartialEq for Id<D> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+}
+
+impl<D> Eq for Id<D> {}
+
+impl<D> Hash for Id<D> {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        self.0.hash(h);
+    }
+}
+
+impl<D> PartialOrd for Id<D> {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl<D> Ord for Id<D> {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.0.cmp(&other.0)
+    }
+}
+
+impl<D> std::fmt::Debug for Id<D> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Id").field(&self.0).finish()
+    }
+}
 
 impl<D: Dialect> Id<D> {
     /// Accept an id given as text (surrounding whitespace ignored).
@@ -38,7 +96,7 @@ impl<D: Dialect> Id<D> {
         if is_id_text::<D>(t) {
             Ok(Id(t.to_string(), PhantomData))
         } else {
-            Err(Error::InvalidInput(D::NOT_AN_ID.into()))
+            Err(Error::InvalidInput(format!("not a {} id", D::EHR.name())))
         }
     }
 }
@@ -52,7 +110,7 @@ impl<D> Id<D> {
 
 /// Whether `t` has the shape of one of `D`'s ids.
 pub fn is_id_text<D: Dialect>(t: &str) -> bool {
-    !t.is_empty() && t.len() <= MAX_LEN && t.bytes().all(D::id_byte)
+    !t.is_empty() && t.len() <= MAX_LEN && t.bytes().all(|b| D::EHR.id_byte(b))
 }
 
 impl<D: Dialect> TryFrom<String> for Id<D> {

@@ -4,25 +4,11 @@
 use crate::ehr::Ehr;
 use crate::ehr::id::{Dialect, Id};
 
-/// Nookal's records (see [`Dialect`]).
-///
-/// Every source shows decimal ids, but none documents their format, so an id is "1–20 ASCII
-/// letters, digits, `-` or `_`": that accepts every id seen while keeping ids safe to log and
-/// to compare. UNCONFIRMED: if Nookal ever used other characters, widen [`Dialect::id_byte`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// Nookal's records (its id rule: `Ehr::id_byte`; `"0"` is PHP's "none").
 pub enum Nookal {}
 
 impl Dialect for Nookal {
     const EHR: Ehr = Ehr::Nookal;
-    const NOT_AN_ID: &'static str = "not a Nookal id";
-    const ID_EXPECTED: &'static str = "expected an id";
-    fn id_byte(b: u8) -> bool {
-        b.is_ascii_alphanumeric() || b == b'-' || b == b'_'
-    }
-    /// PHP writes "none" as `"0"`.
-    fn no_id(text: &str) -> bool {
-        text.is_empty() || text == "0"
-    }
 }
 
 /// A Nookal id.
