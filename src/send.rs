@@ -16,6 +16,25 @@ use crate::{Error, Result};
 /// `Platform::sleep` is for short waits only.
 pub const MAX_INLINE_WAIT_MS: i64 = 5_000;
 
+/// What a status means alike for every EHR: 401, 403, 429 (wait for the reset the headers give,
+/// `cliniko::responses::rate_limit_wait_s`), 5xx. `None` for the rest, which each EHR reads its
+/// own way (Cliniko's 404 and 422; Nookal's failure envelope under any status).
+pub fn status_error(ehr: Ehr, resp: &ApiResponse, now_ms: i64) -> Option<Error> {
+    Some(match resp.status {
+        401 => Error::Unauthorized(ehr),
+        403 => Error::Forbidden(ehr),
+        429 => Error::RateLimited {
+            ehr,
+            wait_s: crate::cliniko::responses::rate_limit_wait_s(resp, now_ms),
+        },
+        500..=599 => Error::Server {
+            ehr,
+            status: resp.status,
+        },
+        _ => return None,
+    })
+}
+
 /// What to do when the EHR says the key is wrong.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum On401 {

@@ -22,25 +22,17 @@ pub const MAX_RETRY_AFTER_S: u64 = 3600;
 /// clock, used to turn `X-RateLimit-Reset` (unix seconds) into a wait.
 pub fn status_error(resp: &ApiResponse, now_ms: i64) -> Option<Error> {
     let ehr = Ehr::Cliniko;
-    Some(match resp.status {
-        200..=299 => return None,
-        401 => Error::Unauthorized(ehr),
-        403 => Error::Forbidden(ehr),
+    if (200..=299).contains(&resp.status) {
+        return None;
+    }
+    crate::send::status_error(ehr, resp, now_ms).or(Some(match resp.status {
         404 => Error::NotFound(ehr),
         422 => Error::Validation {
             ehr,
             fields: validation_fields(&resp.body),
         },
-        429 => Error::RateLimited {
-            ehr,
-            wait_s: rate_limit_wait_s(resp, now_ms),
-        },
-        500..=599 => Error::Server {
-            ehr,
-            status: resp.status,
-        },
         status => Error::UnexpectedStatus { ehr, status },
-    })
+    }))
 }
 
 /// Seconds to wait after a 429: `X-RateLimit-Reset` (unix seconds, documented), else

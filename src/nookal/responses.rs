@@ -96,20 +96,13 @@ fn results_path(key: &str) -> String {
 /// - Empty, truncated, HTML, non-object and wrong-typed bodies → `UnexpectedBody` naming where.
 pub fn parse(resp: &ApiResponse, now_ms: i64) -> Result<Envelope> {
     let ehr = Ehr::Nookal;
+    // 401, 403, 429 and 5xx mean what they mean for every EHR (`send::status_error`; a 429's
+    // wait follows whichever reset header Nookal sends, as it documents neither).
+    if let Some(e) = crate::send::status_error(ehr, resp, now_ms) {
+        return Err(e);
+    }
     match resp.status {
         200..=299 => parse_body(&resp.body),
-        401 => Err(Error::Unauthorized(ehr)),
-        403 => Err(Error::Forbidden(ehr)),
-        429 => Err(Error::RateLimited {
-            ehr,
-            // Same header rules as Cliniko (X-RateLimit-Reset, else Retry-After, else 60 s):
-            // Nookal documents neither, so whichever it sends is honoured.
-            wait_s: crate::cliniko::responses::rate_limit_wait_s(resp, now_ms),
-        }),
-        500..=599 => Err(Error::Server {
-            ehr,
-            status: resp.status,
-        }),
         status => {
             if looks_like_html(&resp.body) {
                 return Err(bad("", &format!("HTTP {status} with {HTML_DETAIL}")));
