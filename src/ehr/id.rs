@@ -4,8 +4,6 @@
 use super::Ehr;
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
-use std::cmp::Ordering;
-use std::hash::{Hash, Hasher};
 use std::marker::PhantomData;
 
 /// Longest id accepted: int64 has at most 19 digits; one spare, while still refusing absurd input.
@@ -46,7 +44,7 @@ impl Ehr {
 
 /// A record id of the EHR `D`: 1–20 bytes `D` allows, which also makes it safe in a URL path
 /// and a log line. Ids above 2^53 are normal, so an id is never parsed into a number.
-/// Compared, hashed and cloned as its text, whatever `D` is (so `D` needs no traits).
+/// Compared and cloned as its text, whatever `D` is (so `D` needs no traits).
 #[derive(Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String", bound = "D: Dialect")]
 pub struct Id<D>(String, PhantomData<D>);
@@ -64,24 +62,6 @@ impl<D> PartialEq for Id<D> {
 }
 
 impl<D> Eq for Id<D> {}
-
-impl<D> Hash for Id<D> {
-    fn hash<H: Hasher>(&self, h: &mut H) {
-        self.0.hash(h);
-    }
-}
-
-impl<D> PartialOrd for Id<D> {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl<D> Ord for Id<D> {
-    fn cmp(&self, other: &Self) -> Ordering {
-        self.0.cmp(&other.0)
-    }
-}
 
 impl<D> std::fmt::Debug for Id<D> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
