@@ -83,6 +83,24 @@ pub struct Store<K, C> {
     pub types: PhantomData<fn() -> (K, C)>,
 }
 
+impl<K, C> Store<K, C> {
+    /// `ehr`'s slots: `<ehr>.key`, `<ehr>.connection`, `<ehr>.flags`, and `extra`.
+    pub const fn new(ehr: Ehr, extra: &'static [&'static str]) -> Self {
+        let (secret, connection, flags) = match ehr {
+            Ehr::Cliniko => ("cliniko.key", "cliniko.connection", "cliniko.flags"),
+            Ehr::Nookal => ("nookal.key", "nookal.connection", "nookal.flags"),
+        };
+        Store {
+            ehr,
+            secret,
+            connection,
+            flags,
+            extra,
+            types: PhantomData,
+        }
+    }
+}
+
 impl<K: StoredKey, C: Serialize + DeserializeOwned> Store<K, C> {
     /// A stored value; one we cannot read (older format, tampering) counts as absent, not a crash.
     pub async fn load_as<P: Env, T: DeserializeOwned>(

@@ -13,14 +13,11 @@ use crate::error::Ehr;
 use crate::integration::Store;
 use crate::worker::Env;
 use serde::{Deserialize, Serialize};
-use std::marker::PhantomData;
 
 /// storage.local key of the API key.
-pub const KEY_SECRET: &str = "cliniko.key";
+pub const KEY_SECRET: &str = STORE.secret;
 /// storage.local key of the [`Connection`].
-pub const KEY_CONNECTION: &str = "cliniko.connection";
-/// storage.local key of the [`Flags`].
-pub const KEY_FLAGS: &str = "cliniko.flags";
+pub const KEY_CONNECTION: &str = STORE.connection;
 /// storage.local key of the [`TemplateCache`].
 pub const KEY_TEMPLATES: &str = "cliniko.templates";
 
@@ -53,16 +50,9 @@ pub struct Connection {
 
 pub use crate::integration::{ConnectionState, Flags};
 
-/// Cliniko's slots in `storage.local`, in the one key store.
-pub const STORE: Store<ClinikoKey, Connection> = Store {
-    ehr: Ehr::Cliniko,
-    secret: KEY_SECRET,
-    connection: KEY_CONNECTION,
-    flags: KEY_FLAGS,
-    // The template cache goes with the key (a new key may belong to another account).
-    extra: &[KEY_TEMPLATES],
-    types: PhantomData,
-};
+/// Cliniko's slots in `storage.local`, in the one key store; the template cache goes with the
+/// key (a new key may belong to another account).
+pub const STORE: Store<ClinikoKey, Connection> = Store::new(Ehr::Cliniko, &[KEY_TEMPLATES]);
 
 /// The template cache: the list as last fetched.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

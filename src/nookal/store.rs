@@ -13,24 +13,12 @@ use crate::error::Ehr;
 use crate::integration::Store;
 pub use crate::integration::{ConnectionState, Flags};
 use serde::{Deserialize, Serialize};
-use std::marker::PhantomData;
 
 /// storage.local key of the API key.
-pub const KEY_SECRET: &str = "nookal.key";
-/// storage.local key of the [`Connection`].
-pub const KEY_CONNECTION: &str = "nookal.connection";
-/// storage.local key of the [`Flags`].
-pub const KEY_FLAGS: &str = "nookal.flags";
+pub const KEY_SECRET: &str = STORE.secret;
 
 /// Nookal's slots in `storage.local`, in the one key store.
-pub const STORE: Store<NookalKey, Connection> = Store {
-    ehr: Ehr::Nookal,
-    secret: KEY_SECRET,
-    connection: KEY_CONNECTION,
-    flags: KEY_FLAGS,
-    extra: &[],
-    types: PhantomData,
-};
+pub const STORE: Store<NookalKey, Connection> = Store::new(Ehr::Nookal, &[]);
 
 /// What a successful verify learned, plus the clinician's choices.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
