@@ -236,6 +236,8 @@ fn a_cliniko_class_attendee_links_by_attendee_id() {
         "three attendees at once: none highlighted"
     );
     let a = &attendees[1];
+    // Read again from Cliniko by attendee id when the worker no longer holds the diary.
+    p.restart_worker();
     let started = p.ok(push(ehr, &a["patient"], a, &push_ref(1)));
     assert_eq!(started["job"]["state"], json!("done"), "{started}");
     let bodies = creates(&p, ehr);
@@ -363,5 +365,115 @@ fn the_window_setting_narrows_what_is_listed() {
             whole
         );
         assert!(narrow.iter().all(|r| r["near"] == json!(true)));
+    }
+}
+
+#[test]
+fn a_key_without_a_practitioner_picks_one_and_it_is_remembered() {
+    for ehr in &EHRS {
+        let p = SandboxPlatform::new();
+        if ehr.name == "cliniko" {
+            let key = p.sb.borrow().demo_keys().receptionist.clone();
+            p.ok(json!({"type": "connection/connect", "ehr": "cliniko", "key": key}));
+        } else {
+            // A Nookal key is never one practitioner's; none chosen yet.
+            let key = p.sb.borrow().demo_keys().nookal.clone();
+            p.ok(json!({"type": "connection/connect", "ehr": "nookal", "key": key}));
+        }
+        p.now.set(t("2025-11-03T10:40:00Z"));
+        let l = list(&p, ehr, "2025-11-03T10:32:00Z", false);
+        assert_eq!(l["needs_practitioner"], json!(true), "{}: {l}", ehr.name);
+        assert_eq!(l["rows"], json!([]));
+        let choices = l["practitioners"].as_array().unwrap();
+        assert!(choices.len() >= 2, "{}: {l}", ehr.name);
+        assert!(
+            choices
+                .iter()
+                .all(|c| c["id"].is_string() && c["name"].is_string())
+        );
+        // Pick the one whose diary has the 10:30 appointment.
+        let picked = choices
+            .iter()
+            .find(|c| {
+                let r = p.ok(json!({"type": "appointments/list", "ehr": ehr.name,
+                    "session_ms": t("2025-11-03T10:32:00Z"), "utc_offset_min": 0,
+                    "practitioner_id": c["id"]}));
+                r["best_key"].is_string() && r["rows"][0]["type_name"] == json!("Initial consult")
+            })
+            .expect("a practitioner with a diary")
+            .clone();
+        let l = p.ok(json!({"type": "appointments/list", "ehr": ehr.name,
+            "session_ms": t("2025-11-03T10:32:00Z"), "utc_offset_min": 0,
+            "practitioner_id": picked["id"]}));
+        assert_eq!(l["practitioner"]["id"], picked["id"]);
+        // Remembered for next time (and across a worker restart: it is in storage).
+        p.restart_worker();
+        let again = list(&p, ehr, "2025-11-03T10:32:00Z", false);
+        assert_eq!(again["needs_practitioner"], json!(false), "{}", ehr.name);
+        assert_eq!(again["practitioner"]["id"], picked["id"]);
+        assert_eq!(again["rows"], l["rows"]);
+    }
+}
+
+#[test]
+fn a_patient_found_by_search_is_offered_their_appointment() {
+    for ehr in &EHRS {
+        let p = setup(ehr);
+        let l = list(&p, ehr, "2025-11-03T10:32:00Z", false);
+        let best = rows(&l)[0].clone();
+        let o = p.ok(json!({"type": "appointments/offer", "ehr": ehr.name,
+            "patient_id": best["patient_id"], "session_ms": t("2025-11-03T10:32:00Z"),
+            "utc_offset_min": 0}));
+        assert_eq!(o["rows"].as_array().unwrap().len(), 1, "{}: {o}", ehr.name);
+        assert_eq!(o["checked_key"], best["key"], "exactly one: ticked");
+        let none = p.ok(json!({"type": "appointments/offer", "ehr": ehr.name,
+            "patient_id": "424242", "session_ms": t("2025-11-03T10:32:00Z"), "utc_offset_min": 0}));
+        assert_eq!(none["rows"], json!([]));
+        assert_eq!(none["checked_key"], Value::Null);
+    }
+}
+
+#[test]
+fn a_session_at_23_50_finds_its_23_30_appointment() {
+    for ehr in &EHRS {
+        let p = setup(ehr);
+        p.now.set(t("2025-11-04T00:05:00Z"));
+        let l = list(&p, ehr, "2025-11-03T23:50:00Z", false);
+        assert_eq!(
+            l["rows"][0]["starts_ms"],
+            json!(t("2025-11-03T23:30:00Z")),
+            "{}: {l}",
+            ehr.name
+        );
+        assert_eq!(l["rows"][0]["best"], json!(true));
+    }
+}
+
+#[test]
+fn before_recording_the_next_appointments_come_soonest_first() {
+    for ehr in &EHRS {
+        let p = setup(ehr);
+        p.now.set(t("2025-11-03T10:40:00Z"));
+        let l = p.ok(
+            json!({"type": "appointments/list", "ehr": ehr.name, "upcoming": true,
+            "utc_offset_min": 0}),
+        );
+        let starts: Vec<i64> = rows(&l)
+            .iter()
+            .map(|r| r["starts_ms"].as_i64().unwrap())
+            .collect();
+        assert!(!starts.is_empty(), "{}", ehr.name);
+        assert!(starts.windows(2).all(|w| w[0] <= w[1]), "soonest first");
+        assert!(
+            starts
+                .iter()
+                .all(|s| *s + 30 * 60_000 > t("2025-11-03T10:40:00Z")),
+            "not yet over"
+        );
+        assert_eq!(
+            l["best_key"],
+            Value::Null,
+            "nothing recorded yet: no best match"
+        );
     }
 }
