@@ -8,7 +8,7 @@
 mod push_support;
 
 use motics_push::push::time::parse_iso_ms;
-use motics_sandbox::{FaultKind, FaultSpec};
+use motics_sandbox::ConfigPatch;
 use push_support::{SandboxPlatform, push_ref, source};
 use serde_json::{Value, json};
 
@@ -18,8 +18,6 @@ struct Ehr {
     connect: fn(&SandboxPlatform),
     /// The path of the request that creates a note.
     create_path: &'static str,
-    /// The path of the diary's list request.
-    list_path: &'static str,
     /// How the link appears in the create request's body.
     link_field: fn(&str) -> String,
     /// The note status the diary reports for an appointment without a note.
@@ -33,7 +31,6 @@ const EHRS: [Ehr; 2] = [
         name: "cliniko",
         connect: SandboxPlatform::connect,
         create_path: "/v1/treatment_notes",
-        list_path: "/v1/individual_appointments",
         link_field: |id| format!("\"booking_id\":\"{id}\""),
         no_note: "no_note",
         query: "James Smith",
@@ -42,7 +39,6 @@ const EHRS: [Ehr; 2] = [
         name: "nookal",
         connect: |p| drop(p.connect_nookal()),
         create_path: "/production/v2/addTreatmentNote",
-        list_path: "/production/v2/getAppointments",
         link_field: |id| format!("appt_id={id}"),
         // Nookal v2's appointments carry no note status.
         no_note: "unknown",
@@ -279,14 +275,10 @@ fn a_link_the_worker_no_longer_holds_is_read_again_from_the_ehr() {
 fn the_diary_failing_says_why_and_search_and_push_still_work() {
     for ehr in &EHRS {
         let p = setup(ehr);
-        p.sb.borrow_mut().add_fault(FaultSpec {
-            method: None,
-            path: ehr.list_path.into(),
-            host: None,
-            count: 100,
-            kind: FaultKind::Status,
-            status: 500,
-            delay_ms: 0,
+        // The sandbox's switch: every diary endpoint answers 500.
+        p.sb.borrow_mut().config.apply(&ConfigPatch {
+            diary_fails: Some(true),
+            ..ConfigPatch::default()
         });
         let r = p.call(json!({"type": "appointments/list", "ehr": ehr.name,
             "session_ms": t("2025-11-03T10:32:00Z"), "utc_offset_min": 0}));
