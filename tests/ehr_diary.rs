@@ -469,3 +469,62 @@ fn before_recording_the_next_appointments_come_soonest_first() {
         );
     }
 }
+
+#[test]
+fn nookal_reads_clinic_local_times_in_the_browsers_zone() {
+    let ehr = &EHRS[1];
+    let p = setup(ehr);
+    // The browser is at UTC+10: 10:32 local is 00:32 UTC, and the diary's "10:30" is 00:30 UTC.
+    let l = p.ok(json!({"type": "appointments/list", "ehr": "nookal",
+        "session_ms": t("2025-11-03T00:32:00Z"), "utc_offset_min": 600}));
+    assert_eq!(l["rows"][0]["best"], json!(true), "{l}");
+    assert_eq!(l["rows"][0]["starts_ms"], json!(t("2025-11-03T00:30:00Z")));
+    assert_eq!(l["rows"][0]["type_name"], json!("Initial consult"));
+}
+
+#[test]
+fn queued_history_pushes_carry_their_appointment() {
+    for ehr in &EHRS {
+        let p = setup(ehr);
+        let m = p.ok(
+            json!({"type": "appointments/match", "ehr": ehr.name, "sessions": [
+                {"key": "s1", "session_ms": t("2025-11-03T09:41:00Z"), "utc_offset_min": 0},
+            ]}),
+        );
+        let row = m["pairs"][0]["row"].clone();
+        let mut item = push(ehr, &row["patient"], &row, &push_ref(7));
+        item.as_object_mut().unwrap().remove("type");
+        let q = p.ok(json!({"type": "push/queue", "items": [item]}));
+        assert_eq!(
+            q[0]["job"]["appointment"]["id"], row["id"],
+            "{}: {q}",
+            ehr.name
+        );
+        let done = p.ok(json!({"type": "jobs/tick"}));
+        assert_eq!(done["landed"], json!(1), "{}: {done}", ehr.name);
+        let bodies = creates(&p, ehr);
+        let field = (ehr.link_field)(row["id"].as_str().unwrap());
+        assert!(bodies.iter().any(|b| b.contains(&field)), "{}", ehr.name);
+    }
+}
+
+#[test]
+fn a_nookal_note_goes_under_its_appointments_case_and_never_another() {
+    let ehr = &EHRS[1];
+    let p = setup(ehr);
+    let best = rows(&list(&p, ehr, "2025-11-03T10:32:00Z", false))[0].clone();
+    let mut other_case = push(ehr, &best["patient"], &best, &push_ref(1));
+    other_case["case_id"] = json!("987654");
+    let sent_before = p.log().len();
+    let r = p.call(other_case);
+    assert_eq!(r["error"]["kind"], json!("appointment_mismatch"), "{r}");
+    assert_eq!(p.log().len(), sent_before, "nothing sent");
+    let started = p.ok(push(ehr, &best["patient"], &best, &push_ref(2)));
+    let case = started["job"]["appointment"]["case_id"].clone();
+    assert!(
+        case.is_string(),
+        "the sandbox's appointment carries its case: {started}"
+    );
+    assert_eq!(started["job"]["nookal"]["case_id"], case);
+    assert_eq!(started["job"]["nookal"]["created_case"], json!(false));
+}
