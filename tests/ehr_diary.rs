@@ -407,6 +407,21 @@ fn a_key_without_a_practitioner_picks_one_and_it_is_remembered() {
         assert_eq!(again["needs_practitioner"], json!(false), "{}", ehr.name);
         assert_eq!(again["practitioner"]["id"], picked["id"]);
         assert_eq!(again["rows"], l["rows"]);
+        // Removing the key forgets the choice.
+        p.ok(json!({"type": "connection/remove", "ehr": ehr.name}));
+        let key = if ehr.name == "cliniko" {
+            p.sb.borrow().demo_keys().receptionist.clone()
+        } else {
+            p.sb.borrow().demo_keys().nookal.clone()
+        };
+        p.ok(json!({"type": "connection/connect", "ehr": ehr.name, "key": key}));
+        let fresh = list(&p, ehr, "2025-11-03T10:32:00Z", false);
+        assert_eq!(
+            fresh["needs_practitioner"],
+            json!(true),
+            "{}: {fresh}",
+            ehr.name
+        );
     }
 }
 

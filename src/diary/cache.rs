@@ -118,6 +118,14 @@ impl DiaryCache {
         }
     }
 
+    /// Forget everything listed for `ehr` (its key was replaced or removed: another clinic's
+    /// diary must never answer for the new key).
+    pub fn forget(&mut self, ehr: Ehr) {
+        self.entries.retain(|e| e.ehr != ehr);
+        let prefix = patient_key(ehr, "");
+        self.patients.retain(|k, _| !k.starts_with(&prefix));
+    }
+
     /// A patient's card, if known.
     pub fn patient(&self, ehr: Ehr, id: &str) -> Option<PatientSummary> {
         self.patients.get(&patient_key(ehr, id)).cloned()
@@ -204,5 +212,15 @@ mod tests {
                 .note
                 .has_note()
         );
+        c.put(
+            Ehr::Nookal,
+            "1",
+            (0, 1000),
+            0,
+            vec![a("3", Kind::Individual)],
+        );
+        c.forget(Ehr::Cliniko);
+        assert!(c.find(Ehr::Cliniko, &group, "2", 5).is_none());
+        assert!(c.find(Ehr::Nookal, &Kind::Individual, "3", 5).is_some());
     }
 }
