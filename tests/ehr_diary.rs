@@ -95,12 +95,28 @@ fn rows(v: &Value) -> Vec<Value> {
 fn the_session_finds_its_appointment_and_the_note_links_to_it() {
     for ehr in &EHRS {
         let p = setup(ehr);
+        let sent_before = p.log().len();
         let l = list(&p, ehr, "2025-11-03T10:32:00Z", false);
-        assert!(
-            l["requests_made"].as_u64().unwrap() > 0,
-            "{}: asked the EHR",
+        let made = l["requests_made"].as_u64().unwrap();
+        assert_eq!(
+            made as usize,
+            p.log().len() - sent_before,
+            "{}: counted",
             ehr.name
         );
+        // As few requests as the API allows for a day under a page long: Cliniko lists
+        // appointments, classes, attendees, types and patients once each (ids batched); Nookal
+        // has no patients-by-ids call, so one card per distinct patient after one diary page.
+        let patients: std::collections::HashSet<String> = rows(&l)
+            .iter()
+            .map(|r| r["patient_id"].as_str().unwrap().to_string())
+            .collect();
+        let expected = if ehr.name == "cliniko" {
+            5
+        } else {
+            1 + patients.len() as u64
+        };
+        assert_eq!(made, expected, "{}", ehr.name);
         assert_eq!(l["needs_practitioner"], json!(false));
         let rows = rows(&l);
         let best = rows[0].clone();
