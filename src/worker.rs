@@ -36,6 +36,8 @@ pub struct Worker {
     pub(crate) preflight: RefCell<HashMap<(String, String), Clear>>,
     /// Bumped by every preflight `forget`.
     pub(crate) preflight_generation: Cell<u64>,
+    /// Landed jobs whose save waits until after the click's reply (see `push::landing`).
+    pub(crate) landing: crate::push::landing::Landing,
 }
 
 impl Worker {

@@ -7,6 +7,7 @@
 use super::preselect::{self, Scope};
 use crate::error::Ehr;
 use crate::push::guard::NeedsConfirmation;
+use crate::push::landing::{self, Landing};
 use crate::push::{self, Job, JobView, Receipt, run::NewPush, run::Started};
 use crate::worker::Env;
 use crate::{Error, Result};
@@ -30,7 +31,8 @@ pub async fn preflight<P: Env>(
 /// `push/start`: `{needs_confirmation: {at_ms, note_id, reason}}` or `{job}` after its first attempt.
 pub async fn start<P: Env>(p: &P, req: NewPush) -> Result<Started> {
     let (started, job) = push::start(p, req).await?;
-    if let Some(job) = job {
+    // A click's landing is saved after its reply, and its pre-selection cleared then (`tick`).
+    if let Some(job) = job.filter(|j| !Landing::is_unsaved(p.worker(), &j.id)) {
         clear_landed(p, &[job]).await?;
     }
     Ok(started)
@@ -52,6 +54,9 @@ pub struct TickReply {
 
 /// `jobs/tick`: run every due job (the alarm, the popup after `push/queue`, browser start-up).
 pub async fn tick<P: Env>(p: &P) -> Result<TickReply> {
+    // The background's tick right after a push's reply saves the click's landing first.
+    let saved = landing::flush(p).await?;
+    clear_landed(p, &saved).await?;
     let landed = push::tick(p).await?;
     clear_landed(p, &landed).await?;
     Ok(TickReply {
@@ -101,6 +106,7 @@ pub async fn discard<P: Env>(p: &P, id: &str) -> Result<()> {
 
 /// `receipts/list`: newest first.
 pub async fn receipts<P: Env>(p: &P) -> Result<Vec<Receipt>> {
+    landing::flush(p).await?;
     push::receipts::list(p).await
 }
 

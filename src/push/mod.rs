@@ -6,6 +6,7 @@
 //! - [`reference`]: finding a job's push reference ("ref XXXXXX") in Cliniko's notes; which copy to keep.
 //! - [`outbox`]: the jobs in `storage.session`, the badge and the alarm wakeup.
 //! - [`receipts`]: what was pushed, in `storage.local` (no note text, no names).
+//! - [`landing`]: a click's landing, saved after its reply.
 //! - [`guard`]: "Already pushed to … — push again?".
 //! - [`preflight`]: the title check run ahead of the click, and its short memory.
 //! - [`attempt`]: one step of one job, whatever its EHR: claim, reconcile before any retry, create
@@ -16,6 +17,7 @@
 pub mod attempt;
 pub mod guard;
 pub mod job;
+pub mod landing;
 pub mod outbox;
 pub mod policy;
 pub mod preflight;

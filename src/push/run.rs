@@ -4,6 +4,7 @@
 use super::attempt;
 use super::guard::{self, NeedsConfirmation};
 use super::job::{ClinikoPayload, Job, JobState, JobView, NookalPayload, Payload};
+use super::landing;
 use super::outbox::{self, Claim, Outbox};
 use super::preflight;
 use super::time;
@@ -81,9 +82,10 @@ pub enum Started {
 pub async fn start<P: Env>(p: &P, req: NewPush) -> Result<(Started, Option<Job>)> {
     let job = match prepare(p, req, true).await? {
         Prepared::Ask(c) => return Ok((Started::NeedsConfirmation(c), None)),
-        Prepared::Existing(job) | Prepared::New(job) => job,
+        Prepared::Existing(job) => attempt::step(p, &job.id).await?.unwrap_or(job),
+        // The click: one write, then the create; the landing is saved after the reply.
+        Prepared::New(job) => attempt::send_new(p, job).await?,
     };
-    let job = attempt::step(p, &job.id).await?.unwrap_or(job);
     Ok((Started::Job(Box::new(JobView::from(&job))), Some(job)))
 }
 
@@ -96,7 +98,9 @@ pub async fn enqueue<P: Env>(p: &P, items: Vec<NewPush>) -> Result<Vec<Started>>
     for item in items {
         out.push(match prepare(p, item, false).await {
             Ok(Prepared::Ask(c)) => Started::NeedsConfirmation(c),
-            Ok(Prepared::Existing(job) | Prepared::New(job)) => {
+            Ok(Prepared::Existing(job)) => Started::Job(Box::new(JobView::from(&job))),
+            Ok(Prepared::New(job)) => {
+                outbox::put(p, &job).await?;
                 Started::Job(Box::new(JobView::from(&job)))
             }
             Err(e) => return Err(e),
@@ -130,13 +134,17 @@ async fn prepare<P: Env>(p: &P, req: NewPush, check_title: bool) -> Result<Prepa
     // carrying the same reference would read as a resent copy of the first (archived by
     // Cliniko, named by Nookal); pushing the note again on purpose is a new preview with a new
     // reference, and that one meets the duplicate question.
-    if let Some(existing) = outbox::load(p).await?.jobs.into_iter().find(|j| {
+    landing::flush(p).await?;
+    let outbox = outbox::load(p).await?;
+    if let Some(existing) = outbox.jobs.iter().find(|j| {
         j.ehr() == req.ehr && j.push_ref == req.push_ref && j.patient.id == req.patient.id
     }) {
-        return Ok(Prepared::Existing(existing));
+        return Ok(Prepared::Existing(existing.clone()));
     }
     if !req.confirm_duplicate {
-        if let Some(c) = guard::check_local(p, req.ehr, &req.patient.id, &fingerprint).await? {
+        if let Some(c) =
+            guard::check_local(p, &outbox, req.ehr, &req.patient.id, &fingerprint).await?
+        {
             return Ok(Prepared::Ask(c));
         }
         // A fresh "no" from the popup's preflight stands in for the GET (see `preflight`); without
@@ -219,8 +227,8 @@ async fn prepare<P: Env>(p: &P, req: NewPush, check_title: bool) -> Result<Prepa
             p.now_ms(),
         )
     };
-    outbox::put(p, &job).await?;
-    // This note is on its way: no earlier "no such title" may wave through another like it.
+    // This note is on its way (saved by the caller before anything else can run): no earlier
+    // "no such title" may wave through another like it.
     preflight::forget(p.worker(), &job.patient.id, &job.title);
     Ok(Prepared::New(job))
 }
@@ -259,6 +267,7 @@ pub const INLINE_PAUSE_BUDGET_MS: i64 = 180_000;
 /// landed in this tick. A tick while another runs in this worker does nothing (the running one
 /// picks up whatever became due).
 pub async fn tick<P: Env>(p: &P) -> Result<Vec<Job>> {
+    landing::flush(p).await?;
     let Some(_guard) = TickGuard::take(p.worker()) else {
         return Ok(Vec::new());
     };
@@ -310,6 +319,7 @@ pub async fn tick<P: Env>(p: &P) -> Result<Vec<Job>> {
 
 /// `jobs/retry`: a failed, waiting or needs-reconnect job starts again now (attempts reset).
 pub async fn retry<P: Env>(p: &P, id: &str) -> Result<Job> {
+    landing::flush(p).await?;
     let mut job = outbox::get(p, id)
         .await?
         .ok_or_else(|| Error::InvalidInput("no such push".into()))?;
@@ -328,6 +338,7 @@ pub async fn retry<P: Env>(p: &P, id: &str) -> Result<Job> {
 
 /// `jobs/discard`: forget a job (its receipt, if any, stays). Refused while it is being sent.
 pub async fn discard<P: Env>(p: &P, id: &str) -> Result<()> {
+    landing::flush(p).await?;
     if Claim::is_held(p.worker(), id) {
         return Err(Error::InvalidInput("this push is being sent".into()));
     }
@@ -360,11 +371,13 @@ pub async fn resume_ehr<P: Env>(p: &P, ehr: Ehr) -> Result<Vec<Job>> {
 
 /// `jobs/get`.
 pub async fn get<P: Env>(p: &P, id: &str) -> Result<Option<JobView>> {
+    landing::flush(p).await?;
     Ok(outbox::get(p, id).await?.as_ref().map(JobView::from))
 }
 
 /// `jobs/list`: every job, oldest first, without note text.
 pub async fn list<P: Env>(p: &P) -> Result<Vec<JobView>> {
+    landing::flush(p).await?;
     Ok(outbox::load(p)
         .await?
         .jobs
