@@ -96,7 +96,6 @@ export function showReceipt(job, patient) {
   link.textContent = te("ehrOpenIn", job.ehr);
   link.href = job.receipt?.link ?? "#";
   link.hidden = !job.receipt?.link;
-  $("receipt-lines").replaceChildren(...reportLines(job));
   showReceiptExtra(job);
   (link.hidden ? $("receipt-text") : link).focus?.();
   followCheck(job);
@@ -115,8 +114,9 @@ function reportLines(job) {
   if (!r) return [];
   const line = (id, cls, ...params) => el("p", { class: `small ${cls}` }, te(id, job.ehr, ...params));
   const lines = [];
+  // The read-back runs just after the reply (the job's check): nothing to say until it has.
   if (r.landed) lines.push(line("ehrLanded", "landed"));
-  else lines.push(line(r.read_back ? "ehrNotFound" : "ehrUnconfirmed", "warning"));
+  else if (!job.verify_due) lines.push(line(r.read_back ? "ehrNotFound" : "ehrUnconfirmed", "warning"));
   if (r.garbled?.length) lines.push(line("ehrGarbled", "warning garbled", r.garbled.join(" ")));
   if (r.created_case) lines.push(el("p", { class: "small muted" }, t("nookalCaseWasCreated")));
   // Nookal v2 cannot delete notes: name the browser's extra copies so the clinician can.
@@ -125,8 +125,12 @@ function reportLines(job) {
   return lines;
 }
 
-/** What the receipt adds: the extra copies archived, or that an earlier attempt's note was found. */
+/**
+ * What the EHR reported (see `reportLines`), and what the receipt adds: the extra copies archived,
+ * or that an earlier attempt's note was found. Shown again when the check after the reply is done.
+ */
 function showReceiptExtra(job) {
+  $("receipt-lines").replaceChildren(...reportLines(job));
   const archived = job.receipt?.archived_copies?.length ?? 0;
   const reconciled = job.nookal ? job.nookal.reconciled : job.attempts > 0;
   $("receipt-extra").textContent = archived ? t("archivedDuplicates", [String(archived)])

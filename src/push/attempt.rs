@@ -44,8 +44,7 @@ pub async fn step<P: Env>(p: &P, id: &str) -> Result<Option<Job>> {
                 file_error(p, &mut job, &e).await?;
             }
         }
-        // Only an EHR that can archive leaves a check for copies due (Nookal names its copies
-        // when it lands).
+        // The check a landing left due (copies; Nookal's read-back too).
         JobState::Done if job.verify_due => {
             if let Err(e) = job.ehr().verify_note(p, &mut job).await {
                 file_error(p, &mut job, &e).await?;

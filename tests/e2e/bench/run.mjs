@@ -381,9 +381,15 @@ async function nookalPair(s, sandbox, patient, label) {
       return { dt: performance.now() - t0, reply };
     }, message);
     if (!reply.ok || reply.value?.job?.state !== "done") throw new Error(JSON.stringify(reply).slice(0, 400));
-    const since = (await nookalLog()).slice(before);
-    clickRequests.push(since.length);
-    allRequests.push(since.length);
+    // The click's requests end with its POST; the read-back (the job's check) starts as soon as
+    // the reply is out and is waited for, untimed, before the next push.
+    clickRequests.push((await nookalLog()).slice(before).findIndex(isPost) + 1);
+    for (let k = 0; k < 200; k++) {
+      const job = await send(SAME.jobGet(reply.value.job.id));
+      if (job.ok && !job.value.verify_due) break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    allRequests.push((await nookalLog()).length - before);
     ours.push(dt);
   }
   await page.close();
