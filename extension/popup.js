@@ -75,7 +75,8 @@ function schedulePreflight() {
   preflightTimer = setTimeout(() => {
     preflightLast = { key, at: Date.now() };
     document.body.dataset.preflight = "asking";
-    request(MSG.PUSH_PREFLIGHT, { ehr: state.dest, patient, title }).then(
+    // The whole push too: the background prepares it, so the click only writes once and sends.
+    request(MSG.PUSH_PREFLIGHT, { ehr: state.dest, patient, title, push: pushPayload(patient) }).then(
       (found) => { document.body.dataset.preflight = found ? "found" : "clear"; },
       () => { document.body.dataset.preflight = "failed"; preflightLast = { key: "", at: 0 }; });
   }, PREFLIGHT_DEBOUNCE_MS);

@@ -38,6 +38,8 @@ pub struct Worker {
     pub(crate) preflight_generation: Cell<u64>,
     /// Landed jobs whose save waits until after the click's reply (see `push::landing`).
     pub(crate) landing: crate::push::landing::Landing,
+    /// The push prepared at the preflight (see `push::ahead`).
+    pub(crate) ahead: crate::push::ahead::Ahead,
 }
 
 impl Worker {

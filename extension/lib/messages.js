@@ -41,7 +41,8 @@ import { api, extensionOrigin } from "./browser.js";
  *   template}`. `patient_name` is the CHOSEN patient's (fills `{patient}`; never the page's).
  *   `template`: `{automatic: {template_id, …}|null, fits: […]}` for an EHR with templates
  *   (Cliniko), else null.
- * - `push/preflight` `{ehr, patient, title}` → `{at_ms, note_id, reason}` or `null`.
+ * - `push/preflight` `{ehr, patient, title, push?}` → `{at_ms, note_id, reason}` or `null`; `push`
+ *   (the `push/start` body as it would be sent now) is prepared for the click.
  * - `push/start` `{ehr, source, patient, title, push_ref, created_display?, confirm_duplicate?,
  *   scope?, draft?, template_id?, automatic_template_id?, case_id?, new_case_title?, utc_offset_min?}` →
  *   `{needs_confirmation: {at_ms, note_id, reason}}` or `{job: JobView}`. `utc_offset_min`: the

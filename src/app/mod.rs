@@ -164,6 +164,9 @@ pub enum Request {
         patient: crate::search::rank::PatientSummary,
         /// The title as shown.
         title: String,
+        /// The whole push as `push/start` would send it now: prepared ahead of the click.
+        #[serde(default)]
+        push: Option<Box<crate::push::run::NewPush>>,
     },
     /// Push one note (first attempt inline).
     #[serde(rename = "push/start")]
@@ -381,7 +384,8 @@ async fn dispatch<P: Env>(p: &P, req: Request) -> crate::Result<Value> {
             ehr,
             patient,
             title,
-        } => to_value(&push::preflight(p, ehr, &patient.id, &title).await?),
+            push: whole,
+        } => to_value(&push::preflight(p, ehr, &patient.id, &title, whole).await?),
         Request::PushStart(req) => to_value(&push::start(p, *req).await?),
         Request::PushQueue { items } => to_value(&push::queue(p, items).await?),
         Request::JobsGet { id } => to_value(&push::get(p, &id).await?),

@@ -16,16 +16,23 @@ use serde::Serialize;
 /// `push/preflight`: `{at_ms, note_id, reason}` when the EHR has a recent note with this title
 /// for this patient, else `null` (remembered briefly, so the push skips the same GET). Nookal
 /// notes have no title to check: always `null` (its guard is our own receipts and outbox).
+/// With `whole` (the push as `push/start` would send it), the job is prepared for the click too
+/// (`push::ahead`).
 pub async fn preflight<P: Env>(
     p: &P,
     ehr: Ehr,
     patient_id: &str,
     title: &str,
+    whole: Option<Box<NewPush>>,
 ) -> Result<Option<NeedsConfirmation>> {
-    match ehr {
-        Ehr::Cliniko => push::preflight::run(p, patient_id, title).await,
-        Ehr::Nookal => Ok(None),
+    let found = match ehr {
+        Ehr::Cliniko => push::preflight::run(p, patient_id, title).await?,
+        Ehr::Nookal => None,
+    };
+    if let Some(req) = whole.filter(|r| r.ehr == ehr && r.patient.id == patient_id) {
+        push::ahead::prepare(p, *req).await;
     }
+    Ok(found)
 }
 
 /// `push/start`: `{needs_confirmation: {at_ms, note_id, reason}}` or `{job}` after its first attempt.

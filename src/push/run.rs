@@ -1,6 +1,7 @@
 //! The outbox's entry points: start a push, queue many, tick (alarm), retry, discard, resume
 //! after a reconnect, and read jobs.
 
+use super::ahead;
 use super::attempt;
 use super::guard::{self, NeedsConfirmation};
 use super::job::{ClinikoPayload, Job, JobState, JobView, NookalPayload, Payload};
@@ -22,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// One push as the popup sends it (`push/start`, and each item of `push/queue`), for any EHR.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct NewPush {
     /// Where the note goes.
     pub ehr: Ehr,
@@ -115,7 +116,21 @@ enum Prepared {
     New(Job),
 }
 
-async fn prepare<P: Env>(p: &P, req: NewPush, check_title: bool) -> Result<Prepared> {
+/// Where a new job comes from: prepared at the preflight, or the request checked now.
+enum Made {
+    Ahead(Box<Job>),
+    Now(Checked),
+}
+
+/// What a push request says once checked: the note, its fingerprint, the title as sent.
+pub(crate) struct Checked {
+    note: note::Note,
+    fingerprint: String,
+    title: String,
+}
+
+/// The request's own checks, before anything is read or sent.
+pub(crate) fn check(req: &NewPush) -> Result<Checked> {
     let note = note::from_source(&req.source)?;
     let fingerprint = note::fingerprint(&note);
     match req.ehr {
@@ -129,6 +144,27 @@ async fn prepare<P: Env>(p: &P, req: NewPush, check_title: bool) -> Result<Prepa
     if !super::reference::is_push_ref(&req.push_ref) {
         return Err(Error::InvalidInput("not a push reference".into()));
     }
+    Ok(Checked {
+        note,
+        fingerprint,
+        title,
+    })
+}
+
+async fn prepare<P: Env>(p: &P, req: NewPush, check_title: bool) -> Result<Prepared> {
+    // Built at the preflight for exactly this request (see `ahead`), or built now.
+    let ahead = match check_title {
+        true => ahead::take(p, &req).await,
+        false => None,
+    };
+    let made = match ahead {
+        Some(job) => Made::Ahead(Box::new(job)),
+        None => Made::Now(check(&req)?),
+    };
+    let (fingerprint, title) = match &made {
+        Made::Ahead(job) => (job.fingerprint.clone(), job.title.clone()),
+        Made::Now(c) => (c.fingerprint.clone(), c.title.clone()),
+    };
     // The same push sent again (a double click, the popup reopened, the message repeated): the
     // same job whatever its state and whatever the EHR, never a second note. A second note
     // carrying the same reference would read as a resent copy of the first (archived by
@@ -157,6 +193,23 @@ async fn prepare<P: Env>(p: &P, req: NewPush, check_title: bool) -> Result<Prepa
             return Ok(Prepared::Ask(c));
         }
     }
+    let job = match made {
+        Made::Ahead(job) => *job,
+        Made::Now(c) => build(p, req, c).await?,
+    };
+    // This note is on its way (saved by the caller before anything else can run): no earlier
+    // "no such title" may wave through another like it.
+    preflight::forget(p.worker(), &job.patient.id, &job.title);
+    Ok(Prepared::New(job))
+}
+
+/// The new job for a checked request: the template chosen (Cliniko), the text rendered (Nookal).
+pub(crate) async fn build<P: Env>(p: &P, req: NewPush, checked: Checked) -> Result<Job> {
+    let Checked {
+        note,
+        fingerprint,
+        title,
+    } = checked;
     let (payload, title) = match req.ehr {
         Ehr::Cliniko => {
             // The one place a push's template is chosen (Cliniko only: Nookal v2 has no note
@@ -227,10 +280,7 @@ async fn prepare<P: Env>(p: &P, req: NewPush, check_title: bool) -> Result<Prepa
             p.now_ms(),
         )
     };
-    // This note is on its way (saved by the caller before anything else can run): no earlier
-    // "no such title" may wave through another like it.
-    preflight::forget(p.worker(), &job.patient.id, &job.title);
-    Ok(Prepared::New(job))
+    Ok(job)
 }
 
 /// This worker runs a tick; released on drop.
