@@ -119,7 +119,7 @@ enum Prepared {
 /// Where a new job comes from: prepared at the preflight, or the request checked now.
 enum Made {
     Ahead(Box<Job>),
-    Now(Checked),
+    Now(Box<Checked>),
 }
 
 /// What a push request says once checked: the note, its fingerprint, the title as sent.
@@ -159,7 +159,7 @@ async fn prepare<P: Env>(p: &P, req: NewPush, check_title: bool) -> Result<Prepa
     };
     let made = match ahead {
         Some(job) => Made::Ahead(Box::new(job)),
-        None => Made::Now(check(&req)?),
+        None => Made::Now(Box::new(check(&req)?)),
     };
     let (fingerprint, title) = match &made {
         Made::Ahead(job) => (job.fingerprint.clone(), job.title.clone()),
@@ -195,7 +195,7 @@ async fn prepare<P: Env>(p: &P, req: NewPush, check_title: bool) -> Result<Prepa
     }
     let job = match made {
         Made::Ahead(job) => *job,
-        Made::Now(c) => build(p, req, c).await?,
+        Made::Now(c) => build(p, req, *c).await?,
     };
     // This note is on its way (saved by the caller before anything else can run): no earlier
     // "no such title" may wave through another like it.
