@@ -14,6 +14,7 @@ use super::run::{self, NewPush};
 use crate::error::Ehr;
 use crate::worker::Env;
 use crate::{cliniko, nookal};
+use serde::Serialize;
 use std::cell::RefCell;
 
 /// How long a prepared push serves the click (as long as a preflight's "no").
@@ -34,19 +35,12 @@ pub struct Ahead(RefCell<Option<Prepared>>);
 
 /// The stored connection of `ehr`, whole, as a string to compare (none when not connected).
 async fn connection<P: Env>(p: &P, ehr: Ehr) -> Option<String> {
+    fn whole<C: Serialize>(loaded: crate::Result<Option<C>>) -> Option<String> {
+        serde_json::to_string(&loaded.ok()??).ok()
+    }
     match ehr {
-        Ehr::Cliniko => cliniko::store::STORE
-            .load_connection(p)
-            .await
-            .ok()
-            .flatten()
-            .and_then(|c| serde_json::to_string(&c).ok()),
-        Ehr::Nookal => nookal::store::STORE
-            .load_connection(p)
-            .await
-            .ok()
-            .flatten()
-            .and_then(|c| serde_json::to_string(&c).ok()),
+        Ehr::Cliniko => whole(cliniko::store::STORE.load_connection(p).await),
+        Ehr::Nookal => whole(nookal::store::STORE.load_connection(p).await),
     }
 }
 
