@@ -7,7 +7,7 @@ import { localise, t, errorText } from "./lib/i18n.js";
 import { targetTab } from "./lib/target-tab.js";
 import { EHRS, te } from "./lib/ehrs.js";
 import { loadStatuses, showConnections } from "./popup/connection.js";
-import { readTab, readFailureText, showPicker, prepare, showPrepared, candidateLabel } from "./popup/note.js";
+import { readTab, readFailureText, showPicker, prepare, showPrepared, showHeading, candidateLabel } from "./popup/note.js";
 import { PushQueue } from "./popup/queue.js";
 import { CaseChooser } from "./popup/cases.js";
 import { mountDestination } from "./popup/destination.js";
@@ -75,7 +75,8 @@ function schedulePreflight() {
   preflightTimer = setTimeout(() => {
     preflightLast = { key, at: Date.now() };
     document.body.dataset.preflight = "asking";
-    request(MSG.PUSH_PREFLIGHT, { ehr: state.dest, patient, title }).then(
+    // The whole push too: the background prepares it, so the click only writes once and sends.
+    request(MSG.PUSH_PREFLIGHT, { ehr: state.dest, patient, title, push: pushPayload(patient) }).then(
       (found) => { document.body.dataset.preflight = found ? "found" : "clear"; },
       () => { document.body.dataset.preflight = "failed"; preflightLast = { key: "", at: 0 }; });
   }, PREFLIGHT_DEBOUNCE_MS);
@@ -118,6 +119,7 @@ async function choose(index) {
   state.prepared = null;
   updatePushButton();
   const source = state.candidates[index];
+  showHeading(source);
   // On a history page each note names its own patient: compare the choice with that one.
   state.picker.setPagePatient(source.meta?.patient_name ?? state.page.patient_name, source.meta?.patient_dob ?? state.page.patient_dob);
   if (state.picker.chosen) await state.picker.checkPageMatch();
@@ -337,14 +339,14 @@ async function startFlow() {
   refreshLists();
   state.picker = new PatientPicker({ term: state.statuses[state.usable[0]]?.patient_term || "patient", onChange: onPatientChange });
   $("note-status").textContent = t("readingNote");
-  state.tab = await targetTab().catch(() => null);
-  const reply = await readSource();
+  const reply = await (state.reading ??= readEarly());
   state.page = reply.page ?? {};
   state.picker.setPagePatient(state.page.patient_name, state.page.patient_dob);
   if (reply.ok) {
     state.candidates = reply.candidates;
     if (state.candidates.length > 1) state.queue = new PushQueue();
     showPicker(state.candidates, 0, choose);
+    showHeading(state.candidates[0]);
   }
   // The destination decides the search, the preview and the details; then a pre-selection
   // (made while recording) fills the patient.
@@ -378,8 +380,17 @@ async function onReconnected() {
   followPending();
 }
 
+/** The target tab and its note: read at once when the popup opens, since the read needs no answer from the background. */
+function readEarly() {
+  return (async () => {
+    state.tab = await targetTab().catch(() => null);
+    return readSource();
+  })();
+}
+
 async function start() {
   const status = $("core-status");
+  state.reading = readEarly();
   try {
     const info = await request(MSG.CORE_INFO);
     $("about").textContent = t("aboutVersion", [info.version, info.build]);

@@ -38,6 +38,10 @@ pub struct Worker {
     pub(crate) preflight_generation: Cell<u64>,
     /// Diaries listed for the popup, and their patients' cards (issue 14).
     pub(crate) diary: RefCell<crate::diary::cache::DiaryCache>,
+    /// Landed jobs whose save waits until after the click's reply (see `push::landing`).
+    pub(crate) landing: crate::push::landing::Landing,
+    /// The push prepared at the preflight (see `push::ahead`).
+    pub(crate) ahead: crate::push::ahead::Ahead,
 }
 
 impl Worker {

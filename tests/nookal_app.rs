@@ -92,6 +92,19 @@ fn connect_requires_a_practitioner_choice_and_keeps_it() {
     assert_eq!(st["state"], "not_set_up");
 }
 
+/// The job after the check its push left due: the reply answers the POST alone (unconfirmed,
+/// check due); the tick the background sends next reads the note back.
+fn checked(p: &SandboxPlatform, reply: &Value) -> Value {
+    let job = &reply["job"];
+    assert_eq!(job["state"], "done", "{reply}");
+    assert_eq!(job["verify_due"], true, "the read-back follows the reply");
+    assert_eq!(job["nookal"]["read_back"], false, "{reply}");
+    p.ok(json!({"type": "jobs/tick"}));
+    let job = p.ok(json!({"type": "jobs/get", "id": job["id"]}));
+    assert_eq!(job["verify_due"], false, "{job}");
+    job
+}
+
 #[test]
 fn search_cases_push_and_read_back_report_garbling() {
     let p = SandboxPlatform::new();
@@ -102,9 +115,10 @@ fn search_cases_push_and_read_back_report_garbling() {
     let cases = p.ok(json!({"type": "cases/list", "ehr": "nookal", "patient_id": id}));
     let before = notes_for(&p, &id);
     let reply = p.ok(push_msg(&patient, None, json!({})));
-    let receipt = &reply["job"]["nookal"];
     assert_eq!(reply["needs_confirmation"], Value::Null);
-    assert_eq!(reply["job"]["receipt"]["extra_copies"], json!([]));
+    let checked = checked(&p, &reply);
+    assert_eq!(checked["receipt"]["extra_copies"], json!([]));
+    let receipt = &checked["nookal"];
     assert_eq!(receipt["landed"], true);
     assert_eq!(receipt["read_back"], true);
     assert_eq!(receipt["practitioner_id"], practitioner.as_str());
@@ -133,7 +147,8 @@ fn without_double_encoding_nothing_is_reported_garbled() {
     });
     connect(&p);
     let patient = find(&p, "Aroha Ngāta");
-    let receipt = p.ok(push_msg(&patient, None, json!({})))["job"]["nookal"].clone();
+    let reply = p.ok(push_msg(&patient, None, json!({})));
+    let receipt = checked(&p, &reply)["nookal"].clone();
     assert_eq!(receipt["landed"], true);
     assert_eq!(receipt["garbled"], json!([]));
     assert_eq!(receipt["text_matches"], true);

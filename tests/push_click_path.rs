@@ -86,12 +86,12 @@ fn a_browser_resent_copy_is_archived_by_the_tick_after_the_reply() {
     // Due now, with an alarm for now: a worker stopped before the tick still gets to it.
     assert_eq!(job["next_at_ms"], json!(p.now.get()));
     assert!(p.wakeups.borrow().iter().any(|w| *w <= p.now.get()));
-    assert_eq!(p.badge.get(), 0, "a landed note is not pending");
 
     // The tick the background sends right after replying.
     let before = p.log().len();
     let tick = p.ok(json!({"type": "jobs/tick"}));
     assert_eq!(tick["landed"], json!(0), "it had landed already");
+    assert_eq!(p.badge.get(), 0, "a landed note is not pending");
     assert_eq!(note_lists_since(&p, before), 1, "one verifying GET");
     let job = p.ok(json!({"type": "jobs/get", "id": id}));
     assert_eq!(job["verify_due"], json!(false));
@@ -293,4 +293,64 @@ fn a_preflight_needs_a_patient_id_and_a_title() {
         json!({"type": "push/preflight", "ehr": "cliniko", "patient": patient, "title": TITLE}),
     );
     assert_eq!(reply["error"]["kind"], json!("invalid_input"), "{reply}");
+}
+
+/// `push/preflight` carrying the whole push, as the popup sends it.
+fn preflight_with_push(p: &SandboxPlatform, patient: &Value, push: &Value) -> Value {
+    let mut whole = push.clone();
+    whole.as_object_mut().map(|o| o.remove("type"));
+    p.ok(
+        json!({"type": "push/preflight", "ehr": "cliniko", "patient": patient,
+        "title": push["title"], "push": whole}),
+    )
+}
+
+/// The server's content of the note carrying this reference.
+fn content_of(p: &SandboxPlatform, r: &str) -> String {
+    let needle = format!("ref {r}");
+    p.sb.borrow()
+        .cliniko_notes()
+        .into_iter()
+        .find(|n| n.content.to_string().contains(&needle))
+        .map(|n| n.content.to_string())
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_push_prepared_at_the_preflight_lands_once_with_one_request_at_the_click() {
+    let (p, patient) = setup();
+    let r = push_ref(20);
+    let msg = push_start(&patient, NOTE, &r, TITLE);
+    assert_eq!(preflight_with_push(&p, &patient, &msg), Value::Null);
+    p.advance(30_000);
+    let (before, at_click) = (p.log().len(), p.now.get());
+    let v = p.ok(msg);
+    assert_eq!(v["job"]["state"], json!("done"), "{v}");
+    assert!(
+        v["job"]["created_at_ms"].as_i64() >= Some(at_click),
+        "made at the click (the reconciling look-back counts from it): {v}"
+    );
+    assert_eq!(p.log().len() - before, 1, "the POST alone: {:?}", p.log());
+    assert!(content_of(&p, &r).contains("Walking, review in 3 weeks"));
+    p.ok(json!({"type": "jobs/tick"}));
+    assert_eq!(p.notes_with_ref(&r).len(), 1);
+}
+
+#[test]
+fn a_push_prepared_for_another_request_is_not_sent() {
+    let (p, patient) = setup();
+    let r = push_ref(21);
+    let prepared = push_start(
+        &patient,
+        "# Plan\nThe text the preview showed first.",
+        &r,
+        TITLE,
+    );
+    preflight_with_push(&p, &patient, &prepared);
+    // The clinician picked another note before clicking (same reference, same title).
+    let v = p.ok(push_start(&patient, NOTE, &r, TITLE));
+    assert_eq!(v["job"]["state"], json!("done"), "{v}");
+    let content = content_of(&p, &r);
+    assert!(content.contains("Walking, review in 3 weeks"), "{content}");
+    assert!(!content.contains("showed first"), "{content}");
 }

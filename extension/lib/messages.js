@@ -54,8 +54,9 @@ import { api, extensionOrigin } from "./browser.js";
  *   template}`. `patient_name` is the CHOSEN patient's (fills `{patient}`; never the page's).
  *   `template`: `{automatic: {template_id, …}|null, fits: […]}` for an EHR with templates
  *   (Cliniko), else null.
- * - `push/preflight` `{ehr, patient, title, appointment?}` → `{at_ms, note_id, reason}` or `null`
- *   (`reason`: `same_fingerprint`|`same_title`|`appointment_has_note`).
+ * - `push/preflight` `{ehr, patient, title, appointment?, utc_offset_min?, push?}` → `{at_ms, note_id,
+ *   reason}` or `null` (`reason`: `same_fingerprint`|`same_title`|`appointment_has_note`); `push`
+ *   (the `push/start` body as it would be sent now) is prepared for the click.
  * - `push/start` `{ehr, source, patient, title, push_ref, created_display?, confirm_duplicate?,
  *   scope?, draft?, template_id?, automatic_template_id?, case_id?, new_case_title?, utc_offset_min?}` →
  *   `{needs_confirmation: {at_ms, note_id, reason}}` or `{job: JobView}`. `utc_offset_min`: the

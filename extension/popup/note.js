@@ -96,15 +96,33 @@ export function previewNodes(nodes) {
   return nodes.map(build);
 }
 
-/** Show the prepared note: metadata, preview and the downgrade list. */
-export function showPrepared(prepared) {
-  const m = prepared.meta ?? {};
-  $("note-title-read").textContent = prepared.note_title || t("untitledNote", ["1"]);
+/** Author, created time and version, as the note's summary line says them. */
+function factsOf(m) {
   const facts = [];
   if (m.author) facts.push(t("noteAuthor", [m.author]));
   if (m.created_at) facts.push(t("noteCreated", [formatDateTime(m.created_at)]));
   if (m.version) facts.push(t("noteVersion", [m.version]));
-  $("note-facts").textContent = facts.join(" · ");
+  return facts.join(" · ");
+}
+
+/**
+ * The note's title and author as the page gave them, at once: the preview follows from
+ * `note/prepare`, which then shows them again as the core read them (read-note.js already drops
+ * what a page that is not Motics may not name, as the core does).
+ */
+export function showHeading(source) {
+  const m = source?.meta ?? {};
+  if (!m.title) return;
+  $("note-title-read").textContent = m.title;
+  $("note-facts").textContent = factsOf(m);
+  $("note-summary").hidden = false;
+}
+
+/** Show the prepared note: metadata, preview and the downgrade list. */
+export function showPrepared(prepared) {
+  const m = prepared.meta ?? {};
+  $("note-title-read").textContent = prepared.note_title || t("untitledNote", ["1"]);
+  $("note-facts").textContent = factsOf(m);
   $("preview").replaceChildren(...previewNodes(prepared.preview ?? []));
   const report = prepared.report ?? [];
   $("downgrades").hidden = report.length === 0;

@@ -96,7 +96,6 @@ export function showReceipt(job, patient) {
   link.textContent = te("ehrOpenIn", job.ehr);
   link.href = job.receipt?.link ?? "#";
   link.hidden = !job.receipt?.link;
-  $("receipt-lines").replaceChildren(...reportLines(job));
   showReceiptExtra(job);
   (link.hidden ? $("receipt-text") : link).focus?.();
   followCheck(job);
@@ -114,8 +113,9 @@ function reportLines(job) {
   if (!r) return [];
   const line = (id, cls, ...params) => el("p", { class: `small ${cls}` }, te(id, job.ehr, ...params));
   const lines = [];
+  // The read-back runs just after the reply (the job's check): nothing to say until it has.
   if (r.landed) lines.push(line("ehrLanded", "landed"));
-  else lines.push(line(r.read_back ? "ehrNotFound" : "ehrUnconfirmed", "warning"));
+  else if (!job.verify_due) lines.push(line(r.read_back ? "ehrNotFound" : "ehrUnconfirmed", "warning"));
   if (r.garbled?.length) lines.push(line("ehrGarbled", "warning garbled", r.garbled.join(" ")));
   if (r.created_case) lines.push(el("p", { class: "small muted" }, t("nookalCaseWasCreated")));
   if (r.note_id) lines.push(line("ehrNoteId", "muted", r.note_id));
@@ -123,10 +123,13 @@ function reportLines(job) {
 }
 
 /**
- * What the receipt adds: the browser's extra copies (archived where the EHR can, else named for
- * the clinician to delete: the core says which), or that an earlier attempt's note was found.
+ * What the EHR reported (see `reportLines`), and what the receipt adds: the browser's extra
+ * copies (archived where the EHR can, else named for the clinician to delete: the core says
+ * which), or that an earlier attempt's note was found. Shown again when the check after the
+ * reply is done.
  */
 function showReceiptExtra(job) {
+  $("receipt-lines").replaceChildren(...reportLines(job));
   const copies = job.receipt?.extra_copies ?? [];
   const reconciled = job.nookal ? job.nookal.reconciled : job.attempts > 0;
   $("receipt").dataset.extraCopies = String(copies.length);

@@ -174,6 +174,9 @@ pub enum Request {
         /// The browser's offset at the session's time (minutes east of UTC).
         #[serde(default)]
         utc_offset_min: Option<i32>,
+        /// The whole push as `push/start` would send it now: prepared ahead of the click.
+        #[serde(default)]
+        push: Option<Box<crate::push::run::NewPush>>,
     },
     /// Push one note (first attempt inline).
     #[serde(rename = "push/start")]
@@ -418,6 +421,7 @@ async fn dispatch<P: Env>(p: &P, req: Request) -> crate::Result<Value> {
             title,
             appointment,
             utc_offset_min,
+            push: whole,
         } => {
             if let Some(r) = appointment
                 && let Some(c) = push::appointment_preflight(
@@ -431,7 +435,7 @@ async fn dispatch<P: Env>(p: &P, req: Request) -> crate::Result<Value> {
             {
                 return to_value(&c);
             }
-            to_value(&push::preflight(p, ehr, &patient.id, &title).await?)
+            to_value(&push::preflight(p, ehr, &patient.id, &title, whole).await?)
         }
         Request::PushStart(req) => to_value(&push::start(p, *req).await?),
         Request::PushQueue { items } => to_value(&push::queue(p, items).await?),

@@ -8,6 +8,7 @@ use super::preselect::{self, Scope};
 use crate::ehr::appointments::AppointmentRef;
 use crate::error::Ehr;
 use crate::push::guard::{NeedsConfirmation, Reason};
+use crate::push::landing::{self, Landing};
 use crate::push::{self, Job, JobView, Receipt, run::NewPush, run::Started};
 use crate::worker::Env;
 use crate::{Error, Result};
@@ -16,16 +17,23 @@ use serde::Serialize;
 /// `push/preflight`: `{at_ms, note_id, reason}` when the EHR has a recent note with this title
 /// for this patient, else `null` (remembered briefly, so the push skips the same GET). Nookal
 /// notes have no title to check: always `null` (its guard is our own receipts and outbox).
+/// With `whole` (the push as `push/start` would send it), the job is prepared for the click too
+/// (`push::ahead`).
 pub async fn preflight<P: Env>(
     p: &P,
     ehr: Ehr,
     patient_id: &str,
     title: &str,
+    whole: Option<Box<NewPush>>,
 ) -> Result<Option<NeedsConfirmation>> {
-    match ehr {
-        Ehr::Cliniko => push::preflight::run(p, patient_id, title).await,
-        Ehr::Nookal => Ok(None),
+    let found = match ehr {
+        Ehr::Cliniko => push::preflight::run(p, patient_id, title).await?,
+        Ehr::Nookal => None,
+    };
+    if let Some(req) = whole.filter(|r| r.ehr == ehr && r.patient.id == patient_id) {
+        push::ahead::prepare(p, *req).await;
     }
+    Ok(found)
 }
 
 /// `push/preflight` with an appointment: another patient's → [`Error::AppointmentMismatch`]; one
@@ -50,7 +58,10 @@ pub async fn appointment_preflight<P: Env>(
 /// `push/start`: `{needs_confirmation: {at_ms, note_id, reason}}` or `{job}` after its first attempt.
 pub async fn start<P: Env>(p: &P, req: NewPush) -> Result<Started> {
     let (started, job) = push::start(p, req).await?;
-    if let Some(job) = job {
+    // The diary says "has a note" at once (memory only, nothing to save before the reply).
+    job.iter().for_each(|j| mark_noted(p, j));
+    // A click's landing is saved after its reply, and its pre-selection cleared then (`tick`).
+    if let Some(job) = job.filter(|j| !Landing::is_unsaved(p.worker(), &j.id)) {
         clear_landed(p, &[job]).await?;
     }
     Ok(started)
@@ -72,6 +83,9 @@ pub struct TickReply {
 
 /// `jobs/tick`: run every due job (the alarm, the popup after `push/queue`, browser start-up).
 pub async fn tick<P: Env>(p: &P) -> Result<TickReply> {
+    // The background's tick right after a push's reply saves the click's landing first.
+    let saved = landing::flush(p).await?;
+    clear_landed(p, &saved).await?;
     let landed = push::tick(p).await?;
     clear_landed(p, &landed).await?;
     Ok(TickReply {
@@ -121,19 +135,24 @@ pub async fn discard<P: Env>(p: &P, id: &str) -> Result<()> {
 
 /// `receipts/list`: newest first.
 pub async fn receipts<P: Env>(p: &P) -> Result<Vec<Receipt>> {
+    landing::flush(p).await?;
     push::receipts::list(p).await
+}
+
+/// A landed push's appointment has a note now: the diary the popup lists from says so.
+fn mark_noted<P: Env>(p: &P, job: &Job) {
+    if let (push::JobState::Done, Some(link)) = (&job.state, &job.appointment) {
+        p.worker()
+            .diary
+            .borrow_mut()
+            .mark_noted(job.ehr(), &link.kind, &link.id);
+    }
 }
 
 /// A landed push's page no longer needs its pre-selected patient, and its appointment has a note.
 async fn clear_landed<P: Env>(p: &P, jobs: &[Job]) -> Result<()> {
     for job in jobs.iter().filter(|j| j.state == push::JobState::Done) {
-        // Its appointment has a note now: the diary the popup lists from says so.
-        if let Some(link) = &job.appointment {
-            p.worker()
-                .diary
-                .borrow_mut()
-                .mark_noted(job.ehr(), &link.kind, &link.id);
-        }
+        mark_noted(p, job);
         if let Some(scope) = job
             .scope
             .clone()

@@ -59,6 +59,10 @@ pub(crate) async fn target_for<P: Env>(p: &P, patient_id: &str) -> Result<Target
 
 /// Build the content to send, once (kept in the job so every retry sends exactly it).
 pub(crate) async fn prepare<P: Env>(p: &P, job: &mut Job) -> Result<()> {
+    // Built already (at the preflight, or by an earlier attempt): nothing to read.
+    if job.cliniko()?.content.is_some() {
+        return Ok(());
+    }
     let t = target(p, job).await?;
     ensure_content(p, &t, job).await.map(drop)
 }

@@ -3,8 +3,9 @@
 //! [`Ehr::can_archive`]). `push::attempt` drives them the same way for every EHR.
 //!
 //! Each operation marks the job landed itself (`push::attempt::landed`) when the note is in the
-//! EHR, with that EHR's receipt; reading the note back is part of landing (Nookal reads every
-//! note back, since it may store the text double-encoded; Cliniko's 201 returns the note).
+//! EHR, with that EHR's receipt. Reading the note back is the landed job's check, after the
+//! click's reply (Nookal reads every note back, since it may store the text double-encoded;
+//! Cliniko's 201 returns the note, and its check looks for copies).
 
 use super::Ehr;
 use crate::push::job::Job;
@@ -36,12 +37,12 @@ impl Ehr {
         }
     }
 
-    /// The check for copies a landed job left due: Cliniko archives them. Nookal never leaves one
-    /// due (it cannot archive; it names its copies when the note lands).
+    /// The check a landed job left due, after the click's reply: Cliniko archives copies; Nookal
+    /// reads the note back (landed, garbled characters) and names copies (it cannot archive).
     pub(crate) async fn verify_note<P: Env>(self, p: &P, job: &mut Job) -> Result<()> {
         match self {
             Ehr::Cliniko => cliniko::push::verify(p, job).await,
-            Ehr::Nookal => Ok(()),
+            Ehr::Nookal => nookal::push::verify(p, job).await,
         }
     }
 }

@@ -14,7 +14,7 @@ use super::readback::{compare, find_note, fingerprint, matching, patient_notes, 
 use super::requests::{self, LocalDateTime, NewTreatmentNote};
 use super::store;
 use super::types::TreatmentNote;
-use crate::diary::{Link, verify};
+use crate::diary::{self, Link};
 use crate::error::Ehr;
 use crate::note::MAX_NOTE_BYTES;
 use crate::push::attempt;
@@ -72,13 +72,18 @@ pub struct NookalReceipt {
     pub reconciled: bool,
 }
 
-/// Push one note with the saved key and the chosen practitioner.
+/// Push one note with the saved key and the chosen practitioner, then read it back.
 pub async fn push<P: Env>(p: &P, input: &PushInput) -> Result<NookalReceipt> {
-    push_linked(p, input, None).await
+    let mut receipt = send(p, input, None).await?;
+    // A failed read-back does not undo the success: the receipt says it is unconfirmed.
+    let _ = look(p, input, &mut receipt).await;
+    Ok(receipt)
 }
 
-/// [`push`], the note linked to its appointment by `appt_id` when `appointment` is given.
-pub async fn push_linked<P: Env>(
+/// `addTreatmentNote` alone (with the case picked or created first when none was given): the
+/// receipt names the note when Nookal did, and is unconfirmed until [`look`] reads it back. The
+/// note is linked to its appointment by `appt_id` when `appointment` is given.
+async fn send<P: Env>(
     p: &P,
     input: &PushInput,
     appointment: Option<&Link>,
@@ -136,7 +141,6 @@ pub async fn push_linked<P: Env>(
         date: date.clone(),
         notes: input.notes.clone(),
     };
-    let fp = fingerprint(&input.notes);
     let mut receipt = NookalReceipt {
         patient_id: patient_id.to_string(),
         case_id: case_id.to_string(),
@@ -152,7 +156,7 @@ pub async fn push_linked<P: Env>(
         None => requests::add_treatment_note(&key, &note),
         // Checked against the patient and the case right before sending (`appt_id`).
         Some(link) => {
-            let verified = verify(link, patient_id.as_str(), Some(case_id.as_str()))
+            let verified = diary::verify(link, patient_id.as_str(), Some(case_id.as_str()))
                 .map_err(|_| Error::AppointmentMismatch(Ehr::Nookal))?;
             add_linked_treatment_note(&key, &note, &verified)?
         }
@@ -160,20 +164,43 @@ pub async fn push_linked<P: Env>(
     let env = call(p, &req).await?;
     let sent_id = env.text("note_id")?.and_then(|t| NookalId::parse(&t).ok());
     receipt.note_id = sent_id.as_ref().map(ToString::to_string);
+    Ok(receipt)
+}
 
-    // Read back. A failure here does not undo the success: the receipt says it is unconfirmed.
-    let Ok(notes) = patient_notes(p, &key, &patient_id).await else {
-        return Ok(receipt);
-    };
+/// Read the patient's notes back once: the sent note (by the id Nookal gave, else by its text
+/// and date) fills the receipt (landed, garbled characters), and the other live notes with the
+/// same text on or after the push's day are returned: copies made when the browser re-sent the
+/// POST by itself (Chromium does when a reused connection closes before any response).
+async fn look<P: Env>(
+    p: &P,
+    input: &PushInput,
+    receipt: &mut NookalReceipt,
+) -> Result<Vec<String>> {
+    let (key, _) = store::STORE.active(p).await?;
+    let patient = NookalId::parse(&input.patient_id)?;
+    let date = LocalDateTime::parse(&input.date_local)?;
+    let fp = fingerprint(&input.notes);
+    let notes = patient_notes(p, &key, &patient).await?;
     receipt.read_back = true;
+    let sent_id = receipt
+        .note_id
+        .as_deref()
+        .map(NookalId::parse)
+        .transpose()?;
     let found = match &sent_id {
         Some(id) => notes.iter().find(|n| &n.id == id),
         None => pick_match(&notes, date.as_str(), &fp),
     };
     if let Some(found) = found {
-        fill(&mut receipt, found, &input.notes);
+        fill(receipt, found, &input.notes);
     }
-    Ok(receipt)
+    let Some(note_id) = receipt.note_id.as_deref() else {
+        return Ok(Vec::new());
+    };
+    Ok(matching(&notes, &input.date_local, &fp)
+        .filter(|n| n.id.as_str() != note_id)
+        .map(|n| n.id.to_string())
+        .collect())
 }
 
 fn fill(receipt: &mut NookalReceipt, found: &TreatmentNote, sent: &str) {
@@ -197,11 +224,32 @@ fn input(job: &mut Job) -> Result<PushInput> {
         .ok_or_else(|| Error::InvalidInput("the job has no note to send".into()))
 }
 
-/// Push the job's note (`addTreatmentNote` and read-back); landed on success.
+/// Push the job's note (`addTreatmentNote` alone); landed on success, with its read-back and
+/// the check for copies left due as the job's check ([`verify`]), so the click waits for the
+/// POST alone. The note text stays in the job (in `storage.session`) until that check.
 pub(crate) async fn create<P: Env>(p: &P, job: &mut Job) -> Result<()> {
     let input = input(job)?;
-    let receipt = push_linked(p, &input, job.appointment.as_ref()).await?;
-    landed(p, job, &input, receipt).await
+    let r = send(p, &input, job.appointment.as_ref()).await?;
+    let receipt = receipt_for(p, job, &input, &r, Vec::new());
+    job.payload = Payload::Nookal(NookalPayload {
+        input: Some(input),
+        outcome: Some(r),
+    });
+    attempt::landed(p, job, receipt, true).await
+}
+
+/// The check a landed push left due: one read-back of the patient's notes fills the receipt and
+/// names the copies ([`look`]); then the note text is dropped. A failed read-back leaves the
+/// receipt unconfirmed (the note itself is in Nookal already): this check is never retried.
+pub(crate) async fn verify<P: Env>(p: &P, job: &mut Job) -> Result<()> {
+    let input = input(job)?;
+    let mut r = job
+        .nookal()?
+        .outcome
+        .take()
+        .ok_or_else(|| Error::InvalidInput("the job has no Nookal answer".into()))?;
+    let extra_copies = look(p, &input, &mut r).await.unwrap_or_default();
+    landed_with(p, job, &input, r, extra_copies).await
 }
 
 /// Look for a note an earlier attempt may have created; found → landed (reconciled).
@@ -243,21 +291,46 @@ async fn reconciled<P: Env>(
     Ok(receipt)
 }
 
-/// Nookal said success (or the note was found): done, receipt written, note text dropped.
+/// A note found again (an earlier attempt made it): done, receipt written, note text dropped.
 async fn landed<P: Env>(p: &P, job: &mut Job, input: &PushInput, r: NookalReceipt) -> Result<()> {
     let extra_copies = match r.note_id.as_deref() {
         // A failed listing only loses this warning; the note itself is confirmed already.
         Some(id) => copies(p, input, id).await.unwrap_or_default(),
         None => Vec::new(),
     };
-    let now = p.now_ms();
-    let note_id = r.note_id.clone();
-    let receipt = Receipt {
+    landed_with(p, job, input, r, extra_copies).await
+}
+
+/// Done with this outcome: receipt written, note text dropped, nothing left due.
+async fn landed_with<P: Env>(
+    p: &P,
+    job: &mut Job,
+    input: &PushInput,
+    r: NookalReceipt,
+    extra_copies: Vec<String>,
+) -> Result<()> {
+    let receipt = receipt_for(p, job, input, &r, extra_copies);
+    job.payload = Payload::Nookal(NookalPayload {
+        input: None,
+        outcome: Some(r),
+    });
+    attempt::landed(p, job, receipt, false).await
+}
+
+/// The push receipt for this outcome (landed at the job's first landing, or now).
+fn receipt_for<P: Env>(
+    p: &P,
+    job: &Job,
+    input: &PushInput,
+    r: &NookalReceipt,
+    extra_copies: Vec<String>,
+) -> Receipt {
+    Receipt {
         job_id: job.id.clone(),
-        at_ms: now,
+        at_ms: job.receipt.as_ref().map_or_else(|| p.now_ms(), |r| r.at_ms),
         ehr: Ehr::Nookal,
         patient_id: input.patient_id.clone(),
-        note_id: note_id.clone().unwrap_or_default(),
+        note_id: r.note_id.clone().unwrap_or_default(),
         // Nookal has no documented web address for a patient or a note.
         link: None,
         note_link: None,
@@ -268,13 +341,7 @@ async fn landed<P: Env>(p: &P, job: &mut Job, input: &PushInput, r: NookalReceip
         verified: r.landed,
         nookal: Some(r.clone()),
         appointment: job.appointment.clone(),
-    };
-    job.payload = Payload::Nookal(NookalPayload {
-        input: None,
-        outcome: Some(r),
-    });
-    // Nothing left due: the copies are named already.
-    attempt::landed(p, job, receipt, false).await
+    }
 }
 
 /// Ids of the patient's other live notes with this exact text on or after the push's day:

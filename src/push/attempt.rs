@@ -9,6 +9,7 @@
 //! send: a retry never creates a second note.
 
 use super::job::{Job, JobError, JobState};
+use super::landing::{self, Landing};
 use super::outbox::{self, Claim};
 use super::policy::{self, RetryPolicy};
 use super::preflight;
@@ -26,6 +27,8 @@ pub async fn step<P: Env>(p: &P, id: &str) -> Result<Option<Job>> {
     let Some(_claim) = Claim::take(p.worker(), id) else {
         return outbox::get(p, id).await;
     };
+    // A click's landing kept for after its reply is saved first: the job is done, not sending.
+    landing::flush(p).await?;
     let Some(mut job) = outbox::get(p, id).await? else {
         return Ok(None);
     };
@@ -41,8 +44,7 @@ pub async fn step<P: Env>(p: &P, id: &str) -> Result<Option<Job>> {
                 file_error(p, &mut job, &e).await?;
             }
         }
-        // Only an EHR that can archive leaves a check for copies due (Nookal names its copies
-        // when it lands).
+        // The check a landing left due (copies; Nookal's read-back too).
         JobState::Done if job.verify_due => {
             if let Err(e) = job.ehr().verify_note(p, &mut job).await {
                 file_error(p, &mut job, &e).await?;
@@ -51,6 +53,37 @@ pub async fn step<P: Env>(p: &P, id: &str) -> Result<Option<Job>> {
         _ => {}
     }
     Ok(Some(job))
+}
+
+/// The click's path for a new job (`push/start`): build what will be sent, then ONE write (the
+/// job saved `sending` with `maybe_sent` and exactly what will be sent) before the create. Its
+/// landing is kept in memory and saved after the reply ([`landing`]). A failure is filed as in
+/// [`step`].
+pub async fn send_new<P: Env>(p: &P, mut job: Job) -> Result<Job> {
+    let Some(_claim) = Claim::take(p.worker(), &job.id) else {
+        return Ok(job);
+    };
+    let ehr = job.ehr();
+    if let Err(e) = ehr.prepare_note(p, &mut job).await {
+        // Saved with the failure (retry later, reconnect, or failed): nothing was sent.
+        file_error(p, &mut job, &e).await?;
+        return Ok(job);
+    }
+    job.state = JobState::Sending;
+    job.maybe_sent = true;
+    job.updated_at_ms = p.now_ms();
+    outbox::put(p, &job).await?;
+    let deferred = Landing::defer(p.worker(), &job.id);
+    let sent = ehr.create_note(p, &mut job).await.inspect_err(|e| {
+        if !e.may_have_created() {
+            job.maybe_sent = false;
+        }
+    });
+    drop(deferred);
+    if let Err(e) = sent {
+        file_error(p, &mut job, &e).await?;
+    }
+    Ok(job)
 }
 
 /// Get the note into the EHR exactly once, the same way for every EHR: reconcile before any
@@ -103,10 +136,14 @@ pub(crate) async fn landed<P: Env>(
         job.note_id = Some(receipt.note_id.clone());
     }
     job.receipt = Some(receipt.clone());
-    // The job first: once it says done, nothing will send it again.
-    outbox::put(p, job).await?;
     // The EHR now has a note with this title for this patient: a "no" remembered before is stale.
     preflight::forget(p.worker(), &job.patient.id, &job.title);
+    // The click's landing is saved after its reply (see `landing`).
+    if Landing::keep(p.worker(), job) {
+        return Ok(());
+    }
+    // The job first: once it says done, nothing will send it again.
+    outbox::put(p, job).await?;
     if receipt.note_id.is_empty() {
         return Ok(());
     }

@@ -4,7 +4,7 @@
 //! (fingerprint) for the same patient; and Cliniko's recent notes by this practitioner for the
 //! patient with the same title (a note pushed from another computer, or typed in by hand).
 
-use super::outbox;
+use super::outbox::Outbox;
 use super::receipts;
 use super::time::{iso_utc, parse_iso_ms};
 use crate::Result;
@@ -45,10 +45,11 @@ pub struct NeedsConfirmation {
     pub reason: Reason,
 }
 
-/// Our own record: a receipt, or a job still in the outbox, for the same note and patient of
-/// the same EHR (patient ids are per EHR).
+/// Our own record: a receipt, or a job still in `outbox` (as the caller just loaded it), for the
+/// same note and patient of the same EHR (patient ids are per EHR).
 pub async fn check_local<P: Env>(
     p: &P,
+    outbox: &Outbox,
     ehr: Ehr,
     patient_id: &str,
     fingerprint: &str,
@@ -65,7 +66,6 @@ pub async fn check_local<P: Env>(
             reason: Reason::SameFingerprint,
         }));
     }
-    let outbox = outbox::load(p).await?;
     Ok(outbox
         .jobs
         .iter()

@@ -73,6 +73,8 @@ pub async fn list<P: Env>(p: &P) -> Result<Vec<Receipt>> {
 
 /// Forget one EHR's push history ("Remove key" offers it); the other EHR's receipts stay.
 pub async fn clear<P: Env>(p: &P, ehr: Ehr) -> Result<()> {
+    // A click's landing not yet saved would bring its receipt back afterwards: saved first.
+    super::landing::flush(p).await?;
     let _lock = super::outbox::WriteLock::acquire(p).await;
     let mut all = list(p).await?;
     all.retain(|r| r.ehr != ehr);

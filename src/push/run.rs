@@ -1,9 +1,11 @@
 //! The outbox's entry points: start a push, queue many, tick (alarm), retry, discard, resume
 //! after a reconnect, and read jobs.
 
+use super::ahead;
 use super::attempt;
 use super::guard::{self, NeedsConfirmation};
 use super::job::{ClinikoPayload, Job, JobState, JobView, NookalPayload, Payload};
+use super::landing;
 use super::outbox::{self, Claim, Outbox};
 use super::preflight;
 use super::time;
@@ -22,7 +24,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// One push as the popup sends it (`push/start`, and each item of `push/queue`), for any EHR.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct NewPush {
     /// Where the note goes.
     pub ehr: Ehr,
@@ -86,9 +88,10 @@ pub enum Started {
 pub async fn start<P: Env>(p: &P, req: NewPush) -> Result<(Started, Option<Job>)> {
     let job = match prepare(p, req, true).await? {
         Prepared::Ask(c) => return Ok((Started::NeedsConfirmation(c), None)),
-        Prepared::Existing(job) | Prepared::New(job) => job,
+        Prepared::Existing(job) => attempt::step(p, &job.id).await?.unwrap_or(job),
+        // The click: one write, then the create; the landing is saved after the reply.
+        Prepared::New(job) => attempt::send_new(p, job).await?,
     };
-    let job = attempt::step(p, &job.id).await?.unwrap_or(job);
     Ok((Started::Job(Box::new(JobView::from(&job))), Some(job)))
 }
 
@@ -101,7 +104,9 @@ pub async fn enqueue<P: Env>(p: &P, items: Vec<NewPush>) -> Result<Vec<Started>>
     for item in items {
         out.push(match prepare(p, item, false).await {
             Ok(Prepared::Ask(c)) => Started::NeedsConfirmation(c),
-            Ok(Prepared::Existing(job) | Prepared::New(job)) => {
+            Ok(Prepared::Existing(job)) => Started::Job(Box::new(JobView::from(&job))),
+            Ok(Prepared::New(job)) => {
+                outbox::put(p, &job).await?;
                 Started::Job(Box::new(JobView::from(&job)))
             }
             Err(e) => return Err(e),
@@ -116,7 +121,21 @@ enum Prepared {
     New(Job),
 }
 
-async fn prepare<P: Env>(p: &P, req: NewPush, check_title: bool) -> Result<Prepared> {
+/// Where a new job comes from: prepared at the preflight, or the request checked now.
+enum Made {
+    Ahead(Box<Job>),
+    Now(Box<Checked>),
+}
+
+/// What a push request says once checked: the note, its fingerprint, the title as sent.
+pub(crate) struct Checked {
+    note: note::Note,
+    fingerprint: String,
+    title: String,
+}
+
+/// The request's own checks, before anything is read or sent.
+pub(crate) fn check(req: &NewPush) -> Result<Checked> {
     let note = note::from_source(&req.source)?;
     let fingerprint = note::fingerprint(&note);
     match req.ehr {
@@ -130,15 +149,38 @@ async fn prepare<P: Env>(p: &P, req: NewPush, check_title: bool) -> Result<Prepa
     if !super::reference::is_push_ref(&req.push_ref) {
         return Err(Error::InvalidInput("not a push reference".into()));
     }
+    Ok(Checked {
+        note,
+        fingerprint,
+        title,
+    })
+}
+
+async fn prepare<P: Env>(p: &P, req: NewPush, check_title: bool) -> Result<Prepared> {
+    // Built at the preflight for exactly this request (see `ahead`), or built now.
+    let ahead = match check_title {
+        true => ahead::take(p, &req).await,
+        false => None,
+    };
+    let made = match ahead {
+        Some(job) => Made::Ahead(Box::new(job)),
+        None => Made::Now(Box::new(check(&req)?)),
+    };
+    let (fingerprint, title) = match &made {
+        Made::Ahead(job) => (job.fingerprint.clone(), job.title.clone()),
+        Made::Now(c) => (c.fingerprint.clone(), c.title.clone()),
+    };
     // The same push sent again (a double click, the popup reopened, the message repeated): the
     // same job whatever its state and whatever the EHR, never a second note. A second note
     // carrying the same reference would read as a resent copy of the first (archived by
     // Cliniko, named by Nookal); pushing the note again on purpose is a new preview with a new
     // reference, and that one meets the duplicate question.
-    if let Some(existing) = outbox::load(p).await?.jobs.into_iter().find(|j| {
+    landing::flush(p).await?;
+    let outbox = outbox::load(p).await?;
+    if let Some(existing) = outbox.jobs.iter().find(|j| {
         j.ehr() == req.ehr && j.push_ref == req.push_ref && j.patient.id == req.patient.id
     }) {
-        return Ok(Prepared::Existing(existing));
+        return Ok(Prepared::Existing(existing.clone()));
     }
     // The appointment link is checked against the EHR's own diary before anything else is
     // asked or sent: another patient's appointment refuses the push here (issue 14).
@@ -172,7 +214,9 @@ async fn prepare<P: Env>(p: &P, req: NewPush, check_title: bool) -> Result<Prepa
         req.case_id = Some(c);
     }
     if !req.confirm_duplicate {
-        if let Some(c) = guard::check_local(p, req.ehr, &req.patient.id, &fingerprint).await? {
+        if let Some(c) =
+            guard::check_local(p, &outbox, req.ehr, &req.patient.id, &fingerprint).await?
+        {
             return Ok(Prepared::Ask(c));
         }
         // A fresh "no" from the popup's preflight stands in for the GET (see `preflight`); without
@@ -185,6 +229,32 @@ async fn prepare<P: Env>(p: &P, req: NewPush, check_title: bool) -> Result<Prepa
             return Ok(Prepared::Ask(c));
         }
     }
+    let mut job = match made {
+        Made::Ahead(job) => *job,
+        Made::Now(c) => build(p, req, *c).await?,
+    };
+    // The link checked above, whichever way the job was built (a job prepared at the preflight
+    // was built before the diary was asked): Nookal files the note under the appointment's case.
+    if let (Payload::Nookal(NookalPayload { input: Some(i), .. }), Some(l)) =
+        (&mut job.payload, &appointment)
+        && i.case_id.is_none()
+    {
+        i.case_id.clone_from(&l.case_id);
+    }
+    job.appointment = appointment;
+    // This note is on its way (saved by the caller before anything else can run): no earlier
+    // "no such title" may wave through another like it.
+    preflight::forget(p.worker(), &job.patient.id, &job.title);
+    Ok(Prepared::New(job))
+}
+
+/// The new job for a checked request: the template chosen (Cliniko), the text rendered (Nookal).
+pub(crate) async fn build<P: Env>(p: &P, req: NewPush, checked: Checked) -> Result<Job> {
+    let Checked {
+        note,
+        fingerprint,
+        title,
+    } = checked;
     let (payload, title) = match req.ehr {
         Ehr::Cliniko => {
             // The one place a push's template is chosen (Cliniko only: Nookal v2 has no note
@@ -245,7 +315,6 @@ async fn prepare<P: Env>(p: &P, req: NewPush, check_title: bool) -> Result<Prepa
     let id = format!("{:016x}", p.random_u64());
     let job = Job {
         scope: req.scope,
-        appointment,
         ..Job::queued(
             id,
             payload,
@@ -256,10 +325,7 @@ async fn prepare<P: Env>(p: &P, req: NewPush, check_title: bool) -> Result<Prepa
             p.now_ms(),
         )
     };
-    outbox::put(p, &job).await?;
-    // This note is on its way: no earlier "no such title" may wave through another like it.
-    preflight::forget(p.worker(), &job.patient.id, &job.title);
-    Ok(Prepared::New(job))
+    Ok(job)
 }
 
 /// This worker runs a tick; released on drop.
@@ -296,6 +362,7 @@ pub const INLINE_PAUSE_BUDGET_MS: i64 = 180_000;
 /// landed in this tick. A tick while another runs in this worker does nothing (the running one
 /// picks up whatever became due).
 pub async fn tick<P: Env>(p: &P) -> Result<Vec<Job>> {
+    landing::flush(p).await?;
     let Some(_guard) = TickGuard::take(p.worker()) else {
         return Ok(Vec::new());
     };
@@ -347,6 +414,7 @@ pub async fn tick<P: Env>(p: &P) -> Result<Vec<Job>> {
 
 /// `jobs/retry`: a failed, waiting or needs-reconnect job starts again now (attempts reset).
 pub async fn retry<P: Env>(p: &P, id: &str) -> Result<Job> {
+    landing::flush(p).await?;
     let mut job = outbox::get(p, id)
         .await?
         .ok_or_else(|| Error::InvalidInput("no such push".into()))?;
@@ -365,6 +433,7 @@ pub async fn retry<P: Env>(p: &P, id: &str) -> Result<Job> {
 
 /// `jobs/discard`: forget a job (its receipt, if any, stays). Refused while it is being sent.
 pub async fn discard<P: Env>(p: &P, id: &str) -> Result<()> {
+    landing::flush(p).await?;
     if Claim::is_held(p.worker(), id) {
         return Err(Error::InvalidInput("this push is being sent".into()));
     }
@@ -397,11 +466,13 @@ pub async fn resume_ehr<P: Env>(p: &P, ehr: Ehr) -> Result<Vec<Job>> {
 
 /// `jobs/get`.
 pub async fn get<P: Env>(p: &P, id: &str) -> Result<Option<JobView>> {
+    landing::flush(p).await?;
     Ok(outbox::get(p, id).await?.as_ref().map(JobView::from))
 }
 
 /// `jobs/list`: every job, oldest first, without note text.
 pub async fn list<P: Env>(p: &P) -> Result<Vec<JobView>> {
+    landing::flush(p).await?;
     Ok(outbox::load(p)
         .await?
         .jobs

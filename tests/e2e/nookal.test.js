@@ -79,7 +79,10 @@ for (const kind of BROWSERS) {
       await page.waitForSelector("#push:not([disabled])", { timeout: 20_000 });
       await click(page, "Push to Nookal");
       await page.waitForFunction(() => ["done", "retry_wait", "needs_reconnect", "failed", "error", "cancelled"].includes(document.body.dataset.push), { timeout: 60_000 });
-      return page.$eval("body", (b) => b.dataset.push);
+      const state = await page.$eval("body", (b) => b.dataset.push);
+      // The read-back runs just after the reply: the receipt says what it found once it is done.
+      if (state === "done") await page.waitForFunction(() => document.getElementById("receipt").dataset.check === "done", { timeout: 15_000 });
+      return state;
     }
     const notesFor = (patientId) => nookalEhr.notes(sandbox, patientId);
 

@@ -303,6 +303,9 @@ async function push(s, sandbox) {
     method: "as the popup does it: push/preflight first (untimed: it runs while the clinician reads the preview), then push/start from an extension page until its reply (the POST; the check for copies runs after the reply and is waited for, untimed, before the next push) vs one bare fetch of the same POST from the service worker" };
 }
 
+/** A push/start message's body, as push/preflight's `push` carries it. */
+const withoutType = ({ type, ...body }) => body;
+
 /** One pair of timings: ours (preflight untimed, then push/start → reply) and the bare POST, with the sandbox as it is now. */
 async function pushPair(s, sandbox, patient, label, refOffset) {
   const page = await s.openExtensionPage("options.html");
@@ -313,7 +316,10 @@ async function pushPair(s, sandbox, patient, label, refOffset) {
   for (let i = 0; i < RUNS; i++) {
     const title = `Bench ${label} ${REF_BASE} ${i}`;
     const before = (await clinikoLog()).length;
-    const pre = await send(SAME.preflight(patient, title));
+    const message = SAME.clinikoPush({ source: { format: "markdown", text: `${text}\n\nrun ${label} ${i}` }, patient, title, draft: true,
+      push_ref: pushRef(refOffset + i), confirm_duplicate: false });
+    // As the popup does: the preflight carries the whole push, prepared for the click.
+    const pre = await send({ ...SAME.preflight(patient, title), push: withoutType(message) });
     if (!pre.ok || pre.value !== null) throw new Error(`preflight: ${JSON.stringify(pre).slice(0, 300)}`);
     const atClick = (await clinikoLog()).length;
     const { dt, reply } = await page.evaluate(async (m) => {
@@ -321,8 +327,7 @@ async function pushPair(s, sandbox, patient, label, refOffset) {
       const t0 = performance.now();
       const reply = await api.runtime.sendMessage(m);
       return { dt: performance.now() - t0, reply };
-    }, SAME.clinikoPush({ source: { format: "markdown", text: `${text}\n\nrun ${label} ${i}` }, patient, title, draft: true,
-      push_ref: pushRef(refOffset + i), confirm_duplicate: false }));
+    }, message);
     if (!reply.ok || reply.value?.job?.state !== "done") throw new Error(JSON.stringify(reply).slice(0, 400));
     // The click's requests end with its POST; the check for copies starts as soon as the reply
     // is out, so its GET may already be in the log and is not the click's.
@@ -373,17 +378,26 @@ async function nookalPair(s, sandbox, patient, label) {
     const source = { format: "markdown", text: `${text}\n\nnookal ${label} ${REF_BASE} ${i}` };
     const prep = await send(SAME.prepare("nookal", source));
     if (!prep.ok) throw new Error(`prepare: ${JSON.stringify(prep).slice(0, 300)}`);
-    const before = (await nookalLog()).length;
     const message = MESSAGES.nookalPush({ patient, caseId, source, prepared: prep.value, pushRef: prep.value.push_ref ?? pushRef(3000 + i) });
+    // As the popup does: the preflight carries the whole push, prepared for the click.
+    const pre = await send({ type: "push/preflight", ehr: "nookal", patient, title: message.title || "Treatment note", push: withoutType(message) });
+    if (!pre.ok) throw new Error(`preflight: ${JSON.stringify(pre).slice(0, 300)}`);
+    const before = (await nookalLog()).length;
     const { dt, reply } = await page.evaluate(async (m) => {
       const t0 = performance.now();
       const reply = await (globalThis.browser ?? globalThis.chrome).runtime.sendMessage(m);
       return { dt: performance.now() - t0, reply };
     }, message);
     if (!reply.ok || reply.value?.job?.state !== "done") throw new Error(JSON.stringify(reply).slice(0, 400));
-    const since = (await nookalLog()).slice(before);
-    clickRequests.push(since.length);
-    allRequests.push(since.length);
+    // The click's requests end with its POST; the read-back (the job's check) starts as soon as
+    // the reply is out and is waited for, untimed, before the next push.
+    clickRequests.push((await nookalLog()).slice(before).findIndex(isPost) + 1);
+    for (let k = 0; k < 200; k++) {
+      const job = await send(SAME.jobGet(reply.value.job.id));
+      if (job.ok && !job.value.verify_due) break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    allRequests.push((await nookalLog()).length - before);
     ours.push(dt);
   }
   await page.close();
