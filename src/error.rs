@@ -92,6 +92,9 @@ pub enum Error {
     Storage(String),
     /// The EHR has no such thing (e.g. Cliniko cases here, Nookal note archiving).
     Unsupported(Ehr),
+    /// A push's note text is gone (the browser closed before it landed): it can only be read
+    /// again from its Motics session ("Resume push").
+    NoteGone(Ehr),
 }
 
 impl Error {
@@ -130,6 +133,7 @@ impl Error {
             Error::InvalidInput(_) => "invalid_input",
             Error::Storage(_) => "storage",
             Error::Unsupported(_) => "unsupported",
+            Error::NoteGone(_) => "note_gone",
         }
     }
 
@@ -144,7 +148,8 @@ impl Error {
             | Error::Unauthorized(e)
             | Error::Forbidden(e)
             | Error::NotFound(e)
-            | Error::Unsupported(e) => vec![ehr(e)],
+            | Error::Unsupported(e)
+            | Error::NoteGone(e) => vec![ehr(e)],
             Error::RateLimited { ehr: e, wait_s } => vec![ehr(e), wait_s.to_string()],
             Error::Validation { ehr: e, fields } => vec![
                 ehr(e),

@@ -15,9 +15,9 @@ use super::store;
 use super::types::TreatmentNote;
 use crate::error::Ehr;
 use crate::note::MAX_NOTE_BYTES;
-use crate::push::attempt;
 use crate::push::job::{Job, NookalOutcome, NookalPayload, Payload};
 use crate::push::receipts::Receipt;
+use crate::push::{attempt, reference};
 use crate::worker::Env;
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
@@ -181,18 +181,75 @@ fn input(job: &mut Job) -> Result<PushInput> {
 pub(crate) async fn create<P: Env>(p: &P, job: &mut Job) -> Result<()> {
     let input = input(job)?;
     let receipt = push(p, &input).await?;
-    landed(p, job, &input, receipt).await
+    let extra_copies = match receipt.note_id.as_deref() {
+        // A failed listing only loses this warning; the note itself is confirmed already.
+        Some(id) => copies(p, &input, id).await.unwrap_or_default(),
+        None => Vec::new(),
+    };
+    landed(p, job, receipt, extra_copies).await
 }
 
-/// Look for a note an earlier attempt may have created; found → landed (reconciled).
+/// Look for a note an earlier attempt may have created; found → landed (reconciled). A job
+/// whose note text is gone (read back from its record after the browser closed) is looked for
+/// by its push reference alone.
 pub(crate) async fn find<P: Env>(p: &P, job: &mut Job) -> Result<bool> {
-    let input = input(job)?;
+    let Ok(input) = input(job) else {
+        return find_by_ref(p, job).await;
+    };
     let fp = fingerprint(&input.notes);
     let Some(found) = find_note(p, &input.patient_id, &input.date_local, &fp).await? else {
         return Ok(false);
     };
     let receipt = reconciled(p, &input, &found).await?;
-    landed(p, job, &input, receipt).await?;
+    let extra_copies = copies(p, &input, found.id.as_str())
+        .await
+        .unwrap_or_default();
+    landed(p, job, receipt, extra_copies).await?;
+    Ok(true)
+}
+
+/// Look for the job's note by the push reference in its footer among all the patient's live
+/// notes (the text to compare with is gone). The oldest copy is the note; any other copy is
+/// named for the clinician to delete, as for a browser resend.
+async fn find_by_ref<P: Env>(p: &P, job: &mut Job) -> Result<bool> {
+    let patient = NookalId::parse(&job.patient.id)?;
+    let (key, conn) = store::STORE.active(p).await?;
+    let notes = patient_notes(p, &key, &patient).await?;
+    let mut found: Vec<&TreatmentNote> = notes
+        .iter()
+        .filter(|n| reference::text_has_ref(&n.text, &job.push_ref))
+        .collect();
+    found.sort_by(|a, b| {
+        a.id.numeric()
+            .cmp(&b.id.numeric())
+            .then_with(|| a.id.as_str().cmp(b.id.as_str()))
+    });
+    let Some((keep, rest)) = found.split_first() else {
+        return Ok(false);
+    };
+    let receipt = NookalReceipt {
+        note_id: Some(keep.id.to_string()),
+        patient_id: patient.to_string(),
+        case_id: keep
+            .case_id
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default(),
+        created_case: false,
+        practitioner_id: conn
+            .practitioner_id
+            .map(|id| id.to_string())
+            .unwrap_or_default(),
+        date: keep.date.clone().unwrap_or_default(),
+        read_back: true,
+        landed: true,
+        // Nothing left to compare it with: the text was not kept.
+        garbled: Vec::new(),
+        text_matches: false,
+        reconciled: true,
+    };
+    let extra_copies = rest.iter().map(|n| n.id.to_string()).collect();
+    landed(p, job, receipt, extra_copies).await?;
     Ok(true)
 }
 
@@ -224,12 +281,12 @@ async fn reconciled<P: Env>(
 }
 
 /// Nookal said success (or the note was found): done, receipt written, note text dropped.
-async fn landed<P: Env>(p: &P, job: &mut Job, input: &PushInput, r: NookalReceipt) -> Result<()> {
-    let extra_copies = match r.note_id.as_deref() {
-        // A failed listing only loses this warning; the note itself is confirmed already.
-        Some(id) => copies(p, input, id).await.unwrap_or_default(),
-        None => Vec::new(),
-    };
+async fn landed<P: Env>(
+    p: &P,
+    job: &mut Job,
+    r: NookalReceipt,
+    extra_copies: Vec<String>,
+) -> Result<()> {
     let now = p.now_ms();
     let note_id = r.note_id.clone();
     let outcome = NookalOutcome {
@@ -237,10 +294,11 @@ async fn landed<P: Env>(p: &P, job: &mut Job, input: &PushInput, r: NookalReceip
         extra_copies,
     };
     let receipt = Receipt {
+        before_close: job.state == crate::push::JobState::Interrupted,
         job_id: job.id.clone(),
         at_ms: now,
         ehr: Ehr::Nookal,
-        patient_id: input.patient_id.clone(),
+        patient_id: outcome.receipt.patient_id.clone(),
         note_id: note_id.clone().unwrap_or_default(),
         // Nookal has no documented web address for a patient or a note.
         link: None,

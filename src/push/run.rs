@@ -6,6 +6,7 @@ use super::guard::{self, NeedsConfirmation};
 use super::job::{ClinikoPayload, Job, JobState, JobView, NookalPayload, Payload};
 use super::outbox::{self, Claim, Outbox};
 use super::preflight;
+use super::record::Resumable;
 use super::time;
 use crate::cliniko::ClinikoId;
 use crate::error::Ehr;
@@ -62,6 +63,16 @@ pub struct NewPush {
     /// note under a clinic-local date-time get the session's time in it (or now, without one).
     #[serde(default)]
     pub utc_offset_min: Option<i32>,
+    /// The Motics session's page the note was read from (kept with the job's record, so a push
+    /// not finished when the browser closed can be resumed from it).
+    #[serde(default)]
+    pub session_url: Option<String>,
+    /// The Motics session's id, when the page names one.
+    #[serde(default)]
+    pub session_id: Option<String>,
+    /// The appointment the note belongs to (issue 14; opaque here, ids only).
+    #[serde(default)]
+    pub appointment: Option<Value>,
 }
 
 /// The answer to a push: ask first, or the job.
@@ -149,15 +160,49 @@ async fn prepare<P: Env>(p: &P, req: NewPush, check_title: bool) -> Result<Prepa
             return Ok(Prepared::Ask(c));
         }
     }
+    let (payload, title, resume) = payload(p, &req, &note, title).await?;
+    let id = format!("{:016x}", p.random_u64());
+    let job = Job {
+        scope: req.scope,
+        resume,
+        ..Job::queued(
+            id,
+            payload,
+            req.push_ref,
+            req.patient,
+            title,
+            fingerprint,
+            p.now_ms(),
+        )
+    };
+    outbox::put(p, &job).await?;
+    // This note is on its way: no earlier "no such title" may wave through another like it.
+    preflight::forget(p.worker(), &job.patient.id, &job.title);
+    Ok(Prepared::New(job))
+}
+
+/// What a push sends, built from the note once (every retry sends exactly it), its title, and
+/// what a resume after the browser closed needs besides the note.
+async fn payload<P: Env>(
+    p: &P,
+    req: &NewPush,
+    note: &note::Note,
+    title: String,
+) -> Result<(Payload, String, Resumable)> {
     let (payload, title) = match req.ehr {
         Ehr::Cliniko => {
             // The one place a push's template is chosen (Cliniko only: Nookal v2 has no note
             // templates, so a Nookal job never carries one).
-            let template_id =
-                templates::for_push(p, &note, req.template_id, req.automatic_template_id).await?;
+            let template_id = templates::for_push(
+                p,
+                note,
+                req.template_id.clone(),
+                req.automatic_template_id.clone(),
+            )
+            .await?;
             let payload = Payload::Cliniko(ClinikoPayload {
-                source: Some(req.source),
-                created_display: req.created_display,
+                source: Some(req.source.clone()),
+                created_display: req.created_display.clone(),
                 template_id,
                 draft: req.draft,
                 content: None,
@@ -168,12 +213,12 @@ async fn prepare<P: Env>(p: &P, req: NewPush, check_title: bool) -> Result<Prepa
             // Rendered now, with the footer the preview showed, so every retry sends the same text.
             let opts = RenderOptions {
                 footer: Some(Footer {
-                    author: crate::ehr::connection::footer_author(p, req.ehr, &note).await?,
+                    author: crate::ehr::connection::footer_author(p, req.ehr, note).await?,
                     created: req.created_display.clone(),
                     reference: Some(req.push_ref.clone()),
                 }),
             };
-            let notes = render::nookal_text(&note, &opts).text;
+            let notes = render::nookal_text(note, &opts).text;
             // The session's time is the note's date (a note pushed later from History is filed
             // on the session's day); without one, the time of the push.
             let at_ms = note
@@ -194,10 +239,10 @@ async fn prepare<P: Env>(p: &P, req: NewPush, check_title: bool) -> Result<Prepa
             };
             let input = PushInput {
                 patient_id: req.patient.id.clone(),
-                case_id: req.case_id.filter(|c| !c.trim().is_empty()),
+                case_id: req.case_id.clone().filter(|c| !c.trim().is_empty()),
                 date_local,
                 notes,
-                new_case_title: req.new_case_title,
+                new_case_title: req.new_case_title.clone(),
             };
             let payload = Payload::Nookal(NookalPayload {
                 input: Some(input),
@@ -206,23 +251,22 @@ async fn prepare<P: Env>(p: &P, req: NewPush, check_title: bool) -> Result<Prepa
             (payload, title)
         }
     };
-    let id = format!("{:016x}", p.random_u64());
-    let job = Job {
-        scope: req.scope,
-        ..Job::queued(
-            id,
-            payload,
-            req.push_ref,
-            req.patient,
-            title,
-            fingerprint,
-            p.now_ms(),
-        )
+    let template_id = match &payload {
+        Payload::Cliniko(c) => c.template_id.clone(),
+        Payload::Nookal(_) => None,
     };
-    outbox::put(p, &job).await?;
-    // This note is on its way: no earlier "no such title" may wave through another like it.
-    preflight::forget(p.worker(), &job.patient.id, &job.title);
-    Ok(Prepared::New(job))
+    let resume = Resumable {
+        session_url: req.session_url.clone(),
+        session_id: req.session_id.clone(),
+        draft: req.draft,
+        template_id,
+        created_display: req.created_display.clone(),
+        case_id: req.case_id.clone(),
+        new_case_title: req.new_case_title.clone(),
+        utc_offset_min: req.utc_offset_min,
+        appointment: req.appointment.clone(),
+    };
+    Ok((payload, title, resume))
 }
 
 /// This worker runs a tick; released on drop.
@@ -293,7 +337,17 @@ pub async fn tick<P: Env>(p: &P) -> Result<Vec<Job>> {
             })
             .map(|(j, done)| (j.id.clone(), done))
         else {
-            break;
+            // A quick retry due within moments is waited out here, in the worker that is
+            // running anyway: alarms cannot fire that soon (see `policy::DEFAULT`).
+            match quick_wait(p.worker(), &outbox, now) {
+                Some(wait) if waited_ms + wait <= INLINE_PAUSE_BUDGET_MS => {
+                    p.sleep(u32::try_from(wait).unwrap_or(u32::MAX)).await;
+                    waited_ms += wait;
+                    tried.clear();
+                    continue;
+                }
+                _ => break,
+            }
         };
         tried.insert((id.clone(), was_done));
         if let Some(job) = attempt::step(p, &id).await?
@@ -308,11 +362,33 @@ pub async fn tick<P: Env>(p: &P) -> Result<Vec<Job>> {
     Ok(landed)
 }
 
+/// The longest wait for a job's next retry that a running tick waits out itself: the quick
+/// retries of [`super::policy::DEFAULT`] (about 1 s and 4 s, with jitter).
+pub const QUICK_WAIT_MS: i64 = 5_000;
+
+/// How long until the soonest waiting job's retry, when that is within [`QUICK_WAIT_MS`] (jobs
+/// an attempt in this worker holds are that attempt's business).
+fn quick_wait(worker: &Worker, outbox: &Outbox, now: i64) -> Option<i64> {
+    outbox
+        .jobs
+        .iter()
+        .filter(|j| matches!(j.state, JobState::RetryWait | JobState::Interrupted))
+        .filter(|j| !Claim::is_held(worker, &j.id))
+        .filter_map(|j| j.next_at_ms)
+        .map(|t| (t - now).max(0))
+        .filter(|&w| w <= QUICK_WAIT_MS)
+        .min()
+}
+
 /// `jobs/retry`: a failed, waiting or needs-reconnect job starts again now (attempts reset).
+/// A job whose note text is gone can only be resumed from its Motics session.
 pub async fn retry<P: Env>(p: &P, id: &str) -> Result<Job> {
     let mut job = outbox::get(p, id)
         .await?
         .ok_or_else(|| Error::InvalidInput("no such push".into()))?;
+    if job.state == JobState::Unfinished {
+        return Err(Error::NoteGone(job.ehr()));
+    }
     if matches!(
         job.state,
         JobState::Failed | JobState::RetryWait | JobState::NeedsReconnect
@@ -324,6 +400,108 @@ pub async fn retry<P: Env>(p: &P, id: &str) -> Result<Job> {
         outbox::put(p, &job).await?;
     }
     Ok(attempt::step(p, id).await?.unwrap_or(job))
+}
+
+/// `push/resume`: a push not finished when the browser closed, with its note read again from
+/// its Motics session.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ResumePush {
+    /// The job.
+    pub id: String,
+    /// The note as read from the page again.
+    pub source: NoteSource,
+    /// The patient as the resume screen showed it (must be the job's patient).
+    pub patient: PatientSummary,
+    /// The title, used when the job's record kept none (it named the patient).
+    #[serde(default)]
+    pub title: Option<String>,
+}
+
+/// The answer to `push/resume`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Resumed {
+    /// `{changed: true}`: the note is not the one the job was for; the clinician sees the new
+    /// preview and confirms it, as for any push (a new push, with a new reference).
+    Changed(bool),
+    /// `{job: JobView}`: the same note, sent on under the same push reference.
+    Job(Box<JobView>),
+}
+
+/// `push/resume`: the note read again matches the job's fingerprint → the job's payload is built
+/// again with the same reference and choices, and it is sent at once, looking for the note in
+/// the EHR first (it can never double); a changed note is not sent (`Resumed::Changed`). A job
+/// not waiting to be resumed is answered as it is.
+pub async fn resume<P: Env>(p: &P, req: ResumePush) -> Result<(Resumed, Option<Job>)> {
+    let mut job = outbox::get(p, &req.id)
+        .await?
+        .ok_or_else(|| Error::InvalidInput("no such push".into()))?;
+    if !matches!(job.state, JobState::Unfinished | JobState::Interrupted) {
+        return Ok((Resumed::Job(Box::new(JobView::from(&job))), None));
+    }
+    if req.patient.id != job.patient.id {
+        return Err(Error::InvalidInput(
+            "this push is for another patient".into(),
+        ));
+    }
+    let note = note::from_source(&req.source)?;
+    if note::fingerprint(&note) != job.fingerprint {
+        return Ok((Resumed::Changed(true), None));
+    }
+    let r = job.resume.clone();
+    let title = if job.title.is_empty() {
+        req.title.clone().unwrap_or_default()
+    } else {
+        job.title.clone()
+    };
+    let again = NewPush {
+        ehr: job.ehr(),
+        source: req.source,
+        patient: req.patient,
+        title: title.clone(),
+        draft: r.draft,
+        template_id: r.template_id,
+        automatic_template_id: None,
+        push_ref: job.push_ref.clone(),
+        created_display: r.created_display,
+        confirm_duplicate: true,
+        scope: job.scope.clone(),
+        case_id: r.case_id,
+        new_case_title: r.new_case_title,
+        utc_offset_min: r.utc_offset_min,
+        session_url: r.session_url,
+        session_id: r.session_id,
+        appointment: r.appointment,
+    };
+    if title.is_empty() && again.ehr == Ehr::Cliniko {
+        return Err(Error::InvalidInput("the note needs a title".into()));
+    }
+    let (payload, title, resume) = payload(p, &again, &note, title).await?;
+    job.payload = payload;
+    job.title = title;
+    job.resume = resume;
+    job.patient = again.patient;
+    job.state = JobState::Queued;
+    job.attempts = 0;
+    job.error = None;
+    job.next_at_ms = None;
+    job.updated_at_ms = p.now_ms();
+    // An attempt may have reached the EHR before the browser closed: look before sending.
+    job.maybe_sent = true;
+    outbox::put(p, &job).await?;
+    let job = attempt::step(p, &job.id).await?.unwrap_or(job);
+    Ok((Resumed::Job(Box::new(JobView::from(&job))), Some(job)))
+}
+
+/// "Remove key": that EHR's jobs not yet landed are forgotten with it (and their records in
+/// `storage.local`); they could not be sent without a key anyway.
+pub async fn forget_ehr<P: Env>(p: &P, ehr: Ehr) -> Result<()> {
+    outbox::update(p, |outbox| {
+        outbox.jobs.retain(|j| {
+            j.ehr() != ehr || !j.state.is_pending() || Claim::is_held(p.worker(), &j.id)
+        })
+    })
+    .await
 }
 
 /// `jobs/discard`: forget a job (its receipt, if any, stays). Refused while it is being sent.
