@@ -46,13 +46,19 @@ import { api, extensionOrigin } from "./browser.js";
  *   scope?, draft?, template_id?, automatic_template_id?, case_id?, new_case_title?, utc_offset_min?}` →
  *   `{needs_confirmation: {at_ms, note_id, reason}}` or `{job: JobView}`. `utc_offset_min`: the
  *   browser's offset (minutes east of UTC) at the note's session time; Nookal files the note
- *   under the session's local time.
+ *   under the session's local time. Also `session_url?`, `session_id?` (the Motics session the
+ *   note came from: kept with the job's record on disk, for "Open the Motics session") and
+ *   `appointment?` (issue 14; opaque ids).
+ * - `push/resume` `{id, source, patient, title?}` → `{changed: true}` (the note is not the one the
+ *   job was for: show the new preview, push as new) or `{job: JobView}` (the same note, sent on
+ *   under the same reference; for a job of state `unfinished`/`interrupted` only).
  * - `push/queue` `{items: [push/start bodies]}` → `[push/start replies]`.
  * - `jobs/get` `{id}` → JobView; `jobs/list` → `[JobView]`; `jobs/retry` `{id}` → JobView (THE
  *   retry, every EHR); `jobs/discard` `{id}` → null; `jobs/tick` → `{landed, jobs}`.
- *   JobView: `{id, ehr, ehr_name, state: "queued"|"sending"|"done"|"retry_wait"|"needs_reconnect"|"failed",
+ *   JobView: `{id, ehr, ehr_name, state: "queued"|"sending"|"done"|"retry_wait"|"needs_reconnect"|"failed"|"interrupted"|"unfinished",
  *   patient, title, push_ref, attempts, next_at_ms, error: {kind, params, transient, fields}|null,
- *   receipt|null, verify_due, created_at_ms, nookal?: {landed, read_back, garbled, text_matches,
+ *   receipt|null (`receipt.before_close`: found in the EHR after the browser restarted), verify_due,
+ *   created_at_ms, session_url|null, nookal?: {landed, read_back, garbled, text_matches,
  *   reconciled, note_id, case_id, created_case, extra_copies, …}}`.
  * - `receipts/list` → `[{ehr, job_id, patient_id, note_id, at_ms, link?, nookal?, …}]` (30 days
  *   at most); `receipts/clear` `{ehr}` → null: forget that EHR's push history (offered with
@@ -87,6 +93,7 @@ export const MSG = Object.freeze({
   PUSH_PREFLIGHT: "push/preflight",
   PUSH_START: "push/start",
   PUSH_QUEUE: "push/queue",
+  PUSH_RESUME: "push/resume",
   JOBS_GET: "jobs/get",
   JOBS_TICK: "jobs/tick",
   JOBS_LIST: "jobs/list",

@@ -253,6 +253,9 @@ pub struct JobView {
     /// The Motics session the note came from ("Open the Motics session").
     #[serde(default)]
     pub session_url: Option<String>,
+    /// The Motics session's id, when the page names one.
+    #[serde(default)]
+    pub session_id: Option<String>,
     /// Nookal's report once landed (no note text).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub nookal: Option<NookalOutcome>,
@@ -331,6 +334,7 @@ impl From<&Job> for JobView {
             verify_due: j.verify_due,
             created_at_ms: j.created_at_ms,
             session_url: j.resume.session_url.clone(),
+            session_id: j.resume.session_id.clone(),
             nookal: match &j.payload {
                 Payload::Nookal(n) => n.outcome.clone(),
                 Payload::Cliniko(_) => None,
