@@ -20,7 +20,36 @@ export async function launch(kind, sandbox, { firefoxPrefs = {}, locale = "en-AU
   const session = kind === "chromium" ? await launchChromium(sandbox, locale, dist) : await launchFirefox(sandbox, firefoxPrefs, locale, dist);
   session.kind = kind;
   session.sandbox = sandbox;
+  // Every suite's after-hook closes its session: read the whole of storage.local first and fail
+  // the suite if any note text or patient name reached the disk (README → Privacy).
+  const close = session.close.bind(session);
+  session.close = async () => {
+    try {
+      await assertNothingPrivateStored(session, sandbox);
+    } finally {
+      await close();
+    }
+  };
   return session;
+}
+
+/**
+ * Throw if `storage.local` holds any patient's name or any phrase of a Motics note (the sandbox
+ * lists them: GET /privacy/words). A closed or crashed browser has nothing to read: skipped.
+ */
+export async function assertNothingPrivateStored(session, sandbox) {
+  const words = await sandbox.admin.privateWords().catch(() => null);
+  if (!words) return;
+  let stored;
+  try {
+    const page = await session.openExtensionPage("options.html");
+    stored = await page.evaluate(async () => JSON.stringify(await (globalThis.browser ?? globalThis.chrome).storage.local.get(null)));
+    await page.close().catch(() => {});
+  } catch {
+    return;
+  }
+  const found = words.filter((w) => stored.includes(w) || stored.includes(JSON.stringify(w).slice(1, -1)));
+  if (found.length) throw new Error(`storage.local holds note text or patient names: ${found.slice(0, 5).join(" | ")}`);
 }
 
 // Every console line of every page we open (and the background), for "the key is never logged".
