@@ -242,7 +242,13 @@ async function showOutcome(job, patient) {
   if (job.state === "needs_reconnect") await refreshConnections();
 }
 
-const showProgress = (job) => { $("push-status").textContent = stateText(job); };
+/** While a push is followed: its state, and "Retry now" whenever it waits (the worker's quick retries too). */
+const showProgress = (job) => {
+  $("push-status").textContent = stateText(job);
+  const waiting = job.state === "retry_wait";
+  if (waiting) state.pending = { id: job.id, patient: state.pending?.id === job.id ? state.pending.patient : state.picker?.chosen };
+  $("push-retry").hidden = !waiting;
+};
 
 async function onPush() {
   const patient = state.picker.chosen;

@@ -168,6 +168,11 @@ export async function showJobs({ onRetry, onChange }) {
   } catch {
     return;
   }
+  // Read back after the browser or the extension started again and not looked for yet (the
+  // start-up tick may not have run): look now, then show what was found.
+  if (jobs.some((j) => j.state === "interrupted")) {
+    jobs = (await request(MSG.JOBS_TICK).catch(() => null))?.jobs ?? jobs;
+  }
   const pending = jobs.filter((j) => j.state !== "done");
   $("jobs").hidden = pending.length === 0;
   $("job-list").replaceChildren(...pending.map((job) => {

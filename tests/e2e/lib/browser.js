@@ -72,7 +72,7 @@ async function launchChromium(sandbox, locale, dist) {
   // is recorded there and fails the suite (lib/sandbox.js stop()), instead of vanishing in DNS.
   const map = `MAP * 127.0.0.1:${sandbox.port}, EXCLUDE localhost`;
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), "motics-chromium-"));
-  const browser = await puppeteer.launch({
+  const start = () => puppeteer.launch({
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
     headless: true,
     pipe: true,
@@ -89,6 +89,7 @@ async function launchChromium(sandbox, locale, dist) {
       `--lang=${locale}`, `--accept-lang=${locale},en`,
     ],
   });
+  let browser = await start();
   const errors = [];
   const swTarget = await browser.waitForTarget(
     (t) => t.type() === "service_worker" && t.url().endsWith("/background.js"), { timeout: 20_000 });
@@ -109,8 +110,18 @@ async function launchChromium(sandbox, locale, dist) {
   };
   await worker();
 
-  return {
+  const session = {
     browser, errors, base, extensionId,
+    /**
+     * Close the browser and start it again on the same profile (what a clinician's restart does:
+     * storage.local stays, storage.session and the worker are gone). Open pages are gone too.
+     */
+    async restart() {
+      await browser.close();
+      browser = await start();
+      session.browser = browser;
+      await worker();
+    },
     /** Stop the service worker, as Chrome does to an idle extension; the next event restarts it. */
     async stopBackground() {
       const w = await worker();
@@ -153,6 +164,7 @@ async function launchChromium(sandbox, locale, dist) {
       fs.rmSync(userDataDir, { recursive: true, force: true });
     },
   };
+  return session;
 }
 
 async function launchFirefox(sandbox, prefs, locale, dist) {
