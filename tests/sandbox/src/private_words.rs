@@ -64,7 +64,11 @@ mod tests {
     fn names_and_note_phrases_are_listed() {
         let words = Sandbox::new().private_words();
         assert!(words.iter().any(|w| w == "Margaret O'Brien"));
-        assert!(words.iter().any(|w| w.contains("Tenderness over the affected segment")));
+        assert!(
+            words
+                .iter()
+                .any(|w| w.contains("Tenderness over the affected segment"))
+        );
         assert!(words.iter().any(|w| w.contains("Hawkins-Kennedy positive")));
         assert!(words.iter().all(|w| w.chars().count() >= 3));
     }
