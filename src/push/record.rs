@@ -16,8 +16,9 @@ use serde_json::Value;
 /// storage.local key of the job records (a list, oldest first).
 pub const STORAGE_KEY: &str = "push.records";
 
-/// What a push needs besides the note to be sent again: the clinician's choices and where the
-/// note came from. Kept in the job (and its record) from the first click on.
+/// The clinician's choices for a push and where its note came from: read from `push/start`
+/// beside the push's own fields, and kept in the job (and its record) from the first click on,
+/// so a push resumed after the browser closed is sent as chosen.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Resumable {
     /// The Motics session's page ("Open the Motics session").
@@ -26,22 +27,25 @@ pub struct Resumable {
     /// The Motics session's id, when the page names one.
     #[serde(default)]
     pub session_id: Option<String>,
-    /// Create as a draft.
+    /// Create as a draft (EHRs with drafts).
     #[serde(default)]
     pub draft: bool,
-    /// The template chosen for the push (EHRs with templates).
+    /// Treatment-note template id (string): as sent, the clinician's pick or null for Automatic;
+    /// in a job, the one chosen for the push (EHRs with templates).
     #[serde(default)]
     pub template_id: Option<String>,
-    /// The footer's creation time, as the preview showed it (a resumed push sends the same footer).
+    /// The creation time for the footer, as the preview showed it (a resumed push sends the
+    /// same footer).
     #[serde(default)]
     pub created_display: Option<String>,
-    /// The case to file under (EHRs with cases).
+    /// The case to file under (EHRs with cases); none → the most recent open one, or a new one.
     #[serde(default)]
     pub case_id: Option<String>,
-    /// The title of a case to create when the patient has none.
+    /// The title of a case created because the patient has none.
     #[serde(default)]
     pub new_case_title: Option<String>,
-    /// The browser's offset from UTC at the session's time (minutes east).
+    /// The browser's offset from UTC (minutes east) at the session's time: EHRs that file a
+    /// note under a clinic-local date-time get the session's time in it (or now, without one).
     #[serde(default)]
     pub utc_offset_min: Option<i32>,
     /// The appointment the note belongs to, if the clinician linked one (issue 14 fills it;

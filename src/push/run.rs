@@ -21,8 +21,10 @@ use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-/// One push as the popup sends it (`push/start`, and each item of `push/queue`), for any EHR.
-#[derive(Debug, Clone, Deserialize)]
+/// One push as the popup sends it (`push/start`, and each item of `push/queue`), for any EHR:
+/// what it is, and the clinician's choices and the session beside it in the same object
+/// ([`Resumable`], kept with the job's record).
+#[derive(Debug, Clone)]
 pub struct NewPush {
     /// Where the note goes.
     pub ehr: Ehr,
@@ -32,47 +34,55 @@ pub struct NewPush {
     pub patient: PatientSummary,
     /// Note title.
     pub title: String,
-    /// Create as a draft (EHRs with drafts).
-    #[serde(default)]
-    pub draft: bool,
-    /// Treatment-note template id (string) the clinician picked, or null for Automatic (EHRs
-    /// with templates).
-    #[serde(default)]
-    pub template_id: Option<String>,
     /// The template the preview showed Automatic would pick (see `templates::for_push`).
-    #[serde(default)]
     pub automatic_template_id: Option<String>,
     /// The push reference the preview showed (from `note/prepare`).
     pub push_ref: String,
-    /// The creation time for the footer, as the preview showed it.
-    #[serde(default)]
-    pub created_display: Option<String>,
     /// Push even though it looks like a duplicate.
-    #[serde(default)]
     pub confirm_duplicate: bool,
     /// The page's pre-selection scope, cleared when the push lands (see `app::preselect`).
-    #[serde(default)]
     pub scope: Option<Value>,
-    /// The case to file under (EHRs with cases); none → the most recent open one, or a new one.
+    /// Draft, template (null: Automatic), footer date, case, UTC offset, the Motics session,
+    /// the appointment.
+    pub choices: Resumable,
+}
+
+/// [`NewPush`]'s own fields.
+#[derive(Deserialize)]
+struct NewPushFields {
+    ehr: Ehr,
+    source: NoteSource,
+    patient: PatientSummary,
+    title: String,
     #[serde(default)]
-    pub case_id: Option<String>,
-    /// The title of a case created because the patient has none.
+    automatic_template_id: Option<String>,
+    push_ref: String,
     #[serde(default)]
-    pub new_case_title: Option<String>,
-    /// The browser's offset from UTC (minutes east) at the session's time: EHRs that file a
-    /// note under a clinic-local date-time get the session's time in it (or now, without one).
+    confirm_duplicate: bool,
     #[serde(default)]
-    pub utc_offset_min: Option<i32>,
-    /// The Motics session's page the note was read from (kept with the job's record, so a push
-    /// not finished when the browser closed can be resumed from it).
-    #[serde(default)]
-    pub session_url: Option<String>,
-    /// The Motics session's id, when the page names one.
-    #[serde(default)]
-    pub session_id: Option<String>,
-    /// The appointment the note belongs to (issue 14; opaque here, ids only).
-    #[serde(default)]
-    pub appointment: Option<Value>,
+    scope: Option<Value>,
+}
+
+// By hand, not `#[serde(flatten)]` (see `crate::wire`): the choices are read from the object by
+// reference, then the rest by value, so the note is never copied.
+impl<'de> Deserialize<'de> for NewPush {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let v = Value::deserialize(d)?;
+        let choices = Resumable::deserialize(&v).map_err(D::Error::custom)?;
+        let f = NewPushFields::deserialize(v).map_err(D::Error::custom)?;
+        Ok(NewPush {
+            ehr: f.ehr,
+            source: f.source,
+            patient: f.patient,
+            title: f.title,
+            automatic_template_id: f.automatic_template_id,
+            push_ref: f.push_ref,
+            confirm_duplicate: f.confirm_duplicate,
+            scope: f.scope,
+            choices,
+        })
+    }
 }
 
 /// The answer to a push: ask first, or the job.
@@ -196,15 +206,15 @@ async fn payload<P: Env>(
             let template_id = templates::for_push(
                 p,
                 note,
-                req.template_id.clone(),
+                req.choices.template_id.clone(),
                 req.automatic_template_id.clone(),
             )
             .await?;
             let payload = Payload::Cliniko(ClinikoPayload {
                 source: Some(req.source.clone()),
-                created_display: req.created_display.clone(),
+                created_display: req.choices.created_display.clone(),
                 template_id,
-                draft: req.draft,
+                draft: req.choices.draft,
                 content: None,
             });
             (payload, title)
@@ -214,7 +224,7 @@ async fn payload<P: Env>(
             let opts = RenderOptions {
                 footer: Some(Footer {
                     author: crate::ehr::connection::footer_author(p, req.ehr, note).await?,
-                    created: req.created_display.clone(),
+                    created: req.choices.created_display.clone(),
                     reference: Some(req.push_ref.clone()),
                 }),
             };
@@ -227,7 +237,7 @@ async fn payload<P: Env>(
                 .as_deref()
                 .and_then(time::parse_iso_ms)
                 .unwrap_or_else(|| p.now_ms());
-            let date_local = time::local_date_time(at_ms, req.utc_offset_min.unwrap_or(0));
+            let date_local = time::local_date_time(at_ms, req.choices.utc_offset_min.unwrap_or(0));
             let title = if title.is_empty() {
                 // Nookal notes have no title: the list shows the note's day.
                 format!(
@@ -239,10 +249,10 @@ async fn payload<P: Env>(
             };
             let input = PushInput {
                 patient_id: req.patient.id.clone(),
-                case_id: req.case_id.clone().filter(|c| !c.trim().is_empty()),
+                case_id: req.choices.case_id.clone().filter(|c| !c.trim().is_empty()),
                 date_local,
                 notes,
-                new_case_title: req.new_case_title.clone(),
+                new_case_title: req.choices.new_case_title.clone(),
             };
             let payload = Payload::Nookal(NookalPayload {
                 input: Some(input),
@@ -256,15 +266,8 @@ async fn payload<P: Env>(
         Payload::Nookal(_) => None,
     };
     let resume = Resumable {
-        session_url: req.session_url.clone(),
-        session_id: req.session_id.clone(),
-        draft: req.draft,
         template_id,
-        created_display: req.created_display.clone(),
-        case_id: req.case_id.clone(),
-        new_case_title: req.new_case_title.clone(),
-        utc_offset_min: req.utc_offset_min,
-        appointment: req.appointment.clone(),
+        ..req.choices.clone()
     };
     Ok((payload, title, resume))
 }
@@ -448,7 +451,6 @@ pub async fn resume<P: Env>(p: &P, req: ResumePush) -> Result<(Resumed, Option<J
     if note::fingerprint(&note) != job.fingerprint {
         return Ok((Resumed::Changed(true), None));
     }
-    let r = job.resume.clone();
     let title = if job.title.is_empty() {
         req.title.clone().unwrap_or_default()
     } else {
@@ -459,19 +461,12 @@ pub async fn resume<P: Env>(p: &P, req: ResumePush) -> Result<(Resumed, Option<J
         source: req.source,
         patient: req.patient,
         title: title.clone(),
-        draft: r.draft,
-        template_id: r.template_id,
         automatic_template_id: None,
         push_ref: job.push_ref.clone(),
-        created_display: r.created_display,
         confirm_duplicate: true,
         scope: job.scope.clone(),
-        case_id: r.case_id,
-        new_case_title: r.new_case_title,
-        utc_offset_min: r.utc_offset_min,
-        session_url: r.session_url,
-        session_id: r.session_id,
-        appointment: r.appointment,
+        // The same choices: the same template (as chosen then), footer, case and date.
+        choices: job.resume.clone(),
     };
     if title.is_empty() && again.ehr == Ehr::Cliniko {
         return Err(Error::InvalidInput("the note needs a title".into()));
