@@ -471,26 +471,17 @@ fn every_job_state_keeps_a_record_on_disk_that_cannot_rebuild_the_note() {
         let q = queued[0]["job"]["id"].clone();
         assert_eq!(state(&q), "queued", "{}", ehr.name);
         assert_nothing_private_on_disk(&p, ehr, &patient, "queued");
+        // A push the EHR answers `status` (the fault set first).
+        let failing = |status: u16, text: &str, i: usize| {
+            fault(&p, ehr, FaultKind::Status, status, 1, 0);
+            p.ok(push_from_session(ehr, &patient, text, &push_ref(i)))["job"]["id"].clone()
+        };
         // retry_wait (a 503)
-        fault(&p, ehr, FaultKind::Status, 503, 1, 0);
-        let w = p.ok(push_from_session(
-            ehr,
-            &patient,
-            "Sore neck. Heat and stretches.",
-            &push_ref(21),
-        ))["job"]["id"]
-            .clone();
+        let w = failing(503, "Sore neck. Heat and stretches.", 21);
         assert_eq!(state(&w), "retry_wait", "{}", ehr.name);
         assert_nothing_private_on_disk(&p, ehr, &patient, "retry_wait");
         // needs_reconnect (a 401)
-        fault(&p, ehr, FaultKind::Status, 401, 1, 0);
-        let r = p.ok(push_from_session(
-            ehr,
-            &patient,
-            "Gardening again; stretches daily.",
-            &push_ref(22),
-        ))["job"]["id"]
-            .clone();
+        let r = failing(401, "Gardening again; stretches daily.", 22);
         assert_eq!(state(&r), "needs_reconnect", "{}", ehr.name);
         assert_nothing_private_on_disk(&p, ehr, &patient, "needs_reconnect");
         assert_eq!(
