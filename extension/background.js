@@ -13,7 +13,7 @@ import { installUserAgentRule } from "./lib/user-agent.js";
 // User-Agent rule is in place (session rules are gone after a browser restart: installed each start).
 const ready = Promise.all([init(), installUserAgentRule()]);
 /** Messages whose attempt can land a note and leave its check for copies due (src/push/attempt.rs). */
-const CHECK_AFTER = new Set(["push/start", "jobs/retry"]);
+const CHECK_AFTER = new Set(["push/start", "jobs/retry", "push/resume"]);
 
 // Keep API keys away from content scripts (Chrome 140+; Firefox has no setAccessLevel, bug 1724754).
 // A failure is reported as an error, not swallowed (issue 15 §9): every E2E suite fails on it.
@@ -43,13 +43,13 @@ api.runtime.onMessage.addListener((message, sender, sendResponse) => {
 });
 
 // The outbox's alarm (push retries, queued pushes): registered at top level so a stopped worker
-// is woken for it. The same tick runs when the browser starts.
+// is woken for it. The same tick runs when the browser starts and when the extension is
+// installed, updated or reloaded: pushes not finished then are looked for in the EHR first.
+const tick = () => ready.then(() => core.handle({ type: "jobs/tick" }));
 api.alarms.onAlarm.addListener((alarm) => {
-  if (alarm.name === "motics-outbox") ready.then(() => core.handle({ type: "jobs/tick" }));
+  if (alarm.name === "motics-outbox") tick();
 });
-api.runtime.onStartup.addListener(() => {
-  ready.then(() => core.handle({ type: "jobs/tick" }));
-});
+api.runtime.onStartup.addListener(tick);
 
 // ---- Other ways in: context menus and the keyboard shortcut ------------------------------------
 
@@ -60,6 +60,7 @@ const CAPTURE_PREFIX = "capture:";
 const CAPTURE_TTL_MS = 30 * 60 * 1000;
 
 api.runtime.onInstalled.addListener(() => {
+  tick();
   // Menus persist across restarts (and event-page suspensions) once created; recreate on update.
   api.contextMenus.removeAll(() => {
     api.contextMenus.create({

@@ -18,6 +18,7 @@ import { sampleDate } from "./lib/connection-text.js";
 import { utcOffsetMin } from "./lib/dates.js";
 import { originOf } from "./lib/motics.js";
 import { readCapture, ReadAll } from "./popup/capture.js";
+import { offerResume } from "./popup/resume.js";
 
 localise();
 
@@ -25,6 +26,7 @@ const $ = (id) => document.getElementById(id);
 const state = {
   tab: null, page: {}, candidates: [], chosen: 0, prepared: null, picker: null, statuses: {}, settings: null,
   pending: null, // the job this popup started that is still waiting (id + patient)
+  replaces: null, // an unfinished push whose note changed: discarded once the new push is sent
   queue: null, // the history queue, on pages with several notes
   dest: null, // where this push goes (an EHR id)
   usable: [], // the EHRs a push can go to now
@@ -184,6 +186,9 @@ function pushPayload(patient) {
     confirm_duplicate: false,
     // The core files the note under the session's local time (an EHR that takes a local date).
     utc_offset_min: utcOffsetMin(state.candidates[state.chosen]),
+    // Kept with the job's record: a push not finished when the browser closes is resumed there.
+    session_url: state.page.url ?? state.tab?.url ?? null,
+    session_id: state.page.session_id ?? null,
   };
 }
 
@@ -239,7 +244,13 @@ async function showOutcome(job, patient) {
   if (job.state === "needs_reconnect") await refreshConnections();
 }
 
-const showProgress = (job) => { $("push-status").textContent = stateText(job); };
+/** While a push is followed: its state, and "Retry now" whenever it waits (the worker's quick retries too). */
+const showProgress = (job) => {
+  $("push-status").textContent = stateText(job);
+  const waiting = job.state === "retry_wait";
+  if (waiting) state.pending = { id: job.id, patient: state.pending?.id === job.id ? state.pending.patient : state.picker?.chosen };
+  $("push-retry").hidden = !waiting;
+};
 
 async function onPush() {
   const patient = state.picker.chosen;
@@ -252,6 +263,8 @@ async function onPush() {
   try {
     const job = await push(pushPayload(patient), { patientName: fullName(patient), onProgress: showProgress });
     if (!job) document.body.dataset.push = "cancelled";
+    if (job && state.replaces) await request(MSG.JOBS_DISCARD, { id: state.replaces }).catch(() => {});
+    if (job) state.replaces = null;
     await showOutcome(job, patient);
   } catch (e) {
     $("push-status").textContent = "";
@@ -359,6 +372,14 @@ async function startFlow() {
     return;
   }
   document.body.dataset.note = "ready";
+  await offerResume({
+    page: state.page, tabUrl: state.page.url ?? state.tab?.url, candidates: state.candidates,
+    titleFor: (patient) => prepare(state.candidates[state.chosen], { ehr: state.dest, dateDisplay: sessionDate(state.candidates[state.chosen]), patientName: fullName(patient) })
+      .then((p) => p.title),
+    onDone: async (job, patient) => { await showOutcome(job, patient); if (job.state !== "done") followPending(); refreshLists(); },
+    // The edited note is a new push (new preview, new reference): the old one goes once it is sent.
+    onChanged: (job, patient) => { state.replaces = job.id; return state.picker.choose(patient); },
+  }).catch(() => {});
   await focusPushIfAsked();
 }
 

@@ -95,6 +95,9 @@ pub enum Error {
     /// The appointment a note was to be linked to belongs to another patient (or case) in the
     /// EHR's own diary: nothing was sent (issue 14).
     AppointmentMismatch(Ehr),
+    /// A push's note text is gone (the browser closed before it landed): it can only be read
+    /// again from its Motics session ("Resume push").
+    NoteGone(Ehr),
 }
 
 impl Error {
@@ -134,6 +137,7 @@ impl Error {
             Error::Storage(_) => "storage",
             Error::Unsupported(_) => "unsupported",
             Error::AppointmentMismatch(_) => "appointment_mismatch",
+            Error::NoteGone(_) => "note_gone",
         }
     }
 
@@ -149,7 +153,8 @@ impl Error {
             | Error::Forbidden(e)
             | Error::NotFound(e)
             | Error::Unsupported(e)
-            | Error::AppointmentMismatch(e) => vec![ehr(e)],
+            | Error::AppointmentMismatch(e)
+            | Error::NoteGone(e) => vec![ehr(e)],
             Error::RateLimited { ehr: e, wait_s } => vec![ehr(e), wait_s.to_string()],
             Error::Validation { ehr: e, fields } => vec![
                 ehr(e),

@@ -191,7 +191,10 @@ fn repeated_failures_park_the_job_and_retry_sends_it_once() {
         let v = p.ok(push(ehr, &patient, NOTE, &r));
         let job = tick_until_settled(&p, &v["job"]["id"], 20);
         assert_eq!(job["state"], "failed", "{}: {job}", ehr.name);
-        assert_eq!(job["attempts"], 5);
+        assert_eq!(
+            job["attempts"],
+            motics_push::push::attempt::POLICY.max_attempts
+        );
         assert_eq!(job["error"]["transient"], true);
         assert_eq!(creates(&p, ehr), 0);
         p.offline.set(false);
@@ -391,5 +394,283 @@ fn only_no_answer_or_a_5xx_may_have_created_a_record_for_every_ehr() {
             message: "no".into(),
         };
         assert!(!refused.may_have_created());
+    }
+}
+
+// ---- Issue 16: the outbox survives the browser closing ------------------------------------------
+
+const SESSION_URL: &str = "https://app.motics.ai/sessions/s-1001";
+
+/// `push/start` as the popup sends it, from a Motics session.
+fn push_from_session(ehr: &Ehr, patient: &Value, text: &str, r: &str) -> Value {
+    let mut m = push(ehr, patient, text, r);
+    m["session_url"] = json!(SESSION_URL);
+    m["session_id"] = json!("s-1001");
+    // These notes share a title on purpose; the duplicate question is tested above.
+    m["confirm_duplicate"] = json!(true);
+    m
+}
+
+/// `push/resume` as the popup sends it after reading the session's note again.
+fn resume(id: &Value, patient: &Value, text: &str) -> Value {
+    json!({"type": "push/resume", "id": id, "source": source(text), "patient": patient})
+}
+
+/// Words of the note and of the patient's name: none may reach `storage.local`.
+fn assert_nothing_private_on_disk(p: &SandboxPlatform, ehr: &Ehr, patient: &Value, when: &str) {
+    let disk = p.local_storage_text();
+    for word in ["gardening", "stretches", "Sore neck"] {
+        assert!(
+            !disk.contains(word),
+            "{} {when}: note text on disk: {disk}",
+            ehr.name
+        );
+    }
+    for field in ["first_name", "last_name"] {
+        let name = patient[field].as_str().unwrap_or_default();
+        assert!(
+            name.len() < 2 || !disk.contains(name),
+            "{} {when}: patient name on disk: {disk}",
+            ehr.name
+        );
+    }
+}
+
+/// The job records on disk (ids).
+fn records(p: &SandboxPlatform) -> Vec<String> {
+    p.storage
+        .get(
+            motics_push::platform::StorageArea::Local,
+            motics_push::push::record::STORAGE_KEY,
+        )
+        .and_then(|v| v.as_array().cloned())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|r| r["id"].as_str().map(str::to_string))
+        .collect()
+}
+
+#[test]
+fn every_job_state_keeps_a_record_on_disk_that_cannot_rebuild_the_note() {
+    for ehr in &EHRS {
+        let (p, patient) = setup(ehr);
+        let state = |id: &Value| p.ok(json!({"type": "jobs/get", "id": id}))["state"].clone();
+        // sending, when the worker stopped mid-POST (the EHR has the note)
+        p.crash_on_post.set(true);
+        let text = "Sore neck, gardening; stretches.";
+        let crashed = run_until_crash(
+            &p,
+            p.handle(push_from_session(ehr, &patient, text, &push_ref(23))),
+        );
+        assert!(
+            crashed.is_none(),
+            "{}: the worker stopped mid-send",
+            ehr.name
+        );
+        p.restart_worker();
+        assert_nothing_private_on_disk(&p, ehr, &patient, "sending");
+        assert_eq!(records(&p).len(), 1, "{}", ehr.name);
+        // queued (nothing sent yet)
+        let queued = p.ok(json!({"type": "push/queue", "items": [push_from_session(ehr, &patient, NOTE, &push_ref(20))]}));
+        let q = queued[0]["job"]["id"].clone();
+        assert_eq!(state(&q), "queued", "{}", ehr.name);
+        assert_nothing_private_on_disk(&p, ehr, &patient, "queued");
+        // A push the EHR answers `status` (the fault set first).
+        let failing = |status: u16, text: &str, i: usize| {
+            fault(&p, ehr, FaultKind::Status, status, 1, 0);
+            p.ok(push_from_session(ehr, &patient, text, &push_ref(i)))["job"]["id"].clone()
+        };
+        // retry_wait (a 503)
+        let w = failing(503, "Sore neck. Heat and stretches.", 21);
+        assert_eq!(state(&w), "retry_wait", "{}", ehr.name);
+        assert_nothing_private_on_disk(&p, ehr, &patient, "retry_wait");
+        // needs_reconnect (a 401)
+        let r = failing(401, "Gardening again; stretches daily.", 22);
+        assert_eq!(state(&r), "needs_reconnect", "{}", ehr.name);
+        assert_nothing_private_on_disk(&p, ehr, &patient, "needs_reconnect");
+        assert_eq!(
+            records(&p).len(),
+            4,
+            "{}: one record per unfinished job",
+            ehr.name
+        );
+        // interrupted and unfinished: after the browser restarts
+        p.restart_browser();
+        let listed = p.ok(json!({"type": "jobs/list"}));
+        assert!(
+            listed
+                .as_array()
+                .is_some_and(|j| j.len() == 4 && j.iter().all(|j| j["state"] == "interrupted")),
+            "{}: {listed}",
+            ehr.name
+        );
+        assert_nothing_private_on_disk(&p, ehr, &patient, "interrupted");
+        (ehr.connect)(&p); // the key pasted again after the 401; also runs the start-up tick
+        p.ok(json!({"type": "jobs/tick"}));
+        assert_nothing_private_on_disk(&p, ehr, &patient, "unfinished");
+        // done: the crashed one had landed; its record is gone with its landing.
+        let jobs = p.ok(json!({"type": "jobs/list"}));
+        let states: Vec<&str> = jobs
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|j| j["state"].as_str())
+            .collect();
+        assert_eq!(
+            states,
+            ["done", "unfinished", "unfinished", "unfinished"],
+            "{}: {jobs}",
+            ehr.name
+        );
+        assert_eq!(records(&p).len(), 3, "{}: {jobs}", ehr.name);
+        // discarded: gone from disk; "Remove key": every record of that EHR gone.
+        p.ok(json!({"type": "jobs/discard", "id": q}));
+        assert_eq!(records(&p).len(), 2, "{}", ehr.name);
+        p.ok(json!({"type": "connection/remove", "ehr": ehr.name}));
+        assert!(records(&p).is_empty(), "{}", ehr.name);
+        assert!(
+            !p.local_storage_text().contains("push.records"),
+            "{}: no outbox key left on disk",
+            ehr.name
+        );
+    }
+}
+
+#[test]
+fn after_a_browser_restart_a_landed_push_is_found_and_the_rest_wait_for_resume() {
+    for ehr in &EHRS {
+        let (p, patient) = setup(ehr);
+        // Created, but the reply never arrived (the worker stopped once the EHR had saved it).
+        p.crash_on_post.set(true);
+        let m = push_from_session(ehr, &patient, NOTE, &push_ref(30));
+        assert!(run_until_crash(&p, p.handle(m)).is_none(), "{}", ehr.name);
+        p.restart_worker();
+        let landed = p.ok(json!({"type": "jobs/list"}))[0].clone();
+        assert_eq!(landed["state"], "sending", "{}: {landed}", ehr.name);
+        // Not created (the EHR was down).
+        fault(&p, ehr, FaultKind::Status, 503, 2, 0);
+        let same = "Sore neck again.\n\nHeat, stretches.";
+        let b = p.ok(push_from_session(ehr, &patient, same, &push_ref(31)))["job"].clone();
+        let c = p.ok(push_from_session(
+            ehr,
+            &patient,
+            "Stiff after gardening.",
+            &push_ref(32),
+        ))["job"]
+            .clone();
+        assert_eq!(c["state"], "retry_wait", "{}", ehr.name);
+        assert_eq!(creates(&p, ehr), 3, "{}", ehr.name);
+
+        p.restart_browser();
+        p.advance(3_600_000);
+        p.ok(json!({"type": "jobs/tick"})); // what the browser's start-up runs
+        let get = |j: &Value| p.ok(json!({"type": "jobs/get", "id": j["id"]}));
+        let a = get(&landed);
+        assert_eq!(a["state"], "done", "{}: {a}", ehr.name);
+        assert_eq!(a["receipt"]["before_close"], true, "{}", ehr.name);
+        assert_eq!(creates(&p, ehr), 3, "{}: found, not sent again", ehr.name);
+        assert_eq!(live_notes(&p, ehr, &patient, &push_ref(30)).len(), 1);
+        for j in [&b, &c] {
+            let j = get(j);
+            assert_eq!(j["state"], "unfinished", "{}: {j}", ehr.name);
+            assert_eq!(j["session_url"], SESSION_URL, "{}", ehr.name);
+        }
+        assert_eq!(p.badge.get(), 2, "{}", ehr.name);
+        // Retry can't send a note it no longer has: it says to resume from the session.
+        let e = p.call(json!({"type": "jobs/retry", "id": b["id"]}));
+        assert_eq!(e["error"]["kind"], "note_gone", "{}: {e}", ehr.name);
+        assert_eq!(e["error"]["params"][0], a["ehr_name"], "{}", ehr.name);
+
+        // The same note read again: sent on under the same reference, exactly once.
+        let resumed = p.ok(resume(&b["id"], &patient, same));
+        assert_eq!(resumed["job"]["state"], "done", "{}: {resumed}", ehr.name);
+        assert_eq!(resumed["job"]["push_ref"], push_ref(31));
+        assert_eq!(live_notes(&p, ehr, &patient, &push_ref(31)).len(), 1);
+        // Resumed again (a double click): the same job, no second note.
+        let again = p.ok(resume(&b["id"], &patient, same));
+        assert_eq!(again["job"]["state"], "done", "{}", ehr.name);
+        assert_eq!(creates(&p, ehr), 4, "{}", ehr.name);
+
+        // The note was edited since: nothing is sent; a new preview and confirmation follow.
+        let changed = p.ok(resume(&c["id"], &patient, "Stiff after gardening. Edited."));
+        assert_eq!(changed, json!({"changed": true}), "{}", ehr.name);
+        assert_eq!(creates(&p, ehr), 4, "{}", ehr.name);
+        assert_eq!(get(&c)["state"], "unfinished", "{}", ehr.name);
+        // Another patient's screen can't resume it.
+        let mut other = patient.clone();
+        other["id"] = json!("999999");
+        let e = p.call(resume(&c["id"], &other, "Stiff after gardening."));
+        assert_eq!(e["ok"], false, "{}", ehr.name);
+        assert_nothing_private_on_disk(&p, ehr, &patient, "after resume");
+    }
+}
+
+#[test]
+fn an_extension_reload_mid_queue_loses_nothing() {
+    for ehr in &EHRS {
+        let (p, patient) = setup(ehr);
+        let items: Vec<Value> = (40..43)
+            .map(|i| {
+                push_from_session(
+                    ehr,
+                    &patient,
+                    &format!("{NOTE}\n\nVisit {i}."),
+                    &push_ref(i),
+                )
+            })
+            .collect();
+        let started = p.ok(json!({"type": "push/queue", "items": items}));
+        assert_eq!(started.as_array().map(Vec::len), Some(3));
+        p.restart_browser(); // runtime.reload(): storage.session is cleared as on a browser restart
+        p.ok(json!({"type": "jobs/tick"}));
+        let jobs = p.ok(json!({"type": "jobs/list"}));
+        assert_eq!(
+            jobs.as_array().map(Vec::len),
+            Some(3),
+            "{}: {jobs}",
+            ehr.name
+        );
+        for (n, i) in (40..43).enumerate() {
+            let id = &started[n]["job"]["id"];
+            let r = p.ok(resume(id, &patient, &format!("{NOTE}\n\nVisit {i}.")));
+            assert_eq!(r["job"]["state"], "done", "{}: {r}", ehr.name);
+            assert_eq!(live_notes(&p, ehr, &patient, &push_ref(i)).len(), 1);
+        }
+        assert_eq!(creates(&p, ehr), 3, "{}", ehr.name);
+        assert_eq!(p.badge.get(), 0);
+        assert!(records(&p).is_empty(), "{}", ehr.name);
+    }
+}
+
+#[test]
+fn a_500_then_a_503_then_a_201_lands_within_seconds_with_no_click() {
+    for ehr in &EHRS {
+        let (p, patient) = setup(ehr);
+        fault(&p, ehr, FaultKind::Status, 500, 1, 0);
+        fault(&p, ehr, FaultKind::Status, 503, 1, 0);
+        let started_at = p.now.get();
+        let v = p.ok(push(ehr, &patient, NOTE, &push_ref(50)));
+        assert_eq!(v["job"]["state"], "retry_wait", "{}: {v}", ehr.name);
+        let wait = v["job"]["next_at_ms"].as_i64().unwrap_or_default() - p.now.get();
+        assert!(
+            (500..=1_500).contains(&wait),
+            "{}: the first retry is about 1 s away: {wait}",
+            ehr.name
+        );
+        // The tick the background runs after the reply waits out the quick retries itself.
+        let tick = p.ok(json!({"type": "jobs/tick"}));
+        assert_eq!(tick["landed"], 1, "{}: {tick}", ehr.name);
+        assert!(
+            p.now.get() - started_at < 10_000,
+            "{}: landed within 10 s",
+            ehr.name
+        );
+        assert_eq!(creates(&p, ehr), 3, "{}", ehr.name);
+        assert_eq!(
+            live_notes(&p, ehr, &patient, &push_ref(50)).len(),
+            1,
+            "{}",
+            ehr.name
+        );
     }
 }

@@ -11,7 +11,6 @@ use motics_push::testing::FakePlatform;
 use motics_push::worker::{Env, Worker};
 use serde_json::{Value, json};
 use std::future::Future;
-use std::pin::pin;
 use std::task::Poll;
 
 /// A platform whose storage calls yield to the executor first, as `browser.storage` does.
@@ -66,26 +65,7 @@ impl Env for Yielding {
 
 /// Drive two futures on one thread, interleaved at every await (like the background's handlers).
 fn join2<A: Future, B: Future>(a: A, b: B) -> (A::Output, B::Output) {
-    let (mut a, mut b) = (pin!(a), pin!(b));
-    let (mut ra, mut rb) = (None, None);
-    pollster::block_on(std::future::poll_fn(|cx| {
-        if ra.is_none()
-            && let Poll::Ready(v) = a.as_mut().poll(cx)
-        {
-            ra = Some(v);
-        }
-        if rb.is_none()
-            && let Poll::Ready(v) = b.as_mut().poll(cx)
-        {
-            rb = Some(v);
-        }
-        if ra.is_some() && rb.is_some() {
-            Poll::Ready(())
-        } else {
-            Poll::Pending
-        }
-    }));
-    (ra.expect("a finished"), rb.expect("b finished"))
+    pollster::block_on(motics_push::join::join2(a, b))
 }
 
 fn job(id: &str) -> Job {

@@ -64,13 +64,19 @@ import { api, extensionOrigin } from "./browser.js";
  *   under the session's local time. `appointment?: {id, kind, group_id?}` (from a Row) links the
  *   note: checked in the core against the diary it fetched; another patient's → error
  *   `appointment_mismatch`, nothing sent; one that has a note → `needs_confirmation` with
- *   `reason: "appointment_has_note"` unless `confirm_duplicate`.
+ *   `reason: "appointment_has_note"` unless `confirm_duplicate`. Also `session_url?`,
+ *   `session_id?` (the Motics session the note came from: kept with the job's record on disk,
+ *   for "Open the Motics session").
+ * - `push/resume` `{id, source, patient, title?}` → `{changed: true}` (the note is not the one the
+ *   job was for: show the new preview, push as new) or `{job: JobView}` (the same note, sent on
+ *   under the same reference; for a job of state `unfinished`/`interrupted` only).
  * - `push/queue` `{items: [push/start bodies]}` → `[push/start replies]`.
  * - `jobs/get` `{id}` → JobView; `jobs/list` → `[JobView]`; `jobs/retry` `{id}` → JobView (THE
  *   retry, every EHR); `jobs/discard` `{id}` → null; `jobs/tick` → `{landed, jobs}`.
- *   JobView: `{id, ehr, ehr_name, state: "queued"|"sending"|"done"|"retry_wait"|"needs_reconnect"|"failed",
+ *   JobView: `{id, ehr, ehr_name, state: "queued"|"sending"|"done"|"retry_wait"|"needs_reconnect"|"failed"|"interrupted"|"unfinished",
  *   patient, title, push_ref, attempts, next_at_ms, error: {kind, params, transient, fields}|null,
- *   receipt|null, verify_due, created_at_ms, nookal?: {landed, read_back, garbled, text_matches,
+ *   receipt|null (`receipt.before_close`: found in the EHR after the browser restarted), verify_due,
+ *   created_at_ms, session_url|null, nookal?: {landed, read_back, garbled, text_matches,
  *   reconciled, note_id, case_id, created_case, …}, appointment: {id, kind, group_id?, starts_ms,
  *   type_name}|null}` ("Linked to the 10:30 appointment (Initial consult)"); the receipt's
  *   `extra_copies` (ids) are the browser's resent copies for every EHR, archived when
@@ -113,6 +119,7 @@ export const MSG = Object.freeze({
   PUSH_PREFLIGHT: "push/preflight",
   PUSH_START: "push/start",
   PUSH_QUEUE: "push/queue",
+  PUSH_RESUME: "push/resume",
   JOBS_GET: "jobs/get",
   JOBS_TICK: "jobs/tick",
   JOBS_LIST: "jobs/list",

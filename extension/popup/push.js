@@ -19,9 +19,17 @@ const CHECK_POLLS = 12;
 const STATE_TEXT = {
   queued: "jobQueued", sending: "ehrJobSending", done: "jobDone", retry_wait: "ehrJobRetryWait",
   needs_reconnect: "ehrJobNeedsReconnect", failed: "jobFailed", parked: "jobParked",
+  interrupted: "ehrJobInterrupted", unfinished: "jobUnfinished",
 };
+/** A retry due this soon is the worker's own quick retry: the popup counts it down and follows it. */
+const QUICK_RETRY_MS = 10_000;
+const soon = (job) => job.state === "retry_wait" && job.next_at_ms && job.next_at_ms - Date.now() < QUICK_RETRY_MS;
 
 export function stateText(job) {
+  if (soon(job)) {
+    // "Cliniko didn't answer: trying again in 3 s"
+    return te("ehrJobRetryIn", job.ehr, String(Math.max(1, Math.ceil((job.next_at_ms - Date.now()) / 1000))));
+  }
   // A failed job whose error is transient was parked after its retries: "Retry" will send it.
   const id = job.state === "failed" && job.error?.transient ? "jobParked" : STATE_TEXT[job.state] ?? "jobQueued";
   const when = job.next_at_ms ? new Intl.DateTimeFormat(LOCALE, { timeStyle: "short" }).format(new Date(job.next_at_ms)) : "";
@@ -54,10 +62,13 @@ export async function followJob(id, onProgress) {
   return follow(await request(MSG.JOBS_GET, { id }), onProgress);
 }
 
-/** Follow a job while it is queued or sending (the first attempt ran inline; pacing may delay it). */
+/**
+ * Follow a job while it is queued, sending, or about to be retried by the worker (the first
+ * attempt ran inline; pacing may delay it; a brief EHR hiccup is retried within seconds).
+ */
 async function follow(job, onProgress) {
   onProgress?.(job);
-  for (let i = 0; i < 30 && (job.state === "queued" || job.state === "sending"); i++) {
+  for (let i = 0; i < 30 && (job.state === "queued" || job.state === "sending" || soon(job)); i++) {
     await new Promise((r) => setTimeout(r, POLL_MS));
     job = await request(MSG.JOBS_GET, { id: job.id });
     onProgress?.(job);
@@ -91,7 +102,7 @@ export function showReceipt(job, patient) {
   box.hidden = false;
   box.dataset.job = job.id;
   box.dataset.ehr = job.ehr;
-  $("receipt-text").textContent = te("ehrPushedTo", job.ehr, fullName(patient));
+  $("receipt-text").textContent = te(job.receipt?.before_close ? "ehrPushedBeforeClose" : "ehrPushedTo", job.ehr, fullName(patient));
   const link = $("receipt-link");
   link.textContent = te("ehrOpenIn", job.ehr);
   link.href = job.receipt?.link ?? "#";
@@ -163,16 +174,27 @@ export async function showJobs({ onRetry, onChange }) {
   } catch {
     return;
   }
+  // Read back after the browser or the extension started again and not looked for yet (the
+  // start-up tick may not have run): look now, then show what was found.
+  if (jobs.some((j) => j.state === "interrupted")) {
+    jobs = (await request(MSG.JOBS_TICK).catch(() => null))?.jobs ?? jobs;
+  }
   const pending = jobs.filter((j) => j.state !== "done");
   $("jobs").hidden = pending.length === 0;
   $("job-list").replaceChildren(...pending.map((job) => {
-    const title = t("jobLine", [job.patient ? fullName(job.patient) : "", job.title ?? ""]);
+    // A job read back after the browser closed has no name (none is kept on disk): its id then.
+    const title = t("jobLine", [(job.patient && fullName(job.patient)) || job.patient?.id || "", job.title ?? ""]);
     const li = el("li", { "data-ehr": job.ehr },
       el("span", { class: "job-title" }, `${title} ${te("ehrJobTag", job.ehr)}`),
       el("span", { class: "small muted job-state" }, stateText(job) + (job.error ? ` ${errorText(job.error)}` : "")));
+    if (job.state === "unfinished" && job.session_url) {
+      // Its note text is gone: only its Motics session can give it again ("Resume push" there).
+      li.append(el("a", { href: job.session_url, target: "_blank", rel: "noopener noreferrer" }, t("openMoticsSession")));
+    }
     if (job.state !== "sending") {
       const retry = el("button", { type: "button", "aria-label": t("retryFor", [job.title ?? ""]) }, t("retry"));
       retry.addEventListener("click", () => onRetry(job));
+      retry.hidden = job.state === "unfinished" || job.state === "interrupted";
       const discard = el("button", { type: "button", "aria-label": t("discardFor", [job.title ?? ""]) }, t("discard"));
       discard.addEventListener("click", async () => { await request(MSG.JOBS_DISCARD, { id: job.id }).catch(() => {}); onChange?.(); });
       li.append(retry, discard);
@@ -191,7 +213,8 @@ export async function showRecent() {
   }
   $("recent").hidden = receipts.length === 0;
   $("recent-list").replaceChildren(...receipts.slice(0, 5).map((r) => {
-    const text = t("recentLine", [formatDateTime(new Date(r.at_ms).toISOString()), r.patient_id]);
+    const text = t("recentLine", [formatDateTime(new Date(r.at_ms).toISOString()), r.patient_id]) +
+      (r.before_close ? ` ${te("ehrLandedBeforeClose", r.ehr)}` : "");
     // An EHR without a web link for the patient: the line alone says when and for whom.
     return el("li", {}, r.link ? el("a", { href: r.link, target: "_blank", rel: "noopener noreferrer" }, text) : text);
   }));

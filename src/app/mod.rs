@@ -181,6 +181,9 @@ pub enum Request {
     /// Push one note (first attempt inline).
     #[serde(rename = "push/start")]
     PushStart(Box<crate::push::run::NewPush>),
+    /// Resume a push not finished when the browser closed, with its note read again.
+    #[serde(rename = "push/resume")]
+    PushResume(Box<crate::push::run::ResumePush>),
     /// Queue many pushes (sent by the tick, paced).
     #[serde(rename = "push/queue")]
     PushQueue {
@@ -376,6 +379,8 @@ async fn dispatch<P: Env>(p: &P, req: Request) -> crate::Result<Value> {
         Request::ConnectionRemove { ehr } => {
             p.worker().diary.borrow_mut().forget(ehr);
             ehr::appointments::forget_practitioner(p, ehr).await?;
+            // Its unfinished pushes (and their records on disk) go with the key.
+            crate::push::run::forget_ehr(p, ehr).await?;
             to_value(&connection::remove(p, ehr).await?)
         }
         Request::ConnectionSetPractitioner {
@@ -438,6 +443,7 @@ async fn dispatch<P: Env>(p: &P, req: Request) -> crate::Result<Value> {
             to_value(&push::preflight(p, ehr, &patient.id, &title, whole).await?)
         }
         Request::PushStart(req) => to_value(&push::start(p, *req).await?),
+        Request::PushResume(req) => to_value(&push::resume(p, *req).await?),
         Request::PushQueue { items } => to_value(&push::queue(p, items).await?),
         Request::JobsGet { id } => to_value(&push::get(p, &id).await?),
         Request::JobsList {} => to_value(&push::list(p).await?),

@@ -9,7 +9,8 @@ use crate::ehr::appointments::AppointmentRef;
 use crate::error::Ehr;
 use crate::push::guard::{NeedsConfirmation, Reason};
 use crate::push::landing::{self, Landing};
-use crate::push::{self, Job, JobView, Receipt, run::NewPush, run::Started};
+use crate::push::run::{NewPush, ResumePush, Resumed, Started};
+use crate::push::{self, Job, JobView, Receipt};
 use crate::worker::Env;
 use crate::{Error, Result};
 use serde::Serialize;
@@ -70,6 +71,15 @@ pub async fn start<P: Env>(p: &P, req: NewPush) -> Result<Started> {
 /// `push/queue`: one answer per item, in order.
 pub async fn queue<P: Env>(p: &P, items: Vec<NewPush>) -> Result<Vec<Started>> {
     push::enqueue(p, items).await
+}
+
+/// `push/resume`: `{changed: true}` or `{job}` after its attempt (see `push::run::resume`).
+pub async fn resume<P: Env>(p: &P, req: ResumePush) -> Result<Resumed> {
+    let (resumed, job) = push::resume(p, req).await?;
+    if let Some(job) = job {
+        clear_landed(p, &[job]).await?;
+    }
+    Ok(resumed)
 }
 
 /// What `jobs/tick` answers.

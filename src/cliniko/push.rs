@@ -237,6 +237,7 @@ async fn mark_landed<P: Env>(p: &P, t: &Target, job: &mut Job) -> Result<()> {
     let now = p.now_ms();
     let (link, note_link) = web_links(&t.conn, &t.patient, &note_id);
     let receipt = Receipt {
+        before_close: job.state == crate::push::JobState::Interrupted,
         job_id: job.id.clone(),
         at_ms: now,
         ehr: Ehr::Cliniko,

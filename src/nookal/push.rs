@@ -17,9 +17,9 @@ use super::types::TreatmentNote;
 use crate::diary::{self, Link};
 use crate::error::Ehr;
 use crate::note::MAX_NOTE_BYTES;
-use crate::push::attempt;
 use crate::push::job::{Job, NookalPayload, Payload};
 use crate::push::receipts::Receipt;
+use crate::push::{attempt, reference};
 use crate::worker::Env;
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
@@ -230,7 +230,7 @@ fn input(job: &mut Job) -> Result<PushInput> {
 pub(crate) async fn create<P: Env>(p: &P, job: &mut Job) -> Result<()> {
     let input = input(job)?;
     let r = send(p, &input, job.appointment.as_ref()).await?;
-    let receipt = receipt_for(p, job, &input, &r, Vec::new());
+    let receipt = receipt_for(p, job, &r, Vec::new());
     job.payload = Payload::Nookal(NookalPayload {
         input: Some(input),
         outcome: Some(r),
@@ -249,18 +249,67 @@ pub(crate) async fn verify<P: Env>(p: &P, job: &mut Job) -> Result<()> {
         .take()
         .ok_or_else(|| Error::InvalidInput("the job has no Nookal answer".into()))?;
     let extra_copies = look(p, &input, &mut r).await.unwrap_or_default();
-    landed_with(p, job, &input, r, extra_copies).await
+    landed_with(p, job, r, extra_copies).await
 }
 
-/// Look for a note an earlier attempt may have created; found → landed (reconciled).
+/// Look for a note an earlier attempt may have created; found → landed (reconciled). A job
+/// whose note text is gone (read back from its record after the browser closed) is looked for
+/// by its push reference alone.
 pub(crate) async fn find<P: Env>(p: &P, job: &mut Job) -> Result<bool> {
-    let input = input(job)?;
+    let Ok(input) = input(job) else {
+        return find_by_ref(p, job).await;
+    };
     let fp = fingerprint(&input.notes);
     let Some(found) = find_note(p, &input.patient_id, &input.date_local, &fp).await? else {
         return Ok(false);
     };
     let receipt = reconciled(p, &input, &found).await?;
     landed(p, job, &input, receipt).await?;
+    Ok(true)
+}
+
+/// Look for the job's note by the push reference in its footer among all the patient's live
+/// notes (the text to compare with is gone). The oldest copy is the note; any other copy is
+/// named for the clinician to delete, as for a browser resend.
+async fn find_by_ref<P: Env>(p: &P, job: &mut Job) -> Result<bool> {
+    let patient = NookalId::parse(&job.patient.id)?;
+    let (key, conn) = store::STORE.active(p).await?;
+    let notes = patient_notes(p, &key, &patient).await?;
+    let mut found: Vec<&TreatmentNote> = notes
+        .iter()
+        .filter(|n| reference::text_has_ref(&n.text, &job.push_ref))
+        .collect();
+    found.sort_by(|a, b| {
+        a.id.numeric()
+            .cmp(&b.id.numeric())
+            .then_with(|| a.id.as_str().cmp(b.id.as_str()))
+    });
+    let Some((keep, rest)) = found.split_first() else {
+        return Ok(false);
+    };
+    let receipt = NookalReceipt {
+        note_id: Some(keep.id.to_string()),
+        patient_id: patient.to_string(),
+        case_id: keep
+            .case_id
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default(),
+        created_case: false,
+        practitioner_id: conn
+            .practitioner_id
+            .map(|id| id.to_string())
+            .unwrap_or_default(),
+        date: keep.date.clone().unwrap_or_default(),
+        read_back: true,
+        landed: true,
+        // Nothing left to compare it with: the text was not kept.
+        garbled: Vec::new(),
+        text_matches: false,
+        reconciled: true,
+    };
+    let extra_copies = rest.iter().map(|n| n.id.to_string()).collect();
+    landed_with(p, job, receipt, extra_copies).await?;
     Ok(true)
 }
 
@@ -298,18 +347,17 @@ async fn landed<P: Env>(p: &P, job: &mut Job, input: &PushInput, r: NookalReceip
         Some(id) => copies(p, input, id).await.unwrap_or_default(),
         None => Vec::new(),
     };
-    landed_with(p, job, input, r, extra_copies).await
+    landed_with(p, job, r, extra_copies).await
 }
 
 /// Done with this outcome: receipt written, note text dropped, nothing left due.
 async fn landed_with<P: Env>(
     p: &P,
     job: &mut Job,
-    input: &PushInput,
     r: NookalReceipt,
     extra_copies: Vec<String>,
 ) -> Result<()> {
-    let receipt = receipt_for(p, job, input, &r, extra_copies);
+    let receipt = receipt_for(p, job, &r, extra_copies);
     job.payload = Payload::Nookal(NookalPayload {
         input: None,
         outcome: Some(r),
@@ -318,18 +366,15 @@ async fn landed_with<P: Env>(
 }
 
 /// The push receipt for this outcome (landed at the job's first landing, or now).
-fn receipt_for<P: Env>(
-    p: &P,
-    job: &Job,
-    input: &PushInput,
-    r: &NookalReceipt,
-    extra_copies: Vec<String>,
-) -> Receipt {
+fn receipt_for<P: Env>(p: &P, job: &Job, r: &NookalReceipt, extra_copies: Vec<String>) -> Receipt {
     Receipt {
+        // Found by its reference after the browser closed: "Pushed to Nookal before the browser
+        // closed".
+        before_close: job.state == crate::push::JobState::Interrupted,
         job_id: job.id.clone(),
         at_ms: job.receipt.as_ref().map_or_else(|| p.now_ms(), |r| r.at_ms),
         ehr: Ehr::Nookal,
-        patient_id: input.patient_id.clone(),
+        patient_id: r.patient_id.clone(),
         note_id: r.note_id.clone().unwrap_or_default(),
         // Nookal has no documented web address for a patient or a note.
         link: None,

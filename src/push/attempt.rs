@@ -44,6 +44,13 @@ pub async fn step<P: Env>(p: &P, id: &str) -> Result<Option<Job>> {
                 file_error(p, &mut job, &e).await?;
             }
         }
+        // Read back from its record after the browser closed: its text is gone, so it can only
+        // be looked for, never sent, until its Motics session is opened again (`run::resume`).
+        JobState::Interrupted => {
+            if let Err(e) = reconcile_interrupted(p, &mut job).await {
+                file_interrupted(p, &mut job, &e).await?;
+            }
+        }
         // The check a landing left due (copies; Nookal's read-back too).
         JobState::Done if job.verify_due => {
             if let Err(e) = job.ehr().verify_note(p, &mut job).await {
@@ -84,6 +91,35 @@ pub async fn send_new<P: Env>(p: &P, mut job: Job) -> Result<Job> {
         file_error(p, &mut job, &e).await?;
     }
     Ok(job)
+}
+
+/// Look for an interrupted job's note by its push reference: found → done, its receipt saying
+/// it landed before the browser closed; not there → unfinished, waiting for "Resume push".
+async fn reconcile_interrupted<P: Env>(p: &P, job: &mut Job) -> Result<()> {
+    if job.ehr().find_note(p, job).await? {
+        return Ok(());
+    }
+    job.state = JobState::Unfinished;
+    job.next_at_ms = None;
+    job.error = None;
+    job.updated_at_ms = p.now_ms();
+    outbox::put(p, job).await
+}
+
+/// The look for an interrupted job failed: look again later while that may work (network,
+/// 5xx), else it shows as unfinished with the error ("Resume push" looks again first).
+async fn file_interrupted<P: Env>(p: &P, job: &mut Job, e: &Error) -> Result<()> {
+    let now = p.now_ms();
+    job.updated_at_ms = now;
+    job.error = Some(JobError::from(e));
+    job.attempts += 1;
+    if retryable(e) && !POLICY.should_park(job.attempts) {
+        job.next_at_ms = Some(now + POLICY.delay_ms(job.attempts, p.random_u64()));
+    } else {
+        job.state = JobState::Unfinished;
+        job.next_at_ms = None;
+    }
+    outbox::put(p, job).await
 }
 
 /// Get the note into the EHR exactly once, the same way for every EHR: reconcile before any

@@ -1,6 +1,7 @@
 //! A push job: what it sends, where it is in its life, and the view pages get (without note text).
 
 use super::receipts::Receipt;
+use super::record::Resumable;
 use crate::cliniko::content::Content;
 use crate::error::{Ehr, Error};
 use crate::nookal::push::{NookalReceipt, PushInput};
@@ -26,6 +27,12 @@ pub enum JobState {
     /// Not retried automatically: Cliniko refused it (422 with `error.fields`), or it was parked
     /// after the maximum attempts (`error.transient` = true: "Retry" may work).
     Failed,
+    /// Read back from its record after the note text was lost (the browser closed, the extension
+    /// was reloaded or updated): the next step looks for it in the EHR by its push reference.
+    Interrupted,
+    /// Not in the EHR, and its note text was lost: "Not finished when the browser closed".
+    /// Opening the Motics session and "Resume push" sends it (`run::resume`), or Discard.
+    Unfinished,
 }
 
 impl JobState {
@@ -160,6 +167,10 @@ pub struct Job {
     /// The page's pre-selection scope, cleared once the push lands (opaque here).
     #[serde(default)]
     pub scope: Option<Value>,
+    /// The clinician's choices and the Motics session: what a push resumed after the browser
+    /// closed needs besides the note (persisted in the job's record, `push::record`).
+    #[serde(default)]
+    pub resume: Resumable,
     /// What to send, and to which EHR.
     pub payload: Payload,
     /// The appointment the note links to, checked against the EHR's own diary when the job was
@@ -212,6 +223,12 @@ pub struct JobView {
     pub verify_due: bool,
     /// When the job was created.
     pub created_at_ms: i64,
+    /// The Motics session the note came from ("Open the Motics session").
+    #[serde(default)]
+    pub session_url: Option<String>,
+    /// The Motics session's id, when the page names one.
+    #[serde(default)]
+    pub session_id: Option<String>,
     /// Nookal's report once landed (no note text).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub nookal: Option<NookalReceipt>,
@@ -252,6 +269,7 @@ impl Job {
             receipt: None,
             scope: None,
             appointment: None,
+            resume: Resumable::default(),
         }
     }
 
@@ -293,6 +311,8 @@ impl From<&Job> for JobView {
             receipt: j.receipt.clone(),
             verify_due: j.verify_due,
             created_at_ms: j.created_at_ms,
+            session_url: j.resume.session_url.clone(),
+            session_id: j.resume.session_id.clone(),
             nookal: match &j.payload {
                 Payload::Nookal(n) => n.outcome.clone(),
                 Payload::Cliniko(_) => None,

@@ -5,6 +5,8 @@
 //! - [`policy`]: exponential backoff with jitter, and when to park a job for a manual Retry.
 //! - [`reference`]: finding a job's push reference ("ref XXXXXX") in Cliniko's notes; which copy to keep.
 //! - [`outbox`]: the jobs in `storage.session`, the badge and the alarm wakeup.
+//! - [`record`]: each unfinished job's record in `storage.local` (no note text, no names), so a
+//!   browser restart loses nothing.
 //! - [`receipts`]: what was pushed, in `storage.local` (no note text, no names).
 //! - [`landing`]: a click's landing, saved after its reply.
 //! - [`guard`]: "Already pushed to … — push again?".
@@ -24,10 +26,11 @@ pub mod outbox;
 pub mod policy;
 pub mod preflight;
 pub mod receipts;
+pub mod record;
 pub mod reference;
 pub mod run;
 pub mod time;
 
 pub use job::{Job, JobError, JobState, JobView};
 pub use receipts::Receipt;
-pub use run::{Started, discard, enqueue, get, list, resume_ehr, retry, start, tick};
+pub use run::{Started, discard, enqueue, get, list, resume, resume_ehr, retry, start, tick};

@@ -1,11 +1,16 @@
 //! The outbox: every job in `storage.session` (memory only; survives the worker being stopped,
-//! not a browser restart), plus the badge and the alarm wakeup that follow every change.
+//! not a browser restart), each unfinished job's record in `storage.local` beside it
+//! (`push::record`: no note text), plus the badge and the alarm wakeup that follow every change.
+//! An outbox gone from `storage.session` (browser restart, extension reload or update) is read
+//! back from the records: every job `interrupted`, to be looked for in the EHR first.
 
 use super::job::{Job, JobState};
+use super::record::{self, JobRecord};
 use crate::platform::StorageArea;
 use crate::worker::{Env, Worker};
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 /// storage.session key of the [`Outbox`].
 pub const STORAGE_KEY: &str = "push.outbox";
@@ -40,7 +45,7 @@ impl Outbox {
             .iter()
             .filter_map(|j| match j.state {
                 JobState::Queued | JobState::Sending => Some(now_ms),
-                JobState::RetryWait => Some(j.next_at_ms.unwrap_or(now_ms)),
+                JobState::RetryWait | JobState::Interrupted => Some(j.next_at_ms.unwrap_or(now_ms)),
                 JobState::Done if j.verify_due => j.next_at_ms,
                 _ => None,
             })
@@ -52,9 +57,11 @@ impl Outbox {
     pub fn is_due(job: &Job, now_ms: i64) -> bool {
         match job.state {
             JobState::Queued | JobState::Sending => true,
-            JobState::RetryWait => job.next_at_ms.is_none_or(|t| t <= now_ms),
+            JobState::RetryWait | JobState::Interrupted => {
+                job.next_at_ms.is_none_or(|t| t <= now_ms)
+            }
             JobState::Done => job.verify_due && job.next_at_ms.is_some_and(|t| t <= now_ms),
-            JobState::NeedsReconnect | JobState::Failed => false,
+            JobState::NeedsReconnect | JobState::Failed | JobState::Unfinished => false,
         }
     }
 
@@ -76,19 +83,53 @@ impl Outbox {
     }
 }
 
-/// The outbox (empty when absent or unreadable).
+/// The outbox (empty when unreadable). Absent from `storage.session` (the browser or the
+/// extension started again): its jobs read back from their records, `interrupted`.
 pub async fn load<P: Env>(p: &P) -> Result<Outbox> {
-    Ok(p.load(StorageArea::Session, STORAGE_KEY)
-        .await?
-        .and_then(|v| serde_json::from_value(v).ok())
-        .unwrap_or_default())
+    match p.load(StorageArea::Session, STORAGE_KEY).await? {
+        Some(v) => Ok(serde_json::from_value(v).unwrap_or_default()),
+        None => Ok(Outbox {
+            jobs: load_records(p)
+                .await?
+                .into_iter()
+                .map(JobRecord::adopt)
+                .collect(),
+            paused_until_ms: 0,
+        }),
+    }
 }
 
-/// Save the outbox, then update the badge and the wakeup alarm to match it.
-async fn save<P: Env>(p: &P, outbox: &mut Outbox) -> Result<()> {
+/// The job records in `storage.local` (unreadable ones are skipped).
+pub async fn load_records<P: Env>(p: &P) -> Result<Vec<JobRecord>> {
+    Ok(
+        match p.load(StorageArea::Local, record::STORAGE_KEY).await? {
+            Some(Value::Array(items)) => items
+                .into_iter()
+                .filter_map(|v| serde_json::from_value(v).ok())
+                .collect(),
+            _ => Vec::new(),
+        },
+    )
+}
+
+/// Save the outbox, and its records when they changed (`before`: the records as loaded), both
+/// writes issued at once; then update the badge and the wakeup alarm to match it. The records
+/// are written with the job, so a record exists before any POST of it.
+async fn save<P: Env>(p: &P, outbox: &mut Outbox, before: &[JobRecord]) -> Result<()> {
     outbox.prune();
     let v = serde_json::to_value(&*outbox).map_err(|e| Error::Storage(e.to_string()))?;
-    p.save(StorageArea::Session, STORAGE_KEY, v).await?;
+    let records = record::of_jobs(&outbox.jobs);
+    if records == before {
+        p.save(StorageArea::Session, STORAGE_KEY, v).await?;
+    } else {
+        let r = serde_json::to_value(&records).map_err(|e| Error::Storage(e.to_string()))?;
+        let (a, b) = crate::join::join2(
+            p.save(StorageArea::Session, STORAGE_KEY, v),
+            save_records(p, r, records.is_empty()),
+        )
+        .await;
+        a.and(b)?;
+    }
     p.set_badge(outbox.pending_count());
     if let Some(at) = outbox.next_due_ms(p.now_ms()) {
         p.schedule_wakeup(at);
@@ -125,9 +166,20 @@ impl Drop for WriteLock<'_> {
 pub async fn update<P: Env, T>(p: &P, f: impl FnOnce(&mut Outbox) -> T) -> Result<T> {
     let _lock = WriteLock::acquire(p).await;
     let mut outbox = load(p).await?;
+    let before = record::of_jobs(&outbox.jobs);
     let out = f(&mut outbox);
-    save(p, &mut outbox).await?;
+    save(p, &mut outbox, &before).await?;
     Ok(out)
+}
+
+/// Write the records (none left: the key goes, so nothing of the outbox stays on disk).
+async fn save_records<P: Env>(p: &P, records: Value, none: bool) -> Result<()> {
+    if none {
+        p.remove(StorageArea::Local, record::STORAGE_KEY).await
+    } else {
+        p.save(StorageArea::Local, record::STORAGE_KEY, records)
+            .await
+    }
 }
 
 /// Insert or replace one job (by id), keeping every other job as it is now.

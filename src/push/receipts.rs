@@ -48,6 +48,10 @@ pub struct Receipt {
     /// Whether the check for extra copies has run.
     #[serde(default)]
     pub verified: bool,
+    /// The note was found in the EHR after the browser closed (or the extension was reloaded)
+    /// before its reply was seen: "Pushed to … before the browser closed".
+    #[serde(default)]
+    pub before_close: bool,
     /// Nookal only: did the note land, which characters came back double-encoded (ids and
     /// characters only, never note text).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -19,6 +19,12 @@ pub fn content_has_ref(content: &Content, push_ref: &str) -> bool {
         .any(|a| has_word(a, &needle))
 }
 
+/// Whether plain note text (an EHR without structured answers) carries `ref <push_ref>` as a
+/// whole word.
+pub fn text_has_ref(text: &str, push_ref: &str) -> bool {
+    has_word(text, &format!("ref {push_ref}"))
+}
+
 fn has_word(hay: &str, needle: &str) -> bool {
     hay.match_indices(needle).any(|(i, _)| {
         let before_ok = hay[..i]

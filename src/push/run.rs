@@ -8,6 +8,7 @@ use super::job::{ClinikoPayload, Job, JobState, JobView, NookalPayload, Payload}
 use super::landing;
 use super::outbox::{self, Claim, Outbox};
 use super::preflight;
+use super::record::Resumable;
 use super::time;
 use crate::cliniko::ClinikoId;
 use crate::ehr::appointments;
@@ -69,6 +70,12 @@ pub struct NewPush {
     /// EHR's own diary, never taken on the page's word.
     #[serde(default)]
     pub appointment: Option<crate::ehr::appointments::AppointmentRef>,
+    /// The Motics session's page the note came from ("Open the Motics session" after a restart).
+    #[serde(default)]
+    pub session_url: Option<String>,
+    /// The Motics session's id, when the page names one.
+    #[serde(default)]
+    pub session_id: Option<String>,
 }
 
 /// The answer to a push: ask first, or the job.
@@ -255,17 +262,49 @@ pub(crate) async fn build<P: Env>(p: &P, req: NewPush, checked: Checked) -> Resu
         fingerprint,
         title,
     } = checked;
+    let choices = Resumable::of(&req);
+    let (payload, title, resume) = payload(p, &req, &choices, &note, title).await?;
+    let id = format!("{:016x}", p.random_u64());
+    Ok(Job {
+        scope: req.scope,
+        resume,
+        ..Job::queued(
+            id,
+            payload,
+            req.push_ref,
+            req.patient,
+            title,
+            fingerprint,
+            p.now_ms(),
+        )
+    })
+}
+
+/// What a push sends, built from the note once (every retry sends exactly it), its title, and
+/// what a resume after the browser closed needs besides the note.
+async fn payload<P: Env>(
+    p: &P,
+    req: &NewPush,
+    choices: &Resumable,
+    note: &note::Note,
+    title: String,
+) -> Result<(Payload, String, Resumable)> {
     let (payload, title) = match req.ehr {
         Ehr::Cliniko => {
             // The one place a push's template is chosen (Cliniko only: Nookal v2 has no note
             // templates, so a Nookal job never carries one).
-            let template_id =
-                templates::for_push(p, &note, req.template_id, req.automatic_template_id).await?;
+            let template_id = templates::for_push(
+                p,
+                note,
+                choices.template_id.clone(),
+                req.automatic_template_id.clone(),
+            )
+            .await?;
             let payload = Payload::Cliniko(ClinikoPayload {
-                source: Some(req.source),
-                created_display: req.created_display,
+                source: Some(req.source.clone()),
+                created_display: choices.created_display.clone(),
                 template_id,
-                draft: req.draft,
+                draft: choices.draft,
                 content: None,
             });
             (payload, title)
@@ -274,12 +313,12 @@ pub(crate) async fn build<P: Env>(p: &P, req: NewPush, checked: Checked) -> Resu
             // Rendered now, with the footer the preview showed, so every retry sends the same text.
             let opts = RenderOptions {
                 footer: Some(Footer {
-                    author: crate::ehr::connection::footer_author(p, req.ehr, &note).await?,
-                    created: req.created_display.clone(),
+                    author: crate::ehr::connection::footer_author(p, req.ehr, note).await?,
+                    created: choices.created_display.clone(),
                     reference: Some(req.push_ref.clone()),
                 }),
             };
-            let notes = render::nookal_text(&note, &opts).text;
+            let notes = render::nookal_text(note, &opts).text;
             // The session's time is the note's date (a note pushed later from History is filed
             // on the session's day); without one, the time of the push.
             let at_ms = note
@@ -288,7 +327,7 @@ pub(crate) async fn build<P: Env>(p: &P, req: NewPush, checked: Checked) -> Resu
                 .as_deref()
                 .and_then(time::parse_iso_ms)
                 .unwrap_or_else(|| p.now_ms());
-            let date_local = time::local_date_time(at_ms, req.utc_offset_min.unwrap_or(0));
+            let date_local = time::local_date_time(at_ms, choices.utc_offset_min.unwrap_or(0));
             let title = if title.is_empty() {
                 // Nookal notes have no title: the list shows the note's day.
                 format!(
@@ -300,10 +339,10 @@ pub(crate) async fn build<P: Env>(p: &P, req: NewPush, checked: Checked) -> Resu
             };
             let input = PushInput {
                 patient_id: req.patient.id.clone(),
-                case_id: req.case_id.filter(|c| !c.trim().is_empty()),
+                case_id: choices.case_id.clone().filter(|c| !c.trim().is_empty()),
                 date_local,
                 notes,
-                new_case_title: req.new_case_title,
+                new_case_title: choices.new_case_title.clone(),
             };
             let payload = Payload::Nookal(NookalPayload {
                 input: Some(input),
@@ -312,20 +351,15 @@ pub(crate) async fn build<P: Env>(p: &P, req: NewPush, checked: Checked) -> Resu
             (payload, title)
         }
     };
-    let id = format!("{:016x}", p.random_u64());
-    let job = Job {
-        scope: req.scope,
-        ..Job::queued(
-            id,
-            payload,
-            req.push_ref,
-            req.patient,
-            title,
-            fingerprint,
-            p.now_ms(),
-        )
+    let template_id = match &payload {
+        Payload::Cliniko(c) => c.template_id.clone(),
+        Payload::Nookal(_) => None,
     };
-    Ok(job)
+    let resume = Resumable {
+        template_id,
+        ..choices.clone()
+    };
+    Ok((payload, title, resume))
 }
 
 /// This worker runs a tick; released on drop.
@@ -397,7 +431,17 @@ pub async fn tick<P: Env>(p: &P) -> Result<Vec<Job>> {
             })
             .map(|(j, done)| (j.id.clone(), done))
         else {
-            break;
+            // A quick retry due within moments is waited out here, in the worker that is
+            // running anyway: alarms cannot fire that soon (see `policy::DEFAULT`).
+            match quick_wait(p.worker(), &outbox, now) {
+                Some(wait) if waited_ms + wait <= INLINE_PAUSE_BUDGET_MS => {
+                    p.sleep(u32::try_from(wait).unwrap_or(u32::MAX)).await;
+                    waited_ms += wait;
+                    tried.clear();
+                    continue;
+                }
+                _ => break,
+            }
         };
         tried.insert((id.clone(), was_done));
         if let Some(job) = attempt::step(p, &id).await?
@@ -412,12 +456,34 @@ pub async fn tick<P: Env>(p: &P) -> Result<Vec<Job>> {
     Ok(landed)
 }
 
+/// The longest wait for a job's next retry that a running tick waits out itself: the quick
+/// retries of [`super::policy::DEFAULT`] (about 1 s and 4 s, with jitter).
+pub const QUICK_WAIT_MS: i64 = 5_000;
+
+/// How long until the soonest waiting job's retry, when that is within [`QUICK_WAIT_MS`] (jobs
+/// an attempt in this worker holds are that attempt's business).
+fn quick_wait(worker: &Worker, outbox: &Outbox, now: i64) -> Option<i64> {
+    outbox
+        .jobs
+        .iter()
+        .filter(|j| matches!(j.state, JobState::RetryWait | JobState::Interrupted))
+        .filter(|j| !Claim::is_held(worker, &j.id))
+        .filter_map(|j| j.next_at_ms)
+        .map(|t| (t - now).max(0))
+        .filter(|&w| w <= QUICK_WAIT_MS)
+        .min()
+}
+
 /// `jobs/retry`: a failed, waiting or needs-reconnect job starts again now (attempts reset).
+/// A job whose note text is gone can only be resumed from its Motics session.
 pub async fn retry<P: Env>(p: &P, id: &str) -> Result<Job> {
     landing::flush(p).await?;
     let mut job = outbox::get(p, id)
         .await?
         .ok_or_else(|| Error::InvalidInput("no such push".into()))?;
+    if job.state == JobState::Unfinished {
+        return Err(Error::NoteGone(job.ehr()));
+    }
     if matches!(
         job.state,
         JobState::Failed | JobState::RetryWait | JobState::NeedsReconnect
@@ -429,6 +495,111 @@ pub async fn retry<P: Env>(p: &P, id: &str) -> Result<Job> {
         outbox::put(p, &job).await?;
     }
     Ok(attempt::step(p, id).await?.unwrap_or(job))
+}
+
+/// `push/resume`: a push not finished when the browser closed, with its note read again from
+/// its Motics session.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ResumePush {
+    /// The job.
+    pub id: String,
+    /// The note as read from the page again.
+    pub source: NoteSource,
+    /// The patient as the resume screen showed it (must be the job's patient).
+    pub patient: PatientSummary,
+    /// The title, used when the job's record kept none (it named the patient).
+    #[serde(default)]
+    pub title: Option<String>,
+}
+
+/// The answer to `push/resume`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Resumed {
+    /// `{changed: true}`: the note is not the one the job was for; the clinician sees the new
+    /// preview and confirms it, as for any push (a new push, with a new reference).
+    Changed(bool),
+    /// `{job: JobView}`: the same note, sent on under the same push reference.
+    Job(Box<JobView>),
+}
+
+/// `push/resume`: the note read again matches the job's fingerprint → the job's payload is built
+/// again with the same reference and choices, and it is sent at once, looking for the note in
+/// the EHR first (it can never double); a changed note is not sent (`Resumed::Changed`). A job
+/// not waiting to be resumed is answered as it is.
+pub async fn resume<P: Env>(p: &P, req: ResumePush) -> Result<(Resumed, Option<Job>)> {
+    landing::flush(p).await?;
+    let mut job = outbox::get(p, &req.id)
+        .await?
+        .ok_or_else(|| Error::InvalidInput("no such push".into()))?;
+    if !matches!(job.state, JobState::Unfinished | JobState::Interrupted) {
+        return Ok((Resumed::Job(Box::new(JobView::from(&job))), None));
+    }
+    if req.patient.id != job.patient.id {
+        return Err(Error::InvalidInput(
+            "this push is for another patient".into(),
+        ));
+    }
+    let note = note::from_source(&req.source)?;
+    if note::fingerprint(&note) != job.fingerprint {
+        return Ok((Resumed::Changed(true), None));
+    }
+    let title = if job.title.is_empty() {
+        req.title.clone().unwrap_or_default()
+    } else {
+        job.title.clone()
+    };
+    let again = NewPush {
+        ehr: job.ehr(),
+        source: req.source,
+        patient: req.patient,
+        title: title.clone(),
+        draft: job.resume.draft,
+        template_id: job.resume.template_id.clone(),
+        automatic_template_id: None,
+        push_ref: job.push_ref.clone(),
+        created_display: job.resume.created_display.clone(),
+        confirm_duplicate: true,
+        scope: job.scope.clone(),
+        case_id: job.resume.case_id.clone(),
+        new_case_title: job.resume.new_case_title.clone(),
+        utc_offset_min: job.resume.utc_offset_min,
+        // The link stays the job's own (checked when the push was first made).
+        appointment: None,
+        session_url: job.resume.session_url.clone(),
+        session_id: job.resume.session_id.clone(),
+    };
+    if title.is_empty() && again.ehr == Ehr::Cliniko {
+        return Err(Error::InvalidInput("the note needs a title".into()));
+    }
+    // The same choices: the same template (as chosen then), footer, case and date.
+    let choices = job.resume.clone();
+    let (payload, title, resume) = payload(p, &again, &choices, &note, title).await?;
+    job.payload = payload;
+    job.title = title;
+    job.resume = resume;
+    job.patient = again.patient;
+    job.state = JobState::Queued;
+    job.attempts = 0;
+    job.error = None;
+    job.next_at_ms = None;
+    job.updated_at_ms = p.now_ms();
+    // An attempt may have reached the EHR before the browser closed: look before sending.
+    job.maybe_sent = true;
+    outbox::put(p, &job).await?;
+    let job = attempt::step(p, &job.id).await?.unwrap_or(job);
+    Ok((Resumed::Job(Box::new(JobView::from(&job))), Some(job)))
+}
+
+/// "Remove key": that EHR's jobs not yet landed are forgotten with it (and their records in
+/// `storage.local`); they could not be sent without a key anyway.
+pub async fn forget_ehr<P: Env>(p: &P, ehr: Ehr) -> Result<()> {
+    outbox::update(p, |outbox| {
+        outbox.jobs.retain(|j| {
+            j.ehr() != ehr || !j.state.is_pending() || Claim::is_held(p.worker(), &j.id)
+        })
+    })
+    .await
 }
 
 /// `jobs/discard`: forget a job (its receipt, if any, stays). Refused while it is being sent.

@@ -2,7 +2,9 @@
 // (what arrives and the receipt, the duplicate question, 401 → reconnect from the popup and from
 // the options page, 5xx → Retry, a dropped connection, offline), then Cliniko's own rules. Each
 // fault must end with exactly one (unarchived) note, or a clear, actionable state and nothing sent
-// twice; every word names the EHR the push goes to.
+// twice; every word names the EHR the push goes to. Then the outbox (issue 16): a brief hiccup is
+// retried by the worker within seconds while the popup watches, and pushes not finished when the
+// browser closes are found in the EHR or resumed from their Motics session, each exactly once.
 import { describe, before, after, beforeEach, test } from "node:test";
 import assert from "node:assert/strict";
 import { startSandbox } from "./lib/sandbox.js";
@@ -75,6 +77,16 @@ for (const kind of BROWSERS) {
       await popup.waitForFunction((st) => st.includes(document.body.dataset.push), { timeout: 60_000 }, states);
       return popup.$eval("body", (b) => b.dataset.push);
     }
+    /** Confirm a patient the page names differently ("I've checked"), then wait for Push. */
+    async function confirmPatient(popup) {
+      await popup.waitForFunction(() => !document.getElementById("mismatch").hidden || !document.getElementById("push").disabled, { timeout: 20_000 });
+      if (!(await popup.$eval("#mismatch", (e) => e.hidden))) await click(popup, "I've checked: this is the right patient");
+      await popup.waitForSelector("#push:not([disabled])", { timeout: 20_000 });
+    }
+    /** POSTs that create a note, as the EHR's request log has them. */
+    async function creates(ehr) {
+      return (await sandbox.admin.requests({ path_prefix: ehr.create.path })).filter((r) => r.method === "POST").length;
+    }
     /** Click Retry on the outbox list's line for the push (its name says which note). */
     async function retryInList(popup) {
       await popup.waitForSelector("#jobs:not([hidden]) #job-list li button", { timeout: 20_000 });
@@ -100,7 +112,7 @@ for (const kind of BROWSERS) {
     for (const ehr of EHRS) {
       describe(ehr.name, () => {
         beforeEach(() => ehr.connect(s, sandbox));
-        const session = () => `${sandbox.motics_url}/sessions/${ehr.session}`;
+        const session = (id = ehr.session) => `${sandbox.motics_url}/sessions/${id}`;
 
         test("one note on the chosen patient, as previewed, with a receipt in the EHR's words", async () => {
           const { popup } = await open(session());
@@ -177,18 +189,23 @@ for (const kind of BROWSERS) {
           assert.equal((await notesFor(ehr, patientId)).length, 1, "exactly once");
         });
 
-        test("5xx twice → Retry (the list's, then the push's own) → one note; the popup then lists nothing waiting", async () => {
+        test("5xx until Retry (the list's; its quick retries follow) → one note; the popup then lists nothing waiting", async () => {
           const { popup } = await open(session());
           const patientId = await choosePatient(popup, ehr.patient);
-          await sandbox.admin.fault({ ...ehr.create, count: 2, kind: "status", status: 503 });
+          // Down for longer than the worker's quick retries (about 1 s and 4 s): the job waits for
+          // its alarm, and the clinician's Retry goes first.
+          await sandbox.admin.fault({ ...ehr.create, count: 4, kind: "status", status: 503 });
           assert.equal(await pushAndWait(ehr, popup, ["retry_wait"]), "retry_wait");
           assert.match(await popup.$eval("#push-error", (e) => e.textContent), new RegExp(`${ehr.name} had a problem on its side \\(error 503\\)`));
-          assert.match(await popup.$eval("#push-status", (e) => e.textContent), new RegExp(`Couldn't reach ${ehr.name}`));
+          assert.match(await popup.$eval("#push-status", (e) => e.textContent), new RegExp(`Couldn't reach ${ehr.name}|${ehr.name} didn't answer`));
           await popup.waitForSelector(`#jobs:not([hidden]) #job-list li[data-ehr="${ehr.id}"]`, { timeout: 20_000 });
           assert.equal((await notesFor(ehr, patientId)).length, 0, "the 503 filed nothing");
+          // The worker's two quick retries meet the 503s too; then the job waits for its alarm.
+          await popup.waitForFunction(() => /trying again automatically/.test(document.getElementById("push-status").textContent), { timeout: 20_000 });
+          assert.equal(await popup.$eval("#push-retry", (e) => e.hidden), false, "Retry is there while it waits");
+          // The list's Retry meets the last 503; the worker's quick retry after it lands the note,
+          // and the push panel follows it there with no other click.
           await retryInList(popup);
-          await popup.waitForFunction(() => document.body.dataset.push === "retry_wait" && !document.getElementById("push-retry").hidden, { timeout: 20_000 });
-          await click(popup, `Retry the ${ehr.name} push`);
           await popup.waitForFunction(() => document.body.dataset.push === "done", { timeout: 30_000 });
           // One job, one state: the receipt shows, and the list no longer offers the push.
           await popup.waitForSelector("#jobs[hidden]", { timeout: 10_000 });
@@ -306,6 +323,92 @@ for (const kind of BROWSERS) {
           for (const id of used) assert.equal((await notesFor(ehr, id)).length, 1, `one note on patient ${id}`);
         });
 
+        test("500, then 503, then 201: the open popup shows one receipt within 10 s with no click; one note created", async () => {
+          const { popup } = await open(session());
+          const patientId = await choosePatient(popup, ehr.patient);
+          await popup.waitForSelector("#push:not([disabled])", { timeout: 20_000 });
+          await sandbox.admin.fault({ ...ehr.create, count: 1, kind: "status", status: 500 });
+          await sandbox.admin.fault({ ...ehr.create, count: 1, kind: "status", status: 503 });
+          await sandbox.admin.clearRequests();
+          const clicked = Date.now();
+          await click(popup, `Push to ${ehr.name}`);
+          // The wait is said as it happens, with Retry there all along.
+          await popup.waitForFunction((name) => document.getElementById("push-status").textContent.startsWith(`${name} didn't answer: trying again in`)
+            && !document.getElementById("push-retry").hidden, { timeout: 10_000 }, ehr.name);
+          await popup.waitForFunction(() => document.body.dataset.push === "done", { timeout: Math.max(1, 10_000 - (Date.now() - clicked)) });
+          assert.ok(Date.now() - clicked < 10_000, "the receipt showed within 10 s");
+          assert.equal(await popup.$eval("#receipt", (e) => e.hidden), false);
+          assert.equal(await creates(ehr), 3, "500, 503, then the one that created the note");
+          await sleep(1000);
+          assert.equal(live(await notesFor(ehr, patientId)).length, 1, "exactly one note");
+        });
+
+        test("the browser closes with three pushes unfinished: the created one shows as pushed, each other lands once on Resume push", {
+          skip: kind === "chromium" ? false
+            : "the Firefox harness installs the extension as a temporary add-on on a throwaway profile (BiDi webExtension.install): a restart on the same profile would not have it",
+        }, async () => {
+          const sessions = [ehr.session, ...["s-1001", "s-1002", "s-1004"].filter((x) => x !== ehr.session)].slice(0, 3);
+          const patients = [];
+          // The EHR is down: every request fails; the first push's note is created before its 503.
+          for (const [n, id] of sessions.entries()) {
+            const { popup } = await open(session(id));
+            patients.push(await choosePatient(popup, ehr.patient));
+            await confirmPatient(popup);
+            if (n === 0) await sandbox.admin.fault({ ...ehr.create, count: 1, kind: "status_after", status: 503 });
+            // Down: every request, sending and looking for notes alike.
+            await sandbox.admin.fault({ path: ehr.api, count: 1000, kind: "status", status: 503 });
+            await click(popup, `Push to ${ehr.name}`);
+            // Past the worker's quick retries: waiting for the alarm.
+            await popup.waitForFunction(() => /trying again automatically/.test(document.getElementById("push-status").textContent), { timeout: 30_000 })
+              .catch(async (e) => { throw new Error(`${e.message}: ${await popup.evaluate(() => `${document.body.dataset.push} | ${document.getElementById("push-status").textContent} | ${document.getElementById("push-error").textContent}`)}`); });
+            await sandbox.admin.clearFaults();
+            await popup.close();
+          }
+          assert.equal(live(await notesFor(ehr, patients[0])).length, 1, "the first was created before its 503");
+          for (const p of opened.splice(0)) await p.close().catch(() => {});
+          await sandbox.admin.clearRequests();
+          await s.restart();
+
+          // Start-up looks for each push in the EHR first.
+          const { popup } = await open(session(sessions[1]));
+          await popup.waitForFunction(() => document.querySelectorAll("#job-list li").length === 2
+            && [...document.querySelectorAll("#job-list .job-state")].every((e) => /Not finished when the browser closed/.test(e.textContent)), { timeout: 30_000 });
+          await popup.waitForFunction((name) => /before the browser closed/.test(document.getElementById("recent-list").textContent), { timeout: 10_000 }, ehr.name);
+          assert.ok(await popup.$("#job-list a[href]"), "Open the Motics session");
+          assert.equal(await creates(ehr), 0, "the created one was found, not sent again");
+
+          // Its own session offers Resume push, for the patient the EHR has under that id.
+          await popup.waitForSelector("#resume:not([hidden]) #resume-list button:not([disabled])", { timeout: 20_000 });
+          assert.match(await popup.$eval("#resume-list", (e) => e.textContent), new RegExp(`id ${patients[1]}`));
+          await popup.click("#resume-list button");
+          await popup.waitForFunction(() => document.body.dataset.push === "done", { timeout: 30_000 });
+          assert.equal(await creates(ehr), 1);
+
+          // The third note was edited since: the new preview, confirmed, is a new push.
+          const third = await s.openWebPage(session(sessions[2]));
+          opened.push(third);
+          await third.$eval("[data-motics-note]", (e) => e.append(Object.assign(document.createElement("p"), { textContent: "Edited after the restart." })));
+          const again = await s.openPopup(third);
+          opened.push(again);
+          await again.waitForSelector('body[data-note="ready"]', { timeout: 20_000 });
+          await again.waitForSelector("#resume:not([hidden]) #resume-list button:not([disabled])", { timeout: 20_000 });
+          await again.click("#resume-list button");
+          await again.waitForFunction(() => /The note changed since/.test(document.getElementById("resume-list").textContent), { timeout: 20_000 });
+          assert.equal(await creates(ehr), 1, "nothing sent for a changed note");
+          await again.waitForFunction(() => !document.getElementById("patient-card").hidden, { timeout: 20_000 });
+          await confirmPatient(again);
+          assert.match(await again.$eval("#preview", (e) => e.textContent), /Edited after the restart/);
+          await click(again, `Push to ${ehr.name}`);
+          await again.waitForFunction(() => document.body.dataset.push === "done", { timeout: 30_000 });
+          await again.waitForFunction(() => document.getElementById("jobs").hidden, { timeout: 10_000 });
+          assert.equal(await creates(ehr), 2);
+          await sleep(1000);
+          for (const id of new Set(patients)) {
+            const ours = live(await notesFor(ehr, id));
+            assert.equal(ours.length, patients.filter((p) => p === id).length, `one note per push for ${id}`);
+          }
+        });
+
         test("offline: the push waits with Retry, and Retry lands it once", async () => {
           const { popup } = await open(session());
           const patientId = await choosePatient(popup, ehr.patient);
@@ -395,8 +498,10 @@ for (const kind of BROWSERS) {
         }, async () => {
           const { popup } = await open(`${sandbox.motics_url}/sessions/s-1001`);
           const patientId = await choosePatient(popup, "Margaret O'Brien");
-          await sandbox.admin.fault({ method: "POST", path: "/v1/treatment_notes", count: 1, kind: "status", status: 503 });
+          // Down through the worker's quick retries too (about 1 s and 4 s after the first).
+          await sandbox.admin.fault({ method: "POST", path: "/v1/treatment_notes", count: 3, kind: "status", status: 503 });
           assert.equal(await pushAndWait(cliniko, popup, ["retry_wait"]), "retry_wait");
+          await popup.waitForFunction(() => /trying again automatically/.test(document.getElementById("push-status").textContent), { timeout: 20_000 });
           await popup.close();
           await s.stopBackground();
           // Nothing else wakes the worker: the outbox alarm must (the first retry is due within about 30 s).

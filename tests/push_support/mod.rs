@@ -68,6 +68,26 @@ impl SandboxPlatform {
         *self.worker.borrow_mut() = Rc::new(Worker::new());
     }
 
+    /// The browser closed and started again (or the extension was reloaded or updated):
+    /// `storage.session` is empty and the worker's memory gone; `storage.local`, the server and
+    /// the clock stay.
+    pub fn restart_browser(&self) {
+        self.storage
+            .borrow_mut()
+            .retain(|(area, _), _| area != "session");
+        self.restart_worker();
+    }
+
+    /// Everything in `storage.local`, as one string (what reaches the disk).
+    pub fn local_storage_text(&self) -> String {
+        self.storage
+            .borrow()
+            .iter()
+            .filter(|((area, _), _)| area == "local")
+            .map(|((_, key), v)| format!("{key}={v}\n"))
+            .collect()
+    }
+
     /// Advance the clock.
     pub fn advance(&self, ms: i64) {
         self.now.set(self.now.get() + ms);

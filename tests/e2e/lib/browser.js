@@ -20,7 +20,36 @@ export async function launch(kind, sandbox, { firefoxPrefs = {}, locale = "en-AU
   const session = kind === "chromium" ? await launchChromium(sandbox, locale, dist) : await launchFirefox(sandbox, firefoxPrefs, locale, dist);
   session.kind = kind;
   session.sandbox = sandbox;
+  // Every suite's after-hook closes its session: read the whole of storage.local first and fail
+  // the suite if any note text or patient name reached the disk (README → Privacy).
+  const close = session.close.bind(session);
+  session.close = async () => {
+    try {
+      await assertNothingPrivateStored(session, sandbox);
+    } finally {
+      await close();
+    }
+  };
   return session;
+}
+
+/**
+ * Throw if `storage.local` holds any patient's name or any phrase of a Motics note (the sandbox
+ * lists them: GET /privacy/words). A closed or crashed browser has nothing to read: skipped.
+ */
+export async function assertNothingPrivateStored(session, sandbox) {
+  const words = await sandbox.admin.privateWords().catch(() => null);
+  if (!words) return;
+  let stored;
+  try {
+    const page = await session.openExtensionPage("options.html");
+    stored = await page.evaluate(async () => JSON.stringify(await (globalThis.browser ?? globalThis.chrome).storage.local.get(null)));
+    await page.close().catch(() => {});
+  } catch {
+    return;
+  }
+  const found = words.filter((w) => stored.includes(w) || stored.includes(JSON.stringify(w).slice(1, -1)));
+  if (found.length) throw new Error(`storage.local holds note text or patient names: ${found.slice(0, 5).join(" | ")}`);
 }
 
 // Every console line of every page we open (and the background), for "the key is never logged".
@@ -43,7 +72,7 @@ async function launchChromium(sandbox, locale, dist) {
   // is recorded there and fails the suite (lib/sandbox.js stop()), instead of vanishing in DNS.
   const map = `MAP * 127.0.0.1:${sandbox.port}, EXCLUDE localhost`;
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), "motics-chromium-"));
-  const browser = await puppeteer.launch({
+  const start = () => puppeteer.launch({
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
     headless: true,
     pipe: true,
@@ -60,6 +89,7 @@ async function launchChromium(sandbox, locale, dist) {
       `--lang=${locale}`, `--accept-lang=${locale},en`,
     ],
   });
+  let browser = await start();
   const errors = [];
   const swTarget = await browser.waitForTarget(
     (t) => t.type() === "service_worker" && t.url().endsWith("/background.js"), { timeout: 20_000 });
@@ -80,8 +110,18 @@ async function launchChromium(sandbox, locale, dist) {
   };
   await worker();
 
-  return {
+  const session = {
     browser, errors, base, extensionId,
+    /**
+     * Close the browser and start it again on the same profile (what a clinician's restart does:
+     * storage.local stays, storage.session and the worker are gone). Open pages are gone too.
+     */
+    async restart() {
+      await browser.close();
+      browser = await start();
+      session.browser = browser;
+      await worker();
+    },
     /** Stop the service worker, as Chrome does to an idle extension; the next event restarts it. */
     async stopBackground() {
       const w = await worker();
@@ -124,6 +164,7 @@ async function launchChromium(sandbox, locale, dist) {
       fs.rmSync(userDataDir, { recursive: true, force: true });
     },
   };
+  return session;
 }
 
 async function launchFirefox(sandbox, prefs, locale, dist) {

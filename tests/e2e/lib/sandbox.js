@@ -95,6 +95,7 @@ export function adminClient(port) {
     addPatient: (p) => call("POST", "/patients", p),
     state: () => call("GET", "/state"),
     privacy: () => call("GET", "/privacy"),
+    privateWords: () => call("GET", "/privacy/words"),
     forgiveHost: (host) => call("DELETE", `/privacy/unknown-hosts?${new URLSearchParams({ host })}`),
   };
 }

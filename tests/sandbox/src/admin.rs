@@ -108,6 +108,7 @@ pub fn handle(sb: &mut Sandbox, req: &HttpRequest) -> HttpResponse {
             Err(e) => bad(&format!("invalid JSON: {e}")),
         },
         ("GET", "/state") => HttpResponse::json(200, &sb.state()),
+        ("GET", "/privacy/words") => to_json(&sb.private_words()),
         ("GET", "/keys") => to_json(sb.demo_keys()),
         _ => HttpResponse::json(404, &json!({ "error": "unknown admin route" })),
     }

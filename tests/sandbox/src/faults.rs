@@ -15,6 +15,9 @@ pub enum FaultKind {
     DropBefore,
     /// Process (e.g. create the note), then close the connection without answering.
     DropAfter,
+    /// Process (e.g. create the note), then reply `status` with a JSON error body anyway: a
+    /// server that saved the record and failed on the way out.
+    StatusAfter,
     /// Process, then reply 200 with the JSON body cut in half.
     MalformedJson,
     /// Reply `status` with an HTML body, without processing.
@@ -45,7 +48,7 @@ pub struct FaultSpec {
     pub count: u32,
     /// What to do.
     pub kind: FaultKind,
-    /// Status for `status` / `html_error`.
+    /// Status for `status` / `status_after` / `html_error`.
     #[serde(default = "five_hundred")]
     pub status: u16,
     /// Delay for `delay`.

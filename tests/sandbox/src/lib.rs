@@ -17,6 +17,7 @@ pub mod http;
 pub mod motics;
 pub mod nookal;
 pub mod privacy;
+pub mod private_words;
 pub mod prng;
 pub mod seed;
 #[cfg(feature = "server")]
@@ -241,6 +242,13 @@ impl Sandbox {
                     s = fault.status
                 ),
             )),
+            FaultKind::StatusAfter => {
+                self.route(req, host, now_ms);
+                Outcome::Respond(HttpResponse::json(
+                    fault.status,
+                    &json!({ "message": "Injected fault after processing" }),
+                ))
+            }
             FaultKind::DropBefore => Outcome::DropBeforeProcessing,
             FaultKind::DropAfter => {
                 self.route(req, host, now_ms);
