@@ -1,6 +1,6 @@
 #![cfg(not(target_arch = "wasm32"))]
 //! How well a template fits a note (`templates::fit`) and which template a push takes
-//! (`templates::choose`), on small hand-written clinics.
+//! (`templates::choose`), on small hand-written clinics; section-name synonyms (`templates::synonyms`).
 
 use motics_push::cliniko::ClinikoId;
 use motics_push::cliniko::types::TreatmentNoteTemplate;
@@ -8,6 +8,7 @@ use motics_push::note::Note;
 use motics_push::note::from_markdown::blocks_from_markdown;
 use motics_push::templates::choose::{Reason, choose, fits, simplest};
 use motics_push::templates::fit::{Fit, best, score};
+use motics_push::templates::synonyms::{is_general, name_key, synonyms};
 use serde_json::json;
 
 fn tpl(id: &str, name: &str, content: serde_json::Value) -> TreatmentNoteTemplate {
@@ -175,4 +176,67 @@ fn no_fit_falls_back_to_the_simplest() {
     let c = choose(&t, &fits(&t, &n), None).unwrap();
     assert_eq!((c.template_id.as_str(), c.reason), ("10", Reason::Fallback));
     assert!(choose(&[], &[], None).is_none());
+}
+
+// ---- synonyms ----
+#[test]
+fn keys_ignore_case_spacing_and_punctuation() {
+    assert_eq!(name_key("S:"), "s");
+    assert_eq!(name_key("SUBJECTIVE"), "subjective");
+    assert_eq!(name_key(" Subjective: "), "subjective");
+    assert_eq!(name_key("Assessment & Plan"), "assessmentplan");
+    assert_eq!(name_key("O/E"), "oe");
+    assert_ne!(name_key("Plan"), name_key("Planning"));
+}
+
+#[test]
+fn the_soap_initials_and_clinical_synonyms_pair_up() {
+    let pairs = [
+        ("S", "Subjective"),
+        ("O:", "Objective"),
+        ("A.", "Assessment"),
+        ("P", "Plan"),
+        ("History", "Subjective"),
+        ("Hx", "History"),
+        ("Examination", "Objective"),
+        ("Assessment findings", "Objective"),
+        ("O/E", "Examination"),
+        ("Treatment", "Plan"),
+        ("Management", "Plan"),
+        ("Tx", "Treatment plan"),
+        ("Impression", "Assessment"),
+        ("Diagnosis", "Impression"),
+    ];
+    for (a, b) in pairs {
+        assert!(synonyms(&name_key(a), &name_key(b)), "{a} ~ {b}");
+    }
+}
+
+#[test]
+fn different_parts_and_other_languages_do_not_pair() {
+    let apart = [
+        ("Subjective", "Objective"),
+        ("Assessment", "Assessment findings"),
+        ("Assessment", "Plan"),
+        ("Plan", "Planning"),
+        ("Anamnese", "History"),
+        ("Befund", "Examination"),
+        ("Examen", "Exam"),
+        ("Objetivo", "Objective"),
+        ("Évaluation", "Assessment"),
+        ("Plan de traitement", "Plan"),
+        ("Subjective", "Subjective"),
+    ];
+    for (a, b) in apart {
+        assert!(!synonyms(&name_key(a), &name_key(b)), "{a} !~ {b}");
+    }
+}
+
+#[test]
+fn catch_all_names() {
+    assert!(is_general("Notes"));
+    assert!(is_general("Progress note"));
+    assert!(is_general("Additional notes:"));
+    assert!(!is_general("Plan"));
+    assert!(!is_general("Notizen"));
 }
