@@ -9,6 +9,8 @@
 //! `<case>.content.json`. Run with `UPDATE_GOLDENS=1` to (re)write the expected files, then
 //! review the diff.
 
+mod note_sample;
+
 use motics_push::cliniko::content::{Content, fill_template};
 use motics_push::note::{self, NoteSource, SourceFormat, SourceMeta};
 use motics_push::render::{self, Footer, RenderOptions};
@@ -169,7 +171,7 @@ fn goldens() {
 
 #[test]
 fn a_200_kb_note_renders_within_the_rules() {
-    let src = note::sample::soap_source_of_size(200_000);
+    let src = note_sample::soap_source_of_size(200_000);
     let note = note::from_source(&src).unwrap();
     let html = render::cliniko_html(&note, &options());
     assert!(html.html.len() > 150_000);

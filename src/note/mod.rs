@@ -9,8 +9,6 @@ pub mod from_dom_tree;
 pub mod from_markdown;
 pub mod from_text;
 pub mod model;
-#[doc(hidden)]
-pub mod sample;
 pub mod source;
 pub mod text;
 

@@ -80,21 +80,17 @@ pub enum ReadError {
 
 /// Page-level facts, read even when there is no note (e.g. a recording in progress).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct PageInfo {
     /// `main[data-motics-session]` or a contract's `data-session-id`.
-    #[serde(default)]
     pub session_id: Option<String>,
     /// The patient's name as the page shows it.
-    #[serde(default)]
     pub patient_name: Option<String>,
     /// The patient's date of birth, if shown.
-    #[serde(default)]
     pub patient_dob: Option<String>,
     /// The page URL.
-    #[serde(default)]
     pub url: Option<String>,
     /// The document title.
-    #[serde(default)]
     pub title: Option<String>,
 }
 
@@ -128,34 +124,26 @@ pub struct NoteSource {
 
 /// Metadata as `readNote` found it.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct SourceMeta {
     /// `data-title`, or the page's heading.
-    #[serde(default)]
     pub title: Option<String>,
     /// `data-author`, or what the page shows.
-    #[serde(default)]
     pub author: Option<String>,
     /// `data-created-at` (ISO 8601), or a `<time datetime>` the page shows.
-    #[serde(default)]
     pub created_at: Option<String>,
     /// `data-session-id` / `data-motics-session`.
-    #[serde(default)]
     pub session_id: Option<String>,
     /// `data-patient-name`, or what the page shows.
-    #[serde(default)]
     pub patient_name: Option<String>,
     /// `data-patient-dob`.
-    #[serde(default)]
     pub patient_dob: Option<String>,
     /// `data-version`.
-    #[serde(default)]
     pub version: Option<String>,
     /// Where the note was read.
-    #[serde(default)]
     pub origin: Option<Origin>,
     /// The site's host name when the page is not a Motics origin (`extension/lib/motics.js`):
     /// then only the note text is kept (see [`super::from_source`]).
-    #[serde(default)]
     pub site: Option<String>,
 }
 

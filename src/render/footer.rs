@@ -6,24 +6,22 @@ use serde::{Deserialize, Serialize};
 
 /// What the footer says. Everything is optional; missing parts are left out.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Footer {
     /// The author's name; `None` uses the note's `meta.author`.
-    #[serde(default)]
     pub author: Option<String>,
     /// The creation time, preformatted by the caller in the browser's locale
     /// (e.g. "31/01/2025 10:02"); `None` uses the note's raw `meta.created_at`.
-    #[serde(default)]
     pub created: Option<String>,
     /// The push reference (e.g. "7K2P9Q") that lets a duplicate be recognised later.
-    #[serde(default)]
     pub reference: Option<String>,
 }
 
 /// Rendering options shared by every renderer.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct RenderOptions {
     /// The footer; `None` renders no footer (tests, previews of the bare note).
-    #[serde(default)]
     pub footer: Option<Footer>,
 }
 

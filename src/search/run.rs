@@ -18,15 +18,13 @@ use serde::{Deserialize, Serialize};
 
 /// Options from the popup.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
 pub struct SearchOptions {
     /// Include archived patients (flagged in results).
-    #[serde(default)]
     pub include_archived: bool,
     /// How the browser's locale writes numeric dates.
-    #[serde(default)]
     pub date_order: DateOrder,
     /// The clinician's local date, `YYYY-MM-DD` (defaults to today in UTC).
-    #[serde(default)]
     pub today: Option<String>,
 }
 

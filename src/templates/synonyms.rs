@@ -120,59 +120,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn keys_ignore_case_spacing_and_punctuation() {
-        assert_eq!(name_key("S:"), "s");
-        assert_eq!(name_key("SUBJECTIVE"), "subjective");
-        assert_eq!(name_key(" Subjective: "), "subjective");
-        assert_eq!(name_key("Assessment & Plan"), "assessmentplan");
-        assert_eq!(name_key("O/E"), "oe");
-        assert_ne!(name_key("Plan"), name_key("Planning"));
-    }
-
-    #[test]
-    fn the_soap_initials_and_clinical_synonyms_pair_up() {
-        let pairs = [
-            ("S", "Subjective"),
-            ("O:", "Objective"),
-            ("A.", "Assessment"),
-            ("P", "Plan"),
-            ("History", "Subjective"),
-            ("Hx", "History"),
-            ("Examination", "Objective"),
-            ("Assessment findings", "Objective"),
-            ("O/E", "Examination"),
-            ("Treatment", "Plan"),
-            ("Management", "Plan"),
-            ("Tx", "Treatment plan"),
-            ("Impression", "Assessment"),
-            ("Diagnosis", "Impression"),
-        ];
-        for (a, b) in pairs {
-            assert!(synonyms(&name_key(a), &name_key(b)), "{a} ~ {b}");
-        }
-    }
-
-    #[test]
-    fn different_parts_and_other_languages_do_not_pair() {
-        let apart = [
-            ("Subjective", "Objective"),
-            ("Assessment", "Assessment findings"),
-            ("Assessment", "Plan"),
-            ("Plan", "Planning"),
-            ("Anamnese", "History"),
-            ("Befund", "Examination"),
-            ("Examen", "Exam"),
-            ("Objetivo", "Objective"),
-            ("Évaluation", "Assessment"),
-            ("Plan de traitement", "Plan"),
-            ("Subjective", "Subjective"),
-        ];
-        for (a, b) in apart {
-            assert!(!synonyms(&name_key(a), &name_key(b)), "{a} !~ {b}");
-        }
-    }
-
-    #[test]
     fn every_key_has_one_concept_and_is_already_a_key() {
         let mut seen = std::collections::HashSet::new();
         for (_, keys) in TABLE {
@@ -188,14 +135,5 @@ mod tests {
         for k in GENERAL {
             assert_eq!(&name_key(k), k);
         }
-    }
-
-    #[test]
-    fn catch_all_names() {
-        assert!(is_general("Notes"));
-        assert!(is_general("Progress note"));
-        assert!(is_general("Additional notes:"));
-        assert!(!is_general("Plan"));
-        assert!(!is_general("Notizen"));
     }
 }

@@ -1,6 +1,6 @@
-//! Deterministic sample notes of any size, for benches and size tests (not part of the product API).
+//! Deterministic sample notes of any size, for size tests.
 
-use super::source::{NoteSource, SourceFormat, SourceMeta};
+use motics_push::note::{NoteSource, SourceFormat, SourceMeta};
 
 const SENTENCES: &[&str] = &[
     "Patient reports intermittent lower back pain, worse after prolonged sitting.",
