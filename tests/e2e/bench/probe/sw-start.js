@@ -17,6 +17,12 @@ api.runtime.onMessage.addListener((m, _sender, reply) => {
   return false;
 });
 
+// When the background's listener hands its first reply to sendResponse (its handler's end: the
+// wasm call and the reply's conversion); from there to the page is the IPC back.
+const realAddListener = api.runtime.onMessage.addListener.bind(api.runtime.onMessage);
+api.runtime.onMessage.addListener = (listener) => realAddListener((m, sender, reply) =>
+  listener(m, sender, (r) => { B.replied_at ??= now(); return reply(r); }));
+
 // fetch: the wasm's response headers and the User-Agent rule file.
 const realFetch = globalThis.fetch;
 globalThis.fetch = async function (input, init) {
@@ -25,6 +31,8 @@ globalThis.fetch = async function (input, init) {
   span(`fetch ${String(input?.url ?? input).split("/").pop()}`, t0);
   return r;
 };
+
+const realInstantiate = WebAssembly.instantiate;
 
 // The glue's instantiateStreaming, split into body read, compile, instantiate (no overlap, so the
 // parts can be seen; the total is compared with the uninstrumented build), and __wbindgen_start.
@@ -36,12 +44,31 @@ WebAssembly.instantiateStreaming = async (source, imports) => {
   const module = await WebAssembly.compile(bytes);
   span("wasm compile", t0);
   t0 = now();
-  const instance = await WebAssembly.instantiate(module, imports);
+  const instance = await realInstantiate(module, imports);
   span("wasm instantiate", t0);
   const exports = { ...instance.exports };
   const start = exports.__wbindgen_start;
   if (start) exports.__wbindgen_start = () => { const t = now(); start(); span("wasm init (__wbindgen_start)", t); };
   return { instance: { exports }, module };
+};
+
+// The background's early compile (extension/lib/wasm-early.js): compileStreaming split the same way,
+// and the glue's instantiate of that Module (a real Instance: the glue checks for one).
+WebAssembly.compileStreaming = async (source) => {
+  let t0 = now();
+  const bytes = await (await source).arrayBuffer();
+  span("wasm body read", t0);
+  t0 = now();
+  const module = await WebAssembly.compile(bytes);
+  span("wasm compile", t0);
+  return module;
+};
+WebAssembly.instantiate = async (source, imports) => {
+  if (!(source instanceof WebAssembly.Module)) return realInstantiate(source, imports);
+  const t0 = now();
+  const instance = await realInstantiate(source, imports);
+  span("wasm instantiate", t0);
+  return instance;
 };
 
 // storage reads and writes, and the session-rule install.
