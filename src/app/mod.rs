@@ -448,7 +448,9 @@ pub(crate) fn to_value<T: Serialize>(v: &T) -> crate::Result<Value> {
     serde_json::to_value(v).map_err(|e| Error::InvalidInput(e.to_string()))
 }
 
-#[cfg(test)]
+// Native only: the fake platform and pollster are not built for wasm (tests/wasm_glue.rs checks
+// the same equality through the wasm boundary).
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use crate::testing::FakePlatform;
