@@ -32,8 +32,6 @@ globalThis.fetch = async function (input, init) {
   return r;
 };
 
-const realInstantiate = WebAssembly.instantiate;
-
 // The glue's instantiateStreaming, split into body read, compile, instantiate (no overlap, so the
 // parts can be seen; the total is compared with the uninstrumented build), and __wbindgen_start.
 WebAssembly.instantiateStreaming = async (source, imports) => {
@@ -44,31 +42,12 @@ WebAssembly.instantiateStreaming = async (source, imports) => {
   const module = await WebAssembly.compile(bytes);
   span("wasm compile", t0);
   t0 = now();
-  const instance = await realInstantiate(module, imports);
+  const instance = await WebAssembly.instantiate(module, imports);
   span("wasm instantiate", t0);
   const exports = { ...instance.exports };
   const start = exports.__wbindgen_start;
   if (start) exports.__wbindgen_start = () => { const t = now(); start(); span("wasm init (__wbindgen_start)", t); };
   return { instance: { exports }, module };
-};
-
-// The background's early compile (extension/lib/wasm-early.js): compileStreaming split the same way,
-// and the glue's instantiate of that Module (a real Instance: the glue checks for one).
-WebAssembly.compileStreaming = async (source) => {
-  let t0 = now();
-  const bytes = await (await source).arrayBuffer();
-  span("wasm body read", t0);
-  t0 = now();
-  const module = await WebAssembly.compile(bytes);
-  span("wasm compile", t0);
-  return module;
-};
-WebAssembly.instantiate = async (source, imports) => {
-  if (!(source instanceof WebAssembly.Module)) return realInstantiate(source, imports);
-  const t0 = now();
-  const instance = await realInstantiate(source, imports);
-  span("wasm instantiate", t0);
-  return instance;
 };
 
 // storage reads and writes, and the session-rule install.
