@@ -12,6 +12,17 @@ import { installUserAgentRule } from "./lib/user-agent.js";
 // memoized by wasm-bindgen: safe to await from every handler. No request leaves before the
 // User-Agent rule is in place (session rules are gone after a browser restart: installed each start).
 const ready = Promise.all([init(), installUserAgentRule()]);
+/**
+ * A stopped worker's first `core/info` (the popup's and options page's first message) is answered
+ * without the dispatcher, whose first call compiles it (V8 compiles wasm lazily, ~4 ms); it is
+ * compiled right after that reply, while the page sends its next message (bench/README.md).
+ */
+let warmed = false;
+function warmDispatcher() {
+  if (warmed) return;
+  warmed = true;
+  core.handle({ type: "core/info" }).catch(() => {});
+}
 /** Messages whose attempt can land a note and leave its check for copies due (src/push/attempt.rs). */
 const CHECK_AFTER = new Set(["push/start", "jobs/retry", "push/resume"]);
 
@@ -30,9 +41,10 @@ api.runtime.onMessage.addListener((message, sender, sendResponse) => {
     return false;
   }
   ready
-    .then(() => core.handle(message))
+    .then(() => (message?.type === "core/info" ? core.coreInfoReply() : core.handle(message)))
     .then((reply) => {
       sendResponse(reply);
+      warmDispatcher();
       // A push's attempt ends at Cliniko's answer to the POST; the check for copies the browser
       // may have re-sent is left due in the outbox. Run it now, after the reply (not awaited),
       // so the receipt updates within a second; the outbox alarm covers a worker stopped first.

@@ -4,7 +4,7 @@
 
 use motics_push::http::{ApiRequest, Method, TransportError};
 use motics_push::platform::{Platform, StorageArea};
-use motics_push::wasm::{WebPlatform, handle};
+use motics_push::wasm::{WebPlatform, core_info_reply, handle};
 use serde_json::{Value, json};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
@@ -44,6 +44,14 @@ async fn handle_answers_core_info() {
     let reply: Value = serde_wasm_bindgen::from_value(handle(msg).await.unwrap()).unwrap();
     assert_eq!(reply["ok"], true);
     assert_eq!(reply["value"]["version"], env!("CARGO_PKG_VERSION"));
+}
+
+#[wasm_bindgen_test]
+async fn core_info_reply_equals_handles_reply() {
+    let msg = serde_wasm_bindgen::to_value(&json!({"type": "core/info"})).unwrap();
+    let reply: Value = serde_wasm_bindgen::from_value(handle(msg).await.unwrap()).unwrap();
+    let direct: Value = serde_wasm_bindgen::from_value(core_info_reply().unwrap()).unwrap();
+    assert_eq!(direct, reply);
 }
 
 #[wasm_bindgen_test]

@@ -336,10 +336,22 @@ pub async fn handle<P: Platform>(platform: &P, worker: &Worker, message: Value) 
             "unknown or malformed message: {e}"
         ))),
     };
+    envelope(reply)
+}
+
+/// The reply envelope `{ok, value | error}` every message gets.
+fn envelope(reply: crate::Result<Value>) -> Value {
     match reply {
         Ok(value) => json!({ "ok": true, "value": value }),
         Err(e) => json!({ "ok": false, "error": ErrorReply::from(&e) }),
     }
+}
+
+/// `core/info`'s reply, equal to [`handle`]'s, without parsing a message or entering the
+/// dispatcher: a stopped worker's first call into the wasm compiles every function it runs
+/// (V8 compiles wasm lazily), and the dispatcher is the largest (bench/README.md, cold start).
+pub fn core_info_reply() -> Value {
+    envelope(to_value(&core_info()))
 }
 
 /// A message as a [`Request`]: `{type, …fields}` read as the externally tagged enum.
@@ -497,4 +509,23 @@ pub fn core_info() -> CoreInfo {
 /// A reply value (serialising our own types fails only on a bug; reported, never a panic).
 pub(crate) fn to_value<T: Serialize>(v: &T) -> crate::Result<Value> {
     serde_json::to_value(v).map_err(|e| Error::InvalidInput(e.to_string()))
+}
+
+// Native only: the fake platform and pollster are not built for wasm (tests/wasm_glue.rs checks
+// the same equality through the wasm boundary).
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use crate::testing::FakePlatform;
+
+    #[test]
+    fn core_info_reply_is_the_dispatchers_reply() {
+        let reply = pollster::block_on(handle(
+            &FakePlatform::new(),
+            &Worker::new(),
+            json!({ "type": "core/info" }),
+        ));
+        assert_eq!(core_info_reply(), reply);
+        assert_eq!(reply["value"]["version"], crate::VERSION);
+    }
 }

@@ -35,3 +35,10 @@ pub async fn handle(message: JsValue) -> Result<JsValue, JsValue> {
 pub fn core_info() -> Result<JsValue, JsValue> {
     js_error::to_js(&crate::app::core_info())
 }
+
+/// `core/info`'s reply envelope, as [`handle`] gives it, for a stopped worker's first message
+/// (background.js): it runs none of the dispatcher, whose first call is the slowest part.
+#[wasm_bindgen(js_name = coreInfoReply)]
+pub fn core_info_reply() -> Result<JsValue, JsValue> {
+    js_error::to_js(&crate::app::core_info_reply())
+}

@@ -44,7 +44,7 @@ const MESSAGES = {
 };
 const EHR = (ehr) => ({ ehr });
 const SAME = {
-  info: { type: "core/info" }, prepare: (ehr, source) => ({ type: "note/prepare", ehr, source }),
+  info: { type: "core/info" }, status: (ehr) => ({ type: "connection/status", ehr }), prepare: (ehr, source) => ({ type: "note/prepare", ehr, source }),
   preflight: (patient, title) => ({ type: "push/preflight", ...EHR("cliniko"), patient, title }),
   clinikoPush: (fields) => ({ type: "push/start", ...EHR("cliniko"), ...fields }),
   queue: (items) => ({ type: "push/queue", items: items.map((i) => ({ ...EHR("cliniko"), ...i })) }),
@@ -112,7 +112,7 @@ function writeEmptyExtension() {
  * `breakdown`, also read the instrumented build's marks from the restarted worker (epoch ms,
  * relative to the message being sent).
  */
-async function coldStarts(browser, base, message, breakdown = null, starts = null) {
+async function coldStarts(browser, base, message, breakdown = null, starts = null, next = null, nextTimes = null) {
   const page = await browser.newPage();
   await page.goto(`${base}options.html`, { waitUntil: "load" });
   const cdp = await page.createCDPSession();
@@ -121,14 +121,18 @@ async function coldStarts(browser, base, message, breakdown = null, starts = nul
   for (let i = 0; i < RUNS; i++) {
     await cdp.send("ServiceWorker.stopAllWorkers");
     await new Promise((r) => setTimeout(r, 300));
-    const r = await page.evaluate(async (m) => {
+    const r = await page.evaluate(async (m, n) => {
       const t0 = performance.now();
       const reply = await chrome.runtime.sendMessage(m);
       if (!reply?.ok) throw new Error(JSON.stringify(reply));
       const t1 = performance.now();
-      return { ms: t1 - t0, sent: performance.timeOrigin + t0, answered: performance.timeOrigin + t1, reply };
-    }, message);
+      // The page's next message, sent at once (the popup's connection status after core/info).
+      const nextReply = n && await chrome.runtime.sendMessage(n);
+      if (n && !nextReply?.ok) throw new Error(JSON.stringify(nextReply));
+      return { ms: t1 - t0, next_ms: performance.now() - t0, sent: performance.timeOrigin + t0, answered: performance.timeOrigin + t1, reply };
+    }, message, next);
     times.push(r.ms);
+    if (nextTimes) nextTimes.push(r.next_ms);
     // The empty extension says when its worker started and evaluated its one script.
     if (starts && r.reply.origin) starts.push({ started: r.reply.origin - r.sent, evaluated: r.reply.origin + r.reply.eval_start - r.sent });
     if (breakdown) {
@@ -160,6 +164,7 @@ function parts(m, r) {
     "wasm ready (after start)": end(/^wasm/),
     "UA rule installed": end(/^dnr|UA rule/),
     "message reached the worker": at(m.message_at ?? NaN),
+    "reply handed to sendResponse": at(m.replied_at ?? NaN),
     "answered (total)": answered,
   };
 }
@@ -181,18 +186,21 @@ async function coldStart() {
   const before = process.env.BENCH_BEFORE_DIST ? await launchWith(path.join(process.env.BENCH_BEFORE_DIST, "chrome")) : null;
   try {
     // Interleave so machine noise hits all alike.
-    const e = [], o = [], p = [], b = [], w = [], es = [];
+    const e = [], o = [], p = [], b = [], w = [], es = [], on = [], wn = [];
     for (let round = 0; round < 2; round++) {
       e.push(...await coldStarts(empty.browser, empty.base, { type: "ping" }, null, es));
-      o.push(...await coldStarts(ours.browser, ours.base, SAME.info));
+      o.push(...await coldStarts(ours.browser, ours.base, SAME.info, null, null, SAME.status("cliniko"), on));
       p.push(...await coldStarts(probe.browser, probe.base, SAME.info, b));
-      if (before) w.push(...await coldStarts(before.browser, before.base, SAME.info));
+      if (before) w.push(...await coldStarts(before.browser, before.base, SAME.info, null, null, SAME.status("cliniko"), wn));
     }
     const keys = [...new Set(b.flatMap((x) => Object.keys(x)))];
     const breakdown = Object.fromEntries(keys.map((k) => [k, round(median(b.map((x) => x[k]).filter((v) => Number.isFinite(v))))]));
     return { empty_ms: round(median(e)), motics_ms: round(median(o)), overhead_ms: round(median(o) - median(e)),
       ratio_to_empty: ratio(median(o), median(e)), goal_overhead_ms: 10, samples: o.length, browser: "chromium",
       instrumented_build_ms: round(median(p)),
+      // What the popup waits for before it can show anything: core/info, then the status message.
+      motics_then_status_ms: round(median(on)),
+      ...(before ? { before_then_status_ms: round(median(wn)) } : {}),
       ...(before ? { before_build_ms: round(median(w)), before_overhead_ms: round(median(w) - median(e)), after_over_before: ratio(median(o), median(w)) } : {}),
       breakdown_ms_from_send: breakdown,
       empty_extension_ms_from_send: { "worker started (timeOrigin)": round(median(es.map((x) => x.started))),

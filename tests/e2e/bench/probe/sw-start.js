@@ -17,6 +17,12 @@ api.runtime.onMessage.addListener((m, _sender, reply) => {
   return false;
 });
 
+// When the background's listener hands its first reply to sendResponse (its handler's end: the
+// wasm call and the reply's conversion); from there to the page is the IPC back.
+const realAddListener = api.runtime.onMessage.addListener.bind(api.runtime.onMessage);
+api.runtime.onMessage.addListener = (listener) => realAddListener((m, sender, reply) =>
+  listener(m, sender, (r) => { B.replied_at ??= now(); return reply(r); }));
+
 // fetch: the wasm's response headers and the User-Agent rule file.
 const realFetch = globalThis.fetch;
 globalThis.fetch = async function (input, init) {
