@@ -18,6 +18,7 @@ import { sampleDate } from "./lib/connection-text.js";
 import { utcOffsetMin } from "./lib/dates.js";
 import { originOf } from "./lib/motics.js";
 import { readCapture, ReadAll } from "./popup/capture.js";
+import { showActionPatient } from "./popup/action-bar.js";
 
 localise();
 
@@ -45,6 +46,7 @@ function updatePushButton() {
   $("push").disabled = !ready;
   $("queue-add").disabled = !ready || Boolean(state.queue?.has(state.chosen));
   $("details-section").hidden = !state.prepared;
+  showActionPatient(state.picker?.chosen ?? null);
   if (ready) schedulePreflight();
 }
 
