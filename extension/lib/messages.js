@@ -35,29 +35,48 @@ import { api, extensionOrigin } from "./browser.js";
  * - `cases/list` `{ehr, patient_id}` → `{cases: [{id, title, date, open}], default_case_id}`
  *   (Cliniko: `{cases: [], default_case_id: null}`); `cases/add` `{ehr, patient_id, title,
  *   local_date?}` → one case row (Cliniko: error `unsupported`).
- * - `appointments/list` `{ehr, …}` → error `unsupported` until issue 14.
+ * - `appointments/list` `{ehr, session_ms?, utc_offset_min?, practitioner_id?, upcoming?, refresh?}` →
+ *   `{practitioner: {id, name}|null, needs_practitioner, practitioners: [{id, name}], window:
+ *   {from_ms, to_ms, first_from_ms, first_to_ms, session_ms}, rows: [Row], best_key|null, tie,
+ *   requests_made}`. Row: `{key, id, kind: "individual"|"group_attendee", group_id?, patient:
+ *   <a patients/search row>|null, patient_id, patient_name|null, starts_ms, ends_ms, type_name|null,
+ *   note: "no_note"|"has_note"|"unknown", did_not_arrive, near, best}`; best first (highlight it,
+ *   never choose it), then nearest the session. `practitioner_id` given → remembered per EHR (the
+ *   receptionist's picker). `upcoming: true` → from now to the end of today, soonest first.
+ *   Cached in the worker for the popup's life; `refresh: true` (Retry) asks the EHR again.
+ *   Details: /work/helpers/diary-protocol.md.
+ * - `appointments/offer` `{ehr, patient_id, session_ms?, utc_offset_min?}` → `{rows: [Row],
+ *   checked_key|null}` ("Link to the 10:30 appointment", ticked only when exactly one).
+ * - `appointments/match` `{ehr, practitioner_id?, sessions: [{key, session_ms, utc_offset_min}]}` →
+ *   `{pairs: [{key, row: Row|null}], requests_made}` (a row only where exactly one appointment fits).
  * - `note/prepare` `{ehr, source, created_display?, date_display?, push_ref?, patient_name?}` →
  *   `{ehr, ehr_name, meta, note_title, title, preview, report, html, text, fingerprint, push_ref,
  *   template}`. `patient_name` is the CHOSEN patient's (fills `{patient}`; never the page's).
  *   `template`: `{automatic: {template_id, …}|null, fits: […]}` for an EHR with templates
  *   (Cliniko), else null.
- * - `push/preflight` `{ehr, patient, title}` → `{at_ms, note_id, reason}` or `null`.
+ * - `push/preflight` `{ehr, patient, title, appointment?}` → `{at_ms, note_id, reason}` or `null`
+ *   (`reason`: `same_fingerprint`|`same_title`|`appointment_has_note`).
  * - `push/start` `{ehr, source, patient, title, push_ref, created_display?, confirm_duplicate?,
  *   scope?, draft?, template_id?, automatic_template_id?, case_id?, new_case_title?, utc_offset_min?}` →
  *   `{needs_confirmation: {at_ms, note_id, reason}}` or `{job: JobView}`. `utc_offset_min`: the
  *   browser's offset (minutes east of UTC) at the note's session time; Nookal files the note
- *   under the session's local time.
+ *   under the session's local time. `appointment?: {id, kind, group_id?}` (from a Row) links the
+ *   note: checked in the core against the diary it fetched; another patient's → error
+ *   `appointment_mismatch`, nothing sent; one that has a note → `needs_confirmation` with
+ *   `reason: "appointment_has_note"` unless `confirm_duplicate`.
  * - `push/queue` `{items: [push/start bodies]}` → `[push/start replies]`.
  * - `jobs/get` `{id}` → JobView; `jobs/list` → `[JobView]`; `jobs/retry` `{id}` → JobView (THE
  *   retry, every EHR); `jobs/discard` `{id}` → null; `jobs/tick` → `{landed, jobs}`.
  *   JobView: `{id, ehr, ehr_name, state: "queued"|"sending"|"done"|"retry_wait"|"needs_reconnect"|"failed",
  *   patient, title, push_ref, attempts, next_at_ms, error: {kind, params, transient, fields}|null,
  *   receipt|null, verify_due, created_at_ms, nookal?: {landed, read_back, garbled, text_matches,
- *   reconciled, note_id, case_id, created_case, extra_copies, …}}`.
- * - `receipts/list` → `[{ehr, job_id, patient_id, note_id, at_ms, link?, nookal?, …}]` (30 days
+ *   reconciled, note_id, case_id, created_case, extra_copies, …}, appointment: {id, kind, group_id?,
+ *   starts_ms, type_name}|null}` ("Linked to the 10:30 appointment (Initial consult)").
+ * - `receipts/list` → `[{ehr, job_id, patient_id, note_id, at_ms, link?, nookal?, appointment?, …}]` (30 days
  *   at most); `receipts/clear` `{ehr}` → null: forget that EHR's push history (offered with
  *   "Remove key").
- * - `preselect/get|set|clear`, `destination/get|set`, `settings/get|set`: unchanged.
+ * - `settings/get|set`: also `diary_window: {whole_day, hours}` (default `{whole_day: true, hours: 3}`).
+ * - `preselect/get|set|clear`, `destination/get|set`: unchanged.
  */
 export const MSG = Object.freeze({
   CORE_INFO: "core/info",
@@ -81,6 +100,8 @@ export const MSG = Object.freeze({
   CASES_LIST: "cases/list",
   CASES_ADD: "cases/add",
   APPOINTMENTS_LIST: "appointments/list",
+  APPOINTMENTS_OFFER: "appointments/offer",
+  APPOINTMENTS_MATCH: "appointments/match",
   PRESELECT_GET: "preselect/get",
   PRESELECT_SET: "preselect/set",
   PRESELECT_CLEAR: "preselect/clear",
