@@ -19,6 +19,7 @@ import { utcOffsetMin } from "./lib/dates.js";
 import { originOf } from "./lib/motics.js";
 import { readCapture, ReadAll } from "./popup/capture.js";
 import { showActionPatient } from "./popup/action-bar.js";
+import { Appointments, showReceiptAppointment } from "./popup/appointments.js";
 
 localise();
 
@@ -32,6 +33,7 @@ const state = {
   cases: null, // the case chooser, for an EHR that files notes under a case
   templatesOf: null, // the EHR whose templates the picker lists
   readAll: new ReadAll(), // a capture from another site: Push waits until the whole note was seen
+  appts: null, // the Appointments list (the diary around the session) and the note's link
 };
 /** The popup's extras for the EHR this push goes to (lib/ehrs.js). */
 const extras = () => EHRS[state.dest]?.popup ?? {};
@@ -77,7 +79,7 @@ function schedulePreflight() {
   preflightTimer = setTimeout(() => {
     preflightLast = { key, at: Date.now() };
     document.body.dataset.preflight = "asking";
-    request(MSG.PUSH_PREFLIGHT, { ehr: state.dest, patient, title }).then(
+    request(MSG.PUSH_PREFLIGHT, { ehr: state.dest, patient, title, appointment: state.appts?.linkFor(patient) ?? null }).then(
       (found) => { document.body.dataset.preflight = found ? "found" : "clear"; },
       () => { document.body.dataset.preflight = "failed"; preflightLast = { key: "", at: 0 }; });
   }, PREFLIGHT_DEBOUNCE_MS);
@@ -106,6 +108,7 @@ async function refreshTitle() {
 }
 
 async function onPatientChange(patient) {
+  state.appts?.onPatient(patient); // the link: the chosen appointment's, or one offered for this patient
   if (extras().cases && patient !== state.cases.patient) await state.cases.setPatient(patient);
   await refreshTitle();
   updatePushButton();
@@ -120,6 +123,7 @@ async function choose(index) {
   state.prepared = null;
   updatePushButton();
   const source = state.candidates[index];
+  state.appts.load({}, { source }); // the diary around this note's session (not awaited: never blocks)
   // On a history page each note names its own patient: compare the choice with that one.
   state.picker.setPagePatient(source.meta?.patient_name ?? state.page.patient_name, source.meta?.patient_dob ?? state.page.patient_dob);
   if (state.picker.chosen) await state.picker.checkPageMatch();
@@ -184,6 +188,8 @@ function pushPayload(patient) {
     confirm_duplicate: false,
     // The core files the note under the session's local time (an EHR that takes a local date).
     utc_offset_min: utcOffsetMin(state.candidates[state.chosen]),
+    // The appointment the note is linked to (chosen from the list, or ticked for a searched patient).
+    appointment: state.appts?.linkFor(patient) ?? null,
   };
 }
 
@@ -206,6 +212,7 @@ async function onQueueAdd() {
 async function switchTo(ehr) {
   state.dest = ehr;
   state.picker.setEhr(ehr); // patient ids belong to one EHR: a chosen patient is cleared
+  state.appts.setEhr(ehr);
   $("push").textContent = te("pushToEhr", ehr);
   $("push-retry").setAttribute("aria-label", te("ehrRetryLabel", ehr));
   $("preview-summary").textContent = te("ehrPreviewSummary", ehr);
@@ -228,6 +235,7 @@ async function showOutcome(job, patient) {
   if (job.state === "done") {
     state.pending = null;
     showReceipt(job, patient);
+    showReceiptAppointment(job);
     return;
   }
   state.pending = { id: job.id, patient };
@@ -338,6 +346,7 @@ async function startFlow() {
   $("flow").hidden = false;
   refreshLists();
   state.picker = new PatientPicker({ term: state.statuses[state.usable[0]]?.patient_term || "patient", onChange: onPatientChange });
+  state.appts = new Appointments({ choose: (patient) => state.picker.choose(patient) });
   $("note-status").textContent = t("readingNote");
   state.tab = await targetTab().catch(() => null);
   const reply = await readSource();
@@ -356,6 +365,8 @@ async function startFlow() {
     if (pre) await state.picker.choose(pre, { preselected: true });
   }
   if (!reply.ok) {
+    // Recording in progress: the next appointments, as well as search, to pre-select the patient.
+    if (state.page.session_id && extras().preselect && !state.picker.chosen) state.appts.load({}, { upcoming: true });
     $("note-status").textContent = readFailureText(reply);
     document.body.dataset.note = reply.error;
     return;
