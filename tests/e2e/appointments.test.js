@@ -119,7 +119,8 @@ for (const kind of BROWSERS) {
         await ehr.connect(s, sandbox);
         const popup = await open(`${sandbox.motics_url}/today?at=10:32`);
         const rows = await listed(popup);
-        const byName = Map.groupBy(rows, (r) => r.name);
+        const byName = new Map();
+        for (const r of rows) byName.set(r.name, [...(byName.get(r.name) ?? []), r]);
         const twins = [...byName.values()].find((g) => g.length > 1 && new Set(g.map((r) => r.text.match(/born \S+/)?.[0])).size > 1);
         assert.ok(twins, `two patients with one name: ${rows.map((r) => r.text).join(" | ")}`);
         assert.notEqual(twins[0].time, twins[1].time);
