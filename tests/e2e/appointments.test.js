@@ -4,13 +4,12 @@
 // note linked to that appointment; cancelled appointments never show; same-name patients are told
 // apart by time and date of birth; a diary that fails (500) says so in one line with Retry while
 // search and push still work. The sandbox's clinics (like its browsers) run on UTC.
-import { describe, before, after, beforeEach, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startSandbox } from "./lib/sandbox.js";
-import { BROWSERS, launch } from "./lib/browser.js";
-import { popupOn, resetExtension } from "./lib/flows.js";
-import { EHRS, live, waitForBudgets } from "./lib/ehrs.js";
-import { click, fill } from "./lib/ui.js";
+import { cleanSuite } from "./lib/suite.js";
+import { casesSettled, searchAndChoose } from "./lib/flows.js";
+import { EHRS, live } from "./lib/ehrs.js";
+import { click } from "./lib/ui.js";
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /** Today's `hh:mm` in unix ms (UTC, the sandbox's clinic day). */
@@ -25,129 +24,99 @@ const rowsOf = (popup) => popup.$$eval("#appointments-list button.appt", (bs) =>
   text: b.textContent.replace(/\s+/g, " ").trim(), disabled: b.disabled,
 })));
 
-for (const kind of BROWSERS) {
-  describe(`appointments (${kind})`, () => {
-    let sandbox, s;
-    const opened = [];
-    before(async () => {
-      sandbox = await startSandbox();
-      s = await launch(kind, sandbox);
-    });
-    after(async () => {
-      await s?.close();
-      await sandbox?.stop();
-    });
-    beforeEach(async () => {
-      for (const p of opened.splice(0)) await p.close().catch(() => {});
-      await waitForBudgets(sandbox);
-      await sandbox.admin.reset();
-      await resetExtension(s);
-    });
+cleanSuite("appointments", (ctx) => {
+  async function listed(popup, states = ["ready"]) {
+    await popup.waitForFunction((st) => st.includes(document.getElementById("appointments").dataset.state), { timeout: 30_000 }, states);
+    return rowsOf(popup);
+  }
+  async function pushed(ehr, popup) {
+    await popup.waitForSelector("#push:not([disabled])", { timeout: 30_000 });
+    await click(popup, `Push to ${ehr.name}`);
+    await popup.waitForSelector("#receipt:not([hidden]), #confirm-box:not([hidden])", { timeout: 60_000 });
+    assert.equal(await popup.$("#confirm-box:not([hidden])"), null, "no duplicate question for a fresh appointment");
+  }
+  async function waitForNotes(ehr, patientId, count, timeout = 60_000) {
+    const end = Date.now() + timeout;
+    for (;;) {
+      const notes = live(await ehr.notes(ctx.sandbox, patientId));
+      if (notes.length >= count || Date.now() > end) return notes;
+      await sleep(500);
+    }
+  }
 
-    async function open(url) {
-      const { tab, popup } = await popupOn(s, url);
-      opened.push(popup, tab);
-      return popup;
-    }
-    async function listed(popup, states = ["ready"]) {
-      await popup.waitForFunction((st) => st.includes(document.getElementById("appointments").dataset.state), { timeout: 30_000 }, states);
-      return rowsOf(popup);
-    }
-    async function pushed(ehr, popup) {
-      await popup.waitForSelector("#push:not([disabled])", { timeout: 30_000 });
-      await click(popup, `Push to ${ehr.name}`);
-      await popup.waitForSelector("#receipt:not([hidden]), #confirm-box:not([hidden])", { timeout: 60_000 });
-      assert.equal(await popup.$("#confirm-box:not([hidden])"), null, "no duplicate question for a fresh appointment");
-    }
-    async function waitForNotes(ehr, patientId, count, timeout = 60_000) {
-      const end = Date.now() + timeout;
-      for (;;) {
-        const notes = live(await ehr.notes(sandbox, patientId));
-        if (notes.length >= count || Date.now() > end) return notes;
-        await sleep(500);
+  for (const ehr of EHRS) {
+    test(`${ehr.name}: a session at 10:32 → the 10:30 appointment first, highlighted, not chosen; choose + Push → one note linked to it`, async () => {
+      const { s, sandbox } = ctx;
+      await ehr.connect(s, sandbox);
+      const popup = await ctx.open(`${sandbox.motics_url}/today?at=10:32`);
+      const rows = await listed(popup);
+      assert.ok(rows.length > 1, "the day's diary is listed");
+      const [first] = rows;
+      assert.ok(first.best && !first.pressed, `the first row is the highlighted best match, not chosen: ${first.text}`);
+      assert.equal(rows.filter((r) => r.best).length, 1);
+      assert.match(first.time, /10:30/);
+      assert.equal(await popup.$eval("#patient-card", (e) => e.hidden), true, "nothing is chosen before the click");
+      assert.equal(await popup.$eval("#push", (b) => b.disabled), true);
+      const appt = await ehr.appointment(sandbox, first.key);
+      assert.equal(appt.starts_ms, todayAt(10, 30));
+      assert.equal(appt.cancelled, false, "the cancelled 10:30 appointment is not the one suggested");
+      if (ehr.noteStatus) assert.match(first.text, /no note yet/);
+      // Cancelled (and deleted) appointments never show: every listed row is a live appointment.
+      for (const row of rows) assert.equal((await ehr.appointment(sandbox, row.key)).cancelled, false, `listed: ${row.text}`);
+      assert.ok(rows.every((r) => r.key !== undefined) && new Set(rows.map((r) => r.key)).size === rows.length);
+
+      // Click 1: choose. The same patient card search fills, and the link under "What will be sent".
+      await popup.click("#appointments-list button.appt.best");
+      await popup.waitForSelector("#patient-card:not([hidden])");
+      const cardId = await popup.$eval("#patient-card-id", (e) => e.textContent.replace(/\D/g, ""));
+      assert.equal(cardId, appt.patient_id, "the card is the appointment's patient");
+      const linked = await popup.$eval("#appointment-link", (e) => e.textContent.trim());
+      assert.match(linked, /^Linked to the 10:30.* appointment/);
+      const before = ehr.noteStatus ? appt.note_status : null;
+      // Click 2: Push.
+      await casesSettled(popup);
+      await pushed(ehr, popup);
+      assert.equal(await popup.$eval("#receipt-appointment", (e) => e.textContent.trim()), linked, "the receipt says which appointment");
+      const notes = await waitForNotes(ehr, appt.patient_id, 1);
+      assert.equal(notes.length, 1, "exactly one note");
+      assert.equal(ehr.link(notes[0]), first.key.split(":")[1], "the note is linked to the chosen appointment");
+      const creates = (await sandbox.admin.requests({ path_prefix: ehr.create.path })).filter((r) => !ehr.create.method || r.method === ehr.create.method);
+      assert.equal(creates.length, 1);
+      assert.ok(creates[0].body.includes(first.key.split(":")[1]), "the request log shows the link field");
+      if (ehr.noteStatus) {
+        const after = (await ehr.appointment(sandbox, first.key)).note_status;
+        assert.notEqual(after, before, "the appointment's note status changed");
       }
-    }
+    });
 
-    for (const ehr of EHRS) {
-      test(`${ehr.name}: a session at 10:32 → the 10:30 appointment first, highlighted, not chosen; choose + Push → one note linked to it`, async () => {
-        await ehr.connect(s, sandbox);
-        const popup = await open(`${sandbox.motics_url}/today?at=10:32`);
-        const rows = await listed(popup);
-        assert.ok(rows.length > 1, "the day's diary is listed");
-        const [first] = rows;
-        assert.ok(first.best && !first.pressed, `the first row is the highlighted best match, not chosen: ${first.text}`);
-        assert.equal(rows.filter((r) => r.best).length, 1);
-        assert.match(first.time, /10:30/);
-        assert.equal(await popup.$eval("#patient-card", (e) => e.hidden), true, "nothing is chosen before the click");
-        assert.equal(await popup.$eval("#push", (b) => b.disabled), true);
-        const appt = await ehr.appointment(sandbox, first.key);
-        assert.equal(appt.starts_ms, todayAt(10, 30));
-        assert.equal(appt.cancelled, false, "the cancelled 10:30 appointment is not the one suggested");
-        if (ehr.noteStatus) assert.match(first.text, /no note yet/);
-        // Cancelled (and deleted) appointments never show: every listed row is a live appointment.
-        for (const row of rows) assert.equal((await ehr.appointment(sandbox, row.key)).cancelled, false, `listed: ${row.text}`);
-        assert.ok(rows.every((r) => r.key !== undefined) && new Set(rows.map((r) => r.key)).size === rows.length);
+    test(`${ehr.name}: same-name patients on the day are told apart by time and date of birth`, async () => {
+      const { s, sandbox } = ctx;
+      await ehr.connect(s, sandbox);
+      const popup = await ctx.open(`${sandbox.motics_url}/today?at=10:32`);
+      const rows = await listed(popup);
+      const byName = new Map();
+      for (const r of rows) byName.set(r.name, [...(byName.get(r.name) ?? []), r]);
+      const twins = [...byName.values()].find((g) => g.length > 1 && new Set(g.map((r) => r.text.match(/born \S+/)?.[0])).size > 1);
+      assert.ok(twins, `two patients with one name: ${rows.map((r) => r.text).join(" | ")}`);
+      assert.notEqual(twins[0].time, twins[1].time);
+      for (const r of twins) assert.match(r.text, /born \d{2}\/\d{2}\/\d{4}/);
+    });
 
-        // Click 1: choose. The same patient card search fills, and the link under "What will be sent".
-        await popup.click("#appointments-list button.appt.best");
-        await popup.waitForSelector("#patient-card:not([hidden])");
-        const cardId = await popup.$eval("#patient-card-id", (e) => e.textContent.replace(/\D/g, ""));
-        assert.equal(cardId, appt.patient_id, "the card is the appointment's patient");
-        const linked = await popup.$eval("#appointment-link", (e) => e.textContent.trim());
-        assert.match(linked, /^Linked to the 10:30.* appointment/);
-        const before = ehr.noteStatus ? appt.note_status : null;
-        // Click 2: Push.
-        await popup.waitForFunction(() => {
-          const extras = document.getElementById("ehr-extras");
-          return extras.hidden || ["ready", "none", "error"].includes(extras.dataset.cases);
-        }, { timeout: 20_000 });
-        await pushed(ehr, popup);
-        assert.equal(await popup.$eval("#receipt-appointment", (e) => e.textContent.trim()), linked, "the receipt says which appointment");
-        const notes = await waitForNotes(ehr, appt.patient_id, 1);
-        assert.equal(notes.length, 1, "exactly one note");
-        assert.equal(ehr.link(notes[0]), first.key.split(":")[1], "the note is linked to the chosen appointment");
-        const creates = (await sandbox.admin.requests({ path_prefix: ehr.create.path })).filter((r) => !ehr.create.method || r.method === ehr.create.method);
-        assert.equal(creates.length, 1);
-        assert.ok(creates[0].body.includes(first.key.split(":")[1]), "the request log shows the link field");
-        if (ehr.noteStatus) {
-          const after = (await ehr.appointment(sandbox, first.key)).note_status;
-          assert.notEqual(after, before, "the appointment's note status changed");
-        }
-      });
-
-      test(`${ehr.name}: same-name patients on the day are told apart by time and date of birth`, async () => {
-        await ehr.connect(s, sandbox);
-        const popup = await open(`${sandbox.motics_url}/today?at=10:32`);
-        const rows = await listed(popup);
-        const byName = new Map();
-        for (const r of rows) byName.set(r.name, [...(byName.get(r.name) ?? []), r]);
-        const twins = [...byName.values()].find((g) => g.length > 1 && new Set(g.map((r) => r.text.match(/born \S+/)?.[0])).size > 1);
-        assert.ok(twins, `two patients with one name: ${rows.map((r) => r.text).join(" | ")}`);
-        assert.notEqual(twins[0].time, twins[1].time);
-        for (const r of twins) assert.match(r.text, /born \d{2}\/\d{2}\/\d{4}/);
-      });
-
-      test(`${ehr.name}: the diary failing (500) says so in one line with Retry; search and push still work`, async () => {
-        await ehr.connect(s, sandbox);
-        await sandbox.admin.fault({ path: ehr.diaryPath, count: 50, kind: "status", status: 500 });
-        const popup = await open(`${sandbox.motics_url}/today?at=10:32`);
-        await listed(popup, ["error"]);
-        const line = await popup.$eval("#appointments-error-text", (e) => e.textContent.trim());
-        assert.ok(line.length > 0 && line.includes(ehr.name), `one line naming the cause: ${line}`);
-        await fill(popup, "Search patients", ehr.patient);
-        await popup.waitForFunction((q) => document.getElementById("patient-search-status").dataset.query === q, { timeout: 20_000 }, ehr.patient);
-        await popup.click("#patient-results [role=option]");
-        await popup.waitForFunction(() => {
-          const extras = document.getElementById("ehr-extras");
-          return extras.hidden || ["ready", "none", "error"].includes(extras.dataset.cases);
-        }, { timeout: 20_000 });
-        await pushed(ehr, popup);
-        // Retry, the diary back: the list shows.
-        await sandbox.admin.clearFaults();
-        await popup.click("#patient-change");
-        await click(popup, "Retry loading the appointments");
-        assert.ok((await listed(popup)).length > 0);
-      });
-    }
-  });
-}
+    test(`${ehr.name}: the diary failing (500) says so in one line with Retry; search and push still work`, async () => {
+      const { s, sandbox } = ctx;
+      await ehr.connect(s, sandbox);
+      await sandbox.admin.fault({ path: ehr.diaryPath, count: 50, kind: "status", status: 500 });
+      const popup = await open(`${sandbox.motics_url}/today?at=10:32`);
+      await listed(popup, ["error"]);
+      const line = await popup.$eval("#appointments-error-text", (e) => e.textContent.trim());
+      assert.ok(line.length > 0 && line.includes(ehr.name), `one line naming the cause: ${line}`);
+      await searchAndChoose(popup, ehr.patient);
+      await pushed(ehr, popup);
+      // Retry, the diary back: the list shows.
+      await sandbox.admin.clearFaults();
+      await popup.click("#patient-change");
+      await click(popup, "Retry loading the appointments");
+      assert.ok((await listed(popup)).length > 0);
+    });
+  }
+});

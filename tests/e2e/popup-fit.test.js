@@ -4,14 +4,13 @@
 // EHR. Chromium shows the real toolbar popup (its own box, never over 800×600); Firefox, which
 // has no popup target, shows the same page in a tab sized 800×600. Screenshots of both states go
 // to tests/e2e/artifacts/ (gitignored; the README's come from there).
-import { describe, before, after, beforeEach, test } from "node:test";
+import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
-import { startSandbox } from "./lib/sandbox.js";
-import { BROWSERS, launch } from "./lib/browser.js";
-import { popupOn, resetExtension } from "./lib/flows.js";
-import { EHRS, waitForBudgets } from "./lib/ehrs.js";
-import { click, fill } from "./lib/ui.js";
+import { cleanSuite } from "./lib/suite.js";
+import { searchAndChoose } from "./lib/flows.js";
+import { EHRS } from "./lib/ehrs.js";
+import { click } from "./lib/ui.js";
 
 const SHOTS = new URL("./artifacts/", import.meta.url).pathname;
 /** The largest popup a browser shows (Chrome and Firefox both cap it at 800×600). */
@@ -33,60 +32,39 @@ function pushPlacement() {
   };
 }
 
-for (const kind of BROWSERS) {
-  describe(`popup fits 800×600 (${kind})`, () => {
-    let sandbox, s;
-    const opened = [];
-    before(async () => {
-      sandbox = await startSandbox();
-      s = await launch(kind, sandbox);
-      fs.mkdirSync(SHOTS, { recursive: true });
+cleanSuite("popup fits 800×600", (ctx) => {
+  before(() => fs.mkdirSync(SHOTS, { recursive: true }));
+  for (const ehr of EHRS) {
+    test(`${ehr.name}: a 100 KB note, Push and the patient on screen without scrolling, the preview scrolls beneath`, async () => {
+      const { s, sandbox, kind } = ctx;
+      await ehr.connect(s, sandbox);
+      const popup = await ctx.open(`${sandbox.motics_url}/variants/size-100k`);
+      await popup.setViewport(BOX);
+      await popup.waitForSelector("#details-section:not([hidden])", { timeout: 20_000 });
+      assert.match(await popup.$eval("#action-patient", (e) => e.textContent), /Choose the patient first/);
+      await searchAndChoose(popup, ehr.patient);
+      // The page names Margaret O'Brien; an EHR without her gets the mismatch question, answered.
+      if (await popup.$("#mismatch:not([hidden])")) await popup.click("#mismatch-confirm");
+      await popup.waitForSelector("#push:not([disabled])", { timeout: 30_000 });
+      await popup.evaluate(() => window.scrollTo(0, 0));
+      const top = await popup.evaluate(pushPlacement);
+      assert.ok(top.pageTaller, "the 100 KB preview is far longer than the popup");
+      assert.equal(top.scrollY, 0);
+      assert.ok(top.box[0] <= BOX.width && top.box[1] <= BOX.height, `the popup's box is at most 800×600: ${top.box}`);
+      assert.ok(top.onScreen && top.uncovered, `Push to ${ehr.name} is on screen unscrolled: ${JSON.stringify(top)}`);
+      const bar = await popup.$eval("#action-patient", (e) => e.textContent);
+      const chosen = await popup.$eval("#patient-card-name", (e) => e.textContent);
+      assert.ok(bar.includes(chosen), `the action bar names ${chosen}: ${bar}`);
+      await popup.screenshot({ path: `${SHOTS}/popup-fit-${ehr.id}-${kind}.png` });
+      // The whole preview is reviewable: scrolled to its end, the last line sits above the bar.
+      await popup.$eval("#preview-end", (e) => e.scrollIntoView({ block: "end" }));
+      const end = await popup.evaluate(pushPlacement);
+      assert.ok(end.scrollY > 0 && end.onScreen && end.uncovered, `Push stays on screen: ${JSON.stringify(end)}`);
+      assert.ok(end.endOnScreen && end.endAboveBar, `the preview's end is not under the bar: ${JSON.stringify(end)}`);
+      await popup.screenshot({ path: `${SHOTS}/popup-fit-${ehr.id}-${kind}-end.png` });
+      await click(popup, `Push to ${ehr.name}`);
+      await popup.waitForSelector("#receipt:not([hidden])", { timeout: 60_000 });
+      assert.deepEqual(await popup.evaluate(() => [document.getElementById("receipt").getBoundingClientRect().top < innerHeight]), [true], "the receipt shows in the bar");
     });
-    after(async () => {
-      await s?.close();
-      await sandbox?.stop();
-    });
-    beforeEach(async () => {
-      for (const p of opened.splice(0)) await p.close().catch(() => {});
-      await waitForBudgets(sandbox);
-      await sandbox.admin.reset();
-      await resetExtension(s);
-    });
-
-    for (const ehr of EHRS) {
-      test(`${ehr.name}: a 100 KB note, Push and the patient on screen without scrolling, the preview scrolls beneath`, async () => {
-        await ehr.connect(s, sandbox);
-        const { tab, popup } = await popupOn(s, `${sandbox.motics_url}/variants/size-100k`);
-        opened.push(popup, tab);
-        await popup.setViewport(BOX);
-        await popup.waitForSelector("#details-section:not([hidden])", { timeout: 20_000 });
-        assert.match(await popup.$eval("#action-patient", (e) => e.textContent), /Choose the patient first/);
-        await fill(popup, "Search patients", ehr.patient);
-        await popup.waitForFunction((q) => document.getElementById("patient-search-status").dataset.query === q, { timeout: 20_000 }, ehr.patient);
-        await popup.click("#patient-results [role=option]");
-        // The page names Margaret O'Brien; an EHR without her gets the mismatch question, answered.
-        if (await popup.$("#mismatch:not([hidden])")) await popup.click("#mismatch-confirm");
-        await popup.waitForSelector("#push:not([disabled])", { timeout: 30_000 });
-        await popup.evaluate(() => window.scrollTo(0, 0));
-        const top = await popup.evaluate(pushPlacement);
-        assert.ok(top.pageTaller, "the 100 KB preview is far longer than the popup");
-        assert.equal(top.scrollY, 0);
-        assert.ok(top.box[0] <= BOX.width && top.box[1] <= BOX.height, `the popup's box is at most 800×600: ${top.box}`);
-        assert.ok(top.onScreen && top.uncovered, `Push to ${ehr.name} is on screen unscrolled: ${JSON.stringify(top)}`);
-        const bar = await popup.$eval("#action-patient", (e) => e.textContent);
-        const chosen = await popup.$eval("#patient-card-name", (e) => e.textContent);
-        assert.ok(bar.includes(chosen), `the action bar names ${chosen}: ${bar}`);
-        await popup.screenshot({ path: `${SHOTS}/popup-fit-${ehr.id}-${kind}.png` });
-        // The whole preview is reviewable: scrolled to its end, the last line sits above the bar.
-        await popup.$eval("#preview-end", (e) => e.scrollIntoView({ block: "end" }));
-        const end = await popup.evaluate(pushPlacement);
-        assert.ok(end.scrollY > 0 && end.onScreen && end.uncovered, `Push stays on screen: ${JSON.stringify(end)}`);
-        assert.ok(end.endOnScreen && end.endAboveBar, `the preview's end is not under the bar: ${JSON.stringify(end)}`);
-        await popup.screenshot({ path: `${SHOTS}/popup-fit-${ehr.id}-${kind}-end.png` });
-        await click(popup, `Push to ${ehr.name}`);
-        await popup.waitForSelector("#receipt:not([hidden])", { timeout: 60_000 });
-        assert.deepEqual(await popup.evaluate(() => [document.getElementById("receipt").getBoundingClientRect().top < innerHeight]), [true], "the receipt shows in the bar");
-      });
-    }
-  });
-}
+  }
+});
