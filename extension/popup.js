@@ -19,7 +19,8 @@ import { utcOffsetMin } from "./lib/dates.js";
 import { originOf } from "./lib/motics.js";
 import { readCapture, ReadAll } from "./popup/capture.js";
 import { showActionPatient } from "./popup/action-bar.js";
-import { Appointments, showReceiptAppointment } from "./popup/appointments.js";
+import { Appointments, showReceiptAppointment, linkOfRow } from "./popup/appointments.js";
+import { matchByAppointment, pairNote } from "./popup/queue-match.js";
 
 localise();
 
@@ -170,27 +171,62 @@ async function fillDetails() {
   select.value = state.settings.template_id ?? "";
 }
 
-/** Exactly what a push sends: the note as read, the confirmed patient, and the choices shown. */
-function pushPayload(patient) {
+/**
+ * Exactly what a push sends: the note as read, the confirmed patient, and the choices shown. A note
+ * paired by "Match by appointment" passes its own candidate `index`, `prepared` note and `appointment`.
+ */
+function pushPayload(patient, { index = state.chosen, prepared = state.prepared, appointment } = {}) {
   const details = extras().details;
   return {
     ehr: state.dest,
-    source: state.candidates[state.chosen],
+    source: state.candidates[index],
     patient,
-    title: currentTitle(),
+    title: index === state.chosen ? currentTitle() : prepared.title,
     draft: details ? $("as-draft").checked : false,
     // The template picker is the details' (EHRs with templates); Automatic's choice came with the preview.
-    ...(details ? templateFields(state.prepared.template) : { template_id: null, automatic_template_id: null }),
+    ...(details ? templateFields(prepared.template) : { template_id: null, automatic_template_id: null }),
     case_id: state.cases?.caseId() ?? null,
-    push_ref: state.prepared.push_ref,
-    created_display: state.prepared.created_display ?? null,
+    push_ref: prepared.push_ref,
+    created_display: prepared.created_display ?? null,
     scope: preselectScope(),
     confirm_duplicate: false,
     // The core files the note under the session's local time (an EHR that takes a local date).
-    utc_offset_min: utcOffsetMin(state.candidates[state.chosen]),
+    utc_offset_min: utcOffsetMin(state.candidates[index]),
     // The appointment the note is linked to (chosen from the list, or ticked for a searched patient).
-    appointment: state.appts?.linkFor(patient) ?? null,
+    appointment: appointment !== undefined ? appointment : state.appts?.linkFor(patient) ?? null,
   };
+}
+
+/**
+ * "Match by appointment": queue each note the core pairs with exactly one appointment, for review;
+ * a note whose page names someone else than the appointment's patient stays for search.
+ */
+async function onMatch() {
+  $("queue-match").disabled = true;
+  await matchByAppointment({
+    ehr: state.dest, candidates: state.candidates, queued: (i) => state.queue.has(i) || i === state.chosen && Boolean(state.picker.chosen),
+    propose: async (i, row) => {
+      const source = state.candidates[i];
+      const named = source.meta?.patient_name;
+      if (named) {
+        const verdict = await request(MSG.PATIENTS_MATCH, { page_name: named, page_dob: source.meta?.patient_dob ?? null, patient: row.patient }).catch(() => null);
+        if (verdict !== "match") return false;
+      }
+      const prepared = await prepare(source, { ehr: state.dest, dateDisplay: sessionDate(source), patientName: fullName(row.patient) }).catch(() => null);
+      if (!prepared) return false;
+      state.queue.add(i, candidateLabel(source, i), pushPayload(row.patient, { index: i, prepared, appointment: linkOfRow(row) }), pairNote(row));
+      return true;
+    },
+  });
+  $("queue-match").disabled = false;
+  // The picker moves on to the first note still without a patient.
+  const next = state.candidates.findIndex((_, i) => !state.queue.has(i));
+  if (next >= 0 && next !== state.chosen && state.queue.has(state.chosen)) {
+    state.picker.clear(false);
+    showPicker(state.candidates, next, choose);
+    await choose(next);
+  }
+  updatePushButton();
 }
 
 /** Queue the chosen note for the chosen patient, then move on to the next note not yet queued. */
@@ -219,6 +255,7 @@ async function switchTo(ehr) {
   $("downgrades-intro").textContent = te("ehrDowngradesIntro", ehr);
   $("note-details").hidden = !extras().details;
   $("queue-add").hidden = !extras().queue || !state.queue;
+  $("queue-match").hidden = !extras().queue || !state.queue;
   $("ehr-extras").hidden = !extras().cases;
   state.cases = extras().cases ? new CaseChooser($("ehr-extras"), { ehr, onChange: updatePushButton }) : null;
   if (state.candidates.length) await choose(state.chosen);
@@ -300,6 +337,7 @@ $("note-title").addEventListener("input", () => {
   if (!$("push").disabled) schedulePreflight();
 });
 $("queue-add").addEventListener("click", onQueueAdd);
+$("queue-match").addEventListener("click", onMatch);
 $("copy-note").addEventListener("click", async () => {
   if (!state.prepared) return;
   try {

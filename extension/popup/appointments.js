@@ -24,7 +24,7 @@ export function linkedText(appt) {
 }
 
 /** The link a push sends for a row: what `push/start` takes. */
-const linkOf = (row) => ({ id: row.id, kind: row.kind, ...(row.group_id ? { group_id: row.group_id } : {}) });
+export const linkOfRow = (row) => ({ id: row.id, kind: row.kind, ...(row.group_id ? { group_id: row.group_id } : {}) });
 
 export class Appointments {
   /** `choose(patient)` fills the patient card (the PatientPicker's choose). */
@@ -184,9 +184,9 @@ export class Appointments {
   /** The appointment a push for `patient` links to (`push/start`'s `appointment`), or null. */
   linkFor(patient) {
     if (!patient) return null;
-    if (this.row && this.row.patient_id === patient.id) return linkOf(this.row);
+    if (this.row && this.row.patient_id === patient.id) return linkOfRow(this.row);
     const ticked = this.offered.find((o) => o.box.checked && o.row.patient_id === patient.id);
-    return ticked ? linkOf(ticked.row) : null;
+    return ticked ? linkOfRow(ticked.row) : null;
   }
 }
 
