@@ -62,8 +62,10 @@ export const EHRS = [
       .filter((q) => q.type === "paragraph" && q.answer).map((q) => q.answer).join("")).join(""),
     /** The link a note carries to its appointment (`booking_id` or `attendee_id`, per the OpenAPI). */
     link: (note) => note.booking_id ?? note.attendee_id ?? null,
-    /** Whether the EHR reports a note status per appointment (Nookal v2 doesn't). */
-    noteStatus: true,
+    /** Whether the EHR reports a note status per appointment (Nookal v2 doesn't), and has group classes. */
+    noteStatus: true, groups: true,
+    /** Every note this extension pushed, whoever it is for. */
+    allNotes: async (sandbox) => (await sandbox.admin.notes()).filter((n) => text(n).includes(OURS) && !n.archived_at),
     /**
      * One appointment as the EHR's API gives it, by a popup row's key ("individual:123" or
      * "group_attendee:456"): start, cancelled, patient and note status, in one shape.
@@ -127,7 +129,8 @@ export const EHRS = [
     text: (note) => note.notes,
     shown: (note) => note.notes,
     link: (note) => note.appt_id ?? null,
-    noteStatus: false,
+    noteStatus: false, groups: false,
+    allNotes: async (sandbox) => (await sandbox.admin.nookalNotes()).filter((n) => n.notes.includes(OURS)),
     /** One appointment (by a popup row's key), from the day's `getAppointments` list. */
     async appointment(sandbox, rowKey) {
       const id = rowKey.split(":")[1];
