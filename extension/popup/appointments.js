@@ -41,6 +41,8 @@ export class Appointments {
       if (e.target.value) this.load({ practitioner_id: e.target.value });
     });
     $("appointments-list").addEventListener("keydown", (e) => this.onKey(e));
+    // Typing a name means searching: the list steps aside for the results, and is back when the box is empty.
+    $("patient-search").addEventListener("input", (e) => { $("appointments").classList.toggle("searching", e.target.value.trim() !== ""); });
   }
 
   /** Point the list at another EHR (its diary, its patients): nothing chosen, nothing shown. */
