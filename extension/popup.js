@@ -114,8 +114,8 @@ async function onPatientChange(patient) {
   await refreshTitle();
   updatePushButton();
   // Before the note exists (recording in progress), the choice is kept for this session only.
-  if (!state.prepared && state.page.session_id && extras().preselect) {
-    await request(patient ? MSG.PRESELECT_SET : MSG.PRESELECT_CLEAR, { scope: preselectScope(), patient }).catch(() => {});
+  if (!state.prepared && state.page.session_id) {
+    await request(patient ? MSG.PRESELECT_SET : MSG.PRESELECT_CLEAR, { ehr: state.dest, scope: preselectScope(), patient }).catch(() => {});
   }
 }
 
@@ -254,8 +254,8 @@ async function switchTo(ehr) {
   $("preview-summary").textContent = te("ehrPreviewSummary", ehr);
   $("downgrades-intro").textContent = te("ehrDowngradesIntro", ehr);
   $("note-details").hidden = !extras().details;
-  $("queue-add").hidden = !extras().queue || !state.queue;
-  $("queue-match").hidden = !extras().queue || !state.queue;
+  $("queue-add").hidden = !state.queue;
+  $("queue-match").hidden = !state.queue;
   $("ehr-extras").hidden = !extras().cases;
   state.cases = extras().cases ? new CaseChooser($("ehr-extras"), { ehr, onChange: updatePushButton }) : null;
   if (state.candidates.length) await choose(state.chosen);
@@ -398,13 +398,11 @@ async function startFlow() {
   // The destination decides the search, the preview and the details; then a pre-selection
   // (made while recording) fills the patient.
   await chooseDestination();
-  if (extras().preselect) {
-    const pre = await request(MSG.PRESELECT_GET, { scope: preselectScope() }).catch(() => null);
-    if (pre) await state.picker.choose(pre, { preselected: true });
-  }
+  const pre = await request(MSG.PRESELECT_GET, { ehr: state.dest, scope: preselectScope() }).catch(() => null);
+  if (pre) await state.picker.choose(pre, { preselected: true });
   if (!reply.ok) {
     // Recording in progress: the next appointments, as well as search, to pre-select the patient.
-    if (state.page.session_id && extras().preselect && !state.picker.chosen) state.appts.load({}, { upcoming: true });
+    if (state.page.session_id && !state.picker.chosen) state.appts.load({}, { upcoming: true });
     $("note-status").textContent = readFailureText(reply);
     document.body.dataset.note = reply.error;
     return;

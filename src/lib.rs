@@ -15,6 +15,7 @@ pub mod ehr;
 pub mod error;
 pub mod http;
 pub mod integration;
+pub mod json;
 pub mod nookal;
 pub mod note;
 pub mod pacing;

@@ -8,7 +8,7 @@ use push_support::SandboxPlatform;
 use serde_json::{Value, json};
 
 /// What differs per EHR: how to connect, and the queries its search takes for the same patient
-/// (Nookal searches a date of birth, phone or email beside a name; Cliniko one kind at a time).
+/// (Nookal searches a date of birth or phone beside a name; Cliniko one kind at a time).
 struct Ehr {
     name: &'static str,
     connect: fn(&SandboxPlatform),
@@ -29,7 +29,7 @@ const EHRS: [Ehr; 2] = [
         name: "nookal",
         connect: |p| drop(p.connect_nookal()),
         dob: |d| format!("Ngāta {d}"),
-        email: "Ngāta patient1003@example.com",
+        email: "PATIENT1003@Example.com",
         phone: "Ngāta 0402 102 202",
     },
 ];

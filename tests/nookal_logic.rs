@@ -258,3 +258,23 @@ fn phones_match_by_the_shared_rule() {
     assert_eq!(ranked("Smith +61 412 345 678", false), ["P-7a"]);
     assert!(ranked("Smith 0499 999 999", false).is_empty());
 }
+
+#[test]
+fn an_email_search_keeps_only_that_email_whatever_the_server_did() {
+    // Whether Nookal filters by `email` alone is unconfirmed (reference §2): a server that
+    // ignored the filter and answered with other patients must still give only the right one.
+    let today = Date::new(2025, 10, 1).unwrap();
+    let q = motics_push::nookal::query::parse("Jane.Smith@Example.org", DateOrder::DayFirst, today)
+        .unwrap();
+    let checks = plan(&q).unwrap().checks;
+    let mut jane = nk_patient("7", "Jane", None);
+    jane.email = Some("jane.smith@example.org".into());
+    let mut other = nk_patient("8", "John", None);
+    other.email = Some("john@example.org".into());
+    let found = [other, nk_patient("9", "Jo", None), jane];
+    let ids: Vec<_> = rank(found.to_vec(), &q, &checks, false)
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(ids, ["7"]);
+}

@@ -96,15 +96,20 @@ fn a_pre_selection_is_not_handed_to_another_origin_with_the_same_session_id() {
     p.connect();
     let patient = p.patients(1).remove(0);
     let motics = json!({"origin": MOTICS, "session_id": "s-1001", "tab_id": 1, "url": format!("{MOTICS}/sessions/s-1001")});
-    p.ok(json!({"type": "preselect/set", "scope": motics, "patient": patient}));
+    p.ok(json!({"type": "preselect/set", "ehr": "cliniko", "scope": motics, "patient": patient}));
     assert_eq!(
-        p.ok(json!({"type": "preselect/get", "scope": motics}))["id"],
+        p.ok(json!({"type": "preselect/get", "ehr": "cliniko", "scope": motics}))["id"],
         patient["id"]
+    );
+    // A patient id belongs to the EHR it was found in: Nookal gets nothing for this session.
+    assert_eq!(
+        p.ok(json!({"type": "preselect/get", "ehr": "nookal", "scope": motics})),
+        Value::Null
     );
     let copy = json!({"origin": "https://copy.example", "session_id": "s-1001", "tab_id": 2,
         "url": "https://copy.example/sessions/s-1001"});
     assert_eq!(
-        p.ok(json!({"type": "preselect/get", "scope": copy})),
+        p.ok(json!({"type": "preselect/get", "ehr": "cliniko", "scope": copy})),
         Value::Null
     );
 }

@@ -59,7 +59,7 @@ fn assert_one_live_note(p: &SandboxPlatform, r: &str, patient: &Value) -> String
 fn happy_path_one_post_then_one_verifying_get_receipt_without_names() {
     let (p, patient) = setup();
     let scope = json!({"origin": "https://app.motics.ai", "session_id": "s-1001"});
-    p.ok(json!({"type": "preselect/set", "scope": scope, "patient": patient}));
+    p.ok(json!({"type": "preselect/set", "ehr": "cliniko", "scope": scope, "patient": patient}));
     let before = p.log().len();
     let r = push_ref(1);
     let mut msg = push_start(&patient, NOTE, &r, TITLE);
@@ -116,7 +116,7 @@ fn happy_path_one_post_then_one_verifying_get_receipt_without_names() {
     assert_eq!(p.badge.get(), 0);
     // The session's pre-selection is cleared after the push.
     assert_eq!(
-        p.ok(json!({"type": "preselect/get", "scope": scope})),
+        p.ok(json!({"type": "preselect/get", "ehr": "cliniko", "scope": scope})),
         Value::Null
     );
     assert_eq!(p.posts(), 1);

@@ -9,9 +9,8 @@ export const EHRS = Object.freeze({
     id: "cliniko", name: "Cliniko", origins: ["https://*.cliniko.com/*"], keyWhere: "clinikoKeyWhere",
     help: ["clinikoHelp1", "clinikoHelp2", "clinikoHelp3", "clinikoHelp4", "clinikoHelp5"], helpNote: "clinikoHelpNoKeys",
     choices: [],
-    // The popup's extras for this EHR: title/draft/template, a patient chosen while recording,
-    // the history queue.
-    popup: { details: true, preselect: true, queue: true },
+    // The popup's extras for this EHR: title, draft/final and template.
+    popup: { details: true },
   },
   nookal: {
     id: "nookal", name: "Nookal", origins: ["https://api.nookal.com/*"], keyWhere: "nookalKeyWhere",

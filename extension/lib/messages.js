@@ -76,7 +76,9 @@ import { api, extensionOrigin } from "./browser.js";
  *   at most); `receipts/clear` `{ehr}` → null: forget that EHR's push history (offered with
  *   "Remove key").
  * - `settings/get|set`: also `diary_window: {whole_day, hours}` (default `{whole_day: true, hours: 3}`).
- * - `preselect/get|set|clear`, `destination/get|set`: unchanged.
+ * - `preselect/get` `{ehr, scope}` → the patient or null; `preselect/set` `{ehr, scope, patient}`;
+ *   `preselect/clear` `{scope}`: a pre-selection belongs to the EHR it was found in.
+ * - `destination/get|set`: unchanged.
  */
 export const MSG = Object.freeze({
   CORE_INFO: "core/info",

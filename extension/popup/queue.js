@@ -1,5 +1,5 @@
 // The history queue: on a page with several notes, the clinician pairs each note with its patient
-// ("Add to queue"), then "Push all" sends them in sequence through the outbox, paced within Cliniko's
+// ("Add to queue"), then "Push all" sends them in sequence through the outbox, paced within the EHR's
 // rate budget, with a status line per item. Nothing is sent before "Push all".
 import { MSG, request } from "../lib/messages.js";
 import { t, errorText } from "../lib/i18n.js";

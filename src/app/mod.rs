@@ -140,12 +140,16 @@ pub enum Request {
     PreselectGet {
         /// Session / tab scope.
         scope: preselect::Scope,
+        /// The EHR the popup pushes to (another EHR's pre-selection is not this one's patient).
+        ehr: Ehr,
     },
     /// Pre-select a patient for a Motics session.
     #[serde(rename = "preselect/set")]
     PreselectSet {
         /// Session / tab scope.
         scope: preselect::Scope,
+        /// The EHR the patient was found in.
+        ehr: Ehr,
         /// The patient.
         patient: crate::search::rank::PatientSummary,
     },
@@ -372,10 +376,12 @@ async fn dispatch<P: Env>(p: &P, req: Request) -> crate::Result<Value> {
             page_dob.as_deref(),
             &patient,
         )),
-        Request::PreselectGet { scope } => to_value(&preselect::get(p, &scope).await?),
-        Request::PreselectSet { scope, patient } => {
-            to_value(&preselect::set(p, &scope, patient).await?)
-        }
+        Request::PreselectGet { scope, ehr } => to_value(&preselect::get(p, &scope, ehr).await?),
+        Request::PreselectSet {
+            scope,
+            ehr,
+            patient,
+        } => to_value(&preselect::set(p, &scope, ehr, patient).await?),
         Request::PreselectClear { scope } => to_value(&preselect::clear(p, &scope).await?),
         Request::PushPreflight {
             ehr,

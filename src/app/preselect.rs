@@ -1,6 +1,8 @@
 //! Pre-selection: the patient chosen on a Motics session before its note exists, kept in
-//! `storage.session` (memory only) against that session, and never carried to another one.
+//! `storage.session` (memory only) against that session, and never carried to another one nor
+//! to another EHR (a patient id belongs to the EHR it was found in).
 
+use crate::ehr::Ehr;
 use crate::platform::StorageArea;
 use crate::search::rank::PatientSummary;
 use crate::worker::Env;
@@ -51,6 +53,7 @@ impl Scope {
 /// A stored pre-selection.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Entry {
+    ehr: Ehr,
     patient: PatientSummary,
     at_ms: i64,
 }
@@ -62,8 +65,8 @@ async fn load_all<P: Env>(p: &P) -> Result<Map<String, Value>> {
     })
 }
 
-/// The patient pre-selected for this scope, if any.
-pub async fn get<P: Env>(p: &P, scope: &Scope) -> Result<Option<PatientSummary>> {
+/// The patient pre-selected for this scope in `ehr`, if any.
+pub async fn get<P: Env>(p: &P, scope: &Scope, ehr: Ehr) -> Result<Option<PatientSummary>> {
     let Some(key) = scope.key() else {
         return Ok(None);
     };
@@ -71,16 +74,18 @@ pub async fn get<P: Env>(p: &P, scope: &Scope) -> Result<Option<PatientSummary>>
     Ok(all
         .get(&key)
         .and_then(|v| serde_json::from_value::<Entry>(v.clone()).ok())
+        .filter(|e| e.ehr == ehr)
         .map(|e| e.patient))
 }
 
-/// Remember `patient` for this scope.
-pub async fn set<P: Env>(p: &P, scope: &Scope, patient: PatientSummary) -> Result<()> {
+/// Remember `patient` (found in `ehr`) for this scope.
+pub async fn set<P: Env>(p: &P, scope: &Scope, ehr: Ehr, patient: PatientSummary) -> Result<()> {
     let key = scope.key().ok_or_else(|| {
         Error::InvalidInput("this page has no Motics session to remember a patient for".into())
     })?;
     let mut all = load_all(p).await?;
     let entry = Entry {
+        ehr,
         patient,
         at_ms: p.now_ms(),
     };

@@ -2,9 +2,9 @@
 
 use crate::{Error, Result};
 
-/// Longest key we accept. Real keys are well under 200 characters; anything longer is a paste of
-/// something else (an email, a page), and refusing it early keeps it out of headers and storage.
-pub const MAX_KEY_LEN: usize = 512;
+use crate::ehr::Ehr;
+pub use crate::ehr::key::MAX_KEY_LEN;
+use crate::ehr::key::{invalid, precheck};
 
 /// Shortest key body we accept. Real keys are long base64 strings; a few characters is a typo.
 const MIN_BODY_LEN: usize = 8;
@@ -72,18 +72,8 @@ impl ClinikoKey {
     /// following Cliniko's sharding rule: split on `-`; one part → au1; two parts whose second
     /// matches `^[a-z]{2}\d{1,2}$` (case-insensitive) → that shard; anything else is invalid.
     pub fn parse(raw: &str) -> Result<ClinikoKey> {
-        let key = clean(raw);
-        let invalid = |why: &str| Err(Error::InvalidKey(why.to_string()));
-        if key.is_empty() {
-            return invalid("the key is empty");
-        }
-        if key.chars().count() > MAX_KEY_LEN {
-            return invalid("the text is too long to be a Cliniko API key");
-        }
-        let lower = key.to_ascii_lowercase();
-        if lower.contains("://") || lower.starts_with("www.") || lower.contains("cliniko.com") {
-            return invalid("this looks like a web address, not an API key");
-        }
+        let key = precheck(raw, Ehr::Cliniko)?;
+        let invalid = |why: &str| Err(invalid(why));
         if !key.is_ascii() {
             return invalid("the key contains characters that never appear in Cliniko API keys");
         }
@@ -161,31 +151,6 @@ impl std::fmt::Display for ClinikoKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "…{}", self.hint())
     }
-}
-
-/// Characters that are stripped from both ends of a paste: whitespace, zero-width characters and
-/// every kind of quote people wrap keys in (straight, curly, guillemets, backticks).
-fn is_wrapper(c: char) -> bool {
-    c.is_whitespace()
-        || matches!(
-            c,
-            '"' | '\''
-                | '`'
-                | '\u{201c}'
-                | '\u{201d}'
-                | '\u{2018}'
-                | '\u{2019}'
-                | '\u{00ab}'
-                | '\u{00bb}'
-                | '\u{200b}'
-                | '\u{feff}'
-        )
-}
-
-/// Remove line breaks anywhere (keys copied from a wrapped email) and wrappers at both ends.
-fn clean(raw: &str) -> String {
-    let no_breaks: String = raw.chars().filter(|c| !matches!(c, '\r' | '\n')).collect();
-    no_breaks.trim_matches(is_wrapper).to_string()
 }
 
 /// Base64 / base64url alphabet plus the `-` suffix separator.

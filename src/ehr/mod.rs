@@ -20,6 +20,8 @@
 
 pub mod appointments;
 pub mod connection;
+pub mod id;
+pub mod key;
 pub mod note;
 pub mod search;
 

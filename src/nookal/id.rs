@@ -1,67 +1,38 @@
-//! `NookalId`: a Nookal record id, kept as a string end to end (never a JS Number).
+//! `NookalId`: a Nookal record id (`"ID": "1"`, reference §1: ids come back as strings; some
+//! clients see numbers), kept as text ([`crate::ehr::id`]).
 
-use crate::{Error, Result};
-use serde::{Deserialize, Serialize};
+use crate::ehr::Ehr;
+use crate::ehr::id::{Dialect, Id};
 
-/// Longest id accepted (int64 has at most 19 digits; one spare).
-const MAX_LEN: usize = 20;
-
-/// A Nookal id (`"ID": "1"`, reference §1: ids come back as strings; some clients see numbers).
+/// Nookal's records (see [`Dialect`]).
 ///
-/// Every source shows decimal ids, but none documents their format, so the check is "1–20 ASCII
+/// Every source shows decimal ids, but none documents their format, so an id is "1–20 ASCII
 /// letters, digits, `-` or `_`": that accepts every id seen while keeping ids safe to log and
-/// to compare. UNCONFIRMED: if Nookal ever used other characters, widen [`is_id_text`].
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct NookalId(String);
+/// to compare. UNCONFIRMED: if Nookal ever used other characters, widen [`Dialect::id_byte`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Nookal {}
+
+impl Dialect for Nookal {
+    const EHR: Ehr = Ehr::Nookal;
+    const NOT_AN_ID: &'static str = "not a Nookal id";
+    const ID_EXPECTED: &'static str = "expected an id";
+    fn id_byte(b: u8) -> bool {
+        b.is_ascii_alphanumeric() || b == b'-' || b == b'_'
+    }
+    /// PHP writes "none" as `"0"`.
+    fn no_id(text: &str) -> bool {
+        text.is_empty() || text == "0"
+    }
+}
+
+/// A Nookal id.
+pub type NookalId = Id<Nookal>;
 
 impl NookalId {
-    /// Accept an id given as text (surrounding whitespace ignored).
-    pub fn parse(text: &str) -> Result<Self> {
-        let t = text.trim();
-        if is_id_text(t) {
-            Ok(NookalId(t.to_string()))
-        } else {
-            Err(Error::InvalidInput("not a Nookal id".into()))
-        }
-    }
-
-    /// The id's text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
     /// The id as a number when it is all digits (only for ordering: newer records get larger
     /// ids in every example seen; never sent anywhere as a number).
     pub fn numeric(&self) -> Option<u128> {
-        self.0.parse().ok()
-    }
-}
-
-/// Whether `t` has the shape of a Nookal id.
-pub fn is_id_text(t: &str) -> bool {
-    !t.is_empty()
-        && t.len() <= MAX_LEN
-        && t.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-}
-
-impl TryFrom<String> for NookalId {
-    type Error = Error;
-    fn try_from(s: String) -> Result<Self> {
-        NookalId::parse(&s)
-    }
-}
-
-impl From<NookalId> for String {
-    fn from(id: NookalId) -> String {
-        id.0
-    }
-}
-
-impl std::fmt::Display for NookalId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        self.as_str().parse().ok()
     }
 }
 

@@ -1,9 +1,8 @@
 //! `NookalKey`: cleaning and validating a pasted Nookal v2 API key, and its masked hint.
 
-use crate::{Error, Result};
-
-/// Longest key we accept; anything longer is a paste of something else (a page, an email).
-pub const MAX_KEY_LEN: usize = 512;
+use crate::Result;
+use crate::ehr::Ehr;
+use crate::ehr::key::{invalid, precheck};
 
 /// Shortest key we accept. Nookal's key format is not documented (reference §1 only says the
 /// clinic generates one under Setup > Connections > API Keys), so the checks are deliberately
@@ -30,33 +29,21 @@ impl crate::integration::StoredKey for NookalKey {
 }
 
 impl NookalKey {
-    /// Clean a pasted key (surrounding whitespace and quotes) and validate it: printable ASCII,
-    /// no inner whitespace, 8–512 characters, not a web address.
+    /// Clean a pasted key ([`precheck`]) and validate it: printable ASCII, no inner whitespace,
+    /// 8–512 characters, not a web address.
     pub fn parse(raw: &str) -> Result<NookalKey> {
-        let key = raw
-            .trim()
-            .trim_matches(|c: char| matches!(c, '"' | '\'' | '`' | '“' | '”' | '‘' | '’'))
-            .trim();
-        let invalid = |why: &str| Err(Error::InvalidKey(why.to_string()));
-        if key.is_empty() {
-            return invalid("the key is empty");
+        let secret = precheck(raw, Ehr::Nookal)?;
+        if !secret.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(invalid(
+                "the key contains spaces or characters that never appear in API keys",
+            ));
         }
-        if key.chars().count() > MAX_KEY_LEN {
-            return invalid("the text is too long to be a Nookal API key");
+        if secret.len() < MIN_KEY_LEN {
+            return Err(invalid(
+                "the key is too short; copy the whole key from Nookal",
+            ));
         }
-        let lower = key.to_ascii_lowercase();
-        if lower.contains("://") || lower.starts_with("www.") || lower.contains("nookal.com") {
-            return invalid("this looks like a web address, not an API key");
-        }
-        if !key.bytes().all(|b| b.is_ascii_graphic()) {
-            return invalid("the key contains spaces or characters that never appear in API keys");
-        }
-        if key.len() < MIN_KEY_LEN {
-            return invalid("the key is too short; copy the whole key from Nookal");
-        }
-        Ok(NookalKey {
-            secret: key.to_string(),
-        })
+        Ok(NookalKey { secret })
     }
 
     /// The key itself, for the `api_key` form field and storage.local only.
@@ -80,6 +67,7 @@ impl std::fmt::Debug for NookalKey {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Error;
 
     #[test]
     fn cleans_and_masks() {
@@ -93,6 +81,7 @@ mod tests {
     fn refuses_non_keys() {
         for bad in [
             "",
+            "\u{201c}\u{201d}",
             "short",
             "https://api.nookal.com/x",
             "has inner space",

@@ -1,61 +1,24 @@
-//! Lenient, path-aware reading of Nookal JSON: numbers as strings and strings as numbers.
-//!
-//! Nookal's PHP backend is loose with types (`"currentPage": "1"`, ids as `"1"` or `1`, empty
-//! lists as `[]` where an object is expected, `"0000-00-00"` for "no date"), so every reader here
-//! accepts both forms. Errors name the JSON path only, never the value (it may be patient data).
+//! Nookal's bodies through the one path-aware reader ([`crate::json`]), and what only Nookal
+//! needs: leniency. Its PHP backend is loose with types (`"currentPage": "1"`, ids as `"1"` or
+//! `1`, empty lists as `[]` where an object is expected, `"0000-00-00"` for "no date"), so every
+//! reader here accepts both forms. Errors name the JSON path only, never the value.
 
-use super::id::{NookalId, is_id_text};
-use crate::error::Ehr;
-use crate::{Error, Result};
-use serde_json::{Map, Value};
+use super::id::Nookal;
+use crate::Result;
+use crate::error::Error;
+use serde_json::Value;
+
+pub use crate::json::join;
+
+/// A Nookal JSON object being read, with its path.
+pub type Rec<'a> = crate::json::Obj<'a, Nookal>;
 
 /// An `UnexpectedBody` error for `path` saying what was expected.
 pub fn bad(path: &str, expected: &str) -> Error {
-    Error::unexpected_body(Ehr::Nookal, path, expected)
+    crate::json::bad::<Nookal>(path, expected)
 }
 
-/// A JSON object being read, with the path that leads to it.
-#[derive(Debug, Clone, Copy)]
-pub struct Rec<'a> {
-    map: &'a Map<String, Value>,
-    path: &'a str,
-}
-
-/// The path of `field` under `base`.
-pub fn join(base: &str, field: &str) -> String {
-    if base.is_empty() {
-        field.to_string()
-    } else {
-        format!("{base}.{field}")
-    }
-}
-
-impl<'a> Rec<'a> {
-    /// Read `value` as an object found at `path`.
-    pub fn new(value: &'a Value, path: &'a str) -> Result<Rec<'a>> {
-        match value {
-            Value::Object(map) => Ok(Rec { map, path }),
-            _ => Err(bad(path, "expected an object")),
-        }
-    }
-
-    /// This record's path.
-    pub fn path(&self) -> &str {
-        self.path
-    }
-
-    /// A field's raw value; `null` counts as absent.
-    pub fn raw(&self, field: &str) -> Option<&'a Value> {
-        self.map.get(field).filter(|v| !v.is_null())
-    }
-
-    /// The first of `fields` that is present (Nookal's casing differs between calls).
-    pub fn raw_any(&self, fields: &[&str]) -> Option<(&'a Value, String)> {
-        fields
-            .iter()
-            .find_map(|f| self.raw(f).map(|v| (v, join(self.path, f))))
-    }
-
+impl Rec<'_> {
     /// Optional text: a string, or a number/bool written as text; `""` and absent → `None`.
     pub fn text(&self, field: &str) -> Result<Option<String>> {
         self.text_any(&[field])
@@ -66,38 +29,6 @@ impl<'a> Rec<'a> {
         match self.raw_any(fields) {
             None => Ok(None),
             Some((v, path)) => as_text(v).ok_or_else(|| bad(&path, "expected text")),
-        }
-    }
-
-    /// A required id (string or integer).
-    pub fn id(&self, field: &str) -> Result<NookalId> {
-        self.id_any(&[field])
-    }
-
-    /// A required id under the first present of several spellings.
-    pub fn id_any(&self, fields: &[&str]) -> Result<NookalId> {
-        let f = fields.first().copied().unwrap_or_default();
-        self.id_opt_any(fields)?
-            .ok_or_else(|| bad(&join(self.path, f), "missing id"))
-    }
-
-    /// An optional id; absent, `""` and `"0"` (PHP's "none") → `None`.
-    pub fn id_opt_any(&self, fields: &[&str]) -> Result<Option<NookalId>> {
-        let Some((v, path)) = self.raw_any(fields) else {
-            return Ok(None);
-        };
-        let text = match v {
-            Value::String(s) => s.trim().to_string(),
-            Value::Number(n) if n.is_u64() => n.to_string(),
-            _ => return Err(bad(&path, "expected an id")),
-        };
-        if text.is_empty() || text == "0" {
-            return Ok(None);
-        }
-        if is_id_text(&text) {
-            Ok(Some(NookalId::parse(&text)?))
-        } else {
-            Err(bad(&path, "expected an id"))
         }
     }
 
@@ -114,7 +45,7 @@ impl<'a> Rec<'a> {
             None => Ok(None),
             Some(v) => as_flag(v)
                 .map(Some)
-                .ok_or_else(|| bad(&join(self.path, field), "expected a yes/no value")),
+                .ok_or_else(|| self.bad(field, "expected a yes/no value")),
         }
     }
 }
@@ -166,11 +97,7 @@ pub fn as_count(v: &Value) -> Option<u64> {
 pub fn list_items<'a>(v: &'a Value, path: &str) -> Result<Vec<(&'a Value, String)>> {
     match v {
         Value::Null => Ok(Vec::new()),
-        Value::Array(items) => Ok(items
-            .iter()
-            .enumerate()
-            .map(|(i, v)| (v, format!("{path}[{i}]")))
-            .collect()),
+        Value::Array(items) => Ok(crate::json::indexed(items, path)),
         Value::Object(map) => Ok(map
             .iter()
             .map(|(k, v)| (v, format!("{path}.{k}")))

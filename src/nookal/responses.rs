@@ -200,7 +200,7 @@ fn paging(top: &Rec<'_>) -> Result<Paging> {
 pub fn failure_error(details: Option<&Value>) -> Error {
     let ehr = Ehr::Nookal;
     let rec = details.and_then(|d| Rec::new(d, "details").ok());
-    let text = |f: &str| rec.and_then(|r| r.text(f).ok().flatten());
+    let text = |f: &str| rec.as_ref().and_then(|r| r.text(f).ok().flatten());
     let message = text("errorMessage").or_else(|| text("message"));
     let code = text("errorCode").or_else(|| text("code"));
     let alerts: Vec<String> = rec

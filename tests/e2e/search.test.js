@@ -14,15 +14,6 @@ const q = (...filters) => filters.map((f) => `q[]=${encodeURIComponent(f)}`).joi
 /** A browser whose language writes dates day first, and one that writes them month first. */
 const LOCALES = [{ locale: "en-AU", order: (y, m, d) => `${d}/${m}/${y}` }, { locale: "en-US", order: (y, m, d) => `${m}/${d}/${y}` }];
 
-/**
- * What the sandbox can't show for an EHR yet, by behaviour: those tests still run, reported as TODO.
- */
-const PENDING = {
-  nookal: {
-    email: "the sandbox's Nookal searchPatients has no email filter (the reference calls it unconfirmed)",
-  },
-};
-
 for (const kind of BROWSERS) {
   describe(`find the right patient (${kind})`, () => {
     let sandbox, s;
@@ -64,7 +55,6 @@ for (const kind of BROWSERS) {
 
     for (const ehr of EHRS) {
       describe(ehr.name, () => {
-        const pending = PENDING[ehr.id] ?? {};
         let patients;
         before(async () => { patients = await ehr.patients(sandbox); });
         /** A patient whose name only they have (so the answer must be them). */
@@ -98,7 +88,7 @@ for (const kind of BROWSERS) {
           });
         }
 
-        test("an email finds the patient, whatever its case", { todo: pending.email }, async () => {
+        test("an email finds the patient, whatever its case", async () => {
           const target = unique((p) => p.email);
           const options = await search(await open(undefined, ehr), target.email.toUpperCase());
           assert.ok(shows(options, ehr, target), JSON.stringify(options));
@@ -123,7 +113,7 @@ for (const kind of BROWSERS) {
           assert.ok(options[0].includes(`${ehr.name} ID ${target.id}`));
         });
 
-        test("archived patients are hidden unless Include archived is ticked, and marked", { todo: pending.archived }, async () => {
+        test("archived patients are hidden unless Include archived is ticked, and marked", async () => {
           const [target] = await ehr.patients(sandbox, { archived: true });
           assert.ok(target, `the sandbox has archived ${ehr.name} patients`);
           const popup = await open(undefined, ehr);

@@ -303,6 +303,19 @@ fn nookal_envelope_search_and_notes() {
         &format!("api_key={key}&patient_id={pid}"),
     );
     assert_eq!(v["data"]["results"]["patients"][0]["FirstName"], "Sarah");
+    // `email` alone, in any case, finds exactly that patient.
+    let email = v["data"]["results"]["patients"][0]["Email"]
+        .as_str()
+        .unwrap()
+        .to_uppercase();
+    let v = nookal(
+        &mut sb,
+        "searchPatients",
+        &format!("api_key={key}&email={}", email.replace('@', "%40")),
+    );
+    let found = v["data"]["results"]["patients"].as_array().unwrap();
+    assert_eq!(found.len(), 1, "{v}");
+    assert_eq!(found[0]["ID"], pid.as_str());
     let v = nookal(
         &mut sb,
         "getPatients",

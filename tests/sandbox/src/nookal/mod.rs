@@ -288,6 +288,13 @@ impl Nookal {
                 })
                 .map(|x| x.to_json())
                 .collect()
+        } else if let Some(email) = p.get("email").map(lower) {
+            // `email` alone (nookal-api.md §2 models it; unconfirmed live): any case, exact address.
+            self.patients
+                .iter()
+                .filter(|x| x.email.as_deref().map(lower).as_deref() == Some(email.as_str()))
+                .map(|x| x.to_json())
+                .collect()
         } else {
             // Exact search needs first name + last name + date of birth together (nookal-api.md §2).
             let (Some(f), Some(l), Some(dob)) = (
