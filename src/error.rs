@@ -92,6 +92,9 @@ pub enum Error {
     Storage(String),
     /// The EHR has no such thing (e.g. Cliniko cases here, Nookal note archiving).
     Unsupported(Ehr),
+    /// The appointment a note was to be linked to belongs to another patient (or case) in the
+    /// EHR's own diary: nothing was sent (issue 14).
+    AppointmentMismatch(Ehr),
 }
 
 impl Error {
@@ -130,6 +133,7 @@ impl Error {
             Error::InvalidInput(_) => "invalid_input",
             Error::Storage(_) => "storage",
             Error::Unsupported(_) => "unsupported",
+            Error::AppointmentMismatch(_) => "appointment_mismatch",
         }
     }
 
@@ -144,7 +148,8 @@ impl Error {
             | Error::Unauthorized(e)
             | Error::Forbidden(e)
             | Error::NotFound(e)
-            | Error::Unsupported(e) => vec![ehr(e)],
+            | Error::Unsupported(e)
+            | Error::AppointmentMismatch(e) => vec![ehr(e)],
             Error::RateLimited { ehr: e, wait_s } => vec![ehr(e), wait_s.to_string()],
             Error::Validation { ehr: e, fields } => vec![
                 ehr(e),

@@ -15,6 +15,9 @@ pub const DEFAULT_TITLE_TEMPLATE: &str = "Session Summary – {date}";
 /// The longest title template we accept (Cliniko titles are short; the spec sets no limit).
 const MAX_TITLE_TEMPLATE: usize = 200;
 
+/// The widest "± hours" around the session the Appointments list may show first.
+pub const MAX_DIARY_HOURS: u8 = 12;
+
 /// Note defaults chosen on the options page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -25,6 +28,8 @@ pub struct Settings {
     pub draft: bool,
     /// Cliniko treatment-note template id (a string: 64-bit ids), or none for a plain note.
     pub template_id: Option<String>,
+    /// Which span of the diary the Appointments list loads and shows first (issue 14).
+    pub diary_window: crate::diary::WindowSettings,
 }
 
 impl Default for Settings {
@@ -33,6 +38,7 @@ impl Default for Settings {
             title_template: DEFAULT_TITLE_TEMPLATE.to_string(),
             draft: true,
             template_id: None,
+            diary_window: crate::diary::WindowSettings::default(),
         }
     }
 }
@@ -47,6 +53,11 @@ impl Settings {
         if self.title_template.chars().count() > MAX_TITLE_TEMPLATE {
             return Err(Error::InvalidInput(format!(
                 "the note title template is longer than {MAX_TITLE_TEMPLATE} characters"
+            )));
+        }
+        if !(1..=MAX_DIARY_HOURS).contains(&self.diary_window.hours) {
+            return Err(Error::InvalidInput(format!(
+                "the appointments window must be 1 to {MAX_DIARY_HOURS} hours either side"
             )));
         }
         if let Some(id) = &self.template_id {
@@ -108,11 +119,20 @@ mod tests {
             title_template: "  ".into(),
             draft: false,
             template_id: Some(" 1805465202989210063 ".into()),
+            ..Settings::default()
         }
         .validated()
         .unwrap();
         assert_eq!(s.title_template, DEFAULT_TITLE_TEMPLATE);
         assert_eq!(s.template_id.as_deref(), Some("1805465202989210063"));
+        let wide = Settings {
+            diary_window: crate::diary::WindowSettings {
+                whole_day: false,
+                hours: 13,
+            },
+            ..Settings::default()
+        };
+        assert!(wide.validated().is_err(), "more than 12 hours either side");
         let bad = Settings {
             template_id: Some("12ab".into()),
             ..Settings::default()

@@ -36,6 +36,8 @@ pub struct Worker {
     pub(crate) preflight: RefCell<HashMap<(String, String), Clear>>,
     /// Bumped by every preflight `forget`.
     pub(crate) preflight_generation: Cell<u64>,
+    /// Diaries listed for the popup, and their patients' cards (issue 14).
+    pub(crate) diary: RefCell<crate::diary::cache::DiaryCache>,
 }
 
 impl Worker {

@@ -30,6 +30,7 @@ fn every_error() -> Vec<Error> {
         Error::Forbidden(e),
         Error::NotFound(e),
         Error::Unsupported(e),
+        Error::AppointmentMismatch(e),
         Error::RateLimited { ehr: e, wait_s: 12 },
         Error::Validation {
             ehr: e,

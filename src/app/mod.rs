@@ -168,6 +168,12 @@ pub enum Request {
         patient: crate::search::rank::PatientSummary,
         /// The title as shown.
         title: String,
+        /// The appointment the note will link to, if any (its note status is asked about too).
+        #[serde(default)]
+        appointment: Option<ehr::appointments::AppointmentRef>,
+        /// The browser's offset at the session's time (minutes east of UTC).
+        #[serde(default)]
+        utc_offset_min: Option<i32>,
     },
     /// Push one note (first attempt inline).
     #[serde(rename = "push/start")]
@@ -232,20 +238,22 @@ pub enum Request {
         #[serde(default)]
         local_date: Option<String>,
     },
-    /// A practitioner's appointments in a time window (issue 14; answers `unsupported` for now).
+    /// The practitioner's appointments around a session (issue 14).
     #[serde(rename = "appointments/list")]
-    AppointmentsList {
+    AppointmentsList(Flat<EhrField, ehr::appointments::ListRequest>),
+    /// "Link to the 10:30 appointment" for a patient chosen by search.
+    #[serde(rename = "appointments/offer")]
+    AppointmentsOffer(Flat<OfferFields, ehr::appointments::ListRequest>),
+    /// Pair historical sessions with the appointment at their time.
+    #[serde(rename = "appointments/match")]
+    AppointmentsMatch {
         /// Which EHR.
         ehr: Ehr,
-        /// Practitioner id (string); the key's own practitioner when absent.
+        /// Practitioner id (string); as for `appointments/list` when absent.
         #[serde(default)]
         practitioner_id: Option<String>,
-        /// Window start (ms since the epoch).
-        #[serde(default)]
-        from_ms: i64,
-        /// Window end (ms since the epoch).
-        #[serde(default)]
-        to_ms: i64,
+        /// The sessions.
+        sessions: Vec<ehr::appointments::SessionAt>,
     },
     /// Where this Motics session pushes when both EHRs are on (the last choice).
     #[serde(rename = "destination/get")]
@@ -270,6 +278,22 @@ pub struct SearchQuery {
     pub ehr: Ehr,
     /// What was typed.
     pub query: String,
+}
+
+/// The `ehr` field of a message whose other fields sit beside it.
+#[derive(Debug, Deserialize)]
+pub struct EhrField {
+    /// Which EHR.
+    pub ehr: Ehr,
+}
+
+/// `appointments/offer`'s own fields; the list options sit beside them.
+#[derive(Debug, Deserialize)]
+pub struct OfferFields {
+    /// Which EHR.
+    pub ehr: Ehr,
+    /// The patient chosen by search.
+    pub patient_id: String,
 }
 
 /// `patients/scan-phone`'s own fields; the search options sit beside them in the same object.
@@ -387,7 +411,23 @@ async fn dispatch<P: Env>(p: &P, req: Request) -> crate::Result<Value> {
             ehr,
             patient,
             title,
-        } => to_value(&push::preflight(p, ehr, &patient.id, &title).await?),
+            appointment,
+            utc_offset_min,
+        } => {
+            if let Some(r) = appointment
+                && let Some(c) = push::appointment_preflight(
+                    p,
+                    ehr,
+                    &patient.id,
+                    &r,
+                    utc_offset_min.unwrap_or(0),
+                )
+                .await?
+            {
+                return to_value(&c);
+            }
+            to_value(&push::preflight(p, ehr, &patient.id, &title).await?)
+        }
         Request::PushStart(req) => to_value(&push::start(p, *req).await?),
         Request::PushQueue { items } => to_value(&push::queue(p, items).await?),
         Request::JobsGet { id } => to_value(&push::get(p, &id).await?),
@@ -408,13 +448,19 @@ async fn dispatch<P: Env>(p: &P, req: Request) -> crate::Result<Value> {
         } => to_value(
             &connection::add_case(p, ehr, &patient_id, &title, local_date.as_deref()).await?,
         ),
-        Request::AppointmentsList {
+        Request::AppointmentsList(Flat(EhrField { ehr }, req)) => {
+            to_value(&ehr::appointments::list(p, ehr, &req).await?)
+        }
+        Request::AppointmentsOffer(Flat(OfferFields { ehr, patient_id }, req)) => {
+            to_value(&ehr::appointments::offer(p, ehr, &patient_id, &req).await?)
+        }
+        Request::AppointmentsMatch {
             ehr,
             practitioner_id,
-            from_ms,
-            to_ms,
+            sessions,
         } => to_value(
-            &ehr::appointments::list(p, ehr, practitioner_id.as_deref(), from_ms, to_ms).await?,
+            &ehr::appointments::match_sessions(p, ehr, practitioner_id.as_deref(), &sessions)
+                .await?,
         ),
         Request::DestinationGet { scope } => to_value(&destination::get(p, &scope).await?),
         Request::DestinationSet { scope, ehr } => {

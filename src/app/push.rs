@@ -5,8 +5,9 @@
 //! pre-selection once its note has landed.
 
 use super::preselect::{self, Scope};
+use crate::ehr::appointments::AppointmentRef;
 use crate::error::Ehr;
-use crate::push::guard::NeedsConfirmation;
+use crate::push::guard::{NeedsConfirmation, Reason};
 use crate::push::{self, Job, JobView, Receipt, run::NewPush, run::Started};
 use crate::worker::Env;
 use crate::{Error, Result};
@@ -25,6 +26,25 @@ pub async fn preflight<P: Env>(
         Ehr::Cliniko => push::preflight::run(p, patient_id, title).await,
         Ehr::Nookal => Ok(None),
     }
+}
+
+/// `push/preflight` with an appointment: another patient's → [`Error::AppointmentMismatch`]; one
+/// that has a note → "This appointment already has a note" (`appointment_has_note`).
+pub async fn appointment_preflight<P: Env>(
+    p: &P,
+    ehr: Ehr,
+    patient_id: &str,
+    appointment: &AppointmentRef,
+    utc_offset_min: i32,
+) -> Result<Option<NeedsConfirmation>> {
+    let linked =
+        crate::ehr::appointments::link_for(p, ehr, appointment, patient_id, None, utc_offset_min)
+            .await?;
+    Ok(linked.has_note.then_some(NeedsConfirmation {
+        at_ms: None,
+        note_id: None,
+        reason: Reason::AppointmentHasNote,
+    }))
 }
 
 /// `push/start`: `{needs_confirmation: {at_ms, note_id, reason}}` or `{job}` after its first attempt.

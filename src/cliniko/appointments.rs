@@ -434,3 +434,31 @@ pub fn to_appointments(pages: &DiaryPages, q: &DiaryQuery<'_>) -> Vec<Appointmen
     out.sort_by(|a, b| (a.starts_ms, &a.id).cmp(&(b.starts_ms, &b.id)));
     out
 }
+
+/// `GET /practitioners`, 100 a page: the diaries a key without its own practitioner (a
+/// receptionist) may look at.
+pub fn list_practitioners(key: &ClinikoKey, page: Option<u32>) -> ApiRequest {
+    let params = ListParams {
+        filters: Vec::new(),
+        sort: None,
+        per_page: Some(MAX_PER_PAGE),
+        page,
+    };
+    get(key, "/practitioners", &params.query())
+}
+
+/// `GET /individual_appointments/{id}`: one appointment, to check a link the diary cache no
+/// longer holds.
+pub fn get_individual_appointment(key: &ClinikoKey, id: &ClinikoId) -> ApiRequest {
+    get(key, &format!("/individual_appointments/{id}"), "")
+}
+
+/// `GET /attendees/{id}`: one class attendee, to check a link the diary cache no longer holds.
+pub fn get_attendee(key: &ClinikoKey, id: &ClinikoId) -> ApiRequest {
+    get(key, &format!("/attendees/{id}"), "")
+}
+
+/// `GET /group_appointments/{id}`: the class of an attendee (its time and type).
+pub fn get_group_appointment(key: &ClinikoKey, id: &ClinikoId) -> ApiRequest {
+    get(key, &format!("/group_appointments/{id}"), "")
+}

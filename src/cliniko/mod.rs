@@ -10,6 +10,7 @@ pub mod client;
 pub mod connect;
 pub mod content;
 pub mod decode;
+pub mod diary;
 pub mod id;
 pub mod key;
 pub mod links;

@@ -74,7 +74,15 @@ pub(crate) async fn create<P: Env>(p: &P, job: &mut Job) -> Result<()> {
         draft: job.cliniko()?.draft,
         content: ensure_content(p, &t, job).await?,
     };
-    let req = requests::create_treatment_note(&t.key, &body)?;
+    let req = match &job.appointment {
+        None => requests::create_treatment_note(&t.key, &body)?,
+        // Checked against the patient again right before sending (the job may be old).
+        Some(link) => {
+            let verified = crate::diary::verify(link, t.patient.as_str(), None)
+                .map_err(|_| Error::AppointmentMismatch(Ehr::Cliniko))?;
+            super::appointments::create_linked_treatment_note(&t.key, &body, &verified)?
+        }
+    };
     let resp = client::send(p, &req).await?;
     match responses::parse_body::<TreatmentNote>(&resp.body) {
         Ok(created) => {
@@ -237,6 +245,7 @@ async fn mark_landed<P: Env>(p: &P, t: &Target, job: &mut Job) -> Result<()> {
         archived_copies: job.archived_copies.clone(),
         verified: false,
         nookal: None,
+        appointment: job.appointment.clone(),
     };
     let c = job.cliniko()?;
     *c = ClinikoPayload {

@@ -8,11 +8,13 @@
 //! (pairing historical sessions with appointments) and [`link`] (a link must belong to the patient
 //! it is sent with). No `Platform`, no I/O.
 
+pub mod cache;
 pub mod link;
 pub mod model;
 pub mod nearest;
 pub mod offer;
 pub mod queue;
+pub mod rows;
 pub mod window;
 
 pub use link::{Link, LinkError, VerifiedLink, verify};
@@ -20,6 +22,7 @@ pub use model::{Appointment, Kind, Marker, NoteStatus};
 pub use nearest::{BestMatch, best_match, order};
 pub use offer::{LinkOffer, offer_for_patient};
 pub use queue::match_sessions;
+pub use rows::{Listing, Row, RowNote, listing, upcoming};
 pub use window::{DiaryWindow, WindowSettings, window};
 
 /// One minute in milliseconds.

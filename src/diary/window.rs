@@ -8,6 +8,7 @@ use super::{DAY_MS, HOUR_MS, MINUTE_MS};
 
 /// The diary window setting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct WindowSettings {
     /// Load the session's whole local day (the default); otherwise only ±`hours`.
     pub whole_day: bool,

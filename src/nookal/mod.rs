@@ -10,6 +10,7 @@ pub mod appointments;
 pub mod cases;
 pub mod client;
 pub mod connect;
+pub mod diary;
 pub mod form;
 pub mod id;
 pub mod key;

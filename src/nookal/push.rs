@@ -6,6 +6,7 @@
 //! text, which carries the push reference in its footer), and both name extra copies, since
 //! Nookal v2 cannot delete or archive a note.
 
+use super::appointments::add_linked_treatment_note;
 use super::cases::{add_case, default_case, fetch_cases};
 use super::client::call;
 use super::id::NookalId;
@@ -13,6 +14,7 @@ use super::readback::{compare, find_note, fingerprint, matching, patient_notes, 
 use super::requests::{self, LocalDateTime, NewTreatmentNote};
 use super::store;
 use super::types::TreatmentNote;
+use crate::diary::{Link, verify};
 use crate::error::Ehr;
 use crate::note::MAX_NOTE_BYTES;
 use crate::push::attempt;
@@ -72,6 +74,15 @@ pub struct NookalReceipt {
 
 /// Push one note with the saved key and the chosen practitioner.
 pub async fn push<P: Env>(p: &P, input: &PushInput) -> Result<NookalReceipt> {
+    push_linked(p, input, None).await
+}
+
+/// [`push`], the note linked to its appointment by `appt_id` when `appointment` is given.
+pub async fn push_linked<P: Env>(
+    p: &P,
+    input: &PushInput,
+    appointment: Option<&Link>,
+) -> Result<NookalReceipt> {
     if input.notes.trim().is_empty() {
         return Err(Error::EmptyNote);
     }
@@ -137,7 +148,16 @@ pub async fn push<P: Env>(p: &P, input: &PushInput) -> Result<NookalReceipt> {
 
     // An ambiguous failure is not looked into here: the job reconciles before any retry
     // (`push::attempt`), the same rule as Cliniko's.
-    let env = call(p, &requests::add_treatment_note(&key, &note)).await?;
+    let req = match appointment {
+        None => requests::add_treatment_note(&key, &note),
+        // Checked against the patient and the case right before sending (`appt_id`).
+        Some(link) => {
+            let verified = verify(link, patient_id.as_str(), Some(case_id.as_str()))
+                .map_err(|_| Error::AppointmentMismatch(Ehr::Nookal))?;
+            add_linked_treatment_note(&key, &note, &verified)?
+        }
+    };
+    let env = call(p, &req).await?;
     let sent_id = env.text("note_id")?.and_then(|t| NookalId::parse(&t).ok());
     receipt.note_id = sent_id.as_ref().map(ToString::to_string);
 
@@ -180,7 +200,7 @@ fn input(job: &mut Job) -> Result<PushInput> {
 /// Push the job's note (`addTreatmentNote` and read-back); landed on success.
 pub(crate) async fn create<P: Env>(p: &P, job: &mut Job) -> Result<()> {
     let input = input(job)?;
-    let receipt = push(p, &input).await?;
+    let receipt = push_linked(p, &input, job.appointment.as_ref()).await?;
     landed(p, job, &input, receipt).await
 }
 
@@ -251,6 +271,7 @@ async fn landed<P: Env>(p: &P, job: &mut Job, input: &PushInput, r: NookalReceip
         archived_copies: Vec::new(),
         verified: outcome.receipt.landed,
         nookal: Some(outcome.clone()),
+        appointment: job.appointment.clone(),
     };
     job.payload = Payload::Nookal(NookalPayload {
         input: None,

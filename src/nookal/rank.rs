@@ -74,7 +74,7 @@ fn shared_query(q: &Query) -> SharedQuery {
 
 /// A Nookal patient as the shared ranking reads it. Inactive and deceased patients count as
 /// archived, so they are flagged when shown and left out unless "Include archived" is ticked.
-fn candidate(p: &Patient) -> Candidate {
+pub(crate) fn candidate(p: &Patient) -> Candidate {
     let phone = |n: &Option<String>, t: &str| {
         n.as_ref().map(|n| PhoneNumber {
             number: Some(n.clone()),

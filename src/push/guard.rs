@@ -29,6 +29,8 @@ pub enum Reason {
     SameFingerprint,
     /// Cliniko already has a recent note with this title for this patient by this practitioner.
     SameTitle,
+    /// The linked appointment already has a treatment note (the EHR's own note status).
+    AppointmentHasNote,
 }
 
 /// The typed "needs confirmation" answer: re-send with `confirm_duplicate: true` to push anyway.

@@ -193,6 +193,10 @@ pub struct Job {
     pub scope: Option<Value>,
     /// What to send, and to which EHR.
     pub payload: Payload,
+    /// The appointment the note links to, checked against the EHR's own diary when the job was
+    /// made (issue 14); checked against the patient again before every send.
+    #[serde(default)]
+    pub appointment: Option<crate::diary::Link>,
 }
 
 /// A Nookal note.
@@ -242,6 +246,10 @@ pub struct JobView {
     /// Nookal's report once landed (no note text).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub nookal: Option<NookalOutcome>,
+    /// The appointment the note links to (`{id, kind, group_id?, patient_id, case_id,
+    /// starts_ms, type_name}`), or null.
+    #[serde(default)]
+    pub appointment: Option<crate::diary::Link>,
 }
 
 impl Job {
@@ -274,6 +282,7 @@ impl Job {
             archived_copies: Vec::new(),
             receipt: None,
             scope: None,
+            appointment: None,
         }
     }
 
@@ -319,6 +328,7 @@ impl From<&Job> for JobView {
                 Payload::Nookal(n) => n.outcome.clone(),
                 Payload::Cliniko(_) => None,
             },
+            appointment: j.appointment.clone(),
         }
     }
 }

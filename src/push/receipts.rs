@@ -47,6 +47,10 @@ pub struct Receipt {
     /// copies to delete by hand (ids and characters only, never note text).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nookal: Option<NookalOutcome>,
+    /// The appointment the note was linked to ("Linked to the 10:30 appointment (Initial
+    /// consult)"): ids, time and type name only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub appointment: Option<crate::diary::Link>,
 }
 
 /// All receipts younger than [`RECEIPT_TTL_MS`], newest first (unreadable entries are skipped).

@@ -8,6 +8,7 @@ use super::outbox::{self, Claim, Outbox};
 use super::preflight;
 use super::time;
 use crate::cliniko::ClinikoId;
+use crate::ehr::appointments;
 use crate::error::Ehr;
 use crate::nookal::NookalId;
 use crate::nookal::push::PushInput;
@@ -62,6 +63,10 @@ pub struct NewPush {
     /// note under a clinic-local date-time get the session's time in it (or now, without one).
     #[serde(default)]
     pub utc_offset_min: Option<i32>,
+    /// The appointment to link the note to (a Row of `appointments/list`): checked against the
+    /// EHR's own diary, never taken on the page's word.
+    #[serde(default)]
+    pub appointment: Option<crate::ehr::appointments::AppointmentRef>,
 }
 
 /// The answer to a push: ask first, or the job.
@@ -134,6 +139,37 @@ async fn prepare<P: Env>(p: &P, req: NewPush, check_title: bool) -> Result<Prepa
         j.ehr() == req.ehr && j.push_ref == req.push_ref && j.patient.id == req.patient.id
     }) {
         return Ok(Prepared::Existing(existing));
+    }
+    // The appointment link is checked against the EHR's own diary before anything else is
+    // asked or sent: another patient's appointment refuses the push here (issue 14).
+    let mut req = req;
+    let appointment = match &req.appointment {
+        None => None,
+        Some(r) => {
+            let linked = appointments::link_for(
+                p,
+                req.ehr,
+                r,
+                &req.patient.id,
+                req.case_id.as_deref().filter(|c| !c.trim().is_empty()),
+                req.utc_offset_min.unwrap_or(0),
+            )
+            .await?;
+            if linked.has_note && !req.confirm_duplicate {
+                return Ok(Prepared::Ask(NeedsConfirmation {
+                    at_ms: None,
+                    note_id: None,
+                    reason: guard::Reason::AppointmentHasNote,
+                }));
+            }
+            Some(linked.link)
+        }
+    };
+    // Nookal: the appointment's case is the one the note is filed under.
+    if req.case_id.as_deref().is_none_or(|c| c.trim().is_empty())
+        && let Some(c) = appointment.as_ref().and_then(|l| l.case_id.clone())
+    {
+        req.case_id = Some(c);
     }
     if !req.confirm_duplicate {
         if let Some(c) = guard::check_local(p, req.ehr, &req.patient.id, &fingerprint).await? {
@@ -209,6 +245,7 @@ async fn prepare<P: Env>(p: &P, req: NewPush, check_title: bool) -> Result<Prepa
     let id = format!("{:016x}", p.random_u64());
     let job = Job {
         scope: req.scope,
+        appointment,
         ..Job::queued(
             id,
             payload,
