@@ -24,7 +24,7 @@ export function linkedText(appt) {
 }
 
 /** The link a push sends for a row: what `push/start` takes. */
-export const linkOfRow = (row) => ({ id: row.id, kind: row.kind, ...(row.group_id ? { group_id: row.group_id } : {}) });
+export const linkOfRow = (row) => ({ id: row.id, kind: row.kind, group_id: row.group_id ?? null, starts_ms: row.starts_ms });
 
 export class Appointments {
   /** `choose(patient)` fills the patient card (the PatientPicker's choose). */
