@@ -110,7 +110,7 @@ async function refreshTitle() {
 
 async function onPatientChange(patient) {
   state.appts?.onPatient(patient); // the link: the chosen appointment's, or one offered for this patient
-  if (extras().cases && patient !== state.cases.patient) await state.cases.setPatient(patient);
+  if (extras().cases && patient !== state.cases.patient) await state.cases.setPatient(patient, { preferCaseId: state.appts?.caseFor(patient) });
   await refreshTitle();
   updatePushButton();
   // Before the note exists (recording in progress), the choice is kept for this session only.

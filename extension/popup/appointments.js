@@ -36,6 +36,9 @@ export class Appointments {
     this.rows = [];
     this.row = null; // the appointment chosen from the list
     this.offered = []; // a searched-for patient's appointments: [{row, box}]
+    // One diary list per popup open: the first asks the EHR (a booking made since the last popup
+    // shows), later ones in this popup (another note, an offer) use the worker's copy.
+    this.fresh = true;
     $("appointments-retry").addEventListener("click", () => this.load({ refresh: true }));
     $("appointments-practitioner-select").addEventListener("change", (e) => {
       if (e.target.value) this.load({ practitioner_id: e.target.value });
@@ -48,6 +51,7 @@ export class Appointments {
   /** Point the list at another EHR (its diary, its patients): nothing chosen, nothing shown. */
   setEhr(ehr) {
     this.ehr = ehr;
+    this.fresh = true;
     this.row = null;
     this.rows = [];
     this.query = null;
@@ -73,7 +77,8 @@ export class Appointments {
     $("appointments-status").textContent = t("apptLoading");
     let reply;
     try {
-      reply = await request(MSG.APPOINTMENTS_LIST, { ehr: this.ehr, ...this.query, ...extra });
+      reply = await request(MSG.APPOINTMENTS_LIST, { ehr: this.ehr, ...this.query, refresh: this.fresh, ...extra });
+      this.fresh = false;
     } catch (e) {
       if (seq !== this.seq) return;
       // One line, with Retry: search and push carry on without the diary.
@@ -181,6 +186,11 @@ export class Appointments {
       const words = row.type_name ? t("apptLinkToTyped", [time(row.starts_ms), row.type_name]) : t("apptLinkTo", [time(row.starts_ms)]);
       box.append(el("label", { class: "inline" }, input, " ", el("span", {}, words)));
     }
+  }
+
+  /** The case the chosen appointment carries (an EHR that files notes under cases), for `patient`. */
+  caseFor(patient) {
+    return patient && this.row?.patient_id === patient.id ? this.row.case_id ?? null : null;
   }
 
   /** The appointment a push for `patient` links to (`push/start`'s `appointment`), or null. */

@@ -56,8 +56,11 @@ export class CaseChooser {
     return box;
   }
 
-  /** Load the patient's cases (or clear the panel with `null`). */
-  async setPatient(patient) {
+  /**
+   * Load the patient's cases (or clear the panel with `null`). `preferCaseId`: the case an appointment
+   * the note links to carries (chosen instead of the default when the patient has it).
+   */
+  async setPatient(patient, { preferCaseId = null } = {}) {
     const seq = ++this.seq;
     this.patient = patient;
     this.cases = [];
@@ -72,7 +75,8 @@ export class CaseChooser {
     try {
       const list = await request(MSG.CASES_LIST, { ehr: this.ehr, patient_id: patient.id });
       if (seq !== this.seq) return;
-      this.showCases(list.cases, list.default_case_id);
+      const prefer = list.cases.some((c) => c.id === preferCaseId) ? preferCaseId : null;
+      this.showCases(list.cases, prefer ?? list.default_case_id);
     } catch (e) {
       if (seq !== this.seq) return;
       this.caseStatus.textContent = errorText(e);

@@ -75,7 +75,8 @@ export const EHRS = [
       const key = sandbox.keys.practitioner;
       if (kind === "group_attendee") {
         const a = await clinikoGet(sandbox, key, `/attendees/${id}`);
-        const booking = await clinikoGet(sandbox, key, new URL(a.booking.links.self).pathname.replace(/^\/v1/, ""));
+        // The attendee's booking is its group appointment.
+        const booking = await clinikoGet(sandbox, key, `/group_appointments/${a.booking.links.self.split("/").pop()}`);
         return { starts_ms: Date.parse(booking.starts_at), cancelled: Boolean(a.cancelled_at), note_status: a.treatment_note_status,
           patient_id: a.patient.links.self.split("/").pop() };
       }
