@@ -8,7 +8,7 @@
 mod push_support;
 
 use motics_push::push::time::parse_iso_ms;
-use motics_sandbox::{FaultKind, FaultSpec};
+use motics_sandbox::ConfigPatch;
 use push_support::{SandboxPlatform, push_ref, source};
 use serde_json::{Value, json};
 
@@ -18,8 +18,6 @@ struct Ehr {
     connect: fn(&SandboxPlatform),
     /// The path of the request that creates a note.
     create_path: &'static str,
-    /// The path of the diary's list request.
-    list_path: &'static str,
     /// How the link appears in the create request's body.
     link_field: fn(&str) -> String,
     /// The note status the diary reports for an appointment without a note.
@@ -33,7 +31,6 @@ const EHRS: [Ehr; 2] = [
         name: "cliniko",
         connect: SandboxPlatform::connect,
         create_path: "/v1/treatment_notes",
-        list_path: "/v1/individual_appointments",
         link_field: |id| format!("\"booking_id\":\"{id}\""),
         no_note: "no_note",
         query: "James Smith",
@@ -42,7 +39,6 @@ const EHRS: [Ehr; 2] = [
         name: "nookal",
         connect: |p| drop(p.connect_nookal()),
         create_path: "/production/v2/addTreatmentNote",
-        list_path: "/production/v2/getAppointments",
         link_field: |id| format!("appt_id={id}"),
         // Nookal v2's appointments carry no note status.
         no_note: "unknown",
@@ -236,6 +232,8 @@ fn a_cliniko_class_attendee_links_by_attendee_id() {
         "three attendees at once: none highlighted"
     );
     let a = &attendees[1];
+    // Read again from Cliniko by attendee id when the worker no longer holds the diary.
+    p.restart_worker();
     let started = p.ok(push(ehr, &a["patient"], a, &push_ref(1)));
     assert_eq!(started["job"]["state"], json!("done"), "{started}");
     let bodies = creates(&p, ehr);
@@ -277,14 +275,10 @@ fn a_link_the_worker_no_longer_holds_is_read_again_from_the_ehr() {
 fn the_diary_failing_says_why_and_search_and_push_still_work() {
     for ehr in &EHRS {
         let p = setup(ehr);
-        p.sb.borrow_mut().add_fault(FaultSpec {
-            method: None,
-            path: ehr.list_path.into(),
-            host: None,
-            count: 100,
-            kind: FaultKind::Status,
-            status: 500,
-            delay_ms: 0,
+        // The sandbox's switch: every diary endpoint answers 500.
+        p.sb.borrow_mut().config.apply(&ConfigPatch {
+            diary_fails: Some(true),
+            ..ConfigPatch::default()
         });
         let r = p.call(json!({"type": "appointments/list", "ehr": ehr.name,
             "session_ms": t("2025-11-03T10:32:00Z"), "utc_offset_min": 0}));
@@ -364,4 +358,173 @@ fn the_window_setting_narrows_what_is_listed() {
         );
         assert!(narrow.iter().all(|r| r["near"] == json!(true)));
     }
+}
+
+#[test]
+fn a_key_without_a_practitioner_picks_one_and_it_is_remembered() {
+    for ehr in &EHRS {
+        let p = SandboxPlatform::new();
+        if ehr.name == "cliniko" {
+            let key = p.sb.borrow().demo_keys().receptionist.clone();
+            p.ok(json!({"type": "connection/connect", "ehr": "cliniko", "key": key}));
+        } else {
+            // A Nookal key is never one practitioner's; none chosen yet.
+            let key = p.sb.borrow().demo_keys().nookal.clone();
+            p.ok(json!({"type": "connection/connect", "ehr": "nookal", "key": key}));
+        }
+        p.now.set(t("2025-11-03T10:40:00Z"));
+        let l = list(&p, ehr, "2025-11-03T10:32:00Z", false);
+        assert_eq!(l["needs_practitioner"], json!(true), "{}: {l}", ehr.name);
+        assert_eq!(l["rows"], json!([]));
+        let choices = l["practitioners"].as_array().unwrap();
+        assert!(choices.len() >= 2, "{}: {l}", ehr.name);
+        assert!(
+            choices
+                .iter()
+                .all(|c| c["id"].is_string() && c["name"].is_string())
+        );
+        // Pick the one whose diary has the 10:30 appointment.
+        let picked = choices
+            .iter()
+            .find(|c| {
+                let r = p.ok(json!({"type": "appointments/list", "ehr": ehr.name,
+                    "session_ms": t("2025-11-03T10:32:00Z"), "utc_offset_min": 0,
+                    "practitioner_id": c["id"]}));
+                r["best_key"].is_string() && r["rows"][0]["type_name"] == json!("Initial consult")
+            })
+            .expect("a practitioner with a diary")
+            .clone();
+        let l = p.ok(json!({"type": "appointments/list", "ehr": ehr.name,
+            "session_ms": t("2025-11-03T10:32:00Z"), "utc_offset_min": 0,
+            "practitioner_id": picked["id"]}));
+        assert_eq!(l["practitioner"]["id"], picked["id"]);
+        // Remembered for next time (and across a worker restart: it is in storage).
+        p.restart_worker();
+        let again = list(&p, ehr, "2025-11-03T10:32:00Z", false);
+        assert_eq!(again["needs_practitioner"], json!(false), "{}", ehr.name);
+        assert_eq!(again["practitioner"]["id"], picked["id"]);
+        assert_eq!(again["rows"], l["rows"]);
+    }
+}
+
+#[test]
+fn a_patient_found_by_search_is_offered_their_appointment() {
+    for ehr in &EHRS {
+        let p = setup(ehr);
+        let l = list(&p, ehr, "2025-11-03T10:32:00Z", false);
+        let best = rows(&l)[0].clone();
+        let o = p.ok(json!({"type": "appointments/offer", "ehr": ehr.name,
+            "patient_id": best["patient_id"], "session_ms": t("2025-11-03T10:32:00Z"),
+            "utc_offset_min": 0}));
+        assert_eq!(o["rows"].as_array().unwrap().len(), 1, "{}: {o}", ehr.name);
+        assert_eq!(o["checked_key"], best["key"], "exactly one: ticked");
+        let none = p.ok(json!({"type": "appointments/offer", "ehr": ehr.name,
+            "patient_id": "424242", "session_ms": t("2025-11-03T10:32:00Z"), "utc_offset_min": 0}));
+        assert_eq!(none["rows"], json!([]));
+        assert_eq!(none["checked_key"], Value::Null);
+    }
+}
+
+#[test]
+fn a_session_at_23_50_finds_its_23_30_appointment() {
+    for ehr in &EHRS {
+        let p = setup(ehr);
+        p.now.set(t("2025-11-04T00:05:00Z"));
+        let l = list(&p, ehr, "2025-11-03T23:50:00Z", false);
+        assert_eq!(
+            l["rows"][0]["starts_ms"],
+            json!(t("2025-11-03T23:30:00Z")),
+            "{}: {l}",
+            ehr.name
+        );
+        assert_eq!(l["rows"][0]["best"], json!(true));
+    }
+}
+
+#[test]
+fn before_recording_the_next_appointments_come_soonest_first() {
+    for ehr in &EHRS {
+        let p = setup(ehr);
+        p.now.set(t("2025-11-03T10:40:00Z"));
+        let l = p.ok(
+            json!({"type": "appointments/list", "ehr": ehr.name, "upcoming": true,
+            "utc_offset_min": 0}),
+        );
+        let starts: Vec<i64> = rows(&l)
+            .iter()
+            .map(|r| r["starts_ms"].as_i64().unwrap())
+            .collect();
+        assert!(!starts.is_empty(), "{}", ehr.name);
+        assert!(starts.windows(2).all(|w| w[0] <= w[1]), "soonest first");
+        assert!(
+            starts
+                .iter()
+                .all(|s| *s + 30 * 60_000 > t("2025-11-03T10:40:00Z")),
+            "not yet over"
+        );
+        assert_eq!(
+            l["best_key"],
+            Value::Null,
+            "nothing recorded yet: no best match"
+        );
+    }
+}
+
+#[test]
+fn nookal_reads_clinic_local_times_in_the_browsers_zone() {
+    let ehr = &EHRS[1];
+    let p = setup(ehr);
+    // The browser is at UTC+10: 10:32 local is 00:32 UTC, and the diary's "10:30" is 00:30 UTC.
+    let l = p.ok(json!({"type": "appointments/list", "ehr": "nookal",
+        "session_ms": t("2025-11-03T00:32:00Z"), "utc_offset_min": 600}));
+    assert_eq!(l["rows"][0]["best"], json!(true), "{l}");
+    assert_eq!(l["rows"][0]["starts_ms"], json!(t("2025-11-03T00:30:00Z")));
+    assert_eq!(l["rows"][0]["type_name"], json!("Initial consult"));
+}
+
+#[test]
+fn queued_history_pushes_carry_their_appointment() {
+    for ehr in &EHRS {
+        let p = setup(ehr);
+        let m = p.ok(
+            json!({"type": "appointments/match", "ehr": ehr.name, "sessions": [
+                {"key": "s1", "session_ms": t("2025-11-03T09:41:00Z"), "utc_offset_min": 0},
+            ]}),
+        );
+        let row = m["pairs"][0]["row"].clone();
+        let mut item = push(ehr, &row["patient"], &row, &push_ref(7));
+        item.as_object_mut().unwrap().remove("type");
+        let q = p.ok(json!({"type": "push/queue", "items": [item]}));
+        assert_eq!(
+            q[0]["job"]["appointment"]["id"], row["id"],
+            "{}: {q}",
+            ehr.name
+        );
+        let done = p.ok(json!({"type": "jobs/tick"}));
+        assert_eq!(done["landed"], json!(1), "{}: {done}", ehr.name);
+        let bodies = creates(&p, ehr);
+        let field = (ehr.link_field)(row["id"].as_str().unwrap());
+        assert!(bodies.iter().any(|b| b.contains(&field)), "{}", ehr.name);
+    }
+}
+
+#[test]
+fn a_nookal_note_goes_under_its_appointments_case_and_never_another() {
+    let ehr = &EHRS[1];
+    let p = setup(ehr);
+    let best = rows(&list(&p, ehr, "2025-11-03T10:32:00Z", false))[0].clone();
+    let mut other_case = push(ehr, &best["patient"], &best, &push_ref(1));
+    other_case["case_id"] = json!("987654");
+    let sent_before = p.log().len();
+    let r = p.call(other_case);
+    assert_eq!(r["error"]["kind"], json!("appointment_mismatch"), "{r}");
+    assert_eq!(p.log().len(), sent_before, "nothing sent");
+    let started = p.ok(push(ehr, &best["patient"], &best, &push_ref(2)));
+    let case = started["job"]["appointment"]["case_id"].clone();
+    assert!(
+        case.is_string(),
+        "the sandbox's appointment carries its case: {started}"
+    );
+    assert_eq!(started["job"]["nookal"]["case_id"], case);
+    assert_eq!(started["job"]["nookal"]["created_case"], json!(false));
 }

@@ -172,8 +172,21 @@ mod tests {
         }
     }
 
+    /// A day's midnight, in minutes since the epoch.
+    const DAY: i64 = 20_000 * 24 * 60;
+
+    /// An appointment without a note at `hour`:00 on [`DAY`], for a patient named like its id.
+    fn open(id: &str, hour: i64) -> Appointment {
+        appt(id, id, DAY + hour * 60, NoteStatus::NoNote)
+    }
+
     fn none(_: &str) -> Option<PatientSummary> {
         None
+    }
+
+    /// The window of a session `min` minutes after the epoch (UTC).
+    fn session(min: i64) -> crate::diary::DiaryWindow {
+        window(min * MINUTE_MS, 0, WindowSettings::default())
     }
 
     #[test]
@@ -184,11 +197,7 @@ mod tests {
             appt("2", "b", day + 10 * 60 + 30, NoteStatus::NoNote),
             appt("3", "c", day + 11 * 60, NoteStatus::Final),
         ];
-        let w = window(
-            (day + 10 * 60 + 32) * MINUTE_MS,
-            0,
-            WindowSettings::default(),
-        );
+        let w = session(day + 10 * 60 + 32);
         let l = listing(&list, &w, &none);
         let keys: Vec<&str> = l.rows.iter().map(|r| r.key.as_str()).collect();
         assert_eq!(keys, ["individual:2", "individual:3", "individual:1"]);
@@ -200,16 +209,8 @@ mod tests {
 
     #[test]
     fn a_double_booked_slot_highlights_nothing() {
-        let day = 20_000 * 24 * 60;
-        let list = vec![
-            appt("1", "a", day + 11 * 60, NoteStatus::NoNote),
-            appt("2", "b", day + 11 * 60, NoteStatus::NoNote),
-        ];
-        let w = window(
-            (day + 11 * 60 + 5) * MINUTE_MS,
-            0,
-            WindowSettings::default(),
-        );
+        let list = vec![open("1", 11), open("2", 11)];
+        let w = session(DAY + 11 * 60 + 5);
         let l = listing(&list, &w, &none);
         assert!(l.tie);
         assert_eq!(l.best_key, None);
@@ -219,14 +220,9 @@ mod tests {
 
     #[test]
     fn upcoming_lists_what_is_not_over_soonest_first() {
-        let day = 20_000 * 24 * 60;
-        let list = vec![
-            appt("3", "c", day + 15 * 60, NoteStatus::NoNote),
-            appt("1", "a", day + 8 * 60, NoteStatus::NoNote),
-            appt("2", "b", day + 10 * 60, NoteStatus::NoNote),
-        ];
-        let now = (day + 10 * 60 + 10) * MINUTE_MS;
-        let w = window(now, 0, WindowSettings::default());
+        let list = vec![open("3", 15), open("1", 8), open("2", 10)];
+        let now = (DAY + 10 * 60 + 10) * MINUTE_MS;
+        let w = session(DAY + 10 * 60 + 10);
         let l = upcoming(&list, &w, now, &none);
         let ids: Vec<&str> = l.rows.iter().map(|r| r.id.as_str()).collect();
         assert_eq!(ids, ["2", "3"]);
@@ -240,7 +236,7 @@ mod tests {
         a.kind = Kind::GroupAttendee {
             group_id: "77".into(),
         };
-        let w = window(0, 0, WindowSettings::default());
+        let w = session(0);
         let v = serde_json::to_value(row(&a, &w, &none)).expect("serialises");
         assert_eq!(v["kind"], "group_attendee");
         assert_eq!(v["group_id"], "77");

@@ -1,5 +1,20 @@
 //! Run-time switches set through `POST /config` (and reset by `POST /reset`).
 
+/// The diary endpoints [`Config::diary_fails`] breaks: Cliniko's appointment, class, attendee and
+/// type lists and reads, and Nookal's `getAppointments`.
+pub fn is_diary_path(path: &str) -> bool {
+    let path = path.split('?').next().unwrap_or(path);
+    [
+        "/v1/individual_appointments",
+        "/v1/group_appointments",
+        "/v1/attendees",
+        "/v1/appointment_types",
+        "/production/v2/getAppointments",
+    ]
+    .iter()
+    .any(|p| path == *p || path.starts_with(&format!("{p}/")))
+}
+
 use serde::{Deserialize, Serialize};
 
 /// Requests allowed per user per window.
@@ -21,6 +36,10 @@ pub struct Config {
     pub rate_limit: RateLimit,
     /// Reproduce Nookal's UTF-8 double encoding of note text (default true, as observed live).
     pub nookal_double_encode: bool,
+    /// Every diary endpoint of both EHRs answers 500 (issue 14: the diary failing must never
+    /// block search or push). Default false.
+    #[serde(default)]
+    pub diary_fails: bool,
 }
 
 impl Default for Config {
@@ -32,6 +51,7 @@ impl Default for Config {
                 window_s: 60,
             },
             nookal_double_encode: true,
+            diary_fails: false,
         }
     }
 }
@@ -48,6 +68,9 @@ pub struct ConfigPatch {
     /// See [`Config::nookal_double_encode`].
     #[serde(default)]
     pub nookal_double_encode: Option<bool>,
+    /// See [`Config::diary_fails`].
+    #[serde(default)]
+    pub diary_fails: Option<bool>,
 }
 
 impl Config {
@@ -64,6 +87,9 @@ impl Config {
         }
         if let Some(v) = patch.nookal_double_encode {
             self.nookal_double_encode = v;
+        }
+        if let Some(v) = patch.diary_fails {
+            self.diary_fails = v;
         }
     }
 }

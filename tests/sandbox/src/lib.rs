@@ -220,6 +220,12 @@ impl Sandbox {
                 f.clone()
             });
         self.faults.retain(|f| f.count > 0);
+        if fault.is_none() && self.config.diary_fails && config::is_diary_path(req.path()) {
+            return Outcome::Respond(HttpResponse::json(
+                500,
+                &json!({ "message": "Injected fault: the diary is down (diary_fails)" }),
+            ));
+        }
         let Some(fault) = fault else {
             return Outcome::Respond(self.route(req, host, now_ms));
         };

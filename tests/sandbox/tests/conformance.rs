@@ -719,6 +719,38 @@ fn diary_requests_the_core_builds_conform_to_the_openapi_spec() {
         }
         assert!(filters >= 1, "{}", req.url);
     }
+    // Reads by id (a link the worker no longer holds) and the receptionist's practitioner list:
+    // documented GETs with a documented 200, and only documented paging parameters.
+    for (req, documented_path) in [
+        (
+            ca::get_individual_appointment(&key, &id("7")),
+            "/individual_appointments/{id}",
+        ),
+        (ca::get_attendee(&key, &id("8")), "/attendees/{id}"),
+        (
+            ca::get_group_appointment(&key, &id("9")),
+            "/group_appointments/{id}",
+        ),
+        (ca::list_practitioners(&key, None), "/practitioners"),
+    ] {
+        let rest = req.url.split("/v1").nth(1).unwrap();
+        let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+        let shape: Vec<&str> = documented_path.split('/').collect();
+        let got: Vec<&str> = path.split('/').collect();
+        assert_eq!(shape.len(), got.len(), "{path}");
+        for (a, b) in shape.iter().zip(&got) {
+            assert!(
+                a.starts_with('{') || a == b,
+                "{path} is not {documented_path}"
+            );
+        }
+        c.response_schema("get", documented_path, "200");
+        for pair in query.split('&').filter(|p| !p.is_empty()) {
+            let (k, v) = pair.split_once('=').unwrap();
+            assert_eq!(k, "per_page", "{path}: undocumented parameter {k}");
+            assert!((1..=100).contains(&v.parse::<u32>().unwrap()));
+        }
+    }
 
     // Linked bodies, from real diary records: one individual appointment, one class attendee.
     let (_, user) = call(&mut sb, "GET", "au1", "/v1/user", &raw_key, None);
