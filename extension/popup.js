@@ -384,7 +384,11 @@ async function startFlow() {
   $("flow").hidden = false;
   refreshLists();
   state.picker = new PatientPicker({ term: state.statuses[state.usable[0]]?.patient_term || "patient", onChange: onPatientChange });
-  state.appts = new Appointments({ choose: (patient) => state.picker.choose(patient) });
+  state.appts = new Appointments({
+    choose: (patient) => state.picker.choose(patient),
+    // A note linked to an appointment is filed under the appointment's case (an EHR with cases).
+    onLink: (caseId) => state.cases?.prefer(caseId),
+  });
   $("note-status").textContent = t("readingNote");
   state.tab = await targetTab().catch(() => null);
   const reply = await readSource();

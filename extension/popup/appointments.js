@@ -27,9 +27,13 @@ export function linkedText(appt) {
 export const linkOfRow = (row) => ({ id: row.id, kind: row.kind, group_id: row.group_id ?? null, starts_ms: row.starts_ms });
 
 export class Appointments {
-  /** `choose(patient)` fills the patient card (the PatientPicker's choose). */
-  constructor({ choose }) {
+  /**
+   * `choose(patient)` fills the patient card (the PatientPicker's choose); `onLink(caseId)` runs when
+   * the note's link changes, with the case its appointment carries (or null).
+   */
+  constructor({ choose, onLink }) {
     this.choosePatient = choose;
+    this.onLink = onLink;
     this.ehr = null;
     this.query = null; // the last list request (session time, upcoming), for Retry and the picker
     this.seq = 0;
@@ -174,6 +178,7 @@ export class Appointments {
     if (!what) return;
     if (what.linked) {
       box.append(el("p", { class: "small linked" }, linkedText(what.linked)));
+      this.onLink?.(what.linked.case_id ?? null);
       return;
     }
     for (const row of what.offer) {
@@ -181,11 +186,13 @@ export class Appointments {
       input.addEventListener("change", () => {
         // One note, one appointment: ticking one unticks the others.
         if (input.checked) for (const o of this.offered) if (o.box !== input) o.box.checked = false;
+        this.onLink?.(input.checked ? row.case_id ?? null : null);
       });
       this.offered.push({ row, box: input });
       const words = row.type_name ? t("apptLinkToTyped", [time(row.starts_ms), row.type_name]) : t("apptLinkTo", [time(row.starts_ms)]);
       box.append(el("label", { class: "inline" }, input, " ", el("span", {}, words)));
     }
+    this.onLink?.(what.offer.find((r) => r.key === what.checked)?.case_id ?? null);
   }
 
   /** The case the chosen appointment carries (an EHR that files notes under cases), for `patient`. */

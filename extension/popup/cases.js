@@ -63,6 +63,7 @@ export class CaseChooser {
   async setPatient(patient, { preferCaseId = null } = {}) {
     const seq = ++this.seq;
     this.patient = patient;
+    this.preferred = preferCaseId;
     this.cases = [];
     this.error.textContent = "";
     this.newCaseForm.hidden = true;
@@ -75,7 +76,7 @@ export class CaseChooser {
     try {
       const list = await request(MSG.CASES_LIST, { ehr: this.ehr, patient_id: patient.id });
       if (seq !== this.seq) return;
-      const prefer = list.cases.some((c) => c.id === preferCaseId) ? preferCaseId : null;
+      const prefer = list.cases.some((c) => c.id === this.preferred) ? this.preferred : null;
       this.showCases(list.cases, prefer ?? list.default_case_id);
     } catch (e) {
       if (seq !== this.seq) return;
@@ -124,6 +125,20 @@ export class CaseChooser {
       this.error.textContent = errorText(e);
     } finally {
       button.disabled = false;
+      this.changed();
+    }
+  }
+
+  /**
+   * Choose `caseId` (the case of the appointment the note now links to) when the patient has it,
+   * now or once the cases have loaded; null leaves the choice as it is.
+   */
+  prefer(caseId) {
+    if (!caseId) return;
+    this.preferred = caseId;
+    const radio = [...this.caseList.querySelectorAll("input[name=nookal-case]")].find((r) => r.value === caseId);
+    if (radio && !radio.checked) {
+      radio.checked = true;
       this.changed();
     }
   }
