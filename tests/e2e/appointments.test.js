@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { cleanSuite } from "./lib/suite.js";
 import { casesSettled, searchAndChoose } from "./lib/flows.js";
 import { EHRS, live } from "./lib/ehrs.js";
-import { click, fill } from "./lib/ui.js";
+import { byName, click, fill } from "./lib/ui.js";
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /** Today's `hh:mm` in unix ms (UTC, the sandbox's clinic day). */
@@ -154,6 +154,42 @@ cleanSuite("appointments", (ctx) => {
       const linked = (await ehr.allNotes(sandbox)).filter((n) => ehr.link(n));
       assert.equal(linked.length, 4, "four notes, each linked to its appointment");
       assert.equal(new Set(linked.map((n) => ehr.link(n))).size, 4);
+    });
+
+    test(`${ehr.name}: a key that isn't one practitioner's picks whose diary to list, remembered`, async (t) => {
+      if (!ehr.receptionistKey) return t.skip(`a ${ehr.name} key always files under the practitioner chosen in Settings, whose diary is listed`);
+      const { s, sandbox } = ctx;
+      await ehr.connect(s, sandbox, ehr.receptionistKey(sandbox));
+      let popup = await ctx.open(`${sandbox.motics_url}/today?at=10:32`);
+      await listed(popup, ["needs_practitioner"]);
+      assert.match(await popup.$eval("#appointments-status", (e) => e.textContent), /choose whose appointments/);
+      const options = await popup.$$eval("#appointments-practitioner-select option", (os) => os.map((o) => ({ value: o.value, text: o.textContent })).filter((o) => o.value));
+      assert.ok(options.length > 1, "the practitioners to choose from");
+      await byName(popup, "Practitioner");
+      await popup.select("#appointments-practitioner-select", options[0].value);
+      assert.ok((await listed(popup)).length > 0, `${options[0].text}'s diary is listed`);
+      await popup.close();
+      // The next popup remembers the choice.
+      popup = await ctx.open(`${sandbox.motics_url}/today?at=10:32`);
+      assert.ok((await listed(popup)).length > 0);
+      assert.equal(await popup.$eval("#appointments-practitioner-select", (e) => e.value), options[0].value);
+    });
+
+    test(`${ehr.name}: a patient found by search is offered "Link to the … appointment", ticked when it is their only one`, async () => {
+      const { s, sandbox } = ctx;
+      await ehr.connect(s, sandbox);
+      const popup = await ctx.open(`${sandbox.motics_url}/today?at=14:05`);
+      const rows = await listed(popup);
+      const at14 = rows.find((r) => r.best);
+      assert.equal(hhmm(at14.time), "14:00");
+      // Found by search instead of chosen from the list.
+      await searchAndChoose(popup, at14.name.replace(/\s*\(“[^”]*”\)/, ""));
+      const box = await popup.waitForSelector("#appointment-link input[type=checkbox]", { timeout: 20_000 });
+      assert.equal(await box.evaluate((e) => e.checked), true, "ticked: the one appointment in the window");
+      assert.match(await popup.$eval("#appointment-link", (e) => e.textContent), /Link to the .* appointment/);
+      await pushed(ehr, popup);
+      const [note] = await waitForNotes(ehr, await popup.$eval("#patient-card-id", (e) => e.textContent.replace(/\D/g, "")), 1);
+      assert.equal(ehr.link(note), at14.key.split(":")[1]);
     });
 
     test(`${ehr.name}: the diary failing (500) says so in one line with Retry; search and push still work`, async () => {

@@ -64,6 +64,8 @@ export const EHRS = [
     link: (note) => note.booking_id ?? note.attendee_id ?? null,
     /** Whether the EHR reports a note status per appointment (Nookal v2 doesn't), and has group classes. */
     noteStatus: true, groups: true,
+    /** A key that is not one practitioner's (a receptionist's). */
+    receptionistKey: (sandbox) => sandbox.keys.receptionist,
     /** Every note this extension pushed, whoever it is for. */
     allNotes: async (sandbox) => (await sandbox.admin.notes()).filter((n) => text(n).includes(OURS) && !n.archived_at),
     /**
