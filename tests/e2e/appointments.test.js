@@ -6,7 +6,7 @@
 // search and push still work. The sandbox's clinics (like its browsers) run on UTC.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { cleanSuite } from "./lib/suite.js";
+import { artifact, cleanSuite } from "./lib/suite.js";
 import { casesSettled, searchAndChoose } from "./lib/flows.js";
 import { EHRS, live } from "./lib/ehrs.js";
 import { byName, click, fill } from "./lib/ui.js";
@@ -61,6 +61,7 @@ cleanSuite("appointments", (ctx) => {
       const popup = await ctx.open(`${sandbox.motics_url}/today?at=10:32`);
       const rows = await listed(popup);
       assert.ok(rows.length > 1, "the day's diary is listed");
+      await artifact(popup, `appointments-list-${ehr.id}-${ctx.kind}`);
       const [first] = rows;
       assert.ok(first.best && !first.pressed, `the first row is the highlighted best match, not chosen: ${first.text}`);
       assert.equal(rows.filter((r) => r.best).length, 1);
@@ -82,11 +83,13 @@ cleanSuite("appointments", (ctx) => {
       assert.equal(cardId, appt.patient_id, "the card is the appointment's patient");
       const linked = await popup.$eval("#appointment-link", (e) => e.textContent.trim());
       assert.match(linked, /^Linked to the 10:30.* appointment/);
+      await artifact(popup, `appointments-chosen-${ehr.id}-${ctx.kind}`);
       const before = ehr.noteStatus ? appt.note_status : null;
       // Click 2: Push.
       await casesSettled(popup);
       await pushed(ehr, popup);
       assert.equal(await popup.$eval("#receipt-appointment", (e) => e.textContent.trim()), linked, "the receipt says which appointment");
+      await artifact(popup, `appointments-receipt-${ehr.id}-${ctx.kind}`);
       const notes = await waitForNotes(ehr, appt.patient_id, 1);
       assert.equal(notes.length, 1, "exactly one note");
       assert.equal(ehr.link(notes[0]), first.key.split(":")[1], "the note is linked to the chosen appointment");
@@ -190,6 +193,48 @@ cleanSuite("appointments", (ctx) => {
       await pushed(ehr, popup);
       const [note] = await waitForNotes(ehr, await popup.$eval("#patient-card-id", (e) => e.textContent.replace(/\D/g, "")), 1);
       assert.equal(ehr.link(note), at14.key.split(":")[1]);
+    });
+
+    test(`${ehr.name}: an appointment that already has a note asks first ("This appointment already has a note")`, async (t) => {
+      if (!ehr.noteStatus) return t.skip(`${ehr.name}'s API reports no note status per appointment`);
+      const { s, sandbox } = ctx;
+      await ehr.connect(s, sandbox);
+      const popup = await ctx.open(`${sandbox.motics_url}/today?at=12:05`);
+      const rows = await listed(popup);
+      const done = rows.find((r) => /has a note/.test(r.text));
+      assert.ok(done && !done.best, "the appointment with a note is listed, never the best match");
+      await popup.click(`#appointments-list button[data-key="${done.key}"]`);
+      await popup.waitForSelector("#patient-card:not([hidden])");
+      await casesSettled(popup);
+      await popup.waitForSelector("#push:not([disabled])", { timeout: 30_000 });
+      await click(popup, `Push to ${ehr.name}`);
+      await popup.waitForSelector("#confirm-box:not([hidden])", { timeout: 30_000 });
+      assert.match(await popup.$eval("#confirm-text", (e) => e.textContent), new RegExp(`This appointment already has a note in ${ehr.name}`));
+      await click(popup, "Don't push");
+      assert.equal((await sandbox.admin.requests({ path_prefix: ehr.create.path })).length, 0, "nothing sent");
+    });
+
+    test(`${ehr.name}: while recording, the next appointments are offered to pre-select the patient`, async () => {
+      const { s, sandbox } = ctx;
+      await ehr.connect(s, sandbox);
+      const recording = `${sandbox.motics_url}/sessions/s-1005`;
+      let popup = await ctx.open(recording);
+      const rows = await listed(popup);
+      assert.match(await popup.$eval("#appointments-heading", (e) => e.textContent), /Next appointments/);
+      for (const r of rows) assert.ok(!r.best, "nothing was recorded yet: no best match");
+      if (!rows.length) {
+        // Late in the sandbox's day nothing is left to come: the list says so, search still works.
+        assert.match(await popup.$eval("#appointments-status", (e) => e.textContent), /No appointments/);
+        return;
+      }
+      await popup.click(`#appointments-list button[data-key="${rows[0].key}"]`);
+      await popup.waitForSelector("#patient-card:not([hidden])");
+      const chosen = await popup.$eval("#patient-card-id", (e) => e.textContent);
+      await new Promise((r) => setTimeout(r, 500)); // the pre-selection is stored as the card fills
+      await popup.close();
+      popup = await ctx.open(recording);
+      await popup.waitForSelector("#patient-card:not([hidden]) #patient-card-preselected:not([hidden])", { timeout: 20_000 });
+      assert.equal(await popup.$eval("#patient-card-id", (e) => e.textContent), chosen, "pre-selected");
     });
 
     test(`${ehr.name}: the diary failing (500) says so in one line with Retry; search and push still work`, async () => {

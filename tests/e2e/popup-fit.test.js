@@ -4,15 +4,13 @@
 // EHR. Chromium shows the real toolbar popup (its own box, never over 800×600); Firefox, which
 // has no popup target, shows the same page in a tab sized 800×600. Screenshots of both states go
 // to tests/e2e/artifacts/ (gitignored; the README's come from there).
-import { before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import fs from "node:fs";
-import { cleanSuite } from "./lib/suite.js";
+import { artifact, cleanSuite } from "./lib/suite.js";
 import { searchAndChoose } from "./lib/flows.js";
 import { EHRS } from "./lib/ehrs.js";
 import { click } from "./lib/ui.js";
 
-const SHOTS = new URL("./artifacts/", import.meta.url).pathname;
 /** The largest popup a browser shows (Chrome and Firefox both cap it at 800×600). */
 const BOX = { width: 800, height: 600 };
 
@@ -33,7 +31,6 @@ function pushPlacement() {
 }
 
 cleanSuite("popup fits 800×600", (ctx) => {
-  before(() => fs.mkdirSync(SHOTS, { recursive: true }));
   for (const ehr of EHRS) {
     test(`${ehr.name}: a 100 KB note, Push and the patient on screen without scrolling, the preview scrolls beneath`, async () => {
       const { s, sandbox, kind } = ctx;
@@ -55,13 +52,13 @@ cleanSuite("popup fits 800×600", (ctx) => {
       const bar = await popup.$eval("#action-patient", (e) => e.textContent);
       const chosen = await popup.$eval("#patient-card-name", (e) => e.textContent);
       assert.ok(bar.includes(chosen), `the action bar names ${chosen}: ${bar}`);
-      await popup.screenshot({ path: `${SHOTS}/popup-fit-${ehr.id}-${kind}.png` });
+      await artifact(popup, `popup-fit-${ehr.id}-${kind}`);
       // The whole preview is reviewable: scrolled to its end, the last line sits above the bar.
       await popup.$eval("#preview-end", (e) => e.scrollIntoView({ block: "end" }));
       const end = await popup.evaluate(pushPlacement);
       assert.ok(end.scrollY > 0 && end.onScreen && end.uncovered, `Push stays on screen: ${JSON.stringify(end)}`);
       assert.ok(end.endOnScreen && end.endAboveBar, `the preview's end is not under the bar: ${JSON.stringify(end)}`);
-      await popup.screenshot({ path: `${SHOTS}/popup-fit-${ehr.id}-${kind}-end.png` });
+      await artifact(popup, `popup-fit-${ehr.id}-${kind}-end`);
       await click(popup, `Push to ${ehr.name}`);
       await popup.waitForSelector("#receipt:not([hidden])", { timeout: 60_000 });
       assert.deepEqual(await popup.evaluate(() => [document.getElementById("receipt").getBoundingClientRect().top < innerHeight]), [true], "the receipt shows in the bar");

@@ -2,6 +2,7 @@
 // and a browser for the suite; before each test, the pages the last one opened closed, the EHRs'
 // client-side budgets respected, the sandbox reset and the extension's storage cleared.
 import { describe, before, after, beforeEach } from "node:test";
+import fs from "node:fs";
 import { startSandbox } from "./sandbox.js";
 import { BROWSERS, launch } from "./browser.js";
 import { popupOn, resetExtension } from "./flows.js";
@@ -41,4 +42,13 @@ export function cleanSuite(title, body) {
       body(ctx);
     });
   }
+}
+
+/** Where E2E screenshots go (gitignored; the README's are copied from there). */
+export const ARTIFACTS = new URL("../artifacts/", import.meta.url).pathname;
+
+/** Save what `page` shows now as `artifacts/<name>.png` (the viewport: the popup's own box). */
+export async function artifact(page, name) {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: `${ARTIFACTS}${name}.png` });
 }
