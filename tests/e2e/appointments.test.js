@@ -7,6 +7,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { artifact, cleanSuite } from "./lib/suite.js";
+import { axe } from "./lib/axe.js";
 import { casesSettled, searchAndChoose } from "./lib/flows.js";
 import { EHRS, live } from "./lib/ehrs.js";
 import { byName, click, fill } from "./lib/ui.js";
@@ -62,6 +63,7 @@ cleanSuite("appointments", (ctx) => {
       const rows = await listed(popup);
       assert.ok(rows.length > 1, "the day's diary is listed");
       await artifact(popup, `appointments-list-${ehr.id}-${ctx.kind}`);
+      assert.deepEqual(await axe(popup), [], "no axe violations with the list shown");
       const [first] = rows;
       assert.ok(first.best && !first.pressed, `the first row is the highlighted best match, not chosen: ${first.text}`);
       assert.equal(rows.filter((r) => r.best).length, 1);
@@ -84,6 +86,7 @@ cleanSuite("appointments", (ctx) => {
       const linked = await popup.$eval("#appointment-link", (e) => e.textContent.trim());
       assert.match(linked, /^Linked to the 10:30.* appointment/);
       await artifact(popup, `appointments-chosen-${ehr.id}-${ctx.kind}`);
+      assert.deepEqual(await axe(popup), [], "no axe violations with the appointment chosen");
       const before = ehr.noteStatus ? appt.note_status : null;
       // Click 2: Push.
       await casesSettled(popup);
