@@ -49,10 +49,11 @@ export async function searchAndChoose(popup, query) {
   return popup.$eval("#patient-card-id", (e) => e.textContent.replace(/\D/g, ""));
 }
 
-/** Wait until an EHR's case chooser (Nookal) has its cases, or there is none. */
-export function casesSettled(popup) {
-  return popup.waitForFunction(() => {
+/** Wait until an EHR's case chooser (Nookal) has the patient's cases (`none`: it offers New case), or there is none. */
+export async function casesSettled(popup) {
+  await popup.waitForFunction(() => {
     const extras = document.getElementById("ehr-extras");
     return extras.hidden || ["ready", "none", "error"].includes(extras.dataset.cases);
   }, { timeout: 20_000 });
+  return popup.$eval("#ehr-extras", (e) => e.dataset.cases);
 }
