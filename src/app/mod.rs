@@ -360,6 +360,7 @@ async fn dispatch<P: Env>(p: &P, req: Request) -> crate::Result<Value> {
         Request::ConnectionStatus { ehr } => to_value(&connection::status(p, ehr).await?),
         Request::ConnectionConnect { ehr, key } => {
             connection::connect(p, ehr, &key).await?;
+            p.worker().diary.borrow_mut().forget(ehr);
             // That EHR's pushes parked on a 401 go out again now (options page and popup alike),
             // not at the next alarm.
             push::resume_parked(p, ehr).await?;
@@ -369,7 +370,11 @@ async fn dispatch<P: Env>(p: &P, req: Request) -> crate::Result<Value> {
         Request::ConnectionSetEnabled { ehr, enabled } => {
             to_value(&connection::set_enabled(p, ehr, enabled).await?)
         }
-        Request::ConnectionRemove { ehr } => to_value(&connection::remove(p, ehr).await?),
+        Request::ConnectionRemove { ehr } => {
+            p.worker().diary.borrow_mut().forget(ehr);
+            ehr::appointments::forget_practitioner(p, ehr).await?;
+            to_value(&connection::remove(p, ehr).await?)
+        }
         Request::ConnectionSetPractitioner {
             ehr,
             practitioner_id,

@@ -124,9 +124,16 @@ pub async fn receipts<P: Env>(p: &P) -> Result<Vec<Receipt>> {
     push::receipts::list(p).await
 }
 
-/// A landed push's page no longer needs its pre-selected patient.
+/// A landed push's page no longer needs its pre-selected patient, and its appointment has a note.
 async fn clear_landed<P: Env>(p: &P, jobs: &[Job]) -> Result<()> {
     for job in jobs.iter().filter(|j| j.state == push::JobState::Done) {
+        // Its appointment has a note now: the diary the popup lists from says so.
+        if let Some(link) = &job.appointment {
+            p.worker()
+                .diary
+                .borrow_mut()
+                .mark_noted(job.ehr(), &link.kind, &link.id);
+        }
         if let Some(scope) = job
             .scope
             .clone()

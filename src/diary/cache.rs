@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use super::MINUTE_MS;
-use super::model::{Appointment, Kind};
+use super::model::{Appointment, Kind, NoteStatus};
 use crate::ehr::Ehr;
 use crate::search::rank::PatientSummary;
 
@@ -101,6 +101,31 @@ impl DiaryCache {
             .cloned()
     }
 
+    /// A note linked to this appointment landed: the remembered listing says "has a note" from
+    /// now on, so the popup neither suggests it again nor skips the question (EHRs that report
+    /// no note status keep saying nothing).
+    pub fn mark_noted(&mut self, ehr: Ehr, kind: &Kind, id: &str) {
+        for a in self
+            .entries
+            .iter_mut()
+            .filter(|e| e.ehr == ehr)
+            .flat_map(|e| e.appointments.iter_mut())
+            .filter(|a| a.id == id && same_kind(&a.kind, kind))
+        {
+            if a.note == NoteStatus::NoNote {
+                a.note = NoteStatus::Draft;
+            }
+        }
+    }
+
+    /// Forget everything listed for `ehr` (its key was replaced or removed: another clinic's
+    /// diary must never answer for the new key).
+    pub fn forget(&mut self, ehr: Ehr) {
+        self.entries.retain(|e| e.ehr != ehr);
+        let prefix = patient_key(ehr, "");
+        self.patients.retain(|k, _| !k.starts_with(&prefix));
+    }
+
     /// A patient's card, if known.
     pub fn patient(&self, ehr: Ehr, id: &str) -> Option<PatientSummary> {
         self.patients.get(&patient_key(ehr, id)).cloned()
@@ -133,7 +158,6 @@ fn same_kind(a: &Kind, b: &Kind) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diary::NoteStatus;
 
     fn a(id: &str, kind: Kind) -> Appointment {
         Appointment {
@@ -179,5 +203,24 @@ mod tests {
             c.find(Ehr::Cliniko, &Kind::Individual, "1", FRESH_MS)
                 .is_none()
         );
+        c.mark_noted(Ehr::Cliniko, &Kind::Individual, "1");
+        let noted = c.find(Ehr::Cliniko, &Kind::Individual, "1", 5).unwrap();
+        assert!(noted.note.has_note());
+        assert!(
+            !c.find(Ehr::Cliniko, &group, "2", 5)
+                .unwrap()
+                .note
+                .has_note()
+        );
+        c.put(
+            Ehr::Nookal,
+            "1",
+            (0, 1000),
+            0,
+            vec![a("3", Kind::Individual)],
+        );
+        c.forget(Ehr::Cliniko);
+        assert!(c.find(Ehr::Cliniko, &group, "2", 5).is_none());
+        assert!(c.find(Ehr::Nookal, &Kind::Individual, "3", 5).is_some());
     }
 }

@@ -133,6 +133,16 @@ async fn remember<P: Env>(p: &P, ehr: Ehr, id: &str) -> Result<()> {
         .await
 }
 
+/// Forget the diary's remembered practitioner for `ehr` (its key was removed).
+pub async fn forget_practitioner<P: Env>(p: &P, ehr: Ehr) -> Result<()> {
+    if let Some(Value::Object(mut all)) = p.load(StorageArea::Local, PRACTITIONER_KEY).await? {
+        all.remove(ehr_key(ehr));
+        p.save(StorageArea::Local, PRACTITIONER_KEY, Value::Object(all))
+            .await?;
+    }
+    Ok(())
+}
+
 fn ehr_key(ehr: Ehr) -> &'static str {
     match ehr {
         Ehr::Cliniko => "cliniko",
