@@ -55,6 +55,24 @@ cleanSuite("appointments", (ctx) => {
     }
   }
 
+  test("Settings: which appointments the popup lists (whole day or only near the session, hours either side)", async () => {
+    const { s } = ctx;
+    const page = await s.openExtensionPage("options.html");
+    try {
+      await page.waitForSelector('body[data-core="ready"]', { timeout: 20_000 });
+      assert.equal(await page.$eval("#diary-whole-day", (e) => e.checked), true, "default: the whole day");
+      assert.equal(await page.$eval("#diary-hours", (e) => e.value), "3", "default: ±3 h first");
+      await click(page, "Only those near the session");
+      await fill(page, "Near the session: hours either side", "2");
+      await click(page, "Save defaults");
+      await page.waitForFunction(() => document.getElementById("defaults-status").textContent.trim() !== "", { timeout: 20_000 });
+      const saved = await page.evaluate(() => (globalThis.browser ?? globalThis.chrome).runtime.sendMessage({ type: "settings/get" }));
+      assert.deepEqual(saved.value.diary_window, { whole_day: false, hours: 2 });
+    } finally {
+      await page.close();
+    }
+  });
+
   for (const ehr of EHRS) {
     test(`${ehr.name}: a session at 10:32 → the 10:30 appointment first, highlighted, not chosen; choose + Push → one note linked to it`, async () => {
       const { s, sandbox } = ctx;
