@@ -26,6 +26,9 @@ async function loadSettings() {
   settings = await request(MSG.SETTINGS_GET);
   $("title-template").value = settings.title_template;
   $(settings.draft ? "draft-yes" : "draft-no").checked = true;
+  const diary = settings.diary_window ?? { whole_day: true, hours: 3 };
+  $(diary.whole_day ? "diary-whole-day" : "diary-near-only").checked = true;
+  $("diary-hours").value = String(diary.hours);
   updateTitleHint();
 }
 
@@ -68,6 +71,8 @@ $("defaults-form").addEventListener("submit", async (event) => {
         title_template: $("title-template").value,
         draft: $("draft-yes").checked,
         template_id: $("template-select").value || null,
+        // The core checks the hours (1–12) and says so when they are out of range.
+        diary_window: { whole_day: $("diary-whole-day").checked, hours: Number($("diary-hours").value) },
       },
     });
     $("defaults-status").textContent = t("defaultsSaved");

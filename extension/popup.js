@@ -19,6 +19,9 @@ import { utcOffsetMin } from "./lib/dates.js";
 import { originOf } from "./lib/motics.js";
 import { readCapture, ReadAll } from "./popup/capture.js";
 import { offerResume } from "./popup/resume.js";
+import { showActionPatient } from "./popup/action-bar.js";
+import { Appointments, showReceiptAppointment, linkOfRow } from "./popup/appointments.js";
+import { matchByAppointment, pairNote } from "./popup/queue-match.js";
 
 localise();
 
@@ -33,6 +36,7 @@ const state = {
   cases: null, // the case chooser, for an EHR that files notes under a case
   templatesOf: null, // the EHR whose templates the picker lists
   readAll: new ReadAll(), // a capture from another site: Push waits until the whole note was seen
+  appts: null, // the Appointments list (the diary around the session) and the note's link
 };
 /** The popup's extras for the EHR this push goes to (lib/ehrs.js). */
 const extras = () => EHRS[state.dest]?.popup ?? {};
@@ -47,6 +51,7 @@ function updatePushButton() {
   $("push").disabled = !ready;
   $("queue-add").disabled = !ready || Boolean(state.queue?.has(state.chosen));
   $("details-section").hidden = !state.prepared;
+  showActionPatient(state.picker?.chosen ?? null);
   if (ready) schedulePreflight();
 }
 
@@ -78,7 +83,12 @@ function schedulePreflight() {
     preflightLast = { key, at: Date.now() };
     document.body.dataset.preflight = "asking";
     // The whole push too: the background prepares it, so the click only writes once and sends.
-    request(MSG.PUSH_PREFLIGHT, { ehr: state.dest, patient, title, push: pushPayload(patient) }).then(
+    // (The note may have been switched since this was scheduled: then there is nothing to prepare.)
+    if (!state.prepared) return;
+    request(MSG.PUSH_PREFLIGHT, {
+      ehr: state.dest, patient, title, appointment: state.appts?.linkFor(patient) ?? null,
+      utc_offset_min: utcOffsetMin(state.candidates[state.chosen]), push: pushPayload(patient),
+    }).then(
       (found) => { document.body.dataset.preflight = found ? "found" : "clear"; },
       () => { document.body.dataset.preflight = "failed"; preflightLast = { key: "", at: 0 }; });
   }, PREFLIGHT_DEBOUNCE_MS);
@@ -107,7 +117,8 @@ async function refreshTitle() {
 }
 
 async function onPatientChange(patient) {
-  if (extras().cases && patient !== state.cases.patient) await state.cases.setPatient(patient);
+  state.appts?.onPatient(patient); // the link: the chosen appointment's, or one offered for this patient
+  if (extras().cases && patient !== state.cases.patient) await state.cases.setPatient(patient, { preferCaseId: state.appts?.caseFor(patient) });
   await refreshTitle();
   updatePushButton();
   // Before the note exists (recording in progress), the choice is kept for this session only.
@@ -122,6 +133,7 @@ async function choose(index) {
   updatePushButton();
   const source = state.candidates[index];
   showHeading(source);
+  state.appts.load({}, { source }); // the diary around this note's session (not awaited: never blocks)
   // On a history page each note names its own patient: compare the choice with that one.
   state.picker.setPagePatient(source.meta?.patient_name ?? state.page.patient_name, source.meta?.patient_dob ?? state.page.patient_dob);
   if (state.picker.chosen) await state.picker.checkPageMatch();
@@ -168,28 +180,65 @@ async function fillDetails() {
   select.value = state.settings.template_id ?? "";
 }
 
-/** Exactly what a push sends: the note as read, the confirmed patient, and the choices shown. */
-function pushPayload(patient) {
+/**
+ * Exactly what a push sends: the note as read, the confirmed patient, and the choices shown. A note
+ * paired by "Match by appointment" passes its own candidate `index`, `prepared` note and `appointment`.
+ */
+function pushPayload(patient, { index = state.chosen, prepared = state.prepared, appointment } = {}) {
   const details = extras().details;
   return {
     ehr: state.dest,
-    source: state.candidates[state.chosen],
+    source: state.candidates[index],
     patient,
-    title: currentTitle(),
+    title: index === state.chosen ? currentTitle() : prepared.title,
     draft: details ? $("as-draft").checked : false,
     // The template picker is the details' (EHRs with templates); Automatic's choice came with the preview.
-    ...(details ? templateFields(state.prepared.template) : { template_id: null, automatic_template_id: null }),
+    ...(details ? templateFields(prepared.template) : { template_id: null, automatic_template_id: null }),
     case_id: state.cases?.caseId() ?? null,
-    push_ref: state.prepared.push_ref,
-    created_display: state.prepared.created_display ?? null,
+    push_ref: prepared.push_ref,
+    created_display: prepared.created_display ?? null,
     scope: preselectScope(),
     confirm_duplicate: false,
     // The core files the note under the session's local time (an EHR that takes a local date).
-    utc_offset_min: utcOffsetMin(state.candidates[state.chosen]),
+    utc_offset_min: utcOffsetMin(state.candidates[index]),
     // Kept with the job's record: a push not finished when the browser closes is resumed there.
     session_url: state.page.url ?? state.tab?.url ?? null,
     session_id: state.page.session_id ?? null,
+    // The appointment the note is linked to (chosen from the list, or ticked for a searched patient).
+    appointment: appointment !== undefined ? appointment : state.appts?.linkFor(patient) ?? null,
   };
+}
+
+/**
+ * "Match by appointment": queue each note the core pairs with exactly one appointment, for review;
+ * a note whose page names someone else than the appointment's patient stays for search.
+ */
+async function onMatch() {
+  $("queue-match").disabled = true;
+  await matchByAppointment({
+    ehr: state.dest, candidates: state.candidates, queued: (i) => state.queue.has(i) || i === state.chosen && Boolean(state.picker.chosen),
+    propose: async (i, row) => {
+      const source = state.candidates[i];
+      const named = source.meta?.patient_name;
+      if (named) {
+        const verdict = await request(MSG.PATIENTS_MATCH, { page_name: named, page_dob: source.meta?.patient_dob ?? null, patient: row.patient }).catch(() => null);
+        if (verdict !== "match") return false;
+      }
+      const prepared = await prepare(source, { ehr: state.dest, dateDisplay: sessionDate(source), patientName: fullName(row.patient) }).catch(() => null);
+      if (!prepared) return false;
+      state.queue.add(i, candidateLabel(source, i), pushPayload(row.patient, { index: i, prepared, appointment: linkOfRow(row) }), pairNote(row));
+      return true;
+    },
+  });
+  $("queue-match").disabled = false;
+  // The picker moves on to the first note still without a patient.
+  const next = state.candidates.findIndex((_, i) => !state.queue.has(i));
+  if (next >= 0 && next !== state.chosen && state.queue.has(state.chosen)) {
+    state.picker.clear(false);
+    showPicker(state.candidates, next, choose);
+    await choose(next);
+  }
+  updatePushButton();
 }
 
 /** Queue the chosen note for the chosen patient, then move on to the next note not yet queued. */
@@ -211,12 +260,14 @@ async function onQueueAdd() {
 async function switchTo(ehr) {
   state.dest = ehr;
   state.picker.setEhr(ehr); // patient ids belong to one EHR: a chosen patient is cleared
+  state.appts.setEhr(ehr);
   $("push").textContent = te("pushToEhr", ehr);
   $("push-retry").setAttribute("aria-label", te("ehrRetryLabel", ehr));
   $("preview-summary").textContent = te("ehrPreviewSummary", ehr);
   $("downgrades-intro").textContent = te("ehrDowngradesIntro", ehr);
   $("note-details").hidden = !extras().details;
   $("queue-add").hidden = !state.queue;
+  $("queue-match").hidden = !state.queue;
   $("ehr-extras").hidden = !extras().cases;
   state.cases = extras().cases ? new CaseChooser($("ehr-extras"), { ehr, onChange: updatePushButton }) : null;
   if (state.candidates.length) await choose(state.chosen);
@@ -233,6 +284,7 @@ async function showOutcome(job, patient) {
   if (job.state === "done") {
     state.pending = null;
     showReceipt(job, patient);
+    showReceiptAppointment(job);
     return;
   }
   state.pending = { id: job.id, patient };
@@ -305,6 +357,7 @@ $("note-title").addEventListener("input", () => {
   if (!$("push").disabled) schedulePreflight();
 });
 $("queue-add").addEventListener("click", onQueueAdd);
+$("queue-match").addEventListener("click", onMatch);
 $("copy-note").addEventListener("click", async () => {
   if (!state.prepared) return;
   try {
@@ -351,6 +404,11 @@ async function startFlow() {
   $("flow").hidden = false;
   refreshLists();
   state.picker = new PatientPicker({ term: state.statuses[state.usable[0]]?.patient_term || "patient", onChange: onPatientChange });
+  state.appts = new Appointments({
+    choose: (patient) => state.picker.choose(patient),
+    // A note linked to an appointment is filed under the appointment's case (an EHR with cases).
+    onLink: (caseId) => state.cases?.prefer(caseId),
+  });
   $("note-status").textContent = t("readingNote");
   const reply = await (state.reading ??= readEarly());
   state.page = reply.page ?? {};
@@ -367,6 +425,8 @@ async function startFlow() {
   const pre = await request(MSG.PRESELECT_GET, { ehr: state.dest, scope: preselectScope() }).catch(() => null);
   if (pre) await state.picker.choose(pre, { preselected: true });
   if (!reply.ok) {
+    // Recording in progress: the next appointments, as well as search, to pre-select the patient.
+    if (state.page.session_id && !state.picker.chosen) state.appts.load({}, { upcoming: true });
     $("note-status").textContent = readFailureText(reply);
     document.body.dataset.note = reply.error;
     return;

@@ -38,7 +38,7 @@ export class ReadAll {
       document.body.dataset.seenAll = "yes";
       note.textContent = t("captureFromSite", [site]);
       onSeen();
-    });
+    }, { rootMargin: `0px 0px -${$("push-section").offsetHeight}px 0px` }); // not under the action bar
     observer.observe($("preview-end"));
   }
 

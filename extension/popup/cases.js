@@ -56,10 +56,14 @@ export class CaseChooser {
     return box;
   }
 
-  /** Load the patient's cases (or clear the panel with `null`). */
-  async setPatient(patient) {
+  /**
+   * Load the patient's cases (or clear the panel with `null`). `preferCaseId`: the case an appointment
+   * the note links to carries (chosen instead of the default when the patient has it).
+   */
+  async setPatient(patient, { preferCaseId = null } = {}) {
     const seq = ++this.seq;
     this.patient = patient;
+    this.preferred = preferCaseId;
     this.cases = [];
     this.error.textContent = "";
     this.newCaseForm.hidden = true;
@@ -72,7 +76,8 @@ export class CaseChooser {
     try {
       const list = await request(MSG.CASES_LIST, { ehr: this.ehr, patient_id: patient.id });
       if (seq !== this.seq) return;
-      this.showCases(list.cases, list.default_case_id);
+      const prefer = list.cases.some((c) => c.id === this.preferred) ? this.preferred : null;
+      this.showCases(list.cases, prefer ?? list.default_case_id);
     } catch (e) {
       if (seq !== this.seq) return;
       this.caseStatus.textContent = errorText(e);
@@ -120,6 +125,20 @@ export class CaseChooser {
       this.error.textContent = errorText(e);
     } finally {
       button.disabled = false;
+      this.changed();
+    }
+  }
+
+  /**
+   * Choose `caseId` (the case of the appointment the note now links to) when the patient has it,
+   * now or once the cases have loaded; null leaves the choice as it is.
+   */
+  prefer(caseId) {
+    if (!caseId) return;
+    this.preferred = caseId;
+    const radio = [...this.caseList.querySelectorAll("input[name=nookal-case]")].find((r) => r.value === caseId);
+    if (radio && !radio.checked) {
+      radio.checked = true;
       this.changed();
     }
   }

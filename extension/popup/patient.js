@@ -142,6 +142,8 @@ export class PatientPicker {
     status.className = `small ${tone === "error" ? "error" : "muted"}`;
     this.list.replaceChildren(...patients.map((p, i) => this.option(p, i)));
     this.list.hidden = patients.length === 0;
+    // Never under the popup's action bar (html's scroll-padding keeps clear of it).
+    if (patients.length) this.list.scrollIntoView({ block: "nearest" });
     this.input.setAttribute("aria-expanded", String(patients.length > 0));
     this.input.removeAttribute("aria-activedescendant");
   }

@@ -45,7 +45,7 @@ export async function push(payload, { patientName, onProgress }) {
   if (reply.needs_confirmation) {
     const c = reply.needs_confirmation;
     const at = formatDateTime(new Date(c.at_ms).toISOString());
-    const id = c.reason === "same_title" ? "duplicateTitleQuestion" : "ehrDuplicateQuestion";
+    const id = { same_title: "duplicateTitleQuestion", appointment_has_note: "ehrAppointmentHasNote" }[c.reason] ?? "ehrDuplicateQuestion";
     if (!(await confirmInline(te(id, payload.ehr, patientName, at)))) return null;
     reply = await request(MSG.PUSH_START, { ...payload, confirm_duplicate: true });
   }

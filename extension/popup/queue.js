@@ -23,8 +23,9 @@ export class PushQueue {
     return this.items.some((i) => i.candidate === candidateIndex);
   }
 
-  add(candidateIndex, label, payload) {
-    this.items.push({ candidate: candidateIndex, label, payload, status: t("queueReady"), tone: "" });
+  /** Queue a note; `note` (optional) is shown on its line for review (e.g. the linked appointment). */
+  add(candidateIndex, label, payload, note = "") {
+    this.items.push({ candidate: candidateIndex, label, payload, note, status: t("queueReady"), tone: "" });
     this.render();
   }
 
@@ -35,6 +36,7 @@ export class PushQueue {
     $("queue-push-all").disabled = !this.items.some((i) => !i.job_id);
     $("queue-list").replaceChildren(...this.items.map((item, n) => {
       const li = el("li", {}, el("span", { class: "queue-what" }, t("queueLine", [item.label, fullName(item.payload.patient)])),
+        item.note ? el("span", { class: "small queue-note" }, item.note) : null,
         el("span", { class: `small queue-status ${item.tone}`, "data-state": item.state ?? "ready" }, item.status));
       if (!item.job_id) {
         const remove = el("button", { type: "button", "aria-label": t("removeFromQueue", [item.label]) }, t("remove"));

@@ -61,6 +61,9 @@ pub struct Row {
     pub near: bool,
     /// The best match: highlighted and first, never chosen for the clinician.
     pub best: bool,
+    /// The case the appointment carries (Nookal), which a note linked to it must be filed under:
+    /// the popup pre-selects it.
+    pub case_id: Option<String>,
 }
 
 /// The list: rows in display order and which one is the best match.
@@ -102,6 +105,7 @@ pub fn row(
         did_not_arrive: a.did_not_arrive,
         near: window.shown_first(a.starts_ms, a.ends_ms),
         best: false,
+        case_id: a.case_id.clone(),
     }
 }
 

@@ -9,7 +9,7 @@ import { describe, before, after, beforeEach, test } from "node:test";
 import assert from "node:assert/strict";
 import { startSandbox } from "./lib/sandbox.js";
 import { BROWSERS, launch } from "./lib/browser.js";
-import { popupOn, resetExtension } from "./lib/flows.js";
+import { popupOn, resetExtension, searchAndChoose, casesSettled } from "./lib/flows.js";
 import { EHRS, live, waitForBudgets } from "./lib/ehrs.js";
 import { click, fill } from "./lib/ui.js";
 
@@ -50,20 +50,7 @@ for (const kind of BROWSERS) {
     /** Search, choose the first result, and wait until the push can go (an EHR's case chooser included). */
     async function choosePatient(popup, query, { archived = false } = {}) {
       if (archived) await popup.click("#include-archived");
-      await fill(popup, "Search patients", query);
-      await popup.waitForFunction((q) => document.getElementById("patient-search-status").dataset.query === q, { timeout: 20_000 }, query);
-      await popup.click("#patient-results [role=option]");
-      await popup.waitForSelector("#patient-card:not([hidden])");
-      await casesSettled(popup);
-      return popup.$eval("#patient-card-id", (e) => e.textContent.replace(/\D/g, ""));
-    }
-    /** An EHR that files notes under a case has loaded the patient's (`none`: it offers New case). */
-    async function casesSettled(popup) {
-      await popup.waitForFunction(() => {
-        const extras = document.getElementById("ehr-extras");
-        return extras.hidden || ["ready", "none", "error"].includes(extras.dataset.cases);
-      }, { timeout: 20_000 });
-      return popup.$eval("#ehr-extras", (e) => e.dataset.cases);
+      return searchAndChoose(popup, query);
     }
     /** The page names someone else: tick "I've checked" once the check has answered (`ready` shows it passed). */
     async function confirmIfAsked(popup, ready = "#push") {

@@ -576,6 +576,51 @@ async function popupOpen(sandbox) {
   }
 }
 
+// ---- popup open → appointments shown ------------------------------------------------------------
+/**
+ * The real toolbar popup (action.openPopup through the driver, worker warm) on a Motics session
+ * recorded today at 10:32, inside the sandbox's diary, Cliniko: popup open → the Appointments list
+ * shown, next to popup open → preview shown (the probe: DOM change, then the next frame), and the
+ * EHR requests made until the list showed (the sandbox's log). Every open lists the diary once (a
+ * booking made since shows); the first open also fills the worker's other caches, so it is reported apart.
+ */
+async function popupAppointments(sandbox) {
+  const ps = await launch("chromium", sandbox, { dist: PROBE_DIST });
+  try {
+    await connect(ps, "cliniko", sandbox.keys.practitioner);
+    const tab = await ps.openWebPage(`${sandbox.motics_url}/today?at=10:32`);
+    const opens = [];
+    for (let i = 0; i < RUNS + 1; i++) {
+      await sandbox.admin.clearRequests();
+      const clickAt = Date.now();
+      const popup = await ps.openPopup(tab);
+      let b = {};
+      for (let k = 0; !(b.preview_painted && b.appts_painted); k++) {
+        if (k > 500) throw new Error(`appointments: ${JSON.stringify(await popup.evaluate(() => ({ ...document.body.dataset, ...document.getElementById("appointments").dataset })))}`);
+        await new Promise((r) => setTimeout(r, 20));
+        b = (await popup.evaluate(() => globalThis.__bench)) ?? {};
+      }
+      const sent = (await sandbox.admin.requests()).filter((r) => r.host.endsWith(".cliniko.com") && r.at_ms <= b.appts_painted);
+      opens.push({ preview: b.preview_painted - clickAt, appts: b.appts_painted - clickAt, state: b.appts_state, sent });
+      await popup.close();
+    }
+    const [first, ...later] = opens;
+    const paths = (o) => [...new Set(o.sent.map((r) => `${r.method} ${r.path}`))].join(", ");
+    return {
+      rows: [
+        { open: "first", runs: 1, preview_ms: round(first.preview), appointments_ms: round(first.appts), list_state: first.state,
+          ehr_requests: first.sent.length, requests: paths(first) },
+        { open: "later", runs: later.length, preview_ms: round(median(later.map((o) => o.preview))),
+          appointments_ms: round(median(later.map((o) => o.appts))), list_state: later.map((o) => o.state).join(" "),
+          ehr_requests: median(later.map((o) => o.sent.length)), requests: paths(later[0] ?? { sent: [] }) },
+      ],
+      note: "toolbar popup on /today?at=10:32 (Cliniko), opened through the driver (action.openPopup in the worker; the click time is taken just before): ms to the preview shown and to the Appointments list shown (each: the DOM change, then the next frame), medians for later opens; the EHR requests made until the list showed. Instrumented build (bench/out/probe), Chromium",
+    };
+  } finally {
+    await ps.close();
+  }
+}
+
 // ---- search -----------------------------------------------------------------------------------
 async function search(s, sandbox, key) {
   // Before the popup opens: another tab taking focus would close it.
@@ -721,6 +766,7 @@ try {
   if (only.includes("size")) await step("size", size);
   if (only.includes("cold_start")) await step("cold_start", coldStart);
   if (only.includes("popup")) await step("popup", () => popupOpen(sandbox));
+  if (only.includes("popup")) await step("popup_appointments", () => popupAppointments(sandbox));
   s = await launch("chromium", sandbox);
   await connect(s, "cliniko", sandbox.keys.practitioner);
   if (only.includes("render")) await step("render", () => render(s));

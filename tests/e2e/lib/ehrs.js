@@ -36,6 +36,8 @@ export const EHRS = [
     /** The request that verifies a key, and the one that creates a note. */
     verify: { method: "GET", path: "/v1/user" },
     create: { method: "POST", path: "/v1/treatment_notes" },
+    /** The diary's list requests (a fault here is "the diary fails"). */
+    diaryPath: "/v1/individual_appointments*",
     isHost: (host) => host.endsWith(".cliniko.com"),
     /** Every API path (for faults that hit all of them). */
     api: "/v1/*",
@@ -58,6 +60,32 @@ export const EHRS = [
      *  template keeps a matched heading as the section's name, not in the answer). */
     shown: (note) => (note.content?.sections ?? []).map((sec) => (sec.name ?? "") + (sec.questions ?? [])
       .filter((q) => q.type === "paragraph" && q.answer).map((q) => q.answer).join("")).join(""),
+    /** The link a note carries to its appointment (`booking_id` or `attendee_id`, per the OpenAPI). */
+    link: (note) => note.booking_id ?? note.attendee_id ?? null,
+    /** Whether the EHR reports a note status per appointment (Nookal v2 doesn't), and has group classes. */
+    noteStatus: true, groups: true,
+    /** A key that is not one practitioner's (a receptionist's). */
+    receptionistKey: (sandbox) => sandbox.keys.receptionist,
+    /** Every note this extension pushed, whoever it is for. */
+    allNotes: async (sandbox) => (await sandbox.admin.notes()).filter((n) => text(n).includes(OURS) && !n.archived_at),
+    /**
+     * One appointment as the EHR's API gives it, by a popup row's key ("individual:123" or
+     * "group_attendee:456"): start, cancelled, patient and note status, in one shape.
+     */
+    async appointment(sandbox, rowKey) {
+      const [kind, id] = rowKey.split(":");
+      const key = sandbox.keys.practitioner;
+      if (kind === "group_attendee") {
+        const a = await clinikoGet(sandbox, key, `/attendees/${id}`);
+        // The attendee's booking is its group appointment.
+        const booking = await clinikoGet(sandbox, key, `/group_appointments/${a.booking.links.self.split("/").pop()}`);
+        return { starts_ms: Date.parse(booking.starts_at), cancelled: Boolean(a.cancelled_at), note_status: a.treatment_note_status,
+          patient_id: a.patient.links.self.split("/").pop() };
+      }
+      const a = await clinikoGet(sandbox, key, `/individual_appointments/${id}`);
+      return { starts_ms: Date.parse(a.starts_at), cancelled: Boolean(a.cancelled_at || a.deleted_at), note_status: a.treatment_note_status,
+        patient_id: a.patient.links.self.split("/").pop() };
+    },
     /** Patients as the EHR's API lists them (`archived`: only archived ones), in one shape. */
     async patients(sandbox, { archived = false } = {}) {
       const key = sandbox.keys.practitioner;
@@ -81,6 +109,7 @@ export const EHRS = [
     keyWhere: "Setup → Connections → API Keys",
     verify: { path: "/production/v2/verify" },
     create: { path: "/production/v2/addTreatmentNote" },
+    diaryPath: "/production/v2/getAppointments",
     isHost: (host) => host === "api.nookal.com",
     api: "/production/v2/*",
     /** Nookal's API has no date-of-birth or phone filter: a search gives the last name with them. */
@@ -102,6 +131,25 @@ export const EHRS = [
     },
     text: (note) => note.notes,
     shown: (note) => note.notes,
+    link: (note) => note.appt_id ?? null,
+    noteStatus: false, groups: false,
+    allNotes: async (sandbox) => (await sandbox.admin.nookalNotes()).filter((n) => n.notes.includes(OURS)),
+    /** One appointment (by a popup row's key), from the day's `getAppointments` list. */
+    async appointment(sandbox, rowKey) {
+      const id = rowKey.split(":")[1];
+      const all = [];
+      for (let page = 1; ; page++) {
+        const reply = await nookalCall(sandbox, "getAppointments", { page: String(page), page_length: "200" });
+        const rows = reply.data?.results?.appointments ?? [];
+        all.push(...rows);
+        if (!reply.settings?.nextPage || !rows.length) break;
+      }
+      const a = all.find((x) => String(x.ID) === id);
+      if (!a) throw new Error(`no Nookal appointment ${id}`);
+      // Clinic-local strings; the sandbox's clinic (like its browsers) runs on UTC.
+      return { starts_ms: Date.parse(`${a.appointmentDate}T${a.appointmentStartTime}Z`), cancelled: String(a.cancelled) === "1",
+        note_status: null, patient_id: String(a.patientID) };
+    },
     async patients(sandbox, { archived = false } = {}) {
       // Nookal's archived patient is an inactive one (`active` "0").
       const all = [];

@@ -1,5 +1,6 @@
 // Shared steps for E2E suites that start from "Cliniko is connected".
 import { EHRS } from "./ehrs.js";
+import { fill } from "./ui.js";
 
 /** Connect Cliniko through the background (as the options page's Save changes does). */
 export function connectCliniko(session, sandbox, key = sandbox.keys.practitioner) {
@@ -32,4 +33,27 @@ export async function resetExtension(session) {
   } finally {
     await page.close();
   }
+}
+
+/**
+ * Search patients for `query` as a person types it, choose the first result, and wait until the push
+ * could go (an EHR's case chooser settled). Resolves to the chosen patient's id.
+ */
+export async function searchAndChoose(popup, query) {
+  await popup.waitForSelector("#patient-search-box:not([hidden])");
+  await fill(popup, "Search patients", query);
+  await popup.waitForFunction((q) => document.getElementById("patient-search-status").dataset.query === q, { timeout: 20_000 }, query);
+  await popup.click("#patient-results [role=option]");
+  await popup.waitForSelector("#patient-card:not([hidden])");
+  await casesSettled(popup);
+  return popup.$eval("#patient-card-id", (e) => e.textContent.replace(/\D/g, ""));
+}
+
+/** Wait until an EHR's case chooser (Nookal) has the patient's cases (`none`: it offers New case), or there is none. */
+export async function casesSettled(popup) {
+  await popup.waitForFunction(() => {
+    const extras = document.getElementById("ehr-extras");
+    return extras.hidden || ["ready", "none", "error"].includes(extras.dataset.cases);
+  }, { timeout: 20_000 });
+  return popup.$eval("#ehr-extras", (e) => e.dataset.cases);
 }

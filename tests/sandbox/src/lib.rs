@@ -282,6 +282,9 @@ impl Sandbox {
 
     fn route(&mut self, req: &HttpRequest, host: &str, now_ms: u64) -> HttpResponse {
         if host == MOTICS_HOST {
+            if let Some(resp) = motics::today::handle(req, now_ms) {
+                return resp;
+            }
             return motics::handle(req);
         }
         if host == NOOKAL_HOST {

@@ -3,6 +3,7 @@
 //! served with `Content-Security-Policy: script-src 'none'`, so injected scripts never run.
 
 pub mod notes;
+pub mod today;
 
 use crate::codec::html_escape as esc;
 use crate::http::{HttpRequest, HttpResponse};
