@@ -226,7 +226,16 @@ fn cliniko_marks_the_appointment_and_asks_before_a_second_note() {
         "title": "Another title", "appointment": appointment(&best)}),
     );
     assert_eq!(pre["reason"], json!("appointment_has_note"));
-    let ask = p.ok(push(ehr, &best["patient"], &best, &push_ref(2)));
+    // The same note again is asked about as that ("already pushed"), the more specific question.
+    let same = p.ok(push(ehr, &best["patient"], &best, &push_ref(2)));
+    assert_eq!(
+        same["needs_confirmation"]["reason"],
+        json!("same_fingerprint")
+    );
+    // Another note for the same appointment: "This appointment already has a note".
+    let mut other = push(ehr, &best["patient"], &best, &push_ref(3));
+    other["source"] = source("# Plan\nDischarged with a home programme.");
+    let ask = p.ok(other);
     assert_eq!(
         ask["needs_confirmation"]["reason"],
         json!("appointment_has_note")

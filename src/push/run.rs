@@ -192,6 +192,7 @@ async fn prepare<P: Env>(p: &P, req: NewPush, check_title: bool) -> Result<Prepa
     // The appointment link is checked against the EHR's own diary before anything else is
     // asked or sent: another patient's appointment refuses the push here (issue 14).
     let mut req = req;
+    let mut appointment_noted = false;
     let appointment = match &req.appointment {
         None => None,
         Some(r) => {
@@ -204,13 +205,7 @@ async fn prepare<P: Env>(p: &P, req: NewPush, check_title: bool) -> Result<Prepa
                 req.utc_offset_min.unwrap_or(0),
             )
             .await?;
-            if linked.has_note && !req.confirm_duplicate {
-                return Ok(Prepared::Ask(NeedsConfirmation {
-                    at_ms: None,
-                    note_id: None,
-                    reason: guard::Reason::AppointmentHasNote,
-                }));
-            }
+            appointment_noted = linked.has_note;
             Some(linked.link)
         }
     };
@@ -225,6 +220,14 @@ async fn prepare<P: Env>(p: &P, req: NewPush, check_title: bool) -> Result<Prepa
             guard::check_local(p, &outbox, req.ehr, &req.patient.id, &fingerprint).await?
         {
             return Ok(Prepared::Ask(c));
+        }
+        // Asked after "this very note was pushed already" (the more specific question).
+        if appointment_noted {
+            return Ok(Prepared::Ask(NeedsConfirmation {
+                at_ms: None,
+                note_id: None,
+                reason: guard::Reason::AppointmentHasNote,
+            }));
         }
         // A fresh "no" from the popup's preflight stands in for the GET (see `preflight`); without
         // one, Cliniko is asked now, as always.
