@@ -51,7 +51,7 @@ async fn connection<P: Env>(p: &P, ehr: Ehr) -> Option<String> {
 pub async fn prepare<P: Env>(p: &P, req: NewPush) {
     let w = p.worker();
     *w.ahead.0.borrow_mut() = None;
-    if req.template_id.is_some() && req.template_id != req.automatic_template_id {
+    if req.choices.template_id.is_some() && req.choices.template_id != req.automatic_template_id {
         return;
     }
     let at_ms = p.now_ms();

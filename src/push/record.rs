@@ -8,7 +8,6 @@
 //! Records of landed and discarded jobs are dropped with the outbox write that ends them.
 
 use super::job::{ClinikoPayload, Job, JobState, NookalPayload, Payload};
-use super::run::NewPush;
 use crate::diary::Link;
 use crate::error::Ehr;
 use crate::search::rank::{PatientSummary, Tier};
@@ -50,22 +49,6 @@ pub struct Resumable {
     /// note under a clinic-local date-time get the session's time in it (or now, without one).
     #[serde(default)]
     pub utc_offset_min: Option<i32>,
-}
-
-impl Resumable {
-    /// The choices a push request carries.
-    pub fn of(req: &NewPush) -> Resumable {
-        Resumable {
-            session_url: req.session_url.clone(),
-            session_id: req.session_id.clone(),
-            draft: req.draft,
-            template_id: req.template_id.clone(),
-            created_display: req.created_display.clone(),
-            case_id: req.case_id.clone(),
-            new_case_title: req.new_case_title.clone(),
-            utc_offset_min: req.utc_offset_min,
-        }
-    }
 }
 
 /// One job as `storage.local` holds it.

@@ -24,8 +24,10 @@ use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-/// One push as the popup sends it (`push/start`, and each item of `push/queue`), for any EHR.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+/// One push as the popup sends it (`push/start`, and each item of `push/queue`), for any EHR:
+/// what it is, and the clinician's choices and the session beside it in the same object
+/// ([`Resumable`], kept with the job's record).
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewPush {
     /// Where the note goes.
     pub ehr: Ehr,
@@ -35,47 +37,60 @@ pub struct NewPush {
     pub patient: PatientSummary,
     /// Note title.
     pub title: String,
-    /// Create as a draft (EHRs with drafts).
-    #[serde(default)]
-    pub draft: bool,
-    /// Treatment-note template id (string) the clinician picked, or null for Automatic (EHRs
-    /// with templates).
-    #[serde(default)]
-    pub template_id: Option<String>,
     /// The template the preview showed Automatic would pick (see `templates::for_push`).
-    #[serde(default)]
     pub automatic_template_id: Option<String>,
     /// The push reference the preview showed (from `note/prepare`).
     pub push_ref: String,
-    /// The creation time for the footer, as the preview showed it.
-    #[serde(default)]
-    pub created_display: Option<String>,
     /// Push even though it looks like a duplicate.
-    #[serde(default)]
     pub confirm_duplicate: bool,
     /// The page's pre-selection scope, cleared when the push lands (see `app::preselect`).
-    #[serde(default)]
     pub scope: Option<Value>,
-    /// The case to file under (EHRs with cases); none → the most recent open one, or a new one.
-    #[serde(default)]
-    pub case_id: Option<String>,
-    /// The title of a case created because the patient has none.
-    #[serde(default)]
-    pub new_case_title: Option<String>,
-    /// The browser's offset from UTC (minutes east) at the session's time: EHRs that file a
-    /// note under a clinic-local date-time get the session's time in it (or now, without one).
-    #[serde(default)]
-    pub utc_offset_min: Option<i32>,
     /// The appointment to link the note to (a Row of `appointments/list`): checked against the
     /// EHR's own diary, never taken on the page's word.
-    #[serde(default)]
     pub appointment: Option<crate::ehr::appointments::AppointmentRef>,
-    /// The Motics session's page the note came from ("Open the Motics session" after a restart).
+    /// Draft, template (null: Automatic), footer date, case, UTC offset, the Motics session.
+    pub choices: Resumable,
+}
+
+/// [`NewPush`]'s own fields.
+#[derive(Deserialize)]
+struct NewPushFields {
+    ehr: Ehr,
+    source: NoteSource,
+    patient: PatientSummary,
+    title: String,
     #[serde(default)]
-    pub session_url: Option<String>,
-    /// The Motics session's id, when the page names one.
+    automatic_template_id: Option<String>,
+    push_ref: String,
     #[serde(default)]
-    pub session_id: Option<String>,
+    confirm_duplicate: bool,
+    #[serde(default)]
+    scope: Option<Value>,
+    #[serde(default)]
+    appointment: Option<crate::ehr::appointments::AppointmentRef>,
+}
+
+// By hand, not `#[serde(flatten)]` (see `crate::wire`): the choices are read from the object by
+// reference, then the rest by value, so the note is never copied.
+impl<'de> Deserialize<'de> for NewPush {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let v = Value::deserialize(d)?;
+        let choices = Resumable::deserialize(&v).map_err(D::Error::custom)?;
+        let f = NewPushFields::deserialize(v).map_err(D::Error::custom)?;
+        Ok(NewPush {
+            ehr: f.ehr,
+            source: f.source,
+            patient: f.patient,
+            title: f.title,
+            automatic_template_id: f.automatic_template_id,
+            push_ref: f.push_ref,
+            confirm_duplicate: f.confirm_duplicate,
+            scope: f.scope,
+            appointment: f.appointment,
+            choices,
+        })
+    }
 }
 
 /// The answer to a push: ask first, or the job.
@@ -201,8 +216,11 @@ async fn prepare<P: Env>(p: &P, req: NewPush, check_title: bool) -> Result<Prepa
                 req.ehr,
                 r,
                 &req.patient.id,
-                req.case_id.as_deref().filter(|c| !c.trim().is_empty()),
-                req.utc_offset_min.unwrap_or(0),
+                req.choices
+                    .case_id
+                    .as_deref()
+                    .filter(|c| !c.trim().is_empty()),
+                req.choices.utc_offset_min.unwrap_or(0),
             )
             .await?;
             appointment_noted = linked.has_note;
@@ -210,10 +228,14 @@ async fn prepare<P: Env>(p: &P, req: NewPush, check_title: bool) -> Result<Prepa
         }
     };
     // Nookal: the appointment's case is the one the note is filed under.
-    if req.case_id.as_deref().is_none_or(|c| c.trim().is_empty())
+    if req
+        .choices
+        .case_id
+        .as_deref()
+        .is_none_or(|c| c.trim().is_empty())
         && let Some(c) = appointment.as_ref().and_then(|l| l.case_id.clone())
     {
-        req.case_id = Some(c);
+        req.choices.case_id = Some(c);
     }
     if !req.confirm_duplicate {
         if let Some(c) =
@@ -265,8 +287,7 @@ pub(crate) async fn build<P: Env>(p: &P, req: NewPush, checked: Checked) -> Resu
         fingerprint,
         title,
     } = checked;
-    let choices = Resumable::of(&req);
-    let (payload, title, resume) = payload(p, &req, &choices, &note, title).await?;
+    let (payload, title, resume) = payload(p, &req, &note, title).await?;
     let id = format!("{:016x}", p.random_u64());
     Ok(Job {
         scope: req.scope,
@@ -288,10 +309,10 @@ pub(crate) async fn build<P: Env>(p: &P, req: NewPush, checked: Checked) -> Resu
 async fn payload<P: Env>(
     p: &P,
     req: &NewPush,
-    choices: &Resumable,
     note: &note::Note,
     title: String,
 ) -> Result<(Payload, String, Resumable)> {
+    let choices = &req.choices;
     let (payload, title) = match req.ehr {
         Ehr::Cliniko => {
             // The one place a push's template is chosen (Cliniko only: Nookal v2 has no note
@@ -557,27 +578,19 @@ pub async fn resume<P: Env>(p: &P, req: ResumePush) -> Result<(Resumed, Option<J
         source: req.source,
         patient: req.patient,
         title: title.clone(),
-        draft: job.resume.draft,
-        template_id: job.resume.template_id.clone(),
         automatic_template_id: None,
         push_ref: job.push_ref.clone(),
-        created_display: job.resume.created_display.clone(),
         confirm_duplicate: true,
         scope: job.scope.clone(),
-        case_id: job.resume.case_id.clone(),
-        new_case_title: job.resume.new_case_title.clone(),
-        utc_offset_min: job.resume.utc_offset_min,
         // The link stays the job's own (checked when the push was first made).
         appointment: None,
-        session_url: job.resume.session_url.clone(),
-        session_id: job.resume.session_id.clone(),
+        // The same choices: the same template (as chosen then), footer, case and date.
+        choices: job.resume.clone(),
     };
     if title.is_empty() && again.ehr == Ehr::Cliniko {
         return Err(Error::InvalidInput("the note needs a title".into()));
     }
-    // The same choices: the same template (as chosen then), footer, case and date.
-    let choices = job.resume.clone();
-    let (payload, title, resume) = payload(p, &again, &choices, &note, title).await?;
+    let (payload, title, resume) = payload(p, &again, &note, title).await?;
     job.payload = payload;
     job.title = title;
     job.resume = resume;
