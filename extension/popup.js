@@ -269,7 +269,9 @@ async function switchTo(ehr) {
   $("queue-add").hidden = !state.queue;
   $("queue-match").hidden = !state.queue;
   $("ehr-extras").hidden = !extras().cases;
-  state.cases = extras().cases ? new CaseChooser($("ehr-extras"), { ehr, onChange: updatePushButton }) : null;
+  state.cases = extras().cases ? new CaseChooser($("ehr-extras"), {
+    ehr, onChange: () => { state.appts?.caseChosen(state.cases?.caseId()); updatePushButton(); },
+  }) : null;
   if (state.candidates.length) await choose(state.chosen);
   updatePushButton();
 }

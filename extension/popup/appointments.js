@@ -195,6 +195,20 @@ export class Appointments {
     this.onLink?.(what.offer.find((r) => r.key === what.checked)?.case_id ?? null);
   }
 
+  /**
+   * The clinician filed the note under another case than the appointment's (e.g. created a new
+   * case): the note is then not linked, visibly, rather than refused at the click (the core never
+   * sends a link whose case contradicts the note's).
+   */
+  caseChosen(caseId) {
+    if (!caseId) return;
+    for (const o of this.offered) if (o.box.checked && o.row.case_id && o.row.case_id !== caseId) o.box.checked = false;
+    if (this.row?.case_id && this.row.case_id !== caseId) {
+      this.row = null;
+      this.showLink(null);
+    }
+  }
+
   /** The case the chosen appointment carries (an EHR that files notes under cases), for `patient`. */
   caseFor(patient) {
     return patient && this.row?.patient_id === patient.id ? this.row.case_id ?? null : null;

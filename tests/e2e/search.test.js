@@ -63,6 +63,8 @@ for (const kind of BROWSERS) {
         test("a name finds the patient, in at most 3 requests", async () => {
           const target = patients.find((p) => `${p.first_name} ${p.last_name}` === ehr.patient);
           const popup = await open(undefined, ehr);
+          // The diary loads as the popup opens (its own requests, shown in its own list): counted apart.
+          await popup.waitForFunction(() => ["ready", "error", "needs_practitioner"].includes(document.getElementById("appointments")?.dataset.state ?? "ready"), { timeout: 30_000 });
           await sandbox.admin.clearRequests();
           const options = await search(popup, ehr.patient);
           assert.ok(shows(options, ehr, target), JSON.stringify(options));

@@ -253,8 +253,13 @@ for (const kind of BROWSERS) {
         .find((o) => o.textContent.includes(id)).click(), added.id);
       await popup.waitForSelector("#patient-card:not([hidden])");
       await inert("patient card");
-      if (!(await popup.$eval("#mismatch", (e) => e.hidden))) await popup.click("#mismatch-confirm");
-      await popup.waitForFunction(() => !document.getElementById("push").disabled, { timeout: 10_000 });
+      if (!(await popup.$eval("#mismatch", (e) => e.hidden))) {
+        // As a person would: scrolled clear of the action bar that stays at the popup's foot.
+        await popup.$eval("#mismatch-confirm", (e) => e.scrollIntoView({ block: "center" }));
+        await popup.click("#mismatch-confirm");
+      }
+      await popup.waitForFunction(() => !document.getElementById("push").disabled, { timeout: 10_000 })
+        .catch(async (e) => { throw new Error(`${e.message}: ${await popup.evaluate(() => JSON.stringify({ ...document.body.dataset, mismatch: document.getElementById("mismatch").hidden, confirm: document.getElementById("mismatch-confirm").checked, note: document.getElementById("note-status").textContent }))}`); });
 
       // Push and receipt.
       const notesBefore = (await sandbox.admin.notes()).length;
