@@ -357,82 +357,60 @@ pub fn note_status(status: Option<u64>) -> NoteStatus {
     }
 }
 
-fn same(a: Option<&ClinikoId>, want: &ClinikoId) -> bool {
-    a.is_none_or(|a| a == want)
-}
-
 /// The neutral appointments: individual ones and one per class attendee, for `q`'s practitioner
-/// and window only, without anything cancelled, deleted, archived or without a patient or time.
-/// Sorted by start (then id).
+/// and window only ([`crate::diary::in_diary`]), without anything cancelled, deleted, archived
+/// or without a patient or time.
 pub fn to_appointments(pages: &DiaryPages, q: &DiaryQuery<'_>) -> Vec<Appointment> {
     let type_name = |id: Option<&ClinikoId>| {
         id.and_then(|id| pages.types.iter().find(|t| &t.id == id))
             .map(|t| t.name.clone())
             .filter(|n| !n.is_empty())
     };
-    let mut out = Vec::new();
-    for a in &pages.individual {
-        let (Some(patient), Some(starts)) = (&a.patient_id, a.starts_ms) else {
-            continue;
-        };
-        let ends = a.ends_ms.unwrap_or(starts).max(starts);
-        if a.gone
-            || !same(a.practitioner_id.as_ref(), q.practitioner_id)
-            || !q.window.overlaps(starts, ends)
-        {
-            continue;
-        }
-        out.push(Appointment {
-            id: a.id.to_string(),
-            kind: Kind::Individual,
-            patient_id: patient.to_string(),
+    let individual = pages.individual.iter().filter(|a| !a.gone).filter_map(|a| {
+        let (patient, starts) = (a.patient_id.as_ref()?, a.starts_ms?);
+        Some(Appointment {
             practitioner_id: a.practitioner_id.as_ref().map(ToString::to_string),
-            starts_ms: starts,
-            ends_ms: ends,
             type_name: type_name(a.appointment_type_id.as_ref()),
             note: note_status(a.treatment_note_status),
             did_not_arrive: a.did_not_arrive,
             patient_name: a.patient_name.clone(),
-            case_id: None,
-        });
-    }
-    for g in &pages.groups {
-        let Some(starts) = g.starts_ms else { continue };
-        let ends = g.ends_ms.unwrap_or(starts).max(starts);
-        if g.gone
-            || !same(g.practitioner_id.as_ref(), q.practitioner_id)
-            || !q.window.overlaps(starts, ends)
-        {
-            continue;
-        }
-        for at in pages
-            .attendees
-            .iter()
+            ..Appointment::at(
+                a.id.to_string(),
+                Kind::Individual,
+                patient.to_string(),
+                starts,
+                a.ends_ms,
+            )
+        })
+    });
+    // The Attendee schema has `arrived` but no did-not-arrive flag: attendees are not marked.
+    let attendees = pages.groups.iter().filter(|g| !g.gone).flat_map(|g| {
+        let members = pages.attendees.iter();
+        members
             .filter(|at| at.group_id.as_ref() == Some(&g.id) && !at.gone)
-        {
-            let Some(patient) = &at.patient_id else {
-                continue;
-            };
-            out.push(Appointment {
-                id: at.id.to_string(),
-                kind: Kind::GroupAttendee {
+            .filter_map(|at| {
+                let kind = Kind::GroupAttendee {
                     group_id: g.id.to_string(),
-                },
-                patient_id: patient.to_string(),
-                practitioner_id: g.practitioner_id.as_ref().map(ToString::to_string),
-                starts_ms: starts,
-                ends_ms: ends,
-                type_name: type_name(g.appointment_type_id.as_ref()),
-                note: note_status(at.treatment_note_status),
-                // The Attendee schema has `arrived` but no did-not-arrive flag: not marked.
-                did_not_arrive: false,
-                patient_name: None,
-                case_id: None,
-            });
-        }
-    }
-    out.sort_by(|a, b| (a.starts_ms, &a.id).cmp(&(b.starts_ms, &b.id)));
-    out
+                };
+                Some(Appointment {
+                    practitioner_id: g.practitioner_id.as_ref().map(ToString::to_string),
+                    type_name: type_name(g.appointment_type_id.as_ref()),
+                    note: note_status(at.treatment_note_status),
+                    ..Appointment::at(
+                        at.id.to_string(),
+                        kind,
+                        at.patient_id.as_ref()?.to_string(),
+                        g.starts_ms?,
+                        g.ends_ms,
+                    )
+                })
+            })
+    });
+    crate::diary::in_diary(
+        individual.chain(attendees).collect(),
+        q.practitioner_id.as_str(),
+        q.window,
+    )
 }
 
 /// `GET /practitioners`, 100 a page: the diaries a key without its own practitioner (a

@@ -1,5 +1,6 @@
 //! The EHR-neutral appointment: who, when (UTC ms), what type, and its markers.
 
+use super::DiaryWindow;
 use serde::{Deserialize, Serialize};
 
 /// What the appointment is in its EHR, which decides the link field a note carries.
@@ -81,6 +82,31 @@ pub struct Appointment {
 }
 
 impl Appointment {
+    /// `patient_id`'s appointment `id` starting at `starts_ms` and ending at `ends_ms` (never
+    /// before the start; the start when the EHR gives no end), with nothing else known yet: each
+    /// EHR's parser adds what its records say.
+    pub fn at(
+        id: String,
+        kind: Kind,
+        patient_id: String,
+        starts_ms: i64,
+        ends_ms: Option<i64>,
+    ) -> Self {
+        Appointment {
+            id,
+            kind,
+            patient_id,
+            practitioner_id: None,
+            starts_ms,
+            ends_ms: ends_ms.unwrap_or(starts_ms).max(starts_ms),
+            type_name: None,
+            note: NoteStatus::NotReported,
+            did_not_arrive: false,
+            patient_name: None,
+            case_id: None,
+        }
+    }
+
     /// The row's markers: did-not-arrive first, then the note status (none when unknown).
     pub fn markers(&self) -> Vec<Marker> {
         let mut m = Vec::new();
@@ -116,4 +142,25 @@ impl Appointment {
     pub fn open_for_note(&self) -> bool {
         !self.note.has_note() && !self.did_not_arrive
     }
+}
+
+/// The practitioner's diary for `window`, from what an EHR answered: appointments of another
+/// practitioner (a server that ignored the filter) or outside the window are dropped, the rest
+/// sorted by start (then id). The same check for every EHR, whatever its request could filter.
+pub fn in_diary(
+    list: Vec<Appointment>,
+    practitioner_id: &str,
+    window: &DiaryWindow,
+) -> Vec<Appointment> {
+    let mut out: Vec<Appointment> = list
+        .into_iter()
+        .filter(|a| {
+            a.practitioner_id
+                .as_deref()
+                .is_none_or(|p| p == practitioner_id)
+        })
+        .filter(|a| window.overlaps(a.starts_ms, a.ends_ms))
+        .collect();
+    out.sort_by(|a, b| (a.starts_ms, &a.id).cmp(&(b.starts_ms, &b.id)));
+    out
 }

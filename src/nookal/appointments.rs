@@ -16,7 +16,7 @@
 //! - `caseID` on an appointment (patientnotes reads `appointments[0].caseID`): used when present;
 //! - whether Nookal checks that `appt_id` belongs to the note's patient: never relied on, the link
 //!   is verified before the request is built;
-//! - v2 appointments carry no note status: every one is [`NoteStatus::NotReported`].
+//! - v2 appointments carry no note status: every one is [`crate::diary::NoteStatus::NotReported`].
 
 use super::form::encode;
 use super::id::NookalId;
@@ -24,7 +24,7 @@ use super::key::NookalKey;
 use super::read::Rec;
 use super::requests::{NewTreatmentNote, add_treatment_note, paged};
 use super::types::Decode;
-use crate::diary::{Appointment, DiaryWindow, Kind, MINUTE_MS, NoteStatus, VerifiedLink};
+use crate::diary::{Appointment, DiaryWindow, Kind, MINUTE_MS, VerifiedLink};
 use crate::http::ApiRequest;
 use crate::push::time::parse_iso_ms;
 use crate::search::date::Date;
@@ -143,47 +143,29 @@ pub fn local_to_utc_ms(date: &str, time: &str, offset_min: i32) -> Option<i64> {
     parse_iso_ms(&format!("{date}T{time}Z")).map(|ms| ms - i64::from(offset_min) * MINUTE_MS)
 }
 
-/// The neutral appointments for the practitioner and window: cancelled ones and those without a
-/// patient or a readable time are dropped; sorted by start (then id).
+/// The neutral appointments for the practitioner and window ([`crate::diary::in_diary`]):
+/// cancelled ones and those without a patient or a readable time are dropped.
 pub fn to_appointments(
     list: &[NookalAppointment],
     practitioner_id: &NookalId,
     window: &DiaryWindow,
     offset_min: i32,
 ) -> Vec<Appointment> {
-    let mut out: Vec<Appointment> = list
-        .iter()
-        .filter(|a| !a.cancelled)
-        .filter(|a| {
-            a.practitioner_id
-                .as_ref()
-                .is_none_or(|p| p == practitioner_id)
+    let found = list.iter().filter(|a| !a.cancelled).filter_map(|a| {
+        let date = a.date.as_deref()?;
+        let starts = local_to_utc_ms(date, a.start.as_deref()?, offset_min)?;
+        let ends = a
+            .end
+            .as_deref()
+            .and_then(|e| local_to_utc_ms(date, e, offset_min));
+        let patient = a.patient_id.as_ref()?.to_string();
+        Some(Appointment {
+            practitioner_id: a.practitioner_id.as_ref().map(ToString::to_string),
+            type_name: a.type_name.clone(),
+            did_not_arrive: a.dna,
+            case_id: a.case_id.as_ref().map(ToString::to_string),
+            ..Appointment::at(a.id.to_string(), Kind::Individual, patient, starts, ends)
         })
-        .filter_map(|a| {
-            let patient = a.patient_id.as_ref()?;
-            let date = a.date.as_deref()?;
-            let starts = local_to_utc_ms(date, a.start.as_deref()?, offset_min)?;
-            let ends = a
-                .end
-                .as_deref()
-                .and_then(|e| local_to_utc_ms(date, e, offset_min))
-                .unwrap_or(starts)
-                .max(starts);
-            window.overlaps(starts, ends).then(|| Appointment {
-                id: a.id.to_string(),
-                kind: Kind::Individual,
-                patient_id: patient.to_string(),
-                practitioner_id: a.practitioner_id.as_ref().map(ToString::to_string),
-                starts_ms: starts,
-                ends_ms: ends,
-                type_name: a.type_name.clone(),
-                note: NoteStatus::NotReported,
-                did_not_arrive: a.dna,
-                patient_name: None,
-                case_id: a.case_id.as_ref().map(ToString::to_string),
-            })
-        })
-        .collect();
-    out.sort_by(|a, b| (a.starts_ms, &a.id).cmp(&(b.starts_ms, &b.id)));
-    out
+    });
+    crate::diary::in_diary(found.collect(), practitioner_id.as_str(), window)
 }
