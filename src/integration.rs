@@ -58,14 +58,6 @@ impl ConnectionState {
     }
 }
 
-/// A saved API key, as the store reads it back (re-parsed: one that no longer parses is absent).
-pub trait StoredKey: Sized {
-    /// Parse the key as pasted or stored.
-    fn parse_key(text: &str) -> Result<Self>;
-    /// The key's text, only for storing and for the EHR's requests.
-    fn secret(&self) -> &str;
-}
-
 /// One integration's storage slots, typed by its key `K` and connection summary `C`.
 #[derive(Debug)]
 pub struct Store<K, C> {
@@ -79,13 +71,23 @@ pub struct Store<K, C> {
     pub flags: &'static str,
     /// Anything else removed with the key, or when another key is saved (caches).
     pub extra: &'static [&'static str],
-    /// The key and connection types (no data).
-    pub types: PhantomData<fn() -> (K, C)>,
+    /// Reads a saved key back (one that no longer parses is absent): the EHR's key check.
+    pub parse_key: fn(&str) -> Result<K>,
+    /// The key's text, only for storing and for the EHR's requests.
+    pub key_text: fn(&K) -> &str,
+    /// The connection type (no data).
+    pub types: PhantomData<fn() -> C>,
 }
 
 impl<K, C> Store<K, C> {
-    /// `ehr`'s slots: `<ehr>.key`, `<ehr>.connection`, `<ehr>.flags`, and `extra`.
-    pub const fn new(ehr: Ehr, extra: &'static [&'static str]) -> Self {
+    /// `ehr`'s slots: `<ehr>.key`, `<ehr>.connection`, `<ehr>.flags`, and `extra`; its keys are
+    /// read with `parse_key` and stored as `key_text` gives them.
+    pub const fn new(
+        ehr: Ehr,
+        parse_key: fn(&str) -> Result<K>,
+        key_text: fn(&K) -> &str,
+        extra: &'static [&'static str],
+    ) -> Self {
         let (secret, connection, flags) = match ehr {
             Ehr::Cliniko => ("cliniko.key", "cliniko.connection", "cliniko.flags"),
             Ehr::Nookal => ("nookal.key", "nookal.connection", "nookal.flags"),
@@ -96,12 +98,14 @@ impl<K, C> Store<K, C> {
             connection,
             flags,
             extra,
+            parse_key,
+            key_text,
             types: PhantomData,
         }
     }
 }
 
-impl<K: StoredKey, C: Serialize + DeserializeOwned> Store<K, C> {
+impl<K, C: Serialize + DeserializeOwned> Store<K, C> {
     /// A stored value; one we cannot read (older format, tampering) counts as absent, not a crash.
     pub async fn load_as<P: Env, T: DeserializeOwned>(
         &self,
@@ -149,8 +153,12 @@ impl<K: StoredKey, C: Serialize + DeserializeOwned> Store<K, C> {
     /// Save a verified key and its connection: enabled, not needing a reconnect; caches made with
     /// another key are dropped.
     pub async fn save_connection<P: Env>(&self, p: &P, key: &K, conn: &C) -> Result<()> {
-        p.save(AREA, self.secret, Value::String(key.secret().to_string()))
-            .await?;
+        p.save(
+            AREA,
+            self.secret,
+            Value::String((self.key_text)(key).to_string()),
+        )
+        .await?;
         self.save_as(p, self.connection, conn).await?;
         self.save_as(p, self.flags, &Flags::default()).await?;
         for k in self.extra {
@@ -186,7 +194,7 @@ impl<K: StoredKey, C: Serialize + DeserializeOwned> Store<K, C> {
         Ok(self
             .load_as::<P, String>(p, self.secret)
             .await?
-            .and_then(|s| K::parse_key(&s).ok()))
+            .and_then(|s| (self.parse_key)(&s).ok()))
     }
 
     /// The state the UI shows, with the summary when set up.

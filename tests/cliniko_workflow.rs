@@ -4,12 +4,13 @@
 
 use motics_push::Error;
 use motics_push::cliniko::client;
-use motics_push::cliniko::connect::{ConnectionState, connect, list_templates, verify};
+use motics_push::cliniko::connect::{connect, list_templates, verify};
 use motics_push::cliniko::key::ClinikoKey;
 use motics_push::cliniko::requests;
 use motics_push::cliniko::store::{KEY_CONNECTION, KEY_SECRET, KEY_TEMPLATES, STORE};
 use motics_push::error::Ehr;
 use motics_push::http::TransportError;
+use motics_push::integration::ConnectionState;
 use motics_push::platform::StorageArea;
 use motics_push::testing::FakePlatform;
 use pollster::block_on;

@@ -4,9 +4,10 @@
 use motics_push::Error;
 use motics_push::error::Ehr;
 use motics_push::http::TransportError;
+use motics_push::integration::ConnectionState;
 use motics_push::nookal::mojibake::double_encode;
 use motics_push::nookal::push::{PushInput, push};
-use motics_push::nookal::store::{self, ConnectionState};
+use motics_push::nookal::store;
 use motics_push::nookal::{cases, connect, readback, search};
 use motics_push::platform::StorageArea;
 use motics_push::search::run::SearchOptions;

@@ -10,7 +10,7 @@ use crate::cliniko::store::{self, TemplateCache};
 use crate::cliniko::types::{Page, Practitioner, PublicSettings, TreatmentNoteTemplate, User};
 use crate::worker::Env;
 
-pub use crate::cliniko::store::{Connection, ConnectionState};
+pub use crate::cliniko::store::Connection;
 
 /// Most template pages read (100 each); more than 1,000 templates is not a real clinic.
 const MAX_TEMPLATE_PAGES: usize = 10;

@@ -58,15 +58,6 @@ pub struct ClinikoKey {
     shard: Shard,
 }
 
-impl crate::integration::StoredKey for ClinikoKey {
-    fn parse_key(text: &str) -> crate::Result<Self> {
-        ClinikoKey::parse(text)
-    }
-    fn secret(&self) -> &str {
-        self.expose_secret()
-    }
-}
-
 impl ClinikoKey {
     /// Clean a pasted key (surrounding whitespace and quotes, line breaks) and validate it,
     /// following Cliniko's sharding rule: split on `-`; one part → au1; two parts whose second

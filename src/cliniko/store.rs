@@ -3,7 +3,7 @@
 //! Keys (all in `storage.local`, never `localStorage`):
 //! - `cliniko.key`: the cleaned API key (string). Written only after a successful verify.
 //! - `cliniko.connection`: [`Connection`] (who/where; no secret beyond the 4-char hint).
-//! - `cliniko.flags`: [`Flags`] `{enabled, needs_reconnect}`.
+//! - `cliniko.flags`: [`crate::integration::Flags`] `{enabled, needs_reconnect}`.
 //! - `cliniko.templates`: [`TemplateCache`] (template names and structure; no patient data).
 
 use super::key::ClinikoKey;
@@ -48,11 +48,14 @@ pub struct Connection {
     pub verified_at_ms: i64,
 }
 
-pub use crate::integration::{ConnectionState, Flags};
-
 /// Cliniko's slots in `storage.local`, in the one key store; the template cache goes with the
 /// key (a new key may belong to another account).
-pub const STORE: Store<ClinikoKey, Connection> = Store::new(Ehr::Cliniko, &[KEY_TEMPLATES]);
+pub const STORE: Store<ClinikoKey, Connection> = Store::new(
+    Ehr::Cliniko,
+    ClinikoKey::parse,
+    ClinikoKey::expose_secret,
+    &[KEY_TEMPLATES],
+);
 
 /// The template cache: the list as last fetched.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -19,15 +19,6 @@ pub struct NookalKey {
     secret: String,
 }
 
-impl crate::integration::StoredKey for NookalKey {
-    fn parse_key(text: &str) -> crate::Result<Self> {
-        NookalKey::parse(text)
-    }
-    fn secret(&self) -> &str {
-        self.expose_secret()
-    }
-}
-
 impl NookalKey {
     /// Clean a pasted key ([`precheck`]) and validate it: printable ASCII, no inner whitespace,
     /// 8–512 characters, not a web address.

@@ -4,21 +4,21 @@
 //! - `nookal.key`: the API key (string). Written only after a successful verify.
 //! - `nookal.connection`: [`Connection`]: key hint, when verified, the key's locations and
 //!   practitioners (clinic staff, for the pickers), the chosen practitioner and default location.
-//! - `nookal.flags`: `{enabled, needs_reconnect}` (the same [`Flags`] as Cliniko's).
+//! - `nookal.flags`: `{enabled, needs_reconnect}` (the same [`crate::integration::Flags`] as Cliniko's).
 
 use super::id::NookalId;
 use super::key::NookalKey;
 use super::types::{Location, Practitioner};
 use crate::error::Ehr;
 use crate::integration::Store;
-pub use crate::integration::{ConnectionState, Flags};
 use serde::{Deserialize, Serialize};
 
 /// storage.local key of the API key.
 pub const KEY_SECRET: &str = STORE.secret;
 
 /// Nookal's slots in `storage.local`, in the one key store.
-pub const STORE: Store<NookalKey, Connection> = Store::new(Ehr::Nookal, &[]);
+pub const STORE: Store<NookalKey, Connection> =
+    Store::new(Ehr::Nookal, NookalKey::parse, NookalKey::expose_secret, &[]);
 
 /// What a successful verify learned, plus the clinician's choices.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
