@@ -264,14 +264,9 @@ mod tests {
             ConnectionState::NeedsReconnect
         );
         assert_eq!(ConnectionState::of(true, on), ConnectionState::Connected);
-        let slots: Store<crate::nookal::NookalKey, ()> = Store {
-            ehr: Ehr::Nookal,
-            secret: "s",
-            connection: "c",
-            flags: "f",
-            extra: &[],
-            types: PhantomData,
-        };
+        use crate::nookal::NookalKey;
+        let slots: Store<NookalKey, ()> =
+            Store::new(Ehr::Nookal, NookalKey::parse, NookalKey::expose_secret, &[]);
         assert_eq!(
             slots.usable(true, stale),
             Err(Error::Unauthorized(Ehr::Nookal))

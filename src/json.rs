@@ -25,6 +25,13 @@ pub fn join(base: &str, field: &str) -> String {
     }
 }
 
+/// A record read from one JSON object of `D`'s API (each EHR's wire records); errors name the
+/// JSON path.
+pub trait Decode<D: Dialect>: Sized {
+    /// Read one record from `obj`.
+    fn decode(obj: &Obj<'_, D>) -> Result<Self>;
+}
+
 /// A JSON object of `D`'s API being read, with the path that leads to it.
 pub struct Obj<'a, D> {
     map: &'a Map<String, Value>,

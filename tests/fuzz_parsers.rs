@@ -138,7 +138,7 @@ fn every_cliniko_parser_types_broken_bodies() {
 }
 
 /// One Nookal entry point: the envelope, then the list under `key` decoded as `T`.
-fn nookal_entry<T: nk::Decode + std::fmt::Debug>(
+fn nookal_entry<T: nk::Decode<motics_push::nookal::id::Nookal> + std::fmt::Debug>(
     body: &str,
     key: &str,
 ) -> motics_push::Result<Vec<T>> {

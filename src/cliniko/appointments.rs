@@ -9,6 +9,7 @@
 //! A server that ignores a filter (practitioner, time) is tolerated the same way: what comes back
 //! is checked against the request.
 
+use super::id::Cliniko;
 use serde_json::Value;
 
 use super::decode::{Obj, bad};
@@ -199,7 +200,7 @@ pub struct IndividualAppointment {
     pub patient_name: Option<String>,
 }
 
-impl Decode for IndividualAppointment {
+impl Decode<Cliniko> for IndividualAppointment {
     fn decode(o: &Obj<'_>) -> Result<Self> {
         Ok(IndividualAppointment {
             id: o.id("id")?,
@@ -239,7 +240,7 @@ pub struct GroupAppointment {
     pub gone: bool,
 }
 
-impl Decode for GroupAppointment {
+impl Decode<Cliniko> for GroupAppointment {
     fn decode(o: &Obj<'_>) -> Result<Self> {
         Ok(GroupAppointment {
             id: o.id("id")?,
@@ -271,7 +272,7 @@ pub struct Attendee {
     pub treatment_note_status: Option<u64>,
 }
 
-impl Decode for Attendee {
+impl Decode<Cliniko> for Attendee {
     fn decode(o: &Obj<'_>) -> Result<Self> {
         Ok(Attendee {
             id: o.id("id")?,
@@ -298,7 +299,7 @@ pub struct AppointmentType {
     pub name: String,
 }
 
-impl Decode for AppointmentType {
+impl Decode<Cliniko> for AppointmentType {
     fn decode(o: &Obj<'_>) -> Result<Self> {
         Ok(AppointmentType {
             id: o.id("id")?,

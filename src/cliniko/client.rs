@@ -3,6 +3,7 @@
 //! Every feature (verify, search, push) sends through [`send`] so that pacing, the 429 hold and
 //! the 401 → "needs reconnect" flag apply everywhere.
 
+use super::id::Cliniko;
 use super::responses::{parse_body, status_error};
 use super::types::Decode;
 use crate::Result;
@@ -49,13 +50,17 @@ pub async fn send_with<P: Env>(p: &P, req: &ApiRequest, on_401: On401) -> Result
 }
 
 /// Send and read the body as `T`.
-pub async fn fetch<P: Env, T: Decode>(p: &P, req: &ApiRequest) -> Result<T> {
+pub async fn fetch<P: Env, T: Decode<Cliniko>>(p: &P, req: &ApiRequest) -> Result<T> {
     let resp = send(p, req).await?;
     parse_body(&resp.body)
 }
 
 /// Send (with an explicit 401 policy) and read the body as `T`.
-pub async fn fetch_with<P: Env, T: Decode>(p: &P, req: &ApiRequest, on_401: On401) -> Result<T> {
+pub async fn fetch_with<P: Env, T: Decode<Cliniko>>(
+    p: &P,
+    req: &ApiRequest,
+    on_401: On401,
+) -> Result<T> {
     let resp = send_with(p, req, on_401).await?;
     parse_body(&resp.body)
 }

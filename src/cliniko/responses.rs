@@ -1,6 +1,7 @@
 //! Cliniko responses: the one status → `Error` map, and typed parsing of 2xx bodies.
 
 use super::decode::{Obj, parse_json};
+use super::id::Cliniko;
 use super::types::Decode;
 use crate::error::Ehr;
 use crate::http::ApiResponse;
@@ -101,7 +102,7 @@ fn flatten_errors(prefix: &str, v: &Value, out: &mut Vec<(String, String)>) {
 }
 
 /// Map the status, then read the 2xx body as `T`.
-pub fn parse<T: Decode>(resp: &ApiResponse, now_ms: i64) -> Result<T> {
+pub fn parse<T: Decode<Cliniko>>(resp: &ApiResponse, now_ms: i64) -> Result<T> {
     if let Some(e) = status_error(resp, now_ms) {
         return Err(e);
     }
@@ -109,7 +110,7 @@ pub fn parse<T: Decode>(resp: &ApiResponse, now_ms: i64) -> Result<T> {
 }
 
 /// Read a 2xx body as `T` (truncated, empty, HTML and wrong-typed bodies → `UnexpectedBody`).
-pub fn parse_body<T: Decode>(body: &str) -> Result<T> {
+pub fn parse_body<T: Decode<Cliniko>>(body: &str) -> Result<T> {
     let value = parse_json(body)?;
     T::decode(&Obj::new(&value, "")?)
 }

@@ -4,19 +4,14 @@
 
 use super::content::Content;
 use super::decode::{Obj, bad};
-use super::id::ClinikoId;
+use super::id::{Cliniko, ClinikoId};
 use crate::Result;
+pub use crate::json::Decode;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-/// A record that can be read from a Cliniko JSON object.
-pub trait Decode: Sized {
-    /// Read one record from `obj`; errors name the JSON path.
-    fn decode(obj: &Obj<'_>) -> Result<Self>;
-}
-
 /// A record that Cliniko lists under a plural key (`{"patients": [...], "total_entries", "links"}`).
-pub trait Listed: Decode {
+pub trait Listed: Decode<Cliniko> {
     /// The list's key in the page envelope.
     const LIST_KEY: &'static str;
 }
@@ -33,7 +28,7 @@ pub struct Page<T> {
     pub next: Option<String>,
 }
 
-impl<T: Listed> Decode for Page<T> {
+impl<T: Listed> Decode<Cliniko> for Page<T> {
     fn decode(obj: &Obj<'_>) -> Result<Self> {
         if obj.raw(T::LIST_KEY).is_none() {
             return Err(bad(&obj.field_path(T::LIST_KEY), "missing list"));
@@ -73,7 +68,7 @@ pub struct User {
     pub active: Option<bool>,
 }
 
-impl Decode for User {
+impl Decode<Cliniko> for User {
     fn decode(o: &Obj<'_>) -> Result<Self> {
         Ok(User {
             id: o.id("id")?,
@@ -103,7 +98,7 @@ pub struct Practitioner {
     pub active: Option<bool>,
 }
 
-impl Decode for Practitioner {
+impl Decode<Cliniko> for Practitioner {
     fn decode(o: &Obj<'_>) -> Result<Self> {
         Ok(Practitioner {
             id: o.id("id")?,
@@ -150,7 +145,7 @@ pub struct Terminology {
     pub patient: Option<String>,
 }
 
-impl Decode for PublicSettings {
+impl Decode<Cliniko> for PublicSettings {
     fn decode(o: &Obj<'_>) -> Result<Self> {
         let account = match o.obj_opt("account")? {
             Some(a) => {
@@ -201,7 +196,7 @@ pub struct PhoneNumber {
     pub phone_type: Option<String>,
 }
 
-impl Decode for PhoneNumber {
+impl Decode<Cliniko> for PhoneNumber {
     fn decode(o: &Obj<'_>) -> Result<Self> {
         Ok(PhoneNumber {
             number: o.nonempty_opt("number")?,
@@ -258,7 +253,7 @@ impl From<Patient> for crate::search::rank::Candidate {
     }
 }
 
-impl Decode for Patient {
+impl Decode<Cliniko> for Patient {
     fn decode(o: &Obj<'_>) -> Result<Self> {
         let patient_phone_numbers = o
             .array_opt("patient_phone_numbers")?
@@ -312,7 +307,7 @@ pub struct TreatmentNote {
     pub archived_at: Option<String>,
 }
 
-impl Decode for TreatmentNote {
+impl Decode<Cliniko> for TreatmentNote {
     fn decode(o: &Obj<'_>) -> Result<Self> {
         Ok(TreatmentNote {
             id: o.id("id")?,
@@ -348,7 +343,7 @@ pub struct TreatmentNoteTemplate {
     pub archived_at: Option<String>,
 }
 
-impl Decode for TreatmentNoteTemplate {
+impl Decode<Cliniko> for TreatmentNoteTemplate {
     fn decode(o: &Obj<'_>) -> Result<Self> {
         Ok(TreatmentNoteTemplate {
             id: o.id("id")?,

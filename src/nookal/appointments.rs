@@ -19,6 +19,7 @@
 //! - v2 appointments carry no note status: every one is [`crate::diary::NoteStatus::NotReported`].
 
 use super::form::encode;
+use super::id::Nookal;
 use super::id::NookalId;
 use super::key::NookalKey;
 use super::read::Rec;
@@ -113,7 +114,7 @@ pub struct NookalAppointment {
     pub case_id: Option<NookalId>,
 }
 
-impl Decode for NookalAppointment {
+impl Decode<Nookal> for NookalAppointment {
     fn decode(r: &Rec<'_>) -> Result<Self> {
         Ok(NookalAppointment {
             id: r.id_any(&["ID", "id", "appointmentID", "apptID"])?,

@@ -3,6 +3,7 @@
 //! Every feature sends through [`call`] so that pacing, the 429 hold and the "auth failure →
 //! needs reconnect" flag apply everywhere, including to failures that arrive as HTTP 200.
 
+use super::id::Nookal;
 use super::responses::{Envelope, Paging, means_empty_list, parse};
 use super::types::Decode;
 use crate::Result;
@@ -42,7 +43,7 @@ pub async fn call_with<P: Env>(p: &P, req: &ApiRequest, on_auth: On401) -> Resul
 
 /// One page of `list_key` records; a failure that only means "none" (see
 /// [`means_empty_list`]) reads as an empty page.
-pub async fn list_page<P: Env, T: Decode>(
+pub async fn list_page<P: Env, T: Decode<Nookal>>(
     p: &P,
     req: &ApiRequest,
     list_key: &str,
@@ -57,7 +58,7 @@ pub async fn list_page<P: Env, T: Decode>(
 
 /// Every page of a list: requests `make(1)`, then `make(nextPage)` while Nookal names a later
 /// page, up to [`MAX_PAGES`].
-pub async fn list_all<P: Env, T: Decode>(
+pub async fn list_all<P: Env, T: Decode<Nookal>>(
     p: &P,
     list_key: &str,
     on_auth: On401,

@@ -4,6 +4,7 @@
 //! (reference §1, §5), so the HTTP status says little: [`parse`] checks both and turns every
 //! response into an [`Envelope`] or an [`Error`].
 
+use super::id::Nookal;
 use super::read::{Rec, as_count, as_text, bad, join, list_items};
 use super::types::Decode;
 use crate::error::Ehr;
@@ -67,7 +68,7 @@ impl Envelope {
 
     /// The records under `data.results.<key>`. An empty `results` (PHP sends `[]` when there
     /// is nothing) gives an empty list; `results` with other keys but not this one is an error.
-    pub fn list<T: Decode>(&self, key: &str) -> Result<Vec<T>> {
+    pub fn list<T: Decode<Nookal>>(&self, key: &str) -> Result<Vec<T>> {
         let path = results_path(key);
         // Present-but-null is an empty list too.
         let Some(v) = self.results.get(key) else {

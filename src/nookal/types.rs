@@ -4,17 +4,12 @@
 //! (`ID`, `FirstName`, `DOB`), camelCase for notes (`noteID`, `caseID`). Where sources disagree
 //! or are silent, several spellings are accepted. Unknown fields are ignored.
 
-use super::id::NookalId;
+use super::id::{Nookal, NookalId};
 use super::read::{Rec, as_text, list_items};
 use crate::Result;
+pub use crate::json::Decode;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-
-/// A record that can be read from one JSON object in `data.results.<key>[]`.
-pub trait Decode: Sized {
-    /// Read one record; errors name the JSON path.
-    fn decode(rec: &Rec<'_>) -> Result<Self>;
-}
 
 /// A clinic location (`getLocations` → `results.locations`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -25,7 +20,7 @@ pub struct Location {
     pub name: String,
 }
 
-impl Decode for Location {
+impl Decode<Nookal> for Location {
     fn decode(r: &Rec<'_>) -> Result<Self> {
         let id = r.id_any(&["ID", "id", "locationID", "LocationID"])?;
         let name = r
@@ -74,7 +69,7 @@ impl Practitioner {
     }
 }
 
-impl Decode for Practitioner {
+impl Decode<Nookal> for Practitioner {
     fn decode(r: &Rec<'_>) -> Result<Self> {
         let location_ids = match r.raw("locations") {
             None => Vec::new(),
@@ -153,7 +148,7 @@ impl Patient {
     }
 }
 
-impl Decode for Patient {
+impl Decode<Nookal> for Patient {
     fn decode(r: &Rec<'_>) -> Result<Self> {
         Ok(Patient {
             id: r.id_any(&["ID", "id", "patientID", "PatientID"])?,
@@ -191,7 +186,7 @@ pub struct Case {
     pub provider_name: Option<String>,
 }
 
-impl Decode for Case {
+impl Decode<Nookal> for Case {
     fn decode(r: &Rec<'_>) -> Result<Self> {
         Ok(Case {
             id: r.id_any(&["ID", "id", "caseID", "CaseID"])?,
@@ -243,7 +238,7 @@ impl TreatmentNote {
     }
 }
 
-impl Decode for TreatmentNote {
+impl Decode<Nookal> for TreatmentNote {
     fn decode(r: &Rec<'_>) -> Result<Self> {
         let mut strings = Vec::new();
         if let Some(a) = r.raw("answers") {
