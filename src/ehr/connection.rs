@@ -108,13 +108,7 @@ fn from_nookal(state: ConnectionState, c: Option<nookal_store::Connection>) -> C
                 .iter()
                 .map(|p| Choice {
                     id: p.id.to_string(),
-                    name: [p.title.as_deref(), Some(&p.first_name), Some(&p.last_name)]
-                        .into_iter()
-                        .flatten()
-                        .map(str::trim)
-                        .filter(|s| !s.is_empty())
-                        .collect::<Vec<_>>()
-                        .join(" "),
+                    name: p.display_name(),
                 })
                 .collect(),
         );

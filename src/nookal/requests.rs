@@ -199,11 +199,6 @@ impl LocalDateTime {
     pub fn as_str(&self) -> &str {
         &self.0
     }
-
-    /// The date part, `YYYY-MM-DD`.
-    pub fn date(&self) -> &str {
-        self.0.get(..10).unwrap_or(&self.0)
-    }
 }
 
 /// A treatment note to create.

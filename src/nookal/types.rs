@@ -51,14 +51,12 @@ impl Practitioner {
     /// "Dr Jane Citizen".
     pub fn display_name(&self) -> String {
         let parts = [
-            self.title.as_deref().unwrap_or_default(),
-            &self.first_name,
-            &self.last_name,
+            self.title.as_deref(),
+            Some(&self.first_name),
+            Some(&self.last_name),
         ];
-        let name = parts
-            .iter()
+        let name = (parts.into_iter().flatten().map(str::trim))
             .filter(|p| !p.is_empty())
-            .copied()
             .collect::<Vec<_>>()
             .join(" ");
         if name.is_empty() {
