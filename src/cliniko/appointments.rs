@@ -367,51 +367,39 @@ pub fn to_appointments(pages: &DiaryPages, q: &DiaryQuery<'_>) -> Vec<Appointmen
             .map(|t| t.name.clone())
             .filter(|n| !n.is_empty())
     };
-    let individual = pages.individual.iter().filter(|a| !a.gone).filter_map(|a| {
-        let (patient, starts) = (a.patient_id.as_ref()?, a.starts_ms?);
-        Some(Appointment {
+    let mut out = Vec::new();
+    for a in pages.individual.iter().filter(|a| !a.gone) {
+        let (Some(patient), Some(starts)) = (&a.patient_id, a.starts_ms) else {
+            continue;
+        };
+        let (id, kind) = (a.id.to_string(), Kind::Individual);
+        out.push(Appointment {
             practitioner_id: a.practitioner_id.as_ref().map(ToString::to_string),
             type_name: type_name(a.appointment_type_id.as_ref()),
             note: note_status(a.treatment_note_status),
             did_not_arrive: a.did_not_arrive,
             patient_name: a.patient_name.clone(),
-            ..Appointment::at(
-                a.id.to_string(),
-                Kind::Individual,
-                patient.to_string(),
-                starts,
-                a.ends_ms,
-            )
-        })
-    });
-    // The Attendee schema has `arrived` but no did-not-arrive flag: attendees are not marked.
-    let attendees = pages.groups.iter().filter(|g| !g.gone).flat_map(|g| {
-        let members = pages.attendees.iter();
-        members
-            .filter(|at| at.group_id.as_ref() == Some(&g.id) && !at.gone)
-            .filter_map(|at| {
-                let kind = Kind::GroupAttendee {
-                    group_id: g.id.to_string(),
-                };
-                Some(Appointment {
-                    practitioner_id: g.practitioner_id.as_ref().map(ToString::to_string),
-                    type_name: type_name(g.appointment_type_id.as_ref()),
-                    note: note_status(at.treatment_note_status),
-                    ..Appointment::at(
-                        at.id.to_string(),
-                        kind,
-                        at.patient_id.as_ref()?.to_string(),
-                        g.starts_ms?,
-                        g.ends_ms,
-                    )
-                })
-            })
-    });
-    crate::diary::in_diary(
-        individual.chain(attendees).collect(),
-        q.practitioner_id.as_str(),
-        q.window,
-    )
+            ..Appointment::at(id, kind, patient.to_string(), starts, a.ends_ms)
+        });
+    }
+    for g in pages.groups.iter().filter(|g| !g.gone) {
+        let Some(starts) = g.starts_ms else { continue };
+        for at in (pages.attendees.iter()).filter(|at| at.group_id.as_ref() == Some(&g.id)) {
+            let (Some(patient), false) = (&at.patient_id, at.gone) else {
+                continue;
+            };
+            let (id, group_id) = (at.id.to_string(), g.id.to_string());
+            let kind = Kind::GroupAttendee { group_id };
+            // The Attendee schema has `arrived` but no did-not-arrive flag: not marked.
+            out.push(Appointment {
+                practitioner_id: g.practitioner_id.as_ref().map(ToString::to_string),
+                type_name: type_name(g.appointment_type_id.as_ref()),
+                note: note_status(at.treatment_note_status),
+                ..Appointment::at(id, kind, patient.to_string(), starts, g.ends_ms)
+            });
+        }
+    }
+    crate::diary::in_diary(out, q.practitioner_id.as_str(), q.window)
 }
 
 /// `GET /practitioners`, 100 a page: the diaries a key without its own practitioner (a

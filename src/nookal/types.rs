@@ -48,22 +48,19 @@ pub struct Practitioner {
 }
 
 impl Practitioner {
-    /// "Dr Jane Citizen".
+    /// "Dr Jane Citizen" (the parts that are there).
     pub fn display_name(&self) -> String {
-        let parts = [
+        [
             self.title.as_deref(),
             Some(&self.first_name),
             Some(&self.last_name),
-        ];
-        let name = (parts.into_iter().flatten().map(str::trim))
-            .filter(|p| !p.is_empty())
-            .collect::<Vec<_>>()
-            .join(" ");
-        if name.is_empty() {
-            format!("Practitioner {}", self.id)
-        } else {
-            name
-        }
+        ]
+        .into_iter()
+        .flatten()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
     }
 }
 
