@@ -61,14 +61,19 @@ build_id() {
 }
 
 # cargo → wasm-bindgen → build/pkg. $1: cargo target dir (the reproducibility check uses a second one).
+# Then <out>/core-info.js: `core/info`'s reply read from this wasm (background.js answers a stopped
+# worker's first message with it before the wasm is ready); it must carry the build id baked in.
 build_wasm() {
-  local target_dir=${1:-target}
-  MOTICS_BUILD_ID=$(build_id) MOTICS_CONTACT_EMAIL=$CONTACT_EMAIL \
+  local target_dir=${1:-target} id built
+  id=$(build_id)
+  MOTICS_BUILD_ID=$id MOTICS_CONTACT_EMAIL=$CONTACT_EMAIL \
     cargo build -q --release --target "$WASM_TARGET" -p motics-push --target-dir "$target_dir"
   local out=${2:-build/pkg}
   rm -rf "$out"
   wasm-bindgen --target web --out-dir "$out" --out-name motics_push --no-typescript \
     --remove-name-section --remove-producers-section "$target_dir/$WASM_TARGET/release/motics_push.wasm"
+  built=$(node tools/core-info.mjs "$out")
+  [ "$built" = "$id" ] || die "core-info.js says build '$built', the wasm was built as '$id'"
 }
 
 # dist/<browser>: extension/ + pkg/ + the browser's manifest + the User-Agent rule.

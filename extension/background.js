@@ -1,8 +1,10 @@
 // The background (Chrome: module service worker; Firefox: module event page). It owns the wasm core,
 // the API keys, the network and the outbox. Every listener is registered synchronously on first
 // evaluation (a restarted worker only receives events for listeners registered at top level), and
-// each handler awaits the memoized wasm init.
+// each handler awaits the memoized wasm init, except `core/info`'s (below).
 import init, * as core from "./pkg/motics_push.js";
+// `core/info`'s reply, generated at build time from this wasm's own `coreInfoReply()` (tools/core-info.mjs).
+import { CORE_INFO_REPLY } from "./pkg/core-info.js";
 import { api } from "./lib/browser.js";
 import { isFromExtensionPage } from "./lib/messages.js";
 import { readNote } from "./read-note.js";
@@ -14,15 +16,11 @@ import { installUserAgentRule } from "./lib/user-agent.js";
 const ready = Promise.all([init(), installUserAgentRule()]);
 /**
  * A stopped worker's first `core/info` (the popup's and options page's first message) is answered
- * without the dispatcher, whose first call compiles it (V8 compiles wasm lazily, ~4 ms); it is
- * compiled right after that reply, while the page sends its next message (bench/README.md).
+ * from the build's copy of the core's reply, without waiting for the wasm (it sends no request and
+ * reads no storage). The dispatcher's first call compiles it (V8 compiles wasm lazily, ~4 ms): that
+ * is done as soon as the wasm is ready, before the page's next message is handled (bench/README.md).
  */
-let warmed = false;
-function warmDispatcher() {
-  if (warmed) return;
-  warmed = true;
-  core.handle({ type: "core/info" }).catch(() => {});
-}
+ready.then(() => core.handle({ type: "core/info" })).catch(() => {});
 /** Messages whose attempt can land a note and leave its check for copies due (src/push/attempt.rs). */
 const CHECK_AFTER = new Set(["push/start", "jobs/retry", "push/resume"]);
 
@@ -40,11 +38,14 @@ api.runtime.onMessage.addListener((message, sender, sendResponse) => {
     sendResponse({ ok: false, error: { kind: "forbidden_sender", params: [], transient: false } });
     return false;
   }
+  if (message?.type === "core/info") {
+    sendResponse(CORE_INFO_REPLY);
+    return false;
+  }
   ready
-    .then(() => (message?.type === "core/info" ? core.coreInfoReply() : core.handle(message)))
+    .then(() => core.handle(message))
     .then((reply) => {
       sendResponse(reply);
-      warmDispatcher();
       // A push's attempt ends at Cliniko's answer to the POST; the check for copies the browser
       // may have re-sent is left due in the outbox. Run it now, after the reply (not awaited),
       // so the receipt updates within a second; the outbox alarm covers a worker stopped first.
@@ -86,10 +87,7 @@ api.runtime.onInstalled.addListener(() => {
 });
 
 /** The core's note size cap (`core/info`): the page reader stops there too. */
-async function noteMaxBytes() {
-  await ready;
-  return core.handle({ type: "core/info" }).then((r) => r.value.note_max_bytes);
-}
+const NOTE_MAX_BYTES = CORE_INFO_REPLY.value.note_max_bytes;
 
 /**
  * A menu click: read the note (the selection's DOM fragment, or the Motics page's note) from the
@@ -112,7 +110,7 @@ async function capture(info, tab) {
   try {
     const [frame] = await api.scripting.executeScript({
       target: { tabId: tab.id, frameIds: [info.frameId ?? 0] }, func: readNote,
-      args: [{ mode, maxBytes: await noteMaxBytes(), moticsOrigins: [...MOTICS_ORIGINS] }],
+      args: [{ mode, maxBytes: NOTE_MAX_BYTES, moticsOrigins: [...MOTICS_ORIGINS] }],
     });
     reply = frame?.result ?? { ok: false, error: "no_note", page: {} };
   } catch {

@@ -4,6 +4,7 @@
 //! (`cliniko::store::STORE`, `nookal::store::STORE`); the code is written once here.
 
 use crate::error::Ehr;
+use crate::join::join2;
 use crate::platform::StorageArea;
 use crate::worker::Env;
 use crate::{Error, Result};
@@ -197,11 +198,21 @@ impl<K, C: Serialize + DeserializeOwned> Store<K, C> {
             .and_then(|s| (self.parse_key)(&s).ok()))
     }
 
+    /// The key, the connection and the flags, read at once: one storage round trip, not three
+    /// (the popup's first status on a cold worker waits for these; bench/README.md, cold start).
+    async fn load_all<P: Env>(&self, p: &P) -> Result<(Option<K>, Option<C>, Flags)> {
+        let ((key, conn), flags) = join2(
+            join2(self.load_key(p), self.load_connection(p)),
+            self.flags(p),
+        )
+        .await;
+        Ok((key?, conn?, flags?))
+    }
+
     /// The state the UI shows, with the summary when set up.
     pub async fn state<P: Env>(&self, p: &P) -> Result<(ConnectionState, Option<C>)> {
-        let connection = self.load_connection(p).await?;
-        let has_key = self.load_key(p).await?.is_some();
-        let state = ConnectionState::of(has_key && connection.is_some(), self.flags(p).await?);
+        let (key, connection, flags) = self.load_all(p).await?;
+        let state = ConnectionState::of(key.is_some() && connection.is_some(), flags);
         Ok((
             state,
             connection.filter(|_| state != ConnectionState::NotSetUp),
@@ -211,8 +222,8 @@ impl<K, C: Serialize + DeserializeOwned> Store<K, C> {
     /// The key and connection to use for a request now: `NotConnected` when not set up,
     /// `Disabled` when switched off, `Unauthorized` when the key already failed in use.
     pub async fn active<P: Env>(&self, p: &P) -> Result<(K, C)> {
-        let (key, conn) = (self.load_key(p).await?, self.load_connection(p).await?);
-        self.usable(key.is_some() && conn.is_some(), self.flags(p).await?)?;
+        let (key, conn, flags) = self.load_all(p).await?;
+        self.usable(key.is_some() && conn.is_some(), flags)?;
         match (key, conn) {
             (Some(key), Some(conn)) => Ok((key, conn)),
             _ => Err(Error::NotConnected(self.ehr)),

@@ -39,6 +39,8 @@ MOTICS_BUILD_ID='{build_id}' MOTICS_CONTACT_EMAIL='{contact}' \\
 rm -rf pkg
 wasm-bindgen --target web --out-dir pkg --out-name motics_push --no-typescript \\
   --remove-name-section --remove-producers-section "$TARGET_DIR/wasm32-unknown-unknown/release/motics_push.wasm"
+# pkg/core-info.js: the core's `core/info` reply, read from that wasm by Node.js (not part of the sha256).
+command -v node >/dev/null && node tools/core-info.mjs pkg >/dev/null
 sha256sum pkg/motics_push_bg.wasm
 """
 
@@ -46,7 +48,9 @@ README = """# Motics Push {version}: source for review
 
 Build {build_id}. The extension's JavaScript, HTML and CSS are not minified or generated: they are
 `extension/` as shipped. The only compiled file is `pkg/motics_push_bg.wasm` (+ its wasm-bindgen glue
-`pkg/motics_push.js`), built from the Rust sources in `src/`.
+`pkg/motics_push.js`), built from the Rust sources in `src/`, and `pkg/core-info.js`, the reply of
+that wasm's `coreInfoReply()` written by `tools/core-info.mjs` (Node.js) so the background can answer
+`core/info` before the wasm is ready.
 
 To rebuild it:
 

@@ -36,8 +36,8 @@ pub fn core_info() -> Result<JsValue, JsValue> {
     js_error::to_js(&crate::app::core_info())
 }
 
-/// `core/info`'s reply envelope, as [`handle`] gives it, for a stopped worker's first message
-/// (background.js): it runs none of the dispatcher, whose first call is the slowest part.
+/// `core/info`'s reply envelope, as [`handle`] gives it: the build reads it from the built wasm
+/// into `pkg/core-info.js` (tools/core-info.mjs), which background.js answers `core/info` with.
 #[wasm_bindgen(js_name = coreInfoReply)]
 pub fn core_info_reply() -> Result<JsValue, JsValue> {
     js_error::to_js(&crate::app::core_info_reply())

@@ -29,6 +29,29 @@ for (const kind of BROWSERS) {
       assert.match(reply.value.build, /^[0-9a-f]{12}(-dirty)?$|^dev$/);
     });
 
+    test("a stopped worker answers core/info at once with exactly the shipped wasm's own reply", async () => {
+      // Chromium stops idle workers; Firefox's event page is the same background.js, not stopped here.
+      if (kind === "chromium") await s.stopBackground();
+      const page = await s.openExtensionPage("options.html");
+      try {
+        const [first, wasms] = await page.evaluate(async () => {
+          const first = await (globalThis.browser ?? globalThis.chrome).runtime.sendMessage({ type: "core/info" });
+          // The same pkg the background imports, run in this page: its core's answer to core/info.
+          const glue = await import("./pkg/motics_push.js");
+          await glue.default();
+          return [first, glue.coreInfoReply()];
+        });
+        assert.deepEqual(first, wasms);
+        assert.equal(first.value.version, manifest.version);
+        assert.ok(first.value.note_max_bytes > 0 && first.value.ehrs.length === 2, JSON.stringify(first));
+      } finally {
+        await page.close();
+      }
+      // Every other message still goes through the core once the wasm is ready.
+      const status = await sendFromExtensionPage(s, { type: "connection/status", ehr: "cliniko" });
+      assert.equal(status.ok, true, JSON.stringify(status));
+    });
+
     test("the popup opens on a Motics tab and shows the core's version", async () => {
       const tab = await s.openWebPage(`${sandbox.motics_url}/`);
       const popup = await s.openPopup(tab);

@@ -129,7 +129,9 @@ async function coldStarts(browser, base, message, breakdown = null, starts = nul
       // The page's next message, sent at once (the popup's connection status after core/info).
       const nextReply = n && await chrome.runtime.sendMessage(n);
       if (n && !nextReply?.ok) throw new Error(JSON.stringify(nextReply));
-      return { ms: t1 - t0, next_ms: performance.now() - t0, sent: performance.timeOrigin + t0, answered: performance.timeOrigin + t1, reply };
+      const t2 = performance.now();
+      return { ms: t1 - t0, next_ms: t2 - t0, sent: performance.timeOrigin + t0, answered: performance.timeOrigin + t1,
+        next_answered: performance.timeOrigin + t2, reply };
     }, message, next);
     times.push(r.ms);
     if (nextTimes) nextTimes.push(r.next_ms);
@@ -166,6 +168,14 @@ function parts(m, r) {
     "message reached the worker": at(m.message_at ?? NaN),
     "reply handed to sendResponse": at(m.replied_at ?? NaN),
     "answered (total)": answered,
+    // The page's next message (the popup's connection status), when one was sent.
+    ...(r.next_answered > r.answered ? {
+      "next message reached the worker": at(m.messages?.[1] ?? NaN),
+      "next: storage reads (sum)": m.spans.filter((x) => /^storage/.test(x.name) && at(x.t0) >= answered && at(x.t0) < r.next_answered - r.sent)
+        .reduce((a, x) => a + x.t1 - x.t0, 0),
+      "next reply handed to sendResponse": at(m.replies?.[1] ?? NaN),
+      "next answered (total)": r.next_answered - r.sent,
+    } : {}),
   };
 }
 
@@ -190,7 +200,7 @@ async function coldStart() {
     for (let round = 0; round < 2; round++) {
       e.push(...await coldStarts(empty.browser, empty.base, { type: "ping" }, null, es));
       o.push(...await coldStarts(ours.browser, ours.base, SAME.info, null, null, SAME.status("cliniko"), on));
-      p.push(...await coldStarts(probe.browser, probe.base, SAME.info, b));
+      p.push(...await coldStarts(probe.browser, probe.base, SAME.info, b, null, SAME.status("cliniko")));
       if (before) w.push(...await coldStarts(before.browser, before.base, SAME.info, null, null, SAME.status("cliniko"), wn));
     }
     const keys = [...new Set(b.flatMap((x) => Object.keys(x)))];

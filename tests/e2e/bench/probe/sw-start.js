@@ -14,6 +14,7 @@ api.runtime.onMessage.addListener((m, _sender, reply) => {
     return false;
   }
   B.message_at ??= now();
+  (B.messages ??= []).push(now());
   return false;
 });
 
@@ -21,7 +22,7 @@ api.runtime.onMessage.addListener((m, _sender, reply) => {
 // wasm call and the reply's conversion); from there to the page is the IPC back.
 const realAddListener = api.runtime.onMessage.addListener.bind(api.runtime.onMessage);
 api.runtime.onMessage.addListener = (listener) => realAddListener((m, sender, reply) =>
-  listener(m, sender, (r) => { B.replied_at ??= now(); return reply(r); }));
+  listener(m, sender, (r) => { B.replied_at ??= now(); (B.replies ??= []).push(now()); return reply(r); }));
 
 // fetch: the wasm's response headers and the User-Agent rule file.
 const realFetch = globalThis.fetch;
