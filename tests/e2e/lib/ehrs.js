@@ -179,10 +179,12 @@ const sent = [];
  */
 export async function waitForBudgets(sandbox) {
   // The tests' own lookups (nookalCall) never went through the extension's budget.
+  const since = sent.length;
   for (const r of await sandbox.admin.requests()) if (!r.headers?.[LOOKUP]) sent.push({ host: r.host, at: r.at_ms });
   await sandbox.admin.clearRequests(); // each request counted once
   for (const ehr of EHRS.filter((e) => e.budget)) {
     const { requests, window_ms } = ehr.budget;
+    mostInOneTest = Math.max(mostInOneTest, sent.slice(since).filter((r) => ehr.isHost(r.host)).length);
     const recent = sent.filter((r) => ehr.isHost(r.host) && r.at > Date.now() - window_ms).map((r) => r.at).sort((a, b) => a - b);
     const over = recent.length - Math.floor(requests / 2);
     if (over > 0) {
@@ -195,8 +197,11 @@ export async function waitForBudgets(sandbox) {
 
 /** Time this file's tests spent waiting for budgets, said once at its end (where the E2E time goes). */
 let budgetWaitMs = 0;
+let mostInOneTest = 0;
 process.once("exit", () => {
-  if (budgetWaitMs > 0) process.stderr.write(`e2e: ${(budgetWaitMs / 1000).toFixed(1)} s waiting for EHR budgets in this file\n`);
+  if (budgetWaitMs > 0 || mostInOneTest > 0) {
+    process.stderr.write(`e2e: ${(budgetWaitMs / 1000).toFixed(1)} s waiting for EHR budgets in this file; at most ${mostInOneTest} budgeted requests in one test\n`);
+  }
 });
 
 /** The header that marks a test's own lookup in the sandbox's request log. */
