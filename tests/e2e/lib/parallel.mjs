@@ -66,7 +66,8 @@ for (const r of [...results].sort((a, b) => a.key.localeCompare(b.key))) {
 }
 console.log(`  all: ${COUNTS.map((k) => `${k} ${sum[k]}`).join(" ")}`);
 const failed = results.filter((r) => !r.ok);
-const times = { ...known, ...Object.fromEntries(results.filter((r) => r.ok).map((r) => [r.key, Math.round(r.seconds)])) };
+// A failed job's time is still a fair hint (a crash at start is soon replaced by a full run's).
+const times = { ...known, ...Object.fromEntries(results.map((r) => [r.key, Math.round(r.seconds)])) };
 try {
   fs.mkdirSync(path.dirname(TIMES), { recursive: true });
   fs.writeFileSync(TIMES, `${JSON.stringify(times, null, 1)}\n`);
