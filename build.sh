@@ -120,9 +120,11 @@ tier() { # tier NAME command... : runs one tier, records its result and time
   else SUMMARY+=("FAIL  $name  ($((SECONDS - start)) s)"); FAILED=$((FAILED + 1)); fi
 }
 
+# Only tests/wasm_glue.rs has wasm tests: every other test target is cfg'd to native (building it
+# for wasm, and the lib's native unit tests, only cost time; clippy-wasm --all-targets checks them).
 wasm_tests() {
   CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=60 \
-    cargo test -p motics-push --target "$WASM_TARGET"
+    cargo test -p motics-push --target "$WASM_TARGET" --test wasm_glue
 }
 
 reproducible() {
@@ -145,10 +147,12 @@ lint_firefox() {
 
 build_sandbox() { cargo build -q -p motics-sandbox; }
 
+# Every (file, browser) pair as its own process, two at a time, longest first (tests/e2e/lib/parallel.mjs:
+# each has its own sandbox and profile; most of a test waits on timers and the network, so two fit
+# on 2 cores). E2E_JOBS=1 runs them one at a time; E2E_BROWSERS=chromium runs one browser.
 e2e() {
   build_sandbox
-  (cd tests/e2e && MOTICS_DIST="$ROOT/dist" SANDBOX_BIN="$ROOT/target/debug/motics-sandbox" \
-    node --test --test-concurrency=1 --test-reporter=spec)
+  (cd tests/e2e && MOTICS_DIST="$ROOT/dist" SANDBOX_BIN="$ROOT/target/debug/motics-sandbox" node lib/parallel.mjs)
 }
 
 cmd_test() {

@@ -368,7 +368,7 @@ for (const kind of BROWSERS) {
           const { popup } = await open(session(sessions[1]));
           await popup.waitForFunction(() => document.querySelectorAll("#job-list li").length === 2
             && [...document.querySelectorAll("#job-list .job-state")].every((e) => /Not finished when the browser closed/.test(e.textContent)), { timeout: 30_000 });
-          await popup.waitForFunction((name) => /before the browser closed/.test(document.getElementById("recent-list").textContent), { timeout: 10_000 }, ehr.name);
+          await popup.waitForFunction((name) => /before the browser closed/.test(document.getElementById("recent-list").textContent), { timeout: 30_000 }, ehr.name);
           assert.ok(await popup.$("#job-list a[href]"), "Open the Motics session");
           assert.equal(await creates(ehr), 0, "the created one was found, not sent again");
 

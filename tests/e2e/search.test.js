@@ -181,6 +181,9 @@ for (const kind of BROWSERS) {
           await popup.click("#patient-results [role=option]");
           await popup.waitForSelector("#patient-card:not([hidden])");
           assert.equal(await popup.$eval("#mismatch", (e) => e.hidden), true);
+          // Push enables once the card's checks have answered (slower on a loaded machine), with no click.
+          await popup.waitForSelector("#push:not([disabled])", { timeout: 20_000 });
+          assert.equal(await popup.$eval("#mismatch", (e) => e.hidden), true);
           assert.equal(await popup.$eval("#push", (b) => b.disabled), false);
         });
         test("a pre-selection belongs to its session only", async () => {
