@@ -78,11 +78,17 @@ export async function prepare(source, { ehr = "cliniko", pushRef = null, dateDis
   return { ...prepared, created_display, source };
 }
 
-/** Build preview DOM from the core's safe tree (no innerHTML: only allowed tags, text nodes). */
+/**
+ * Build preview DOM from the core's safe tree (no innerHTML: only allowed tags, text nodes), into
+ * one fragment: a 100 KB note is thousands of nodes, inserted into the page at once.
+ */
 export function previewNodes(nodes) {
   const ALLOWED = new Set(["p", "div", "br", "ul", "ol", "li", "blockquote", "h1", "h2", "b", "i", "u", "a"]);
-  const build = (node) => {
-    if (typeof node === "string") return document.createTextNode(node);
+  const build = (node, parent) => {
+    if (typeof node === "string") {
+      parent.appendChild(document.createTextNode(node));
+      return;
+    }
     const tag = ALLOWED.has(node.t) ? node.t : "span";
     const el = document.createElement(tag);
     if (tag === "a" && typeof node.href === "string" && /^(https?:|mailto:)/i.test(node.href)) {
@@ -90,10 +96,12 @@ export function previewNodes(nodes) {
       el.target = "_blank";
       el.rel = "noopener noreferrer";
     }
-    for (const child of node.c ?? []) el.append(build(child));
-    return el;
+    for (const child of node.c ?? []) build(child, el);
+    parent.appendChild(el);
   };
-  return nodes.map(build);
+  const fragment = document.createDocumentFragment();
+  for (const node of nodes) build(node, fragment);
+  return fragment;
 }
 
 /** Author, created time and version, as the note's summary line says them. */
@@ -123,7 +131,7 @@ export function showPrepared(prepared) {
   const m = prepared.meta ?? {};
   $("note-title-read").textContent = prepared.note_title || t("untitledNote", ["1"]);
   $("note-facts").textContent = factsOf(m);
-  $("preview").replaceChildren(...previewNodes(prepared.preview ?? []));
+  $("preview").replaceChildren(previewNodes(prepared.preview ?? []));
   const report = prepared.report ?? [];
   $("downgrades").hidden = report.length === 0;
   $("downgrade-list").replaceChildren(...report.map((d) => el("li", {}, d.message ?? d.detail ?? d.kind)));
