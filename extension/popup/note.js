@@ -66,14 +66,15 @@ export function showPicker(candidates, chosen, onPick) {
 }
 
 /**
- * Ask the core to parse and render the chosen source; resolves to the prepared note (with its
+ * Ask the core to parse and render the chosen source (with `copy`, also the Cliniko HTML and plain
+ * text Copy note puts on the clipboard); resolves to the prepared note (with its
  * source). `patientName` is the chosen patient's (fills `{patient}`; never the page's). A note from
  * another site has no creation time the page may name (issue 15 §4).
  */
-export async function prepare(source, { ehr = "cliniko", pushRef = null, dateDisplay = null, patientName = null } = {}) {
+export async function prepare(source, { ehr = "cliniko", pushRef = null, dateDisplay = null, patientName = null, copy = false } = {}) {
   const created_display = source.meta?.created_at && !source.meta?.site ? formatDateTime(source.meta.created_at) : null;
   const prepared = await request(MSG.NOTE_PREPARE, {
-    source, ehr, created_display, date_display: dateDisplay, push_ref: pushRef, patient_name: patientName,
+    source, ehr, created_display, date_display: dateDisplay, push_ref: pushRef, patient_name: patientName, copy,
   });
   return { ...prepared, created_display, source };
 }

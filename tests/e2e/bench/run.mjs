@@ -255,12 +255,12 @@ async function render(s) {
       }
       const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
       return { ours: med(ours), base: med(base), reply_bytes: html };
-    }, text, RUNS, SAME.prepare("cliniko", { format: "markdown", text }));
+    }, text, RUNS, { ...SAME.prepare("cliniko", { format: "markdown", text }), copy: true }); // with the HTML, as the baseline makes
     rows.push({ note_kb: kb, motics_ms: round(r.ours), baseline_ms: round(r.base), ratio: ratio(r.ours, r.base) });
   }
   await page.close();
   return { rows, baseline: "marked + DOMPurify (Cliniko's tag allowlist) in the same extension page",
-    motics: "note/prepare message: Markdown → Note → Cliniko HTML + preview + downgrade report, incl. the message round trip" };
+    motics: "note/prepare message with copy: true (as Copy note asks; the popup's open asks no HTML or text): Markdown → Note → Cliniko HTML + plain text + preview + downgrade report, incl. the message round trip" };
 }
 
 // ---- push -------------------------------------------------------------------------------------
