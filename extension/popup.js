@@ -142,11 +142,14 @@ async function choose(index) {
   if (state.picker.chosen) await state.picker.checkPageMatch();
   try {
     state.prepared = await prepare(source, { ehr: state.dest, pushRef: state.prepared?.push_ref, dateDisplay: sessionDate(source), patientName: chosenName() });
-    showPrepared(state.prepared);
+    const prepared = state.prepared;
+    const whole = showPrepared(prepared); // the first screenful at once, the rest after it is painted
     $("note-summary").hidden = false;
     $("note-status").textContent = "";
-    $("note-title").value = state.prepared.title ?? "";
+    $("note-title").value = prepared.title ?? "";
     delete $("note-title").dataset.edited;
+    await whole;
+    if (state.prepared !== prepared) return; // another note or EHR was chosen meanwhile
     await fillDetails();
     showTemplateChoice(state.prepared.template);
     copyForms().catch(() => {}); // after the preview: the popup's open doesn't wait for them

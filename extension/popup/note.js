@@ -127,14 +127,37 @@ export function showHeading(source) {
   $("note-summary").hidden = false;
 }
 
-/** Show the prepared note: metadata, preview and the downgrade list. */
-export function showPrepared(prepared) {
+/** Blocks shown before the first paint: more than a popup's screenful of a note. */
+const FIRST_BLOCKS = 40;
+let shown = 0;
+/** The next frame painted (a page in a background tab gets no frames: then a short timer). */
+const nextPaint = () => new Promise((resolve) => {
+  const timer = setTimeout(resolve, 100);
+  requestAnimationFrame(() => setTimeout(() => { clearTimeout(timer); resolve(); }, 0));
+});
+
+/**
+ * Show the prepared note: metadata, preview and the downgrade list. A long preview shows its first
+ * screenful at once and the rest after that is painted (laying out a 100 KB note's thousands of
+ * blocks took ~400 ms before anything showed; bench/README.md, popup open). Resolves once the whole
+ * preview is in the page (`#preview[data-state="whole"]`).
+ */
+export async function showPrepared(prepared) {
   const m = prepared.meta ?? {};
   $("note-title-read").textContent = prepared.note_title || t("untitledNote", ["1"]);
   $("note-facts").textContent = factsOf(m);
-  $("preview").replaceChildren(previewNodes(prepared.preview ?? []));
   const report = prepared.report ?? [];
   $("downgrades").hidden = report.length === 0;
   $("downgrade-list").replaceChildren(...report.map((d) => el("li", {}, d.message ?? d.detail ?? d.kind)));
+  const nodes = prepared.preview ?? [];
+  const box = $("preview");
+  const mine = ++shown;
+  box.dataset.state = nodes.length > FIRST_BLOCKS ? "first" : "whole";
+  box.replaceChildren(previewNodes(nodes.slice(0, FIRST_BLOCKS)));
+  if (nodes.length <= FIRST_BLOCKS) return;
+  await nextPaint();
+  if (mine !== shown) return; // another note (or EHR) is shown now
+  box.append(previewNodes(nodes.slice(FIRST_BLOCKS)));
+  box.dataset.state = "whole";
 }
 
