@@ -12,7 +12,9 @@
     if (!B.title_dom && title?.textContent && visible(title)) { B.title_dom = at(); afterPaint("title_painted"); }
     if (!B.preview_dom && preview?.childElementCount && visible(preview)) { B.preview_dom = at(); afterPaint("preview_painted"); }
     // A long preview shows its first screenful, then the rest (extension/popup/note.js).
-    if (!B.whole_dom && preview?.dataset.state === "whole" && preview.childElementCount) { B.whole_dom = at(); afterPaint("whole_painted"); }
+    // (A build from before that shows it whole at once and has no data-state.)
+    const whole = preview?.dataset.state === "whole" || preview?.dataset.state === undefined;
+    if (!B.whole_dom && whole && preview?.childElementCount && visible(preview)) { B.whole_dom = at(); afterPaint("whole_painted"); }
     // The Appointments list (issue 14) once it shows the diary, or its one-line error.
     const appts = document.getElementById("appointments");
     if (!B.appts_dom && appts && ["ready", "error", "needs_practitioner"].includes(appts.dataset.state) && visible(appts)) {
