@@ -148,9 +148,12 @@ async function choose(index) {
     $("note-status").textContent = "";
     $("note-title").value = prepared.title ?? "";
     delete $("note-title").dataset.edited;
+    // The preview shows now; draft/final and the template list fill in beside it.
+    $("details-section").hidden = false;
+    const details = fillDetails();
     await whole;
+    await details;
     if (state.prepared !== prepared) return; // another note or EHR was chosen meanwhile
-    await fillDetails();
     showTemplateChoice(state.prepared.template);
     copyForms().catch(() => {}); // after the preview: the popup's open doesn't wait for them
   } catch (e) {
