@@ -37,6 +37,7 @@ const state = {
   templatesOf: null, // the EHR whose templates the picker lists
   readAll: new ReadAll(), // a capture from another site: Push waits until the whole note was seen
   appts: null, // the Appointments list (the diary around the session) and the note's link
+  copyForms: null, // the chosen note's HTML and text for Copy note, made after its preview
 };
 /** The popup's extras for the EHR this push goes to (lib/ehrs.js). */
 const extras = () => EHRS[state.dest]?.popup ?? {};
@@ -130,6 +131,8 @@ async function onPatientChange(patient) {
 async function choose(index) {
   state.chosen = index;
   state.prepared = null;
+  state.copyForms = null;
+  delete document.body.dataset.copy;
   updatePushButton();
   const source = state.candidates[index];
   showHeading(source);
@@ -139,18 +142,43 @@ async function choose(index) {
   if (state.picker.chosen) await state.picker.checkPageMatch();
   try {
     state.prepared = await prepare(source, { ehr: state.dest, pushRef: state.prepared?.push_ref, dateDisplay: sessionDate(source), patientName: chosenName() });
-    showPrepared(state.prepared);
+    const prepared = state.prepared;
+    const whole = showPrepared(prepared); // the first screenful at once, the rest after it is painted
     $("note-summary").hidden = false;
     $("note-status").textContent = "";
-    $("note-title").value = state.prepared.title ?? "";
+    $("note-title").value = prepared.title ?? "";
     delete $("note-title").dataset.edited;
-    await fillDetails();
+    // The preview shows now; draft/final and the template list fill in beside it.
+    $("details-section").hidden = false;
+    const details = fillDetails();
+    await whole;
+    await details;
+    if (state.prepared !== prepared) return; // another note or EHR was chosen meanwhile
     showTemplateChoice(state.prepared.template);
+    copyForms().catch(() => {}); // after the preview: the popup's open doesn't wait for them
   } catch (e) {
     $("note-status").textContent = errorText(e);
     $("note-status").className = "small error";
   }
   updatePushButton();
+}
+
+/**
+ * The note's Cliniko HTML and plain text for Copy note: the same note, footer and reference as the
+ * preview, asked apart (`copy: true`) so that opening the popup renders and sends only the preview.
+ */
+function copyForms() {
+  const prepared = state.prepared;
+  const source = state.candidates[state.chosen];
+  state.copyForms = null;
+  return prepare(source, { ehr: state.dest, pushRef: prepared.push_ref, dateDisplay: sessionDate(source), patientName: chosenName(), copy: true })
+    .then((forms) => {
+      if (state.prepared === prepared) {
+        state.copyForms = forms;
+        document.body.dataset.copy = "ready";
+      }
+      return forms;
+    });
 }
 
 /** The session date for the title (the note's creation date, else today), in the browser's locale. */
@@ -363,7 +391,8 @@ $("queue-match").addEventListener("click", onMatch);
 $("copy-note").addEventListener("click", async () => {
   if (!state.prepared) return;
   try {
-    await copyNote(state.prepared);
+    // Made once the preview showed: Firefox lets the clipboard be written only within the click.
+    await copyNote(state.copyForms ?? await copyForms());
     $("push-status").textContent = te("ehrNoteCopied", state.dest);
   } catch (e) {
     $("push-error").textContent = errorText(e);

@@ -36,8 +36,9 @@ export function readNote(options) {
   const TOO_LARGE = { tooLarge: true };
   let bytes = 0;
 
+  const ASCII = /^[\x00-\x7f]*$/;
   const count = (s) => {
-    bytes += encoder.encode(s).length;
+    bytes += ASCII.test(s) ? s.length : encoder.encode(s).length; // no copy for plain text
     if (bytes > limit) throw TOO_LARGE;
     return s;
   };
@@ -48,8 +49,10 @@ export function readNote(options) {
   };
 
   // Hidden: the `hidden` attribute, aria-hidden, not rendered, transparent, clipped away, or
-  // placed off the page. One computed style and one layout box per element, cached: a 100 KB
-  // note has a few thousand elements, and text nodes are judged by their parent's style.
+  // placed off the page. The walk never enters a hidden element (a hidden ancestor hides all), so
+  // each element is judged once, on its own computed style; a layout box is read only where the
+  // style says it may hide (overflow clipped, absolutely placed). A 100 KB note has a few thousand
+  // elements: what is read per element is what the popup waits for (bench/README.md, popup open).
   const styles = new Map();
   const styleOf = (el) => {
     let cs = styles.get(el);
@@ -66,25 +69,34 @@ export function readNote(options) {
     if (el.hidden || el.getAttribute("aria-hidden") === "true") return true;
     if (!el.isConnected) return true; // never read what is not on the page
     const cs = styleOf(el);
-    if (cs.display === "none" || cs.visibility === "hidden" || cs.visibility === "collapse") return true;
-    if (Number(cs.opacity) === 0) return true;
-    if (cs.display === "contents") return false; // no box of its own
-    const clip = cs.clip.replace(/\s|,/g, "");
-    if (clip === "rect(0px0px0px0px)" || /^inset\(50%/.test(cs.clipPath)) return true;
+    const display = cs.display;
+    if (display === "none" || cs.visibility !== "visible" || Number(cs.opacity) === 0) return true;
+    if (display === "contents") return false; // no box of its own
+    const clip = cs.clip;
+    if (clip !== "auto" && clip.replace(/\s|,/g, "") === "rect(0px0px0px0px)") return true;
+    const clipPath = cs.clipPath;
+    if (clipPath !== "none" && /^inset\(50%/.test(clipPath)) return true;
+    const clipped = cs.overflowX !== "visible" || cs.overflowY !== "visible";
+    const position = cs.position;
+    const placed = position === "absolute" || position === "fixed";
+    if (!clipped && !placed) return false;
     const r = el.getBoundingClientRect();
-    const clipped = /hidden|clip/.test(`${cs.overflow} ${cs.overflowX} ${cs.overflowY}`);
     if (clipped && r.width <= 1 && r.height <= 1) return true;
-    if (cs.position === "absolute" || cs.position === "fixed") {
-      // Pushed off the page's left or top edge, where no scrolling reaches.
-      if (r.right + window.scrollX <= 0 || r.bottom + window.scrollY <= 0) return true;
-    }
-    return false;
+    // Pushed off the page's left or top edge, where no scrolling reaches.
+    return placed && (r.right + window.scrollX <= 0 || r.bottom + window.scrollY <= 0);
   };
-  // Text is unreadable when its element's font size is zero or its colour is fully transparent.
+  // Text is unreadable when its element's font size is zero or its colour is fully transparent:
+  // judged once per element, however many text nodes it holds.
+  const textCache = new Map();
   const textHidden = (el) => {
     if (!el || el.nodeType !== 1 || !el.isConnected) return false;
-    const cs = styleOf(el);
-    return parseFloat(cs.fontSize) === 0 || /^rgba\(.*,\s*0\)$|^transparent$/.test(cs.color);
+    let h = textCache.get(el);
+    if (h === undefined) {
+      const cs = styleOf(el);
+      h = parseFloat(cs.fontSize) === 0 || /^rgba\(.*,\s*0\)$|^transparent$/.test(cs.color);
+      textCache.set(el, h);
+    }
+    return h;
   };
   // The parent, stepping out of a shadow root to its host.
   const up = (n) => {
@@ -96,15 +108,17 @@ export function readNote(options) {
     return el.getClientRects().length > 0;
   };
 
-  // All matches of `sel`, through open shadow roots.
-  const deepAll = (root, sel) => {
-    const out = [...root.querySelectorAll(sel)];
-    for (const el of root.querySelectorAll("*")) {
-      if (el.shadowRoot) out.push(...deepAll(el.shadowRoot, sel));
-    }
+  // The document and every open shadow root in it, in document order (each root before the roots
+  // inside it): found once, since finding them visits every element of the page.
+  let roots = null;
+  const rootsOf = (root, out) => {
+    out.push(root);
+    for (const el of root.querySelectorAll("*")) if (el.shadowRoot) rootsOf(el.shadowRoot, out);
     return out;
   };
-  const deepFirst = (sel) => deepAll(document, sel)[0] || null;
+  // All matches of `sel`, through open shadow roots.
+  const deepAll = (sel) => (roots ??= rootsOf(document, [])).flatMap((r) => [...r.querySelectorAll(sel)]);
+  const deepFirst = (sel) => deepAll(sel)[0] || null;
   // `contains` across shadow boundaries.
   const within = (outer, inner) => {
     for (let n = inner; n; n = up(n)) if (n === outer) return true;
@@ -112,6 +126,7 @@ export function readNote(options) {
   };
 
   const marksFromStyle = (el) => {
+    if (!el.hasAttribute("style")) return null; // no inline style: nothing to read
     const st = el.style;
     if (!st) return null;
     const m = [];
@@ -163,18 +178,18 @@ export function readNote(options) {
 
   // A node's rendered children: its open shadow root's, and a slot's assigned nodes.
   const childrenOf = (el) => {
-    if (el.shadowRoot) return [...el.shadowRoot.childNodes];
+    if (el.shadowRoot) return el.shadowRoot.childNodes;
     if (el.localName === "slot" && el.assignedNodes) {
       const assigned = el.assignedNodes({ flatten: true });
       if (assigned.length) return assigned;
     }
-    return [...el.childNodes];
+    return el.childNodes;
   };
 
   const walk = (node, depth) => {
     if (node.nodeType === 3) return node.data === "" || textHidden(node.parentElement) ? null : count(node.data);
     if (node.nodeType !== 1 && node.nodeType !== 11) return null;
-    if (node.nodeType === 11) return walkChildren([...node.childNodes], depth);
+    if (node.nodeType === 11) return walkChildren(node.childNodes, depth);
     const t = node.localName;
     if (t === "input") {
       const type = (node.getAttribute("type") || "").toLowerCase();
@@ -219,7 +234,7 @@ export function readNote(options) {
     title: clean(document.title),
     site: trusted ? null : location.hostname,
   };
-  const contracts = deepAll(document, "[data-motics-note]").filter(isVisible);
+  const contracts = deepAll("[data-motics-note]").filter(isVisible);
   if (!page.session_id && contracts[0]) page.session_id = clean(contracts[0].getAttribute("data-session-id"));
   // Another site may copy Motics' markup: it names nothing (the core drops the same, note/mod.rs).
   if (!trusted) Object.assign(page, { session_id: null, patient_name: null, patient_dob: null });
@@ -232,7 +247,7 @@ export function readNote(options) {
   const shownMeta = (origin) => {
     const authorEl = deepFirst("[data-author]");
     const timeEl = deepFirst("time[datetime]");
-    const h1 = deepAll(document, "h1").find(isVisible);
+    const h1 = deepAll("h1").find(isVisible);
     return {
       title: h1 ? clean(h1.textContent) : page.title,
       author: attrOrText(authorEl, "data-author"),
@@ -266,7 +281,7 @@ export function readNote(options) {
   const EDITORS = ".ProseMirror, .ql-editor, [contenteditable=''], [contenteditable='true'], [role='textbox'], textarea";
   const REGIONS = "article, main";
   const fromRegion = () => {
-    const all = [...deepAll(document, EDITORS), ...deepAll(document, REGIONS)]
+    const all = [...deepAll(EDITORS), ...deepAll(REGIONS)]
       .filter((el) => isVisible(el) && visibleText(el).trim() !== "");
     // A region that contains another candidate (main around the editor) yields to it.
     const inner = all.filter((el) => !all.some((o) => o !== el && within(el, o)));

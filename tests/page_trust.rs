@@ -20,7 +20,8 @@ fn foreign_source() -> Value {
 }
 
 fn prepare(p: &SandboxPlatform, source: Value, extra: Value) -> Value {
-    let mut m = json!({"type": "note/prepare", "source": source, "date_display": "01/10/2025"});
+    // `copy`: the plain text too, which these tests read (Copy note asks for it the same way).
+    let mut m = json!({"type": "note/prepare", "source": source, "date_display": "01/10/2025", "copy": true});
     if let (Some(m), Value::Object(extra)) = (m.as_object_mut(), extra) {
         m.extend(extra);
     }
@@ -84,10 +85,29 @@ fn a_motics_note_keeps_its_author_and_footer() {
     p.connect();
     let mut src = foreign_source();
     src["meta"]["site"] = Value::Null;
-    let v = prepare(&p, src, json!({}));
+    let v = prepare(&p, src.clone(), json!({}));
     let text = v["text"].as_str().expect("text");
     assert!(text.contains("Written by Dr Mallory Forged"), "{text}");
     assert!(text.contains("Pushed from Motics"), "{text}");
+    assert!(
+        v["html"]
+            .as_str()
+            .expect("html")
+            .contains("Written by Dr Mallory Forged")
+    );
+    // What the popup asks when it opens: the preview, without the forms only Copy note needs.
+    let shown = prepare(&p, src, json!({"copy": false}));
+    assert_eq!(
+        (shown.get("html"), shown.get("text")),
+        (None, None),
+        "{shown}"
+    );
+    assert!(
+        shown["preview"]
+            .to_string()
+            .contains("Written by Dr Mallory Forged"),
+        "{shown}"
+    );
 }
 
 #[test]

@@ -49,9 +49,10 @@ import { api, extensionOrigin } from "./browser.js";
  *   checked_key|null}` ("Link to the 10:30 appointment", ticked only when exactly one).
  * - `appointments/match` `{ehr, practitioner_id?, sessions: [{key, session_ms, utc_offset_min}]}` →
  *   `{pairs: [{key, row: Row|null}], requests_made}` (a row only where exactly one appointment fits).
- * - `note/prepare` `{ehr, source, created_display?, date_display?, push_ref?, patient_name?}` →
- *   `{ehr, ehr_name, meta, note_title, title, preview, report, html, text, fingerprint, push_ref,
+ * - `note/prepare` `{ehr, source, created_display?, date_display?, push_ref?, patient_name?, copy?}` →
+ *   `{ehr, ehr_name, meta, note_title, title, preview, report, html?, text?, fingerprint, push_ref,
  *   template}`. `patient_name` is the CHOSEN patient's (fills `{patient}`; never the page's).
+ *   `html` (Cliniko's) and `text` (plain) only with `copy: true` (Copy note asks; the popup's open doesn't).
  *   `template`: `{automatic: {template_id, …}|null, fits: […]}` for an EHR with templates
  *   (Cliniko), else null.
  * - `push/preflight` `{ehr, patient, title, appointment?, utc_offset_min?, push?}` → `{at_ms, note_id,

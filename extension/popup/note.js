@@ -66,23 +66,30 @@ export function showPicker(candidates, chosen, onPick) {
 }
 
 /**
- * Ask the core to parse and render the chosen source; resolves to the prepared note (with its
+ * Ask the core to parse and render the chosen source (with `copy`, also the Cliniko HTML and plain
+ * text Copy note puts on the clipboard); resolves to the prepared note (with its
  * source). `patientName` is the chosen patient's (fills `{patient}`; never the page's). A note from
  * another site has no creation time the page may name (issue 15 §4).
  */
-export async function prepare(source, { ehr = "cliniko", pushRef = null, dateDisplay = null, patientName = null } = {}) {
+export async function prepare(source, { ehr = "cliniko", pushRef = null, dateDisplay = null, patientName = null, copy = false } = {}) {
   const created_display = source.meta?.created_at && !source.meta?.site ? formatDateTime(source.meta.created_at) : null;
   const prepared = await request(MSG.NOTE_PREPARE, {
-    source, ehr, created_display, date_display: dateDisplay, push_ref: pushRef, patient_name: patientName,
+    source, ehr, created_display, date_display: dateDisplay, push_ref: pushRef, patient_name: patientName, copy,
   });
   return { ...prepared, created_display, source };
 }
 
-/** Build preview DOM from the core's safe tree (no innerHTML: only allowed tags, text nodes). */
+/**
+ * Build preview DOM from the core's safe tree (no innerHTML: only allowed tags, text nodes), into
+ * one fragment: a 100 KB note is thousands of nodes, inserted into the page at once.
+ */
 export function previewNodes(nodes) {
   const ALLOWED = new Set(["p", "div", "br", "ul", "ol", "li", "blockquote", "h1", "h2", "b", "i", "u", "a"]);
-  const build = (node) => {
-    if (typeof node === "string") return document.createTextNode(node);
+  const build = (node, parent) => {
+    if (typeof node === "string") {
+      parent.appendChild(document.createTextNode(node));
+      return;
+    }
     const tag = ALLOWED.has(node.t) ? node.t : "span";
     const el = document.createElement(tag);
     if (tag === "a" && typeof node.href === "string" && /^(https?:|mailto:)/i.test(node.href)) {
@@ -90,10 +97,12 @@ export function previewNodes(nodes) {
       el.target = "_blank";
       el.rel = "noopener noreferrer";
     }
-    for (const child of node.c ?? []) el.append(build(child));
-    return el;
+    for (const child of node.c ?? []) build(child, el);
+    parent.appendChild(el);
   };
-  return nodes.map(build);
+  const fragment = document.createDocumentFragment();
+  for (const node of nodes) build(node, fragment);
+  return fragment;
 }
 
 /** Author, created time and version, as the note's summary line says them. */
@@ -118,14 +127,37 @@ export function showHeading(source) {
   $("note-summary").hidden = false;
 }
 
-/** Show the prepared note: metadata, preview and the downgrade list. */
-export function showPrepared(prepared) {
+/** Blocks shown before the first paint: more than a popup's screenful of a note. */
+const FIRST_BLOCKS = 40;
+let shown = 0;
+/** The next frame painted (a page in a background tab gets no frames: then a short timer). */
+const nextPaint = () => new Promise((resolve) => {
+  const timer = setTimeout(resolve, 100);
+  requestAnimationFrame(() => setTimeout(() => { clearTimeout(timer); resolve(); }, 0));
+});
+
+/**
+ * Show the prepared note: metadata, preview and the downgrade list. A long preview shows its first
+ * screenful at once and the rest after that is painted (laying out a 100 KB note's thousands of
+ * blocks took ~400 ms before anything showed; bench/README.md, popup open). Resolves once the whole
+ * preview is in the page (`#preview[data-state="whole"]`).
+ */
+export async function showPrepared(prepared) {
   const m = prepared.meta ?? {};
   $("note-title-read").textContent = prepared.note_title || t("untitledNote", ["1"]);
   $("note-facts").textContent = factsOf(m);
-  $("preview").replaceChildren(...previewNodes(prepared.preview ?? []));
   const report = prepared.report ?? [];
   $("downgrades").hidden = report.length === 0;
   $("downgrade-list").replaceChildren(...report.map((d) => el("li", {}, d.message ?? d.detail ?? d.kind)));
+  const nodes = prepared.preview ?? [];
+  const box = $("preview");
+  const mine = ++shown;
+  box.dataset.state = nodes.length > FIRST_BLOCKS ? "first" : "whole";
+  box.replaceChildren(previewNodes(nodes.slice(0, FIRST_BLOCKS)));
+  if (nodes.length <= FIRST_BLOCKS) return;
+  await nextPaint();
+  if (mine !== shown) return; // another note (or EHR) is shown now
+  box.append(previewNodes(nodes.slice(FIRST_BLOCKS)));
+  box.dataset.state = "whole";
 }
 

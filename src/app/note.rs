@@ -31,6 +31,10 @@ pub struct PrepareRequest {
     /// shows (issue 15 §6). Empty until a patient is chosen.
     #[serde(default)]
     pub patient_name: Option<String>,
+    /// Also the Cliniko HTML and the plain text, for Copy note. Only Copy asks: a popup opening
+    /// waits for this reply, and the two are another render and ~2× the preview's bytes to send.
+    #[serde(default)]
+    pub copy: bool,
 }
 
 fn default_ehr() -> Ehr {
@@ -54,10 +58,13 @@ pub struct Prepared {
     pub preview: Vec<PreviewNode>,
     /// What had to change for this EHR.
     pub report: Report,
-    /// Cliniko paragraph HTML (for Copy note as rich text).
-    pub html: String,
-    /// Plain text with the structure kept (for Copy note, and what Nookal receives).
-    pub text: String,
+    /// Cliniko paragraph HTML (for Copy note as rich text); only when the request asks `copy`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub html: Option<String>,
+    /// Plain text with the structure kept (for Copy note, and what Nookal receives); only when
+    /// the request asks `copy`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
     /// Normalised content fingerprint (duplicate guard).
     pub fingerprint: String,
     /// The push reference shown in the footer; the same across retries of one push.
@@ -83,14 +90,19 @@ pub async fn prepare<P: Env>(p: &P, req: PrepareRequest) -> Result<Prepared> {
             reference: Some(push_ref.clone()),
         }),
     };
-    let (preview, report) = match req.ehr {
+    // Each rendering is made once: the preview's, and for Copy the other EHR's form too.
+    let (preview, report, html, text) = match req.ehr {
         Ehr::Cliniko => {
             let r = render::preview(&note, &opts);
-            (r.nodes, r.report)
+            let html = req.copy.then(|| render::safe_tree::to_html(&r.nodes));
+            let text = req.copy.then(|| render::nookal_text(&note, &opts).text);
+            (r.nodes, r.report, html, text)
         }
         Ehr::Nookal => {
             let r = render::nookal_text(&note, &opts);
-            (vec![PreviewNode::text(&r.text)], r.report)
+            let html = req.copy.then(|| render::cliniko_html(&note, &opts).html);
+            let preview = vec![PreviewNode::text(&r.text)];
+            (preview, r.report, html, req.copy.then_some(r.text))
         }
     };
     // Without the template list (e.g. offline) the preview shows no advice: the push falls back.
@@ -107,8 +119,8 @@ pub async fn prepare<P: Env>(p: &P, req: PrepareRequest) -> Result<Prepared> {
         ehr_name: req.ehr.name(),
         note_title: note.title.clone(),
         title,
-        html: render::cliniko_html(&note, &opts).html,
-        text: render::nookal_text(&note, &opts).text,
+        html,
+        text,
         fingerprint: note::fingerprint(&note),
         meta: note.meta,
         preview,

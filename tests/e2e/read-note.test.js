@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { startSandbox } from "./lib/sandbox.js";
 import { BROWSERS, launch } from "./lib/browser.js";
 import { connectCliniko, popupOn, texts } from "./lib/flows.js";
+import { click } from "./lib/ui.js";
 
 const ALLOWED = new Set(["P", "DIV", "BR", "UL", "OL", "LI", "BLOCKQUOTE", "H1", "H2", "B", "I", "U", "A"]);
 
@@ -48,6 +49,39 @@ for (const kind of BROWSERS) {
       // The table can't go to Cliniko as a table: the popup says so before pushing.
       const downgrades = await texts(popup, "#downgrade-list li");
       assert.ok(downgrades.some((d) => /table/i.test(d)), JSON.stringify(downgrades));
+      await popup.close();
+      await tab.close();
+    });
+
+    test("Copy note copies what the preview shows, as rich and plain text", async () => {
+      if (kind === "chromium") {
+        await s.browser.defaultBrowserContext().overridePermissions(s.base.replace(/\/$/, ""), ["clipboard-read", "clipboard-sanitized-write"]);
+      }
+      const { tab, popup } = await popupOn(s, `${sandbox.motics_url}/sessions/s-1001`);
+      const shown = await popup.$eval("#preview", (e) => e.textContent);
+      const ref = shown.match(/ref (\S+)/)?.[1];
+      assert.ok(ref, shown);
+      // The preview asks no HTML or text of the core: the popup asks for them once it shows.
+      await popup.waitForSelector('body[data-copy="ready"]', { timeout: 10_000 });
+      await popup.bringToFront();
+      await click(popup, "Copy note");
+      await popup.waitForFunction(() => /Copied/.test(document.getElementById("push-status").textContent) ||
+        document.getElementById("push-error").textContent !== "", { timeout: 10_000 });
+      assert.equal(await popup.$eval("#push-error", (e) => e.textContent), "");
+      assert.match(await popup.$eval("#push-status", (e) => e.textContent), /Paste it into the patient's treatment note in Cliniko/);
+      if (kind === "chromium") {
+        // Firefox's automation can't read the clipboard back; Chromium's can, with the permission.
+        const copied = await popup.evaluate(async () => {
+          const [item] = await navigator.clipboard.read();
+          const read = async (type) => (item.types.includes(type) ? (await item.getType(type)).text() : null);
+          return { html: await read("text/html"), text: await read("text/plain") };
+        });
+        for (const form of [copied.html, copied.text]) {
+          assert.ok(form?.includes(`ref ${ref}`), `the preview's reference in ${form?.slice(-200)}`);
+        }
+        assert.match(copied.html, /<ul>|<b>/, "formatting kept");
+        assert.doesNotMatch(copied.text, /<[a-z]/, "plain text");
+      }
       await popup.close();
       await tab.close();
     });

@@ -265,12 +265,12 @@ async function render(s) {
       }
       const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
       return { ours: med(ours), base: med(base), reply_bytes: html };
-    }, text, RUNS, SAME.prepare("cliniko", { format: "markdown", text }));
+    }, text, RUNS, { ...SAME.prepare("cliniko", { format: "markdown", text }), copy: true }); // with the HTML, as the baseline makes
     rows.push({ note_kb: kb, motics_ms: round(r.ours), baseline_ms: round(r.base), ratio: ratio(r.ours, r.base) });
   }
   await page.close();
   return { rows, baseline: "marked + DOMPurify (Cliniko's tag allowlist) in the same extension page",
-    motics: "note/prepare message: Markdown → Note → Cliniko HTML + preview + downgrade report, incl. the message round trip" };
+    motics: "note/prepare message with copy: true (as Copy note asks; the popup's open asks no HTML or text): Markdown → Note → Cliniko HTML + plain text + preview + downgrade report, incl. the message round trip" };
 }
 
 // ---- push -------------------------------------------------------------------------------------
@@ -532,7 +532,7 @@ async function popupOpen(sandbox) {
       await tab.goto(`${sandbox.motics_url}/variants/size-${kb}k`, { waitUntil: "load" });
       await tab.bringToFront();
       for (const mode of ["warm", "cold"]) {
-        const title = [], preview = [], timelines = [];
+        const title = [], preview = [], whole = [], timelines = [];
         for (let i = 0; i < RUNS; i++) {
           if (mode === "cold") {
             // Through the driver (ServiceWorker.stopAllWorkers leaves the restarted worker paused
@@ -550,7 +550,7 @@ async function popupOpen(sandbox) {
           const target = await ps.browser.waitForTarget((t) => t.type() === "page" && t.url().startsWith(popupUrl), { timeout: 10_000 });
           const popup = await target.asPage();
           let b = {};
-          for (let k = 0; !(b.title_painted && b.preview_painted); k++) {
+          for (let k = 0; !(b.title_painted && b.preview_painted && b.whole_painted); k++) {
             if (k > 500) {
               throw new Error(`popup: ${await popup.evaluate(() => JSON.stringify({ url: location.href, rs: document.readyState, ...document.body.dataset, status: document.getElementById("note-status")?.textContent, core: document.getElementById("core-status")?.textContent }))} ${ps.errors.join(" | ")}`);
             }
@@ -559,6 +559,7 @@ async function popupOpen(sandbox) {
           }
           title.push(b.title_painted - clickAt);
           preview.push(b.preview_painted - clickAt);
+          whole.push(b.whole_painted - clickAt);
           const tl = { "popup document started": b.probe_at - clickAt, "DOMContentLoaded": b.dom_content_loaded - clickAt };
           for (const c of b.calls ?? []) {
             const k = `${c.name} (start → end)`;
@@ -568,7 +569,7 @@ async function popupOpen(sandbox) {
           await popup.close();
           while (ps.browser.targets().some((t) => t.url().startsWith(popupUrl))) await new Promise((r) => setTimeout(r, 20));
         }
-        rows.push({ note_kb: kb, worker: mode, title_author_ms: round(median(title)), preview_ms: round(median(preview)),
+        rows.push({ note_kb: kb, worker: mode, title_author_ms: round(median(title)), preview_ms: round(median(preview)), whole_preview_ms: round(median(whole)),
           empty_popup_painted_ms: round(median(empty.painted)), preview_over_empty_ms: round(median(preview) - median(empty.painted)),
           goal_ms: mode === "warm" ? 100 : 150, preview_all_ms: preview.map((x) => round(x)).join(" ") });
         // Medians of each step's start and end (first occurrence), ms from the click.
@@ -580,7 +581,7 @@ async function popupOpen(sandbox) {
       }
     }
     if (process.env.BENCH_POPUP_TIMELINE !== "0") fs.writeFileSync(path.join(ROOT, "bench", "out", "popup-timeline.json"), `${JSON.stringify(timeline, null, 2)}\n`);
-    return { rows, timeline, note: "toolbar popup (action.openPopup from an extension page in another window) → the note's title and author shown, and the preview shown (each: the DOM change, then the next frame), on /variants/size-10k and size-100k; cold = the worker stopped first. Instrumented build (bench/out/probe), Chromium" };
+    return { rows, timeline, note: "toolbar popup (action.openPopup from an extension page in another window) → the note's title and author shown, the preview shown (its first screenful) and the whole preview in the page (each: the DOM change, then the next frame), on /variants/size-10k and size-100k; cold = the worker stopped first. Instrumented build (bench/out/probe), Chromium" };
   } finally {
     await ps.close();
   }
