@@ -108,17 +108,20 @@ pub async fn load<P: Env>(p: &P) -> Result<Outbox> {
     }
 }
 
-/// The job records in `storage.local` (unreadable ones are skipped).
+/// The job records in `storage.local` (unreadable ones are skipped). Stored as one JSON string,
+/// like the outbox (an earlier build's array is read too).
 pub async fn load_records<P: Env>(p: &P) -> Result<Vec<JobRecord>> {
-    Ok(
-        match p.load(StorageArea::Local, record::STORAGE_KEY).await? {
-            Some(Value::Array(items)) => items
-                .into_iter()
-                .filter_map(|v| serde_json::from_value(v).ok())
-                .collect(),
-            _ => Vec::new(),
-        },
-    )
+    let stored = match p.load(StorageArea::Local, record::STORAGE_KEY).await? {
+        Some(Value::String(s)) => serde_json::from_str(&s).ok(),
+        other => other,
+    };
+    Ok(match stored {
+        Some(Value::Array(items)) => items
+            .into_iter()
+            .filter_map(|v| serde_json::from_value(v).ok())
+            .collect(),
+        _ => Vec::new(),
+    })
 }
 
 /// Save the outbox, and its records when they changed (`before`: the records as loaded), both
@@ -132,7 +135,9 @@ async fn save<P: Env>(p: &P, outbox: &mut Outbox, before: &[JobRecord]) -> Resul
     if records == before {
         store::save(p, StorageArea::Session, STORAGE_KEY, v).await?;
     } else {
-        let r = serde_json::to_value(&records).map_err(|e| Error::Storage(e.to_string()))?;
+        let r = serde_json::to_string(&records)
+            .map(Value::String)
+            .map_err(|e| Error::Storage(e.to_string()))?;
         let (a, b) = crate::join::join2(
             store::save(p, StorageArea::Session, STORAGE_KEY, v),
             save_records(p, r, records.is_empty()),

@@ -674,7 +674,7 @@ async function fetchDirect(sandbox, key, r) {
 }
 
 // ---- queue ------------------------------------------------------------------------------------
-async function queue(s, sandbox, round = 0) {
+async function queue(s, sandbox, nth = 0) {
   const limit = 20, windowS = 6;
   await sandbox.admin.config({ rate_limit: { limit, window_s: windowS } });
   // Let the sections before (pushes) leave the rate window first, so the searches here pass.
@@ -682,10 +682,10 @@ async function queue(s, sandbox, round = 0) {
   const patients = [];
   for (const q of ["Margaret O'Brien", "Aroha Ngāta", "Chloé Lefèvre-Martin"]) patients.push(await findPatient(s, q));
   await sandbox.admin.clearRequests();
-  const tag = round ? `r${round} ` : "";
+  const tag = nth ? `r${nth} ` : "";
   const items = Array.from({ length: QUEUE_NOTES }, (_, i) => ({
     source: { format: "text", text: `Queued note ${i}: reviewed exercises, progressing well.` },
-    patient: patients[i % patients.length], title: `Queued ${tag}${i}`, draft: true, push_ref: pushRef(1000 + round * QUEUE_NOTES + i),
+    patient: patients[i % patients.length], title: `Queued ${tag}${i}`, draft: true, push_ref: pushRef(1000 + nth * QUEUE_NOTES + i),
     confirm_duplicate: true,
   }));
   const page = await s.openExtensionPage("options.html");
@@ -781,10 +781,10 @@ try {
   if (only.includes("push")) await step("push", () => push(s, sandbox));
   if (only.includes("memory")) await step("memory", () => memory(s));
   if (only.includes("search")) await step("search", () => search(s, sandbox, sandbox.keys.practitioner));
-  for (let round = 0; only.includes("queue") && round < QUEUE_TIMES; round++) {
-    await step(round ? `queue_${round + 1}` : "queue", () => queue(s, sandbox, round));
+  for (let q = 0; only.includes("queue") && q < QUEUE_TIMES; q++) {
+    await step(q ? `queue_${q + 1}` : "queue", () => queue(s, sandbox, q));
     if (only.includes("memory") && report.sections.memory && !report.sections.memory.error) {
-      const at = round ? `after_queue_${round + 1}` : `after_${QUEUE_NOTES}_note_queue`;
+      const at = q ? `after_queue_${q + 1}` : `after_${QUEUE_NOTES}_note_queue`;
       report.sections.memory[at] = await workerMemory(s).catch((e) => ({ error: String(e) }));
     }
   }
