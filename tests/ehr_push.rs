@@ -443,8 +443,6 @@ fn records(p: &SandboxPlatform) -> Vec<String> {
             motics_push::platform::StorageArea::Local,
             motics_push::push::record::STORAGE_KEY,
         )
-        // Stored as one JSON string (src/push/outbox.rs).
-        .and_then(|v| serde_json::from_str::<Value>(v.as_str()?).ok())
         .and_then(|v| v.as_array().cloned())
         .unwrap_or_default()
         .iter()

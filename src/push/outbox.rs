@@ -86,16 +86,8 @@ impl Outbox {
 
 /// The outbox (empty when unreadable). Absent from `storage.session` (the browser or the
 /// extension started again): its jobs read back from their records, `interrupted`.
-///
-/// Stored as one JSON string, not an object: a queue's jobs carry their notes until sent, and
-/// as a string they cross into the core as one copy decoded straight into the jobs, where an
-/// object would be rebuilt as a `serde_json::Value` tree several times its size first (the
-/// worker's wasm memory never shrinks, so that tree set its high-water mark; bench/README.md,
-/// *Memory*).
 pub async fn load<P: Env>(p: &P) -> Result<Outbox> {
     match store::load(p, StorageArea::Session, STORAGE_KEY).await? {
-        Some(Value::String(s)) => Ok(serde_json::from_str(&s).unwrap_or_default()),
-        // An earlier build's object (`storage.session` outlives an update only until restart).
         Some(v) => Ok(serde_json::from_value(v).unwrap_or_default()),
         None => Ok(Outbox {
             jobs: load_records(p)
@@ -108,20 +100,17 @@ pub async fn load<P: Env>(p: &P) -> Result<Outbox> {
     }
 }
 
-/// The job records in `storage.local` (unreadable ones are skipped). Stored as one JSON string,
-/// like the outbox (an earlier build's array is read too).
+/// The job records in `storage.local` (unreadable ones are skipped).
 pub async fn load_records<P: Env>(p: &P) -> Result<Vec<JobRecord>> {
-    let stored = match p.load(StorageArea::Local, record::STORAGE_KEY).await? {
-        Some(Value::String(s)) => serde_json::from_str(&s).ok(),
-        other => other,
-    };
-    Ok(match stored {
-        Some(Value::Array(items)) => items
-            .into_iter()
-            .filter_map(|v| serde_json::from_value(v).ok())
-            .collect(),
-        _ => Vec::new(),
-    })
+    Ok(
+        match p.load(StorageArea::Local, record::STORAGE_KEY).await? {
+            Some(Value::Array(items)) => items
+                .into_iter()
+                .filter_map(|v| serde_json::from_value(v).ok())
+                .collect(),
+            _ => Vec::new(),
+        },
+    )
 }
 
 /// Save the outbox, and its records when they changed (`before`: the records as loaded), both
@@ -129,15 +118,12 @@ pub async fn load_records<P: Env>(p: &P) -> Result<Vec<JobRecord>> {
 /// are written with the job, so a record exists before any POST of it.
 async fn save<P: Env>(p: &P, outbox: &mut Outbox, before: &[JobRecord]) -> Result<()> {
     outbox.prune();
-    let v = serde_json::to_string(&*outbox).map_err(|e| Error::Storage(e.to_string()))?;
-    let v = Value::String(v);
+    let v = serde_json::to_value(&*outbox).map_err(|e| Error::Storage(e.to_string()))?;
     let records = record::of_jobs(&outbox.jobs);
     if records == before {
         store::save(p, StorageArea::Session, STORAGE_KEY, v).await?;
     } else {
-        let r = serde_json::to_string(&records)
-            .map(Value::String)
-            .map_err(|e| Error::Storage(e.to_string()))?;
+        let r = serde_json::to_value(&records).map_err(|e| Error::Storage(e.to_string()))?;
         let (a, b) = crate::join::join2(
             store::save(p, StorageArea::Session, STORAGE_KEY, v),
             save_records(p, r, records.is_empty()),
