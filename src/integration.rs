@@ -6,6 +6,7 @@
 use crate::error::Ehr;
 use crate::join::join2;
 use crate::platform::StorageArea;
+use crate::store;
 use crate::worker::Env;
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
@@ -107,13 +108,21 @@ impl<K, C> Store<K, C> {
 }
 
 impl<K, C: Serialize + DeserializeOwned> Store<K, C> {
+    /// The slots every request reads ([`Store::active`]): key, connection, flags.
+    pub fn request_slots(&self) -> [(StorageArea, &'static str); 3] {
+        [
+            (AREA, self.secret),
+            (AREA, self.connection),
+            (AREA, self.flags),
+        ]
+    }
     /// A stored value; one we cannot read (older format, tampering) counts as absent, not a crash.
     pub async fn load_as<P: Env, T: DeserializeOwned>(
         &self,
         p: &P,
         key: &str,
     ) -> Result<Option<T>> {
-        match p.load(AREA, key).await? {
+        match store::load(p, AREA, key).await? {
             None | Some(Value::Null) => Ok(None),
             Some(v) => Ok(serde_json::from_value(v).ok()),
         }
@@ -122,7 +131,7 @@ impl<K, C: Serialize + DeserializeOwned> Store<K, C> {
     /// Store a value.
     pub async fn save_as<P: Env, T: Serialize>(&self, p: &P, key: &str, value: &T) -> Result<()> {
         let v = serde_json::to_value(value).map_err(|e| Error::Storage(e.to_string()))?;
-        p.save(AREA, key, v).await
+        store::save(p, AREA, key, v).await
     }
 
     /// The saved flags (defaults when absent).
@@ -141,7 +150,7 @@ impl<K, C: Serialize + DeserializeOwned> Store<K, C> {
 
     /// Flag the saved key as needing a reconnect (after a failure in use). No-op when not set up.
     pub async fn mark_needs_reconnect<P: Env>(&self, p: &P) -> Result<()> {
-        if p.load(AREA, self.connection).await?.is_none() {
+        if store::load(p, AREA, self.connection).await?.is_none() {
             return Ok(());
         }
         let flags = Flags {
@@ -154,7 +163,8 @@ impl<K, C: Serialize + DeserializeOwned> Store<K, C> {
     /// Save a verified key and its connection: enabled, not needing a reconnect; caches made with
     /// another key are dropped.
     pub async fn save_connection<P: Env>(&self, p: &P, key: &K, conn: &C) -> Result<()> {
-        p.save(
+        store::save(
+            p,
             AREA,
             self.secret,
             Value::String((self.key_text)(key).to_string()),
@@ -163,7 +173,7 @@ impl<K, C: Serialize + DeserializeOwned> Store<K, C> {
         self.save_as(p, self.connection, conn).await?;
         self.save_as(p, self.flags, &Flags::default()).await?;
         for k in self.extra {
-            p.remove(AREA, k).await?;
+            store::remove(p, AREA, k).await?;
         }
         Ok(())
     }
@@ -236,7 +246,7 @@ impl<K, C: Serialize + DeserializeOwned> Store<K, C> {
             .into_iter()
             .chain(self.extra.iter().copied())
         {
-            p.remove(AREA, k).await?;
+            store::remove(p, AREA, k).await?;
         }
         Ok(())
     }

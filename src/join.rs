@@ -1,5 +1,5 @@
-//! Two futures run at once, both outputs returned (the one combinator the core needs, so that
-//! two storage writes cost one round trip, without a futures crate).
+//! Futures run at once, every output returned (the combinators the core needs, so that two
+//! storage writes, or the reads a click needs, cost one round trip, without a futures crate).
 
 use std::future::{Future, poll_fn};
 use std::pin::pin;
@@ -31,6 +31,26 @@ pub async fn join2<A: Future, B: Future>(a: A, b: B) -> (A::Output, B::Output) {
     .await
 }
 
+/// Poll every future of `all` together until each is ready; outputs in the same order.
+pub async fn join_all<F: Future>(all: Vec<F>) -> Vec<F::Output> {
+    let mut futs: Vec<_> = all.into_iter().map(Box::pin).collect();
+    let mut outs: Vec<Option<F::Output>> = futs.iter().map(|_| None).collect();
+    poll_fn(move |cx| {
+        for (f, out) in futs.iter_mut().zip(outs.iter_mut()) {
+            if out.is_none()
+                && let Poll::Ready(v) = f.as_mut().poll(cx)
+            {
+                *out = Some(v);
+            }
+        }
+        match outs.iter().all(Option::is_some) {
+            true => Poll::Ready(outs.iter_mut().filter_map(Option::take).collect()),
+            false => Poll::Pending,
+        }
+    })
+    .await
+}
+
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
@@ -39,5 +59,11 @@ mod tests {
     fn both_outputs_come_back_in_order() {
         let out = pollster::block_on(join2(async { 1 }, async { "two" }));
         assert_eq!(out, (1, "two"));
+    }
+
+    #[test]
+    fn every_output_comes_back_in_order() {
+        let futs: Vec<_> = (1..=3).map(|i| async move { i * 10 }).collect();
+        assert_eq!(pollster::block_on(join_all(futs)), vec![10, 20, 30]);
     }
 }

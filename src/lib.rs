@@ -26,6 +26,7 @@ pub mod render;
 pub mod search;
 pub mod send;
 pub mod settings;
+pub mod store;
 pub mod templates;
 pub mod wire;
 pub mod worker;

@@ -8,7 +8,7 @@ use crate::http::{ApiRequest, ApiResponse, TransportError};
 use serde_json::Value;
 
 /// Which extension storage area a value lives in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum StorageArea {
     /// `storage.local`: persistent (API keys, settings, receipts). Never note text.
     Local,

@@ -42,6 +42,8 @@ pub struct Worker {
     pub(crate) landing: crate::push::landing::Landing,
     /// The push prepared at the preflight (see `push::ahead`).
     pub(crate) ahead: crate::push::ahead::Ahead,
+    /// The storage slots a running click read at once (see `store`).
+    pub(crate) kept: crate::store::Kept,
 }
 
 impl Worker {

@@ -674,3 +674,37 @@ fn a_500_then_a_503_then_a_201_lands_within_seconds_with_no_click() {
         );
     }
 }
+
+#[test]
+fn the_click_reads_each_slot_once_and_all_at_once() {
+    for ehr in &EHRS {
+        let (p, patient) = setup(ehr);
+        let msg = push(ehr, &patient, NOTE, &push_ref(70));
+        // The popup's preflight carries the push: it is prepared while the preview is read.
+        let mut whole = msg.clone();
+        whole.as_object_mut().map(|o| o.remove("type"));
+        p.ok(
+            json!({"type": "push/preflight", "ehr": ehr.name, "patient": patient,
+            "title": TITLE, "push": whole}),
+        );
+        p.slow_storage.set(true);
+        p.loads.borrow_mut().clear();
+        p.read_rounds.set(0);
+        let v = p.ok(msg);
+        assert_eq!(v["job"]["state"], json!("done"), "{}: {v}", ehr.name);
+        let loads = p.loads.borrow().clone();
+        let mut slots = loads.clone();
+        slots.sort();
+        slots.dedup();
+        assert_eq!(
+            slots.len(),
+            loads.len(),
+            "{}: a slot read twice: {loads:?}",
+            ehr.name
+        );
+        // The key, connection and flags (for the prepared job, the title check's "no" and the
+        // create), the outbox and the receipts: five reads, issued together.
+        assert_eq!(loads.len(), 5, "{}: {loads:?}", ehr.name);
+        assert_eq!(p.read_rounds.get(), 1, "{}: {loads:?}", ehr.name);
+    }
+}

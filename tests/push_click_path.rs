@@ -354,3 +354,43 @@ fn a_push_prepared_for_another_request_is_not_sent() {
     assert!(content.contains("Walking, review in 3 weeks"), "{content}");
     assert!(!content.contains("showed first"), "{content}");
 }
+
+#[test]
+fn a_key_changed_after_the_preflight_is_the_one_the_click_uses() {
+    let (p, patient) = setup();
+    let msg = push_start(&patient, NOTE, &push_ref(22), TITLE);
+    assert_eq!(preflight_with_push(&p, &patient, &msg), Value::Null);
+    let first = p.ok(json!({"type": "connection/status", "ehr": "cliniko"}));
+    // Another practitioner's key at the same clinic is saved before the click.
+    let other = p.sb.borrow().demo_keys().no_suffix.clone();
+    let at_connect = p.log().len();
+    let now = p.ok(json!({"type": "connection/connect", "ehr": "cliniko", "key": other}));
+    assert_ne!(first["practitioner_id"], now["practitioner_id"]);
+    let before = p.log().len();
+    let v = p.ok(msg);
+    assert_eq!(v["job"]["state"], json!("done"), "{v}");
+    let auth = |from: usize, method: &str| {
+        let log = p.sb.borrow().requests(None, None);
+        log[from..]
+            .iter()
+            .find(|r| r.method == method)
+            .map(|r| r.headers["authorization"].clone())
+    };
+    assert_eq!(auth(before, "POST"), auth(at_connect, "GET"), "the new key");
+    let note =
+        p.sb.borrow()
+            .cliniko_notes()
+            .into_iter()
+            .find(|n| {
+                n.content
+                    .to_string()
+                    .contains(&format!("ref {}", push_ref(22)))
+            })
+            .expect("the note landed");
+    assert_eq!(json!(note.practitioner_id), now["practitioner_id"]);
+    assert_eq!(
+        note_lists_since(&p, before),
+        1,
+        "the title check ran again, as the new key"
+    );
+}

@@ -7,6 +7,7 @@
 use super::job::{Job, JobState};
 use super::record::{self, JobRecord};
 use crate::platform::StorageArea;
+use crate::store;
 use crate::worker::{Env, Worker};
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
@@ -86,7 +87,7 @@ impl Outbox {
 /// The outbox (empty when unreadable). Absent from `storage.session` (the browser or the
 /// extension started again): its jobs read back from their records, `interrupted`.
 pub async fn load<P: Env>(p: &P) -> Result<Outbox> {
-    match p.load(StorageArea::Session, STORAGE_KEY).await? {
+    match store::load(p, StorageArea::Session, STORAGE_KEY).await? {
         Some(v) => Ok(serde_json::from_value(v).unwrap_or_default()),
         None => Ok(Outbox {
             jobs: load_records(p)
@@ -120,11 +121,11 @@ async fn save<P: Env>(p: &P, outbox: &mut Outbox, before: &[JobRecord]) -> Resul
     let v = serde_json::to_value(&*outbox).map_err(|e| Error::Storage(e.to_string()))?;
     let records = record::of_jobs(&outbox.jobs);
     if records == before {
-        p.save(StorageArea::Session, STORAGE_KEY, v).await?;
+        store::save(p, StorageArea::Session, STORAGE_KEY, v).await?;
     } else {
         let r = serde_json::to_value(&records).map_err(|e| Error::Storage(e.to_string()))?;
         let (a, b) = crate::join::join2(
-            p.save(StorageArea::Session, STORAGE_KEY, v),
+            store::save(p, StorageArea::Session, STORAGE_KEY, v),
             save_records(p, r, records.is_empty()),
         )
         .await;

@@ -5,6 +5,7 @@ use crate::Result;
 use crate::error::{Ehr, Error};
 use crate::nookal::push::NookalReceipt;
 use crate::platform::StorageArea;
+use crate::store;
 use crate::worker::Env;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -65,14 +66,16 @@ pub struct Receipt {
 /// All receipts younger than [`RECEIPT_TTL_MS`], newest first (unreadable entries are skipped).
 pub async fn list<P: Env>(p: &P) -> Result<Vec<Receipt>> {
     let oldest = p.now_ms().saturating_sub(RECEIPT_TTL_MS);
-    Ok(match p.load(StorageArea::Local, STORAGE_KEY).await? {
-        Some(Value::Array(items)) => items
-            .into_iter()
-            .filter_map(|v| serde_json::from_value::<Receipt>(v).ok())
-            .filter(|r| r.at_ms >= oldest)
-            .collect(),
-        _ => Vec::new(),
-    })
+    Ok(
+        match store::load(p, StorageArea::Local, STORAGE_KEY).await? {
+            Some(Value::Array(items)) => items
+                .into_iter()
+                .filter_map(|v| serde_json::from_value::<Receipt>(v).ok())
+                .filter(|r| r.at_ms >= oldest)
+                .collect(),
+            _ => Vec::new(),
+        },
+    )
 }
 
 /// Forget one EHR's push history ("Remove key" offers it); the other EHR's receipts stay.
@@ -83,7 +86,7 @@ pub async fn clear<P: Env>(p: &P, ehr: Ehr) -> Result<()> {
     let mut all = list(p).await?;
     all.retain(|r| r.ehr != ehr);
     let v = serde_json::to_value(&all).map_err(|e| Error::Storage(e.to_string()))?;
-    p.save(StorageArea::Local, STORAGE_KEY, v).await
+    store::save(p, StorageArea::Local, STORAGE_KEY, v).await
 }
 
 /// Add or replace (same job) a receipt at the front; keep the newest [`MAX_RECEIPTS`].
@@ -95,5 +98,5 @@ pub async fn record<P: Env>(p: &P, receipt: &Receipt) -> Result<()> {
     all.insert(0, receipt.clone());
     all.truncate(MAX_RECEIPTS);
     let v = serde_json::to_value(&all).map_err(|e| Error::Storage(e.to_string()))?;
-    p.save(StorageArea::Local, STORAGE_KEY, v).await
+    store::save(p, StorageArea::Local, STORAGE_KEY, v).await
 }

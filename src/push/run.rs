@@ -16,8 +16,10 @@ use crate::error::Ehr;
 use crate::nookal::NookalId;
 use crate::nookal::push::PushInput;
 use crate::note::{self, NoteSource};
+use crate::platform::StorageArea;
 use crate::render::{self, Footer, RenderOptions};
 use crate::search::rank::PatientSummary;
+use crate::store;
 use crate::templates;
 use crate::worker::{Env, Worker};
 use crate::{Error, Result};
@@ -108,6 +110,8 @@ pub enum Started {
 /// at Cliniko's answer to the POST: the check for browser-resent copies is left due in the
 /// outbox, and the background runs it with a `jobs/tick` right after replying.
 pub async fn start<P: Env>(p: &P, req: NewPush) -> Result<(Started, Option<Job>)> {
+    // Every slot the click reads, read at once, and each once (see `store`).
+    let _reads = store::read_at_once(p, &click_slots(req.ehr)).await;
     let job = match prepare(p, req, true).await? {
         Prepared::Ask(c) => return Ok((Started::NeedsConfirmation(c), None)),
         Prepared::Existing(job) => attempt::step(p, &job.id).await?.unwrap_or(job),
@@ -115,6 +119,23 @@ pub async fn start<P: Env>(p: &P, req: NewPush) -> Result<(Started, Option<Job>)
         Prepared::New(job) => attempt::send_new(p, job).await?,
     };
     Ok((Started::Job(Box::new(JobView::from(&job))), Some(job)))
+}
+
+/// The slots a click reads: the EHR's key, connection and flags (the prepared job's connection,
+/// the preflight's, the POST's), the outbox (the same push again, the duplicate check, the write
+/// before the POST) and the receipts (the duplicate check).
+fn click_slots(ehr: Ehr) -> Vec<(StorageArea, &'static str)> {
+    let key_store = match ehr {
+        Ehr::Cliniko => crate::cliniko::store::STORE.request_slots(),
+        Ehr::Nookal => crate::nookal::store::STORE.request_slots(),
+    };
+    key_store
+        .into_iter()
+        .chain([
+            (StorageArea::Session, outbox::STORAGE_KEY),
+            (StorageArea::Local, super::receipts::STORAGE_KEY),
+        ])
+        .collect()
 }
 
 /// `push/queue`: add many pushes at once (each its own note and patient). Each item is checked

@@ -42,6 +42,14 @@ pub struct SandboxPlatform {
     pub crashed: Cell<bool>,
     /// The background worker's memory ([`SandboxPlatform::restart_worker`] replaces it).
     pub worker: RefCell<Rc<Worker>>,
+    /// Every storage read, in order: (area, key).
+    pub loads: RefCell<Vec<(String, String)>>,
+    /// Each storage read takes a turn of the event loop, as the browser's do (so reads issued
+    /// together are seen together: [`SandboxPlatform::read_rounds`]).
+    pub slow_storage: Cell<bool>,
+    /// Reads started while none was pending (with `slow_storage`): sequential reads each add one.
+    pub read_rounds: Cell<usize>,
+    loads_pending: Cell<usize>,
     rng: Cell<u64>,
 }
 
@@ -58,6 +66,10 @@ impl SandboxPlatform {
             crash_on_post: Cell::new(false),
             crashed: Cell::new(false),
             worker: RefCell::new(Rc::new(Worker::new())),
+            loads: RefCell::new(Vec::new()),
+            slow_storage: Cell::new(false),
+            read_rounds: Cell::new(0),
+            loads_pending: Cell::new(0),
             rng: Cell::new(0x9e37_79b9_7f4a_7c15),
         }
     }
@@ -254,6 +266,17 @@ impl Platform for SandboxPlatform {
     }
 
     async fn load(&self, area: StorageArea, key: &str) -> motics_push::Result<Option<Value>> {
+        self.loads
+            .borrow_mut()
+            .push((area.as_str().to_string(), key.to_string()));
+        if self.slow_storage.get() {
+            if self.loads_pending.get() == 0 {
+                self.read_rounds.set(self.read_rounds.get() + 1);
+            }
+            self.loads_pending.set(self.loads_pending.get() + 1);
+            next_turn().await;
+            self.loads_pending.set(self.loads_pending.get() - 1);
+        }
         Ok(self.storage.get(area, key))
     }
 
@@ -292,6 +315,20 @@ impl Platform for SandboxPlatform {
     fn set_badge(&self, count: u32) {
         self.badge.set(count);
     }
+}
+
+/// Pending once (woken at once): the rest waits for the next turn of the executor.
+async fn next_turn() {
+    let mut yielded = false;
+    std::future::poll_fn(|cx| {
+        if yielded {
+            return Poll::Ready(());
+        }
+        yielded = true;
+        cx.waker().wake_by_ref();
+        Poll::Pending
+    })
+    .await;
 }
 
 /// Poll `fut` until it finishes, or until the host "stopped the worker" (the future is then

@@ -15,6 +15,9 @@ const DIST = process.env.MOTICS_DIST ?? path.join(ROOT, "dist");
 const OUT = path.join(ROOT, "bench", "out");
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
 const QUEUE_NOTES = Number(process.env.BENCH_QUEUE_NOTES ?? 300);
+// Queues run one after another in the same worker (memory is read after each: a second queue that
+// grows the wasm memory again would be a leak, one that doesn't a high-water mark).
+const QUEUE_TIMES = Number(process.env.BENCH_QUEUE_TIMES ?? 1);
 fs.mkdirSync(OUT, { recursive: true });
 
 const report = { generated_at: new Date().toISOString(), runs: RUNS, sections: {} };
@@ -450,7 +453,11 @@ async function workerMemory(s) {
   const sizes = await c.send("Runtime.callFunctionOn", { objectId: objs.objects.objectId, returnByValue: true,
     functionDeclaration: "function () { return this.map((m) => m.buffer.byteLength); }" });
   const more = await w.evaluate(async () => {
-    const size = async (area, key) => JSON.stringify((await chrome.storage[area].get(key))[key] ?? null).length;
+    // The outbox is stored as one JSON string (src/push/outbox.rs): its length is its JSON size.
+    const size = async (area, key) => {
+      const v = (await chrome.storage[area].get(key))[key] ?? null;
+      return typeof v === "string" ? v.length : JSON.stringify(v).length;
+    };
     return { started: performance.timeOrigin, receipts: await size("local", "push.receipts"), outbox: await size("session", "push.outbox") };
   });
   return { js_heap_used_bytes: heap.usedSize, js_heap_total_bytes: heap.totalSize,
@@ -678,7 +685,7 @@ async function fetchDirect(sandbox, key, r) {
 }
 
 // ---- queue ------------------------------------------------------------------------------------
-async function queue(s, sandbox) {
+async function queue(s, sandbox, nth = 0) {
   const limit = 20, windowS = 6;
   await sandbox.admin.config({ rate_limit: { limit, window_s: windowS } });
   // Let the sections before (pushes) leave the rate window first, so the searches here pass.
@@ -686,9 +693,10 @@ async function queue(s, sandbox) {
   const patients = [];
   for (const q of ["Margaret O'Brien", "Aroha Ngāta", "Chloé Lefèvre-Martin"]) patients.push(await findPatient(s, q));
   await sandbox.admin.clearRequests();
+  const tag = nth ? `r${nth} ` : "";
   const items = Array.from({ length: QUEUE_NOTES }, (_, i) => ({
     source: { format: "text", text: `Queued note ${i}: reviewed exercises, progressing well.` },
-    patient: patients[i % patients.length], title: `Queued ${i}`, draft: true, push_ref: pushRef(1000 + i),
+    patient: patients[i % patients.length], title: `Queued ${tag}${i}`, draft: true, push_ref: pushRef(1000 + nth * QUEUE_NOTES + i),
     confirm_duplicate: true,
   }));
   const page = await s.openExtensionPage("options.html");
@@ -719,7 +727,7 @@ async function queue(s, sandbox) {
   const log = (await sandbox.admin.requests()).filter((r) => r.host.endsWith(".cliniko.com"));
   const minimum = Math.max(0, Math.ceil(log.length / limit) - 1) * windowS; // the first window is free
   // Note ids are random 64-bit numbers, so find this run's notes by their titles, not by position.
-  const mine = (await sandbox.admin.notes()).filter((n) => /^Queued \d+$/.test(n.title ?? ""));
+  const mine = (await sandbox.admin.notes()).filter((n) => (n.title ?? "").match(/^Queued (r\d+ )?\d+$/)?.[1] === (tag || undefined));
   const live = mine.filter((n) => !n.archived_at).map((n) => n.title);
   const duplicates = live.length - new Set(live).size;
   const missing = QUEUE_NOTES - new Set(live).size;
@@ -784,9 +792,12 @@ try {
   if (only.includes("push")) await step("push", () => push(s, sandbox));
   if (only.includes("memory")) await step("memory", () => memory(s));
   if (only.includes("search")) await step("search", () => search(s, sandbox, sandbox.keys.practitioner));
-  if (only.includes("queue")) await step("queue", () => queue(s, sandbox));
-  if (only.includes("memory") && only.includes("queue") && report.sections.memory && !report.sections.memory.error) {
-    report.sections.memory[`after_${QUEUE_NOTES}_note_queue`] = await workerMemory(s).catch((e) => ({ error: String(e) }));
+  for (let q = 0; only.includes("queue") && q < QUEUE_TIMES; q++) {
+    await step(q ? `queue_${q + 1}` : "queue", () => queue(s, sandbox, q));
+    if (only.includes("memory") && report.sections.memory && !report.sections.memory.error) {
+      const at = q ? `after_queue_${q + 1}` : `after_${QUEUE_NOTES}_note_queue`;
+      report.sections.memory[at] = await workerMemory(s).catch((e) => ({ error: String(e) }));
+    }
   }
 } finally {
   await s?.close();
