@@ -116,6 +116,7 @@ impl<K, C: Serialize + DeserializeOwned> Store<K, C> {
             (AREA, self.flags),
         ]
     }
+
     /// A stored value; one we cannot read (older format, tampering) counts as absent, not a crash.
     pub async fn load_as<P: Env, T: DeserializeOwned>(
         &self,
