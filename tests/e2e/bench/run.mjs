@@ -512,7 +512,10 @@ async function popupOpen(sandbox) {
       const me = await chrome.windows.getCurrent();
       return (await chrome.windows.getAll({ windowTypes: ["normal"] })).find((w) => w.id !== me.id)?.id;
     });
-    // Baseline: the same browser opening an empty popup (action.setPopup to the probe's empty page).
+    // Baseline: the same browser opening an empty popup (action.setPopup to the probe's empty page),
+    // in the same state as the real popup's runs below: the Motics tab loaded and brought to front.
+    await tab.goto(`${sandbox.motics_url}/variants/size-10k`, { waitUntil: "load" });
+    await tab.bringToFront();
     const empty = { started: [], painted: [] };
     await opener.evaluate(() => chrome.action.setPopup({ popup: "bench-empty-popup.html" }));
     for (let i = 0; i < RUNS; i++) {
@@ -727,7 +730,12 @@ async function queue(s, sandbox, nth = 0) {
   const log = (await sandbox.admin.requests()).filter((r) => r.host.endsWith(".cliniko.com"));
   const minimum = Math.max(0, Math.ceil(log.length / limit) - 1) * windowS; // the first window is free
   // Note ids are random 64-bit numbers, so find this run's notes by their titles, not by position.
-  const mine = (await sandbox.admin.notes()).filter((n) => (n.title ?? "").match(/^Queued (r\d+ )?\d+$/)?.[1] === (tag || undefined));
+  // (A title that doesn't match is not this run's: `match` gives null, which must not compare
+  // equal to the untagged run's missing group, or every seeded note counts.)
+  const mine = (await sandbox.admin.notes()).filter((n) => {
+    const m = (n.title ?? "").match(/^Queued (r\d+ )?\d+$/);
+    return m !== null && (m[1] ?? "") === tag;
+  });
   const live = mine.filter((n) => !n.archived_at).map((n) => n.title);
   const duplicates = live.length - new Set(live).size;
   const missing = QUEUE_NOTES - new Set(live).size;
