@@ -7,7 +7,7 @@ import { localise, t, errorText } from "./lib/i18n.js";
 import { targetTab } from "./lib/target-tab.js";
 import { EHRS, te } from "./lib/ehrs.js";
 import { loadStatuses, showConnections } from "./popup/connection.js";
-import { readTab, readFailureText, showPicker, prepare, showPrepared, showHeading, candidateLabel } from "./popup/note.js";
+import { readTab, readFailureText, showPicker, prepare, showPrepared, showHeading, showHead, candidateLabel, HEAD_BYTES } from "./popup/note.js";
 import { PushQueue } from "./popup/queue.js";
 import { CaseChooser } from "./popup/cases.js";
 import { mountDestination } from "./popup/destination.js";
@@ -38,6 +38,10 @@ const state = {
   readAll: new ReadAll(), // a capture from another site: Push waits until the whole note was seen
   appts: null, // the Appointments list (the diary around the session) and the note's link
   copyForms: null, // the chosen note's HTML and text for Copy note, made after its preview
+  whole: null, // a long note's whole read, when the first read gave its head (`partial` candidates)
+  wholeReply: null, // that read's reply, once it replaced the heads
+  turn: 0, // which `choose` is current (a later one, or another EHR, supersedes it)
+  head: false, // a long note's head is shown (its preview only) while the page is read whole
 };
 /** The popup's extras for the EHR this push goes to (lib/ehrs.js). */
 const extras = () => EHRS[state.dest]?.popup ?? {};
@@ -51,7 +55,9 @@ function updatePushButton() {
     (!extras().cases || Boolean(state.cases?.ready()));
   $("push").disabled = !ready;
   $("queue-add").disabled = !ready || Boolean(state.queue?.has(state.chosen));
-  $("details-section").hidden = !state.prepared;
+  // A long note's head shows its preview while the rest is read; nothing acts on it.
+  $("details-section").hidden = !state.prepared && !state.head;
+  $("copy-note").disabled = !state.prepared;
   showActionPatient(state.picker?.chosen ?? null);
   if (ready) schedulePreflight();
 }
@@ -128,21 +134,74 @@ async function onPatientChange(patient) {
   }
 }
 
+/**
+ * The page read whole, once a first read gave long notes' heads: its candidates replace the heads
+ * (the same notes, the whole read confirming them). Resolves to that read's reply.
+ */
+async function wholeNote() {
+  const reply = await state.whole;
+  if (state.wholeReply) return state.wholeReply;
+  state.wholeReply = reply;
+  if (!reply.ok) return reply;
+  // The page changed between the two reads (another note appeared): the clinician picks again.
+  if (reply.candidates.length !== state.candidates.length) {
+    state.chosen = 0;
+    if (reply.candidates.length > 1) state.queue ??= new PushQueue();
+    showPicker(reply.candidates, 0, choose);
+  }
+  state.candidates = reply.candidates;
+  return reply;
+}
+
+/** A whole read that failed (e.g. the note is too large): said instead of the head's preview. */
+function showReadFailure(reply) {
+  state.head = false;
+  updatePushButton();
+  $("preview").replaceChildren();
+  $("note-summary").hidden = true;
+  $("note-status").textContent = readFailureText(reply);
+  document.body.dataset.note = reply.error;
+}
+
 async function choose(index) {
+  const turn = ++state.turn;
   state.chosen = index;
   state.prepared = null;
+  state.head = false;
   state.copyForms = null;
   delete document.body.dataset.copy;
   updatePushButton();
-  const source = state.candidates[index];
+  let source = state.candidates[index];
   showHeading(source);
   state.appts.load({}, { source }); // the diary around this note's session (not awaited: never blocks)
   // On a history page each note names its own patient: compare the choice with that one.
   state.picker.setPagePatient(source.meta?.patient_name ?? state.page.patient_name, source.meta?.patient_dob ?? state.page.patient_dob);
   if (state.picker.chosen) await state.picker.checkPageMatch();
+  let settled = false; // the whole note's preparation is in (or failed): a head comes too late
+  if (source.partial) {
+    // A long note: its head is shown at once, Push and every action wait for the whole note, read
+    // meanwhile; what is shown then, and pushed, is the whole note's preparation.
+    const ehr = state.dest;
+    prepare(source, { ehr }).then((head) => {
+      if (turn !== state.turn || settled) return;
+      state.head = true;
+      $("note-details").hidden = true; // the title, draft/final and template wait for the whole note
+      showHead(head);
+      updatePushButton();
+    }, () => {}); // the whole note's preparation reports any real problem
+    const reply = await wholeNote();
+    if (turn !== state.turn) return;
+    if (!reply.ok) return showReadFailure(reply);
+    index = state.chosen;
+    source = state.candidates[index];
+  }
   try {
-    state.prepared = await prepare(source, { ehr: state.dest, pushRef: state.prepared?.push_ref, dateDisplay: sessionDate(source), patientName: chosenName() });
-    const prepared = state.prepared;
+    const prepared = await prepare(source, { ehr: state.dest, dateDisplay: sessionDate(source), patientName: chosenName() });
+    settled = true;
+    if (turn !== state.turn) return; // another note or EHR was chosen meanwhile
+    state.prepared = prepared;
+    state.head = false;
+    $("note-details").hidden = !extras().details;
     const whole = showPrepared(prepared); // the first screenful at once, the rest after it is painted
     $("note-summary").hidden = false;
     $("note-status").textContent = "";
@@ -157,6 +216,10 @@ async function choose(index) {
     showTemplateChoice(state.prepared.template);
     copyForms().catch(() => {}); // after the preview: the popup's open doesn't wait for them
   } catch (e) {
+    settled = true;
+    if (turn !== state.turn) return;
+    if (state.head) $("preview").replaceChildren(); // never a head without its whole note
+    state.head = false;
     $("note-status").textContent = errorText(e);
     $("note-status").className = "small error";
   }
@@ -213,6 +276,8 @@ async function fillDetails() {
  * paired by "Match by appointment" passes its own candidate `index`, `prepared` note and `appointment`.
  */
 function pushPayload(patient, { index = state.chosen, prepared = state.prepared, appointment } = {}) {
+  // Only a note read whole is ever sent (a long note's head is a preview while it is read).
+  if (state.candidates[index]?.partial) throw new Error("The note is still being read.");
   const details = extras().details;
   return {
     ehr: state.dest,
@@ -243,6 +308,7 @@ function pushPayload(patient, { index = state.chosen, prepared = state.prepared,
  */
 async function onMatch() {
   $("queue-match").disabled = true;
+  if (state.whole && !(await wholeNote()).ok) return; // the notes are paired read whole
   await matchByAppointment({
     ehr: state.dest, candidates: state.candidates, queued: (i) => state.queue.has(i) || i === state.chosen && Boolean(state.picker.chosen),
     propose: async (i, row) => {
@@ -410,7 +476,11 @@ async function readSource() {
     if (reply.page?.site) state.readAll.require(reply.page.site, updatePushButton);
     return reply;
   }
-  return state.tab ? readTab(state.tab.id) : { ok: false, error: "unreadable", page: {} };
+  if (!state.tab) return { ok: false, error: "unreadable", page: {} };
+  // A long note is read twice: its head first, shown at once, then whole (issue 18).
+  const reply = await readTab(state.tab.id, "page", { headBytes: HEAD_BYTES });
+  if (reply.ok && reply.candidates.some((c) => c.partial)) state.whole = readTab(state.tab.id);
+  return reply;
 }
 
 /** After the "push to pre-selected patient" shortcut: put focus on Push (the click is still the clinician's). */
@@ -453,6 +523,7 @@ async function startFlow() {
   // The destination decides the search, the preview and the details; then a pre-selection
   // (made while recording) fills the patient.
   await chooseDestination();
+  if (state.wholeReply && !state.wholeReply.ok) return; // said by showReadFailure
   const pre = await request(MSG.PRESELECT_GET, { ehr: state.dest, scope: preselectScope() }).catch(() => null);
   if (pre) await state.picker.choose(pre, { preselected: true });
   if (!reply.ok) {

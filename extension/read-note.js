@@ -5,11 +5,12 @@
 // may not reference anything outside it. No wasm, no network, no extension APIs, no secrets.
 // It returns plain, structured-clonable data that mirrors `src/note/source.rs` exactly:
 //
-//   options = {mode: "page" | "selection", maxBytes, moticsOrigins: [origin…] (lib/motics.js)}
+//   options = {mode: "page" | "selection", maxBytes, moticsOrigins: [origin…] (lib/motics.js),
+//              headBytes?}
 //   reply   = {ok: true, candidates: [NoteSource…], page: PageInfo}
 //           | {ok: false, error: "too_large" | "no_note", bytes?, limit?, page: PageInfo}
-//   NoteSource = {format: "dom" | "markdown" | "text", tree?, text?, meta: {title, author,
-//                 created_at, session_id, patient_name, patient_dob, version, origin, site}}
+//   NoteSource = {format: "dom" | "markdown" | "text", tree?, text?, partial?: true, meta: {title,
+//                 author, created_at, session_id, patient_name, patient_dob, version, origin, site}}
 //   DomNode = string | {t, a?: {href, start, type, checked, colspan, alt, list, marks}, c?: [DomNode]}
 //
 // Reading order: the note contract (`[data-motics-note]`, several → several candidates), else the
@@ -20,10 +21,18 @@
 // (computed style, layout boxes, aria-hidden), once per element, also for a selection, which is
 // walked in place rather than cloned (a detached copy has no computed style). Only a Motics
 // origin may name the session, patient, author or time (§4): elsewhere `site` names the site.
+//
+// The head of a long note (`headBytes`, page mode): a DOM candidate whose page text is over four
+// times `headBytes` is walked only until about `headBytes` of text is read, and comes back
+// `partial: true`: the popup shows it at once, then reads the page again whole (bench/README.md,
+// popup open). The head is judged by the same rules and chooses the same candidates as the whole
+// read (which candidates there are never depends on how much of each is walked); a head is never
+// sent anywhere but to the preview.
 
 export function readNote(options) {
   const mode = options && options.mode === "selection" ? "selection" : "page";
   const limit = options && Number(options.maxBytes) > 0 ? Number(options.maxBytes) : 1000000;
+  const headBytes = mode === "page" && Number(options?.headBytes) > 0 ? Number(options.headBytes) : 0;
   const MAX_DEPTH = 48; // the Rust parser reads deeper elements as text anyway (from_dom_tree.rs)
   const SKIP = new Set([
     "script", "style", "noscript", "template", "head", "title", "meta", "link", "iframe", "object",
@@ -35,6 +44,10 @@ export function readNote(options) {
   const encoder = new TextEncoder();
   const TOO_LARGE = { tooLarge: true };
   let bytes = 0;
+  // The walk of one candidate stops adding nodes once `bytes` reaches `headEnd` (a head read);
+  // `cut` then says that something was left out.
+  let headEnd = Infinity;
+  let cut = false;
 
   const ASCII = /^[\x00-\x7f]*$/;
   const count = (s) => {
@@ -207,6 +220,10 @@ export function readNote(options) {
   const walkChildren = (nodes, depth) => {
     const out = [];
     for (const n of nodes) {
+      if (bytes >= headEnd) {
+        cut = true;
+        break;
+      }
       const r = walk(n, depth);
       if (r == null) continue;
       if (Array.isArray(r)) out.push(...r);
@@ -275,7 +292,17 @@ export function readNote(options) {
     if ((el.getAttribute("data-format") || "html").toLowerCase() === "markdown") {
       return { format: "markdown", text: count(el.textContent || ""), meta };
     }
-    return { format: "dom", tree: walkChildren(childrenOf(el), 0), meta };
+    return walkedSource(el, meta);
+  };
+
+  // A DOM candidate: the whole of it, or (a head read of a long one) its first `headBytes` of text.
+  const walkedSource = (el, meta) => {
+    const long = headBytes > 0 && (el.textContent || "").length > 4 * headBytes;
+    headEnd = long ? bytes + headBytes : Infinity;
+    cut = false;
+    const tree = walkChildren(childrenOf(el), 0);
+    headEnd = Infinity;
+    return cut ? { format: "dom", tree, partial: true, meta } : { format: "dom", tree, meta };
   };
 
   const EDITORS = ".ProseMirror, .ql-editor, [contenteditable=''], [contenteditable='true'], [role='textbox'], textarea";
@@ -291,7 +318,7 @@ export function readNote(options) {
     if (el.localName === "textarea") {
       return { format: "text", text: count(el.value), meta: shownMeta("editor") };
     }
-    return { format: "dom", tree: walkChildren(childrenOf(el), 0), meta: shownMeta("editor") };
+    return walkedSource(el, shownMeta("editor"));
   };
 
   // What the range covers under `node`, as the walk would read it: elements wholly inside are

@@ -8,20 +8,27 @@ import { readNote } from "../read-note.js";
 import { formatDateTime } from "../lib/dates.js";
 import { el } from "../lib/dom.js";
 import { MOTICS_ORIGINS } from "../lib/motics.js";
+// `core/info`'s reply as the build read it from the wasm (tools/core-info.mjs): the page is read
+// without waiting for the background, which a stopped worker makes slow (bench/README.md).
+import { CORE_INFO_REPLY } from "../pkg/core-info.js";
 
 const $ = (id) => document.getElementById(id);
-let noteMaxBytes = null;
-/** The largest note we read (bytes of text): the core's own cap, from `core/info`. */
-function maxNoteBytes() {
-  noteMaxBytes ??= request(MSG.CORE_INFO).then((info) => info.note_max_bytes);
-  return noteMaxBytes;
-}
+/** The largest note we read (bytes of text): the core's own cap. */
+const MAX_NOTE_BYTES = CORE_INFO_REPLY.value.note_max_bytes;
+/**
+ * How much of a long note the first read takes (bytes of text): more than a popup's screenful. The
+ * popup shows that head at once and reads the page again whole (read-note.js, `headBytes`).
+ */
+export const HEAD_BYTES = 8000;
 
-/** Read the target tab. Resolves to readNote's reply, or a failure reply when the tab can't be read. */
-export async function readTab(tabId, mode = "page") {
+/**
+ * Read the target tab (with `headBytes`, a long note's head only: its candidate says `partial`).
+ * Resolves to readNote's reply, or a failure reply when the tab can't be read.
+ */
+export async function readTab(tabId, mode = "page", { headBytes = 0 } = {}) {
   try {
     const [frame] = await api.scripting.executeScript({
-      target: { tabId }, func: readNote, args: [{ mode, maxBytes: await maxNoteBytes(), moticsOrigins: [...MOTICS_ORIGINS] }],
+      target: { tabId }, func: readNote, args: [{ mode, maxBytes: MAX_NOTE_BYTES, headBytes, moticsOrigins: [...MOTICS_ORIGINS] }],
     });
     return frame?.result ?? { ok: false, error: "no_note", page: {} };
   } catch {
@@ -75,6 +82,8 @@ export async function prepare(source, { ehr = "cliniko", pushRef = null, dateDis
   const created_display = source.meta?.created_at && !source.meta?.site ? formatDateTime(source.meta.created_at) : null;
   const prepared = await request(MSG.NOTE_PREPARE, {
     source, ehr, created_display, date_display: dateDisplay, push_ref: pushRef, patient_name: patientName, copy,
+    // A long note's head: only its preview (no footer, title or template advice; never pushed).
+    head: Boolean(source.partial),
   });
   return { ...prepared, created_display, source };
 }
@@ -135,6 +144,22 @@ const nextPaint = () => new Promise((resolve) => {
   const timer = setTimeout(resolve, 100);
   requestAnimationFrame(() => setTimeout(() => { clearTimeout(timer); resolve(); }, 0));
 });
+
+/**
+ * The head of a long note, prepared at once (`prepare` of a `partial` source): its title, author and
+ * first screenful, `#preview[data-state="first"]`, while the page is read whole. No downgrade list:
+ * the whole note's preparation replaces all of it before anything can be pushed or copied.
+ */
+export function showHead(prepared) {
+  $("note-title-read").textContent = prepared.note_title || t("untitledNote", ["1"]);
+  $("note-facts").textContent = factsOf(prepared.meta ?? {});
+  $("note-summary").hidden = false;
+  $("downgrades").hidden = true;
+  const box = $("preview");
+  ++shown; // a longer preview still being added is not this one
+  box.dataset.state = "first";
+  box.replaceChildren(previewNodes((prepared.preview ?? []).slice(0, FIRST_BLOCKS)));
+}
 
 /**
  * Show the prepared note: metadata, preview and the downgrade list. A long preview shows its first

@@ -35,6 +35,11 @@ pub struct PrepareRequest {
     /// waits for this reply, and the two are another render and ~2× the preview's bytes to send.
     #[serde(default)]
     pub copy: bool,
+    /// The source is the head of a long note (`read-note.js` `partial`), shown while the page is
+    /// read whole: only its preview is made (no footer, no template advice, no title). Nothing
+    /// prepared from a head is ever pushed: the popup pushes the whole note's preparation.
+    #[serde(default)]
+    pub head: bool,
 }
 
 fn default_ehr() -> Ehr {
@@ -78,6 +83,9 @@ pub struct Prepared {
 /// Parse and render one note source.
 pub async fn prepare<P: Env>(p: &P, req: PrepareRequest) -> Result<Prepared> {
     let note = note::from_source(&req.source)?;
+    if req.head {
+        return Ok(head(&note, req.ehr, p.random_u64()));
+    }
     let settings = settings::load(p).await?;
     let push_ref = match req.push_ref {
         Some(r) if is_push_ref(&r) => r,
@@ -128,4 +136,34 @@ pub async fn prepare<P: Env>(p: &P, req: PrepareRequest) -> Result<Prepared> {
         push_ref,
         template,
     })
+}
+
+/// The preview of a long note's head, made at once: no storage read, no footer (the whole note's
+/// preparation replaces it before any push can be chosen). Its reference is never shown.
+fn head(note: &note::Note, ehr: Ehr, random: u64) -> Prepared {
+    let opts = RenderOptions { footer: None };
+    let (preview, report) = match ehr {
+        Ehr::Cliniko => {
+            let r = render::preview(note, &opts);
+            (r.nodes, r.report)
+        }
+        Ehr::Nookal => {
+            let r = render::nookal_text(note, &opts);
+            (vec![PreviewNode::text(&r.text)], r.report)
+        }
+    };
+    Prepared {
+        ehr,
+        ehr_name: ehr.name(),
+        note_title: note.title.clone(),
+        title: String::new(),
+        html: None,
+        text: None,
+        fingerprint: String::new(),
+        meta: note.meta.clone(),
+        preview,
+        report,
+        push_ref: new_push_ref(random),
+        template: None,
+    }
 }

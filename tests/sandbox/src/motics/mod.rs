@@ -230,15 +230,22 @@ data-title=\"Unreadable DOB\" data-patient-name=\"{}\" data-patient-dob=\"03/04/
         ),
         // Notes of a given size with the note contract (title, author, time), for the popup-open
         // benchmark (bench/README.md): the seeded SOAP note repeated to about 10 KB / 100 KB.
-        "size-10k" => sized_note(s, 10_000),
-        "size-100k" => sized_note(s, 100_000),
+        "size-10k" => sized_note(s, 10_000, ""),
+        "size-100k" => sized_note(s, 100_000, ""),
+        // Issue 18: a long note that opens with the hidden-text decoys (the popup shows a long
+        // note's head first: nothing hidden may appear in it either).
+        "hidden-100k" => sized_note(
+            s,
+            100_000,
+            &format!("<style>{HIDDEN_STYLE}</style>{HIDDEN_BODY}"),
+        ),
         _ => return None,
     })
 }
 
-/// A contract note of about `bytes` bytes of HTML: the session's SOAP note, repeated.
-fn sized_note(s: &Session, bytes: usize) -> HttpResponse {
-    let mut html = String::new();
+/// A contract note of about `bytes` bytes of HTML: `lead`, then the session's SOAP note, repeated.
+fn sized_note(s: &Session, bytes: usize, lead: &str) -> HttpResponse {
+    let mut html = lead.to_string();
     let mut part = 1;
     while html.len() < bytes {
         html.push_str(&format!("<h2>Part {part}</h2>{}", soap_html(s, 1)));
@@ -306,6 +313,7 @@ fn index() -> HttpResponse {
         "long",
         "size-10k",
         "size-100k",
+        "hidden-100k",
     ] {
         body.push_str(&format!(
             "<li><a href=\"/variants/{v}\">Variant: {v}</a></li>"
