@@ -130,8 +130,9 @@ async function onPatientChange(patient) {
   if (extras().cases && patient !== state.cases.patient) await state.cases.setPatient(patient, { preferCaseId: state.appts?.caseFor(patient) });
   await refreshTitle();
   updatePushButton();
-  // Before the note exists (recording in progress), the choice is kept for this session only.
-  if (!state.prepared && state.page.session_id) {
+  // Before the note exists (recording in progress), the choice is kept for this session only
+  // (a long note still being read exists).
+  if (!state.prepared && !state.whole && state.page.session_id) {
     await request(patient ? MSG.PRESELECT_SET : MSG.PRESELECT_CLEAR, { ehr: state.dest, scope: preselectScope(), patient }).catch(() => {});
   }
 }

@@ -6,7 +6,7 @@
 // It returns plain, structured-clonable data that mirrors `src/note/source.rs` exactly:
 //
 //   options = {mode: "page" | "selection", maxBytes, moticsOrigins: [origin…] (lib/motics.js),
-//              headBytes?}
+//              headBytes?, json?}   (json: the reply comes back as its JSON text)
 //   reply   = {ok: true, candidates: [NoteSource…], page: PageInfo}
 //           | {ok: false, error: "too_large" | "no_note", bytes?, limit?, page: PageInfo}
 //   NoteSource = {format: "dom" | "markdown" | "text", tree?, text?, partial?: true, meta: {title,
@@ -395,6 +395,9 @@ export function readNote(options) {
     return false;
   };
 
+  // As one JSON string, the reply crosses from the page to the extension as one value, not a tree
+  // of thousands of small objects (bench/README.md, popup open).
+  const reply = (r) => (options?.json ? JSON.stringify(r) : r);
   try {
     let candidates = [];
     if (mode === "selection") {
@@ -410,10 +413,10 @@ export function readNote(options) {
       }
     }
     candidates = candidates.filter(hasText).map((c) => ({ ...c, meta: untrust(c.meta) }));
-    if (!candidates.length) return { ok: false, error: "no_note", page };
-    return { ok: true, candidates, page };
+    if (!candidates.length) return reply({ ok: false, error: "no_note", page });
+    return reply({ ok: true, candidates, page });
   } catch (e) {
-    if (e === TOO_LARGE) return { ok: false, error: "too_large", bytes, limit, page };
+    if (e === TOO_LARGE) return reply({ ok: false, error: "too_large", bytes, limit, page });
     throw e;
   }
 }

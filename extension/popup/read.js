@@ -22,9 +22,10 @@ export const HEAD_BYTES = 8000;
 export async function readTab(tabId, mode = "page", { headBytes = 0 } = {}) {
   try {
     const [frame] = await api.scripting.executeScript({
-      target: { tabId }, func: readNote, args: [{ mode, maxBytes: MAX_NOTE_BYTES, headBytes, moticsOrigins: [...MOTICS_ORIGINS] }],
+      target: { tabId }, func: readNote, args: [{ mode, maxBytes: MAX_NOTE_BYTES, headBytes, json: true, moticsOrigins: [...MOTICS_ORIGINS] }],
     });
-    return frame?.result ?? { ok: false, error: "no_note", page: {} };
+    const result = frame?.result;
+    return typeof result === "string" ? JSON.parse(result) : { ok: false, error: "no_note", page: {} };
   } catch {
     // Pages the extension may not read (browser pages, other sites without a toolbar click).
     return { ok: false, error: "unreadable", page: {} };

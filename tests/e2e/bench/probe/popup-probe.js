@@ -37,6 +37,7 @@
     };
   };
   wrap(chrome.runtime, "sendMessage", (a) => `message ${a[0]?.type}`);
-  wrap(chrome.scripting, "executeScript", () => "read the page (executeScript)");
+  // A long note's head is read first, then the whole page (extension/popup/read.js).
+  wrap(chrome.scripting, "executeScript", (a) => (a[0]?.args?.[0]?.headBytes ? "read the page, first (executeScript)" : "read the page, whole (executeScript)"));
   document.addEventListener("DOMContentLoaded", () => { B.dom_content_loaded = at(); });
 })();
