@@ -49,12 +49,13 @@ import { api, extensionOrigin } from "./browser.js";
  *   checked_key|null}` ("Link to the 10:30 appointment", ticked only when exactly one).
  * - `appointments/match` `{ehr, practitioner_id?, sessions: [{key, session_ms, utc_offset_min}]}` →
  *   `{pairs: [{key, row: Row|null}], requests_made}` (a row only where exactly one appointment fits).
- * - `note/prepare` `{ehr, source, created_display?, date_display?, push_ref?, patient_name?, copy?}` →
+ * - `note/prepare` `{ehr, source, created_display?, date_display?, push_ref?, patient_name?, copy?, head?}` →
  *   `{ehr, ehr_name, meta, note_title, title, preview, report, html?, text?, fingerprint, push_ref,
  *   template}`. `patient_name` is the CHOSEN patient's (fills `{patient}`; never the page's).
  *   `html` (Cliniko's) and `text` (plain) only with `copy: true` (Copy note asks; the popup's open doesn't).
  *   `template`: `{automatic: {template_id, …}|null, fits: […]}` for an EHR with templates
- *   (Cliniko), else null.
+ *   (Cliniko), else null. `head: true` (a long note's head, read-note.js `partial`): only `preview`
+ *   and `report` are made (no footer; `title` and `fingerprint` empty, `template` null); never pushed.
  * - `push/preflight` `{ehr, patient, title, appointment?, utc_offset_min?, push?}` → `{at_ms, note_id,
  *   reason}` or `null` (`reason`: `same_fingerprint`|`same_title`|`appointment_has_note`); `push`
  *   (the `push/start` body as it would be sent now) is prepared for the click.

@@ -5,7 +5,7 @@
 //! (keep both in step). Shapes, as JSON:
 //!
 //! ```text
-//! options  = {mode: "page" | "selection", maxBytes: number}
+//! options  = {mode: "page" | "selection", maxBytes: number, headBytes?: number, json?: bool}
 //! reply    = {ok: true,  candidates: [NoteSource, …], page: PageInfo}
 //!          | {ok: false, error: "too_large" | "no_note", bytes?: number, limit?: number, page: PageInfo}
 //! NoteSource = {format: "dom" | "markdown" | "text", tree?: [DomNode], text?: string, meta: SourceMeta}
@@ -16,6 +16,9 @@
 //! DomAttrs   = {href?, start?, type?, checked?, colspan?, alt?, list?, marks?}   (only what we use)
 //! ```
 //!
+//! With `headBytes`, a long note's candidate may be its head only, marked `partial: true` (the popup
+//! previews it with `note/prepare` `head` and pushes only a whole read; the core ignores the mark);
+//! with `json`, the reply comes back as its JSON text.
 //! `candidates` is in page order; several come only from the note contract (history page, versions),
 //! and the popup lets the clinician pick one. `tree` is set for `dom`, `text` for `markdown`/`text`.
 //! Tag names are lowercase. `a.href` is the resolved absolute URL (`HTMLAnchorElement.href`);

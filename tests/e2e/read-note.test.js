@@ -150,6 +150,38 @@ for (const kind of BROWSERS) {
       await tab.close();
     });
 
+    test("a long note's head: the same notes and facts, its first part only, by the same rules; a short note is read whole", async () => {
+      const reads = async (url) => {
+        const tab = await s.openWebPage(url);
+        const page = await s.openExtensionPage("options.html");
+        const r = await page.evaluate(async (url) => {
+          const api = globalThis.browser ?? globalThis.chrome;
+          const { readNote } = await import("./read-note.js");
+          const [tab] = await api.tabs.query({ url });
+          const read = async (extra) => (await api.scripting.executeScript({ target: { tabId: tab.id }, func: readNote,
+            args: [{ mode: "page", maxBytes: 1000000, moticsOrigins: [new URL(url).origin], ...extra }] }))[0].result;
+          return { whole: await read({}), head: await read({ headBytes: 8000 }), json: await read({ json: true }) };
+        }, tab.url());
+        await page.close();
+        await tab.close();
+        return r;
+      };
+      const { whole, head, json } = await reads(`${sandbox.motics_url}/variants/size-100k`);
+      assert.deepEqual(JSON.parse(json), whole, "the JSON form is the same reply");
+      assert.equal(head.candidates.length, whole.candidates.length);
+      const [h, w] = [head.candidates[0], whole.candidates[0]];
+      assert.equal(h.partial, true);
+      assert.equal(w.partial, undefined, "a whole read is never partial");
+      assert.deepEqual(h.meta, w.meta);
+      assert.deepEqual(head.page, whole.page);
+      const [hs, ws] = [JSON.stringify(h.tree), JSON.stringify(w.tree)];
+      assert.ok(hs.length > 8000 && hs.length < ws.length / 4, `a head of ~8 KB: ${hs.length} of ${ws.length}`);
+      // Each of the head's top-level blocks is the whole read's, but for the last one, cut short.
+      h.tree.slice(0, -1).forEach((node, i) => assert.deepEqual(node, w.tree[i]));
+      const short = await reads(`${sandbox.motics_url}/variants/size-10k`);
+      assert.deepEqual(short.head, short.whole, "a 10 KB note is read whole at once");
+    });
+
     test("a hostile note stays inert: nothing runs, nothing unsafe is shown", async () => {
       const dialogs = [];
       const { tab, popup } = await popupOn(s, `${sandbox.motics_url}/variants/hostile`);
