@@ -4,7 +4,9 @@
 // judged by the same rules as the whole note: no hidden text, ever (issue 15 §1).
 //
 // To see the head reliably, the Motics tab's own script keeps the page busy in long slices: each
-// page read waits for a gap between them, so the whole read starts a slice after the head's.
+// page read waits for a gap between them, so the whole read starts a slice after the head's. The
+// slices are chained by messages, not timers (a background tab's timers are slowed to 1 s in
+// Firefox, which left long gaps).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { cleanSuite } from "./lib/suite.js";
@@ -15,13 +17,14 @@ import { click } from "./lib/ui.js";
 /** The page's own script: busy for a second at a time, with short gaps, until told to stop. */
 const busy = (tab) => tab.evaluate(() => {
   globalThis.busyPage = true;
-  const spin = () => {
+  const next = new MessageChannel();
+  next.port1.onmessage = () => {
     if (!globalThis.busyPage) return;
     const end = performance.now() + 1000;
     while (performance.now() < end) { /* the page is busy */ }
-    setTimeout(spin, 5);
+    next.port2.postMessage(null);
   };
-  setTimeout(spin, 5);
+  next.port2.postMessage(null);
 });
 const idle = (tab) => tab.evaluate(() => { globalThis.busyPage = false; });
 
@@ -33,18 +36,20 @@ async function openOnHead(ctx, url) {
   await busy(tab);
   const popup = await ctx.s.openPopup(tab);
   ctx.keep(popup, tab);
-  await popup.waitForFunction(() => document.getElementById("preview").dataset.state === "first" &&
-    document.getElementById("preview").textContent.trim() !== "", { timeout: 30_000 });
-  const head = await popup.evaluate(() => ({
-    text: document.getElementById("preview").textContent,
-    state: document.getElementById("preview").dataset.state,
-    note: document.body.dataset.note ?? null,
-    push: document.getElementById("push").disabled,
-    copy: document.getElementById("copy-note").disabled,
-    title: document.getElementById("note-details").hidden,
-    shown: document.getElementById("details-section").hidden === false,
-  }));
-  return { tab, popup, last, head };
+  // What the popup shows the moment a preview is first in it (taken in the same check).
+  const seen = await popup.waitForFunction(() => {
+    const preview = document.getElementById("preview");
+    if (preview.dataset.state !== "first" || preview.textContent.trim() === "") return false;
+    return {
+      text: preview.textContent,
+      note: document.body.dataset.note ?? null,
+      push: document.getElementById("push").disabled,
+      copy: document.getElementById("copy-note").disabled,
+      title: document.getElementById("note-details").hidden,
+      shown: document.getElementById("details-section").hidden === false,
+    };
+  }, { timeout: 30_000, polling: 20 });
+  return { tab, popup, last, head: await seen.jsonValue() };
 }
 
 /** Hidden-text decoys (tests/sandbox/src/motics/mod.rs HIDDEN_BODY): none may show. */
