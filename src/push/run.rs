@@ -523,6 +523,9 @@ pub async fn tick<P: Env>(p: &P) -> Result<Vec<Job>> {
             }
         };
         tried.insert((id.clone(), was_done));
+        // Not kept across the step, which reads the outbox afresh (one whole outbox in memory
+        // at a time: issue 18).
+        drop(outbox);
         if let Some(job) = attempt::step(p, &id).await?
             && job.state == JobState::Done
             && !was_done
