@@ -21,6 +21,8 @@ const QUEUE_TIMES = Number(process.env.BENCH_QUEUE_TIMES ?? 1);
 // Notes per `push/queue` message, each acknowledged before the next, as the popup hands a queue
 // over (extension/popup/queue.js); `BENCH_QUEUE_SLICE=0` sends the whole queue in one message.
 const QUEUE_SLICE = Number(process.env.BENCH_QUEUE_SLICE ?? 15);
+// How often the queue's progress is read (`jobs/list`); the popup reads it every 1000 ms.
+const QUEUE_POLL_MS = Number(process.env.BENCH_QUEUE_POLL_MS ?? 250);
 fs.mkdirSync(OUT, { recursive: true });
 
 const report = { generated_at: new Date().toISOString(), runs: RUNS, sections: {} };
@@ -744,7 +746,7 @@ async function queue(s, sandbox, nth = 0) {
     jobs = r.value ?? [];
     const open = jobs.filter((j) => ["queued", "sending", "retry_wait"].includes(j.state));
     if (!open.length || Date.now() - t0 > 20 * 60_000) break;
-    await new Promise((r) => setTimeout(r, 250));
+    await new Promise((r) => setTimeout(r, QUEUE_POLL_MS));
   }
   const elapsed = (Date.now() - t0) / 1000;
   // Anything still arriving after the outbox says it is empty would be a bug, not slowness: look again.
@@ -765,7 +767,7 @@ async function queue(s, sandbox, nth = 0) {
   const missing = QUEUE_NOTES - new Set(live).size;
   const surfaced = jobs.filter((j) => j.error?.kind === "rate_limited" || (j.state !== "done" && j.error)).length;
   await sandbox.admin.config({ rate_limit: { limit: 200, window_s: 60 } });
-  return { notes: QUEUE_NOTES, slice, handover_s, memory_after_handover: afterHandover, rate_limit: `${limit} per ${windowS} s`, requests: log.length,
+  return { notes: QUEUE_NOTES, slice, poll_ms: QUEUE_POLL_MS, handover_s, memory_after_handover: afterHandover, rate_limit: `${limit} per ${windowS} s`, requests: log.length,
     responses_429: log.filter((r) => r.status === 429).length, elapsed_s: round(elapsed),
     theoretical_min_s: minimum, ratio: ratio(elapsed, minimum), goal_ratio: 1.1,
     accepted, asked_to_confirm: askedToConfirm, jobs_listed_at_end: jobs.length, jobs_done: jobs.filter((j) => j.state === "done").length, errors_surfaced: surfaced,
