@@ -294,7 +294,7 @@ async fn prepare_among<P: Env>(
     }
     if !req.confirm_duplicate {
         if let Some(c) =
-            guard::check_local(p, &outbox, req.ehr, &req.patient.id, &fingerprint).await?
+            guard::check_local(p, outbox, req.ehr, &req.patient.id, &fingerprint).await?
         {
             return Ok(Prepared::Ask(c));
         }
