@@ -725,12 +725,27 @@ fn queue_slice(ehr: &Ehr, patient: &Value, items: &[(&str, usize)], confirm: boo
     json!({"type": "push/queue", "items": items})
 }
 
+/// One live note for each of these push references, from one create each, and no record left.
+fn assert_each_landed_once(
+    p: &SandboxPlatform,
+    ehr: &Ehr,
+    patient: &Value,
+    refs: std::ops::Range<usize>,
+) {
+    let n = refs.len();
+    for i in refs {
+        let notes = live_notes(p, ehr, patient, &push_ref(i));
+        assert_eq!(notes.len(), 1, "{}: {}", ehr.name, push_ref(i));
+    }
+    assert_eq!(creates(p, ehr), n, "{}", ehr.name);
+    assert!(records(p).is_empty(), "{}", ehr.name);
+}
+
 #[test]
 fn a_queue_in_slices_is_checked_across_them_and_each_note_lands_once() {
     for ehr in &EHRS {
         let (p, patient) = setup(ehr);
-        let text = |i: usize| format!("{NOTE}\n\nVisit {i}.");
-        let (t0, t1, t2, t3) = (text(0), text(1), text(2), text(3));
+        let [t0, t1, t2, t3] = [0, 1, 2, 3].map(|i| format!("{NOTE}\n\nVisit {i}."));
         let first = p.ok(queue_slice(
             ehr,
             &patient,
@@ -788,16 +803,7 @@ fn a_queue_in_slices_is_checked_across_them_and_each_note_lands_once() {
                 ehr.name
             );
         }
-        for i in 80..84 {
-            assert_eq!(
-                live_notes(&p, ehr, &patient, &push_ref(i)).len(),
-                1,
-                "{}",
-                ehr.name
-            );
-        }
-        assert_eq!(creates(&p, ehr), 4, "{}", ehr.name);
-        assert!(records(&p).is_empty(), "{}", ehr.name);
+        assert_each_landed_once(&p, ehr, &patient, 80..84);
     }
 }
 
@@ -805,8 +811,7 @@ fn a_queue_in_slices_is_checked_across_them_and_each_note_lands_once() {
 fn a_browser_restart_between_slices_loses_nothing() {
     for ehr in &EHRS {
         let (p, patient) = setup(ehr);
-        let text = |i: usize| format!("{NOTE}\n\nVisit {i}.");
-        let (t0, t1, t2, t3) = (text(0), text(1), text(2), text(3));
+        let [t0, t1, t2, t3] = [0, 1, 2, 3].map(|i| format!("{NOTE}\n\nVisit {i}."));
         let first = p.ok(queue_slice(ehr, &patient, &[(&t0, 90), (&t1, 91)], true));
         // The popup closed and the browser restarted before the next slice was handed over.
         p.restart_browser();
@@ -829,20 +834,10 @@ fn a_browser_restart_between_slices_loses_nothing() {
         for s in second.as_array().into_iter().flatten() {
             assert_eq!(state(s), Some(json!("done")), "{}: {jobs}", ehr.name);
         }
-        for (n, (t, i)) in [(&t0, 90), (&t1, 91)].into_iter().enumerate() {
+        for (n, t) in [&t0, &t1].into_iter().enumerate() {
             let r = p.ok(resume(&first[n]["job"]["id"], &patient, t));
             assert_eq!(r["job"]["state"], "done", "{}: {r}", ehr.name);
-            assert_eq!(live_notes(&p, ehr, &patient, &push_ref(i)).len(), 1);
         }
-        for i in 92..94 {
-            assert_eq!(
-                live_notes(&p, ehr, &patient, &push_ref(i)).len(),
-                1,
-                "{}",
-                ehr.name
-            );
-        }
-        assert_eq!(creates(&p, ehr), 4, "{}", ehr.name);
-        assert!(records(&p).is_empty(), "{}", ehr.name);
+        assert_each_landed_once(&p, ehr, &patient, 90..94);
     }
 }
