@@ -708,3 +708,136 @@ fn the_click_reads_each_slot_once_and_all_at_once() {
         assert_eq!(p.read_rounds.get(), 1, "{}: {loads:?}", ehr.name);
     }
 }
+
+// ---- Issue 18: the history queue handed over in slices ------------------------------------------
+
+/// `push/queue` with these (text, push reference) items, as the popup sends one slice.
+fn queue_slice(ehr: &Ehr, patient: &Value, items: &[(&str, usize)], confirm: bool) -> Value {
+    let items: Vec<Value> = items
+        .iter()
+        .map(|(text, i)| {
+            let mut m = push_from_session(ehr, patient, text, &push_ref(*i));
+            m.as_object_mut().map(|o| o.remove("type"));
+            m["confirm_duplicate"] = json!(confirm);
+            m
+        })
+        .collect();
+    json!({"type": "push/queue", "items": items})
+}
+
+/// One live note for each of these push references, from one create each, and no record left.
+fn assert_each_landed_once(
+    p: &SandboxPlatform,
+    ehr: &Ehr,
+    patient: &Value,
+    refs: std::ops::Range<usize>,
+) {
+    let n = refs.len();
+    for i in refs {
+        let notes = live_notes(p, ehr, patient, &push_ref(i));
+        assert_eq!(notes.len(), 1, "{}: {}", ehr.name, push_ref(i));
+    }
+    assert_eq!(creates(p, ehr), n, "{}", ehr.name);
+    assert!(records(p).is_empty(), "{}", ehr.name);
+}
+
+#[test]
+fn a_queue_in_slices_is_checked_across_them_and_each_note_lands_once() {
+    for ehr in &EHRS {
+        let (p, patient) = setup(ehr);
+        let [t0, t1, t2, t3] = [0, 1, 2, 3].map(|i| format!("{NOTE}\n\nVisit {i}."));
+        let first = p.ok(queue_slice(
+            ehr,
+            &patient,
+            &[(&t0, 80), (&t1, 81), (&t2, 82)],
+            false,
+        ));
+        // The same push twice in one slice is one job; the same note under a new reference asks.
+        let second = p.ok(queue_slice(
+            ehr,
+            &patient,
+            &[(&t3, 83), (&t3, 83), (&t3, 84)],
+            false,
+        ));
+        assert_eq!(
+            second[0]["job"]["id"], second[1]["job"]["id"],
+            "{}: {second}",
+            ehr.name
+        );
+        assert_eq!(
+            second[2]["needs_confirmation"]["reason"], "same_fingerprint",
+            "{}: {second}",
+            ehr.name
+        );
+        // A slice sent again (the popup's message repeated): the jobs it already made.
+        let again = p.ok(queue_slice(ehr, &patient, &[(&t1, 81)], false));
+        assert_eq!(
+            again[0]["job"]["id"], first[1]["job"]["id"],
+            "{}: {again}",
+            ehr.name
+        );
+        let ids: Vec<Value> = first
+            .as_array()
+            .into_iter()
+            .flatten()
+            .chain(second.as_array().into_iter().flatten().take(1))
+            .map(|s| s["job"]["id"].clone())
+            .collect();
+        assert_eq!(
+            p.ok(json!({"type": "jobs/list"})).as_array().map(Vec::len),
+            Some(4)
+        );
+        assert_eq!(
+            records(&p).len(),
+            4,
+            "{}: a record per queued job",
+            ehr.name
+        );
+        assert_eq!(p.badge.get(), 4, "{}", ehr.name);
+        assert_nothing_private_on_disk(&p, ehr, &patient, "queued in slices");
+        for id in &ids {
+            assert_eq!(
+                tick_until_settled(&p, id, 20)["state"],
+                "done",
+                "{}",
+                ehr.name
+            );
+        }
+        assert_each_landed_once(&p, ehr, &patient, 80..84);
+    }
+}
+
+#[test]
+fn a_browser_restart_between_slices_loses_nothing() {
+    for ehr in &EHRS {
+        let (p, patient) = setup(ehr);
+        let [t0, t1, t2, t3] = [0, 1, 2, 3].map(|i| format!("{NOTE}\n\nVisit {i}."));
+        let first = p.ok(queue_slice(ehr, &patient, &[(&t0, 90), (&t1, 91)], true));
+        // The popup closed and the browser restarted before the next slice was handed over.
+        p.restart_browser();
+        let second = p.ok(queue_slice(ehr, &patient, &[(&t2, 92), (&t3, 93)], true));
+        p.ok(json!({"type": "jobs/tick"}));
+        let jobs = p.ok(json!({"type": "jobs/list"}));
+        let state = |s: &Value| {
+            let id = &s["job"]["id"];
+            jobs.as_array()
+                .into_iter()
+                .flatten()
+                .find(|j| &j["id"] == id)
+                .map(|j| j["state"].clone())
+        };
+        // The acknowledged slice's notes wait for Resume push (their text went with the
+        // session); the next slice's were sent.
+        for s in first.as_array().into_iter().flatten() {
+            assert_eq!(state(s), Some(json!("unfinished")), "{}: {jobs}", ehr.name);
+        }
+        for s in second.as_array().into_iter().flatten() {
+            assert_eq!(state(s), Some(json!("done")), "{}: {jobs}", ehr.name);
+        }
+        for (n, t) in [&t0, &t1].into_iter().enumerate() {
+            let r = p.ok(resume(&first[n]["job"]["id"], &patient, t));
+            assert_eq!(r["job"]["state"], "done", "{}: {r}", ehr.name);
+        }
+        assert_each_landed_once(&p, ehr, &patient, 90..94);
+    }
+}

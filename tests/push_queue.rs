@@ -119,3 +119,42 @@ fn a_long_rate_limit_pause_ends_the_tick_and_the_alarm_resumes() {
     assert!(extra_ticks > 0, "a 60 s window is left to the alarm");
     assert_landed_once_each(&p, &patients);
 }
+
+#[test]
+fn a_queue_slice_reads_the_outbox_twice_whatever_its_length() {
+    // Issue 18: each note used to be one read-and-write of the whole outbox, so a long queue
+    // handed over held (and re-encoded) the growing outbox once per note.
+    let p = SandboxPlatform::new();
+    p.connect();
+    let patients = p.patients(3);
+    let outbox_reads = || {
+        p.loads
+            .borrow()
+            .iter()
+            .filter(|(area, key)| area == "session" && key == "push.outbox")
+            .count()
+    };
+    for slice in 0..2 {
+        let items: Vec<_> = (0..15)
+            .map(|i| {
+                let n = slice * 15 + i;
+                json!({
+                    "ehr": "cliniko", "source": source(&format!("Session {n}: progressing well.")),
+                    "patient": patients[n % 3], "title": format!("Queued {n}"), "draft": true,
+                    "push_ref": push_ref(300 + n), "confirm_duplicate": false,
+                })
+            })
+            .collect();
+        let before = outbox_reads();
+        let queued = p.ok(json!({"type": "push/queue", "items": items}));
+        assert_eq!(queued.as_array().map(Vec::len), Some(15));
+        assert_eq!(
+            outbox_reads() - before,
+            2,
+            "slice {slice}: one read to check the slice, one to add it (under the write lock)"
+        );
+    }
+    let jobs = p.ok(json!({"type": "jobs/list"}));
+    assert_eq!(jobs.as_array().map(Vec::len), Some(30), "{jobs}");
+    assert_eq!(p.badge.get(), 30);
+}

@@ -9,6 +9,12 @@ import { el } from "../lib/dom.js";
 
 const $ = (id) => document.getElementById(id);
 const POLL_MS = 1000;
+/**
+ * Notes per `push/queue` message, each acknowledged before the next: the background then holds one
+ * slice's messages and replies at a time, not the whole queue's (issue 18, bench/README.md → Memory).
+ * A popup closed midway leaves every note either queued (in the outbox) or still shown as ready.
+ */
+const SLICE = 15;
 /** How long the popup follows a queue; afterwards the outbox list below keeps showing each job. */
 const FOLLOW_LIMIT_MS = 10 * 60 * 1000;
 
@@ -52,26 +58,34 @@ export class PushQueue {
     if (!todo.length) return;
     $("queue-push-all").disabled = true;
     try {
-      const replies = await request(MSG.PUSH_QUEUE, { items: todo.map((i) => i.payload) });
-      replies.forEach((reply, n) => {
-        const item = todo[n];
-        if (reply.job) {
-          item.job_id = reply.job.id;
-          item.state = reply.job.state;
-          item.status = stateText(reply.job);
-        } else if (reply.needs_confirmation) {
-          // Already pushed: left out unless the clinician queues it again knowingly.
-          item.state = "duplicate";
-          item.status = t("queueDuplicate");
-          item.tone = "error";
-        }
-      });
-      this.render();
-      // Start now rather than at the next alarm; the outbox paces the requests.
-      request(MSG.JOBS_TICK).catch(() => {});
+      for (let at = 0; at < todo.length; at += SLICE) {
+        const slice = todo.slice(at, at + SLICE);
+        const replies = await request(MSG.PUSH_QUEUE, { items: slice.map((i) => i.payload) });
+        replies.forEach((reply, n) => this.queued(slice[n], reply));
+        this.render();
+        // Start now rather than at the next alarm (the outbox paces the requests); a tick sent
+        // while one runs does nothing, and the running one picks up the slices queued after it.
+        request(MSG.JOBS_TICK).catch(() => {});
+      }
       await this.follow();
     } catch (e) {
+      // The slices acknowledged so far are queued; the rest stay ready for Push all again.
+      this.render();
       $("queue-error").textContent = errorText(e);
+    }
+  }
+
+  /** Show one `push/queue` answer on its item. */
+  queued(item, reply) {
+    if (reply.job) {
+      item.job_id = reply.job.id;
+      item.state = reply.job.state;
+      item.status = stateText(reply.job);
+    } else if (reply.needs_confirmation) {
+      // Already pushed: left out unless the clinician queues it again knowingly.
+      item.state = "duplicate";
+      item.status = t("queueDuplicate");
+      item.tone = "error";
     }
   }
 

@@ -118,17 +118,19 @@ pub async fn load_records<P: Env>(p: &P) -> Result<Vec<JobRecord>> {
 /// are written with the job, so a record exists before any POST of it.
 async fn save<P: Env>(p: &P, outbox: &mut Outbox, before: &[JobRecord]) -> Result<()> {
     outbox.prune();
-    let v = serde_json::to_value(&*outbox).map_err(|e| Error::Storage(e.to_string()))?;
     let records = record::of_jobs(&outbox.jobs);
+    let jobs = &*outbox;
+    // Each JSON tree is built when its write is issued and handed to the browser at once, so
+    // one whole outbox's tree is in memory at a time, not the outbox's and the records' together
+    // (issue 18: a long queue's high-water mark).
+    let write_jobs = async {
+        let v = serde_json::to_value(jobs).map_err(|e| Error::Storage(e.to_string()))?;
+        store::save(p, StorageArea::Session, STORAGE_KEY, v).await
+    };
     if records == before {
-        store::save(p, StorageArea::Session, STORAGE_KEY, v).await?;
+        write_jobs.await?;
     } else {
-        let r = serde_json::to_value(&records).map_err(|e| Error::Storage(e.to_string()))?;
-        let (a, b) = crate::join::join2(
-            store::save(p, StorageArea::Session, STORAGE_KEY, v),
-            save_records(p, r, records.is_empty()),
-        )
-        .await;
+        let (a, b) = crate::join::join2(write_jobs, save_records(p, &records)).await;
         a.and(b)?;
     }
     p.set_badge(outbox.pending_count());
@@ -174,12 +176,12 @@ pub async fn update<P: Env, T>(p: &P, f: impl FnOnce(&mut Outbox) -> T) -> Resul
 }
 
 /// Write the records (none left: the key goes, so nothing of the outbox stays on disk).
-async fn save_records<P: Env>(p: &P, records: Value, none: bool) -> Result<()> {
-    if none {
+async fn save_records<P: Env>(p: &P, records: &[JobRecord]) -> Result<()> {
+    if records.is_empty() {
         p.remove(StorageArea::Local, record::STORAGE_KEY).await
     } else {
-        p.save(StorageArea::Local, record::STORAGE_KEY, records)
-            .await
+        let r = serde_json::to_value(records).map_err(|e| Error::Storage(e.to_string()))?;
+        p.save(StorageArea::Local, record::STORAGE_KEY, r).await
     }
 }
 

@@ -142,18 +142,34 @@ fn click_slots(ehr: Ehr) -> Vec<(StorageArea, &'static str)> {
 /// against our own receipts and outbox (not Cliniko's titles: one GET per item up front would
 /// spend the rate budget the queue needs). Nothing is sent here: the alarm, or a `jobs/tick`
 /// the popup sends next, works through them one at a time within the rate budget.
+///
+/// The popup hands a long queue over in slices (`extension/popup/queue.js`), and a slice's new
+/// jobs are saved in one outbox write, so the background holds one slice, not the queue, beyond
+/// the outbox itself (issue 18). Each item is checked against the jobs before it in the same
+/// slice too (the same push twice, the same note twice), as if each had been saved on its own.
 pub async fn enqueue<P: Env>(p: &P, items: Vec<NewPush>) -> Result<Vec<Started>> {
     let mut out = Vec::with_capacity(items.len());
+    // The outbox read once for the slice; the slice's new jobs join it (here only) as they are
+    // made, and are saved together below.
+    landing::flush(p).await?;
+    let mut seen = outbox::load(p).await?;
+    let known = seen.jobs.len();
     for item in items {
-        out.push(match prepare(p, item, false).await {
-            Ok(Prepared::Ask(c)) => Started::NeedsConfirmation(c),
-            Ok(Prepared::Existing(job)) => Started::Job(Box::new(JobView::from(&job))),
-            Ok(Prepared::New(job)) => {
-                outbox::put(p, &job).await?;
-                Started::Job(Box::new(JobView::from(&job)))
+        out.push(match prepare_among(p, item, false, Some(&seen)).await? {
+            Prepared::Ask(c) => Started::NeedsConfirmation(c),
+            Prepared::Existing(job) => Started::Job(Box::new(JobView::from(&job))),
+            Prepared::New(job) => {
+                let view = Started::Job(Box::new(JobView::from(&job)));
+                seen.jobs.push(job);
+                view
             }
-            Err(e) => return Err(e),
         });
+    }
+    let fresh = seen.jobs.split_off(known);
+    drop(seen);
+    if !fresh.is_empty() {
+        // Added to the outbox as it is now (a tick may have changed it meanwhile).
+        outbox::update(p, |outbox| outbox.jobs.extend(fresh)).await?;
     }
     Ok(out)
 }
@@ -200,6 +216,17 @@ pub(crate) fn check(req: &NewPush) -> Result<Checked> {
 }
 
 async fn prepare<P: Env>(p: &P, req: NewPush, check_title: bool) -> Result<Prepared> {
+    prepare_among(p, req, check_title, None).await
+}
+
+/// [`prepare`] against `seen` when given: the outbox as a `push/queue` slice read it, with the
+/// slice's jobs made so far (not saved yet) in it.
+async fn prepare_among<P: Env>(
+    p: &P,
+    req: NewPush,
+    check_title: bool,
+    seen: Option<&Outbox>,
+) -> Result<Prepared> {
     // Built at the preflight for exactly this request (see `ahead`), or built now.
     let ahead = match check_title {
         true => ahead::take(p, &req).await,
@@ -218,8 +245,15 @@ async fn prepare<P: Env>(p: &P, req: NewPush, check_title: bool) -> Result<Prepa
     // carrying the same reference would read as a resent copy of the first (archived by
     // Cliniko, named by Nookal); pushing the note again on purpose is a new preview with a new
     // reference, and that one meets the duplicate question.
-    landing::flush(p).await?;
-    let outbox = outbox::load(p).await?;
+    let loaded;
+    let outbox = match seen {
+        Some(o) => o,
+        None => {
+            landing::flush(p).await?;
+            loaded = outbox::load(p).await?;
+            &loaded
+        }
+    };
     if let Some(existing) = outbox.jobs.iter().find(|j| {
         j.ehr() == req.ehr && j.push_ref == req.push_ref && j.patient.id == req.patient.id
     }) {
@@ -260,7 +294,7 @@ async fn prepare<P: Env>(p: &P, req: NewPush, check_title: bool) -> Result<Prepa
     }
     if !req.confirm_duplicate {
         if let Some(c) =
-            guard::check_local(p, &outbox, req.ehr, &req.patient.id, &fingerprint).await?
+            guard::check_local(p, outbox, req.ehr, &req.patient.id, &fingerprint).await?
         {
             return Ok(Prepared::Ask(c));
         }
@@ -489,6 +523,9 @@ pub async fn tick<P: Env>(p: &P) -> Result<Vec<Job>> {
             }
         };
         tried.insert((id.clone(), was_done));
+        // Not kept across the step, which reads the outbox afresh (one whole outbox in memory
+        // at a time: issue 18).
+        drop(outbox);
         if let Some(job) = attempt::step(p, &id).await?
             && job.state == JobState::Done
             && !was_done

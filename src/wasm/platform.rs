@@ -55,6 +55,9 @@ impl Platform for WebPlatform {
 
     async fn save(&self, area: StorageArea, key: &str, value: Value) -> crate::Result<()> {
         let js = super::js_error::to_js(&value).map_err(storage_error)?;
+        // Freed now, not when the browser's write completes: a whole outbox's `Value` tree
+        // would otherwise stay in the wasm's memory beside the next one (issue 18).
+        drop(value);
         shim::storageSet(area.as_str(), key, js)
             .await
             .map(|_| ())

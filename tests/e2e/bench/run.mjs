@@ -18,6 +18,11 @@ const QUEUE_NOTES = Number(process.env.BENCH_QUEUE_NOTES ?? 300);
 // Queues run one after another in the same worker (memory is read after each: a second queue that
 // grows the wasm memory again would be a leak, one that doesn't a high-water mark).
 const QUEUE_TIMES = Number(process.env.BENCH_QUEUE_TIMES ?? 1);
+// Notes per `push/queue` message, each acknowledged before the next, as the popup hands a queue
+// over (extension/popup/queue.js); `BENCH_QUEUE_SLICE=0` sends the whole queue in one message.
+const QUEUE_SLICE = Number(process.env.BENCH_QUEUE_SLICE ?? 15);
+// How often the queue's progress is read (`jobs/list`); the popup reads it every 1000 ms.
+const QUEUE_POLL_MS = Number(process.env.BENCH_QUEUE_POLL_MS ?? 250);
 fs.mkdirSync(OUT, { recursive: true });
 
 const report = { generated_at: new Date().toISOString(), runs: RUNS, sections: {} };
@@ -721,10 +726,19 @@ async function queue(s, sandbox, nth = 0) {
   // may run the whole queue, waiting out short 429 pauses itself. A tick sent while one runs is a
   // no-op, so kicking one every poll only matters after a tick ends on a long pause.
   const kick = (m) => page.evaluate((m) => { (globalThis.browser ?? globalThis.chrome).runtime.sendMessage(m).catch(() => {}); }, m);
-  const queued = await send(SAME.queue(items));
-  if (!queued.ok) throw new Error(JSON.stringify(queued).slice(0, 300));
-  const accepted = queued.value.filter((st) => st.job).length;
-  const askedToConfirm = queued.value.filter((st) => st.needs_confirmation).length;
+  const replies = [];
+  const slice = QUEUE_SLICE > 0 ? QUEUE_SLICE : items.length;
+  for (let i = 0; i < items.length; i += slice) {
+    const queued = await send(SAME.queue(items.slice(i, i + slice)));
+    if (!queued.ok) throw new Error(JSON.stringify(queued).slice(0, 300));
+    replies.push(...queued.value);
+  }
+  const handover_s = round((Date.now() - t0) / 1000, 2);
+  // The worker's memory with the whole queue handed over and nothing sent yet: the handover's own
+  // high-water mark, apart from the ticks'. (Read before the first tick is sent.)
+  const afterHandover = memoryOn() ? await workerMemory(s).catch((e) => ({ error: String(e) })) : undefined;
+  const accepted = replies.filter((st) => st.job).length;
+  const askedToConfirm = replies.filter((st) => st.needs_confirmation).length;
   let jobs = [];
   for (;;) {
     await kick(SAME.jobsTick);
@@ -732,7 +746,7 @@ async function queue(s, sandbox, nth = 0) {
     jobs = r.value ?? [];
     const open = jobs.filter((j) => ["queued", "sending", "retry_wait"].includes(j.state));
     if (!open.length || Date.now() - t0 > 20 * 60_000) break;
-    await new Promise((r) => setTimeout(r, 250));
+    await new Promise((r) => setTimeout(r, QUEUE_POLL_MS));
   }
   const elapsed = (Date.now() - t0) / 1000;
   // Anything still arriving after the outbox says it is empty would be a bug, not slowness: look again.
@@ -753,7 +767,7 @@ async function queue(s, sandbox, nth = 0) {
   const missing = QUEUE_NOTES - new Set(live).size;
   const surfaced = jobs.filter((j) => j.error?.kind === "rate_limited" || (j.state !== "done" && j.error)).length;
   await sandbox.admin.config({ rate_limit: { limit: 200, window_s: 60 } });
-  return { notes: QUEUE_NOTES, rate_limit: `${limit} per ${windowS} s`, requests: log.length,
+  return { notes: QUEUE_NOTES, slice, poll_ms: QUEUE_POLL_MS, handover_s, memory_after_handover: afterHandover, rate_limit: `${limit} per ${windowS} s`, requests: log.length,
     responses_429: log.filter((r) => r.status === 429).length, elapsed_s: round(elapsed),
     theoretical_min_s: minimum, ratio: ratio(elapsed, minimum), goal_ratio: 1.1,
     accepted, asked_to_confirm: askedToConfirm, jobs_listed_at_end: jobs.length, jobs_done: jobs.filter((j) => j.state === "done").length, errors_surfaced: surfaced,
@@ -798,6 +812,7 @@ async function step(name, fn) {
 }
 
 const only = (process.env.BENCH_ONLY ?? "size,cold_start,popup,render,push,memory,search,queue").split(",");
+function memoryOn() { return only.includes("memory") && report.sections.memory && !report.sections.memory.error; }
 const sandbox = await startSandbox();
 let s;
 try {
@@ -814,7 +829,7 @@ try {
   if (only.includes("search")) await step("search", () => search(s, sandbox, sandbox.keys.practitioner));
   for (let q = 0; only.includes("queue") && q < QUEUE_TIMES; q++) {
     await step(q ? `queue_${q + 1}` : "queue", () => queue(s, sandbox, q));
-    if (only.includes("memory") && report.sections.memory && !report.sections.memory.error) {
+    if (memoryOn()) {
       const at = q ? `after_queue_${q + 1}` : `after_${QUEUE_NOTES}_note_queue`;
       report.sections.memory[at] = await workerMemory(s).catch((e) => ({ error: String(e) }));
     }
