@@ -3,12 +3,17 @@
 // Resolved per call, not at import: the wasm-bindgen-test suite installs a stand-in first.
 const api = () => globalThis.browser ?? globalThis.chrome;
 
+// Values cross into the wasm as one JSON text each way: one JSON.stringify / JSON.parse here and
+// one serde_json pass there, instead of a wasm-bindgen call per field (the outbox's ~30 KB of jobs
+// is read and written on every push's click: bench/README.md "Nookal click path"). What storage
+// holds is unchanged: the same plain objects.
 export async function storageGet(area, key) {
   const got = await api().storage[area].get(key);
-  return got[key];
+  const value = got[key];
+  return value === undefined || value === null ? undefined : JSON.stringify(value);
 }
-export async function storageSet(area, key, value) {
-  await api().storage[area].set({ [key]: value });
+export async function storageSet(area, key, json) {
+  await api().storage[area].set({ [key]: JSON.parse(json) });
 }
 export async function storageRemove(area, key) {
   await api().storage[area].remove(key);
