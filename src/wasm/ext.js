@@ -32,17 +32,24 @@ export function timeoutSignal(ms) {
 }
 // The outbox's wakeup: one named alarm (background.js ticks the outbox when it fires). Alarms
 // survive the worker being stopped; creating the same name again replaces the earlier time.
+// Both this and the badge are fire-and-forget, so they run once the core's current step yields
+// (queueMicrotask, in call order): a push's click saves the outbox and sends its POST in one step,
+// and the two extension calls (~0.5 ms) come after the POST has left, not before it.
 export function scheduleWakeup(atMs) {
   const a = api().alarms;
   if (!a) return;
-  Promise.resolve(a.create("motics-outbox", { when: Math.max(atMs, Date.now()) })).catch(() => {});
+  queueMicrotask(() => {
+    Promise.resolve(a.create("motics-outbox", { when: Math.max(atMs, Date.now()) })).catch(() => {});
+  });
 }
 // The toolbar badge: how many pushes wait, failed or need a reconnect ("" clears it).
 export function setBadge(count) {
   const action = api().action ?? api().browserAction;
   if (!action) return;
-  Promise.resolve(action.setBadgeText({ text: count > 0 ? String(count) : "" })).catch(() => {});
-  if (count > 0) {
-    Promise.resolve(action.setBadgeBackgroundColor({ color: "#b45309" })).catch(() => {});
-  }
+  queueMicrotask(() => {
+    Promise.resolve(action.setBadgeText({ text: count > 0 ? String(count) : "" })).catch(() => {});
+    if (count > 0) {
+      Promise.resolve(action.setBadgeBackgroundColor({ color: "#b45309" })).catch(() => {});
+    }
+  });
 }
