@@ -25,9 +25,14 @@ export function installFakeBrowser() {
   };
   globalThis.browser = { storage: { local: area(), session: area() } };
 }
+export async function storedKind(area, key) {
+  const v = (await globalThis.browser.storage[area].get(key))[key];
+  return Array.isArray(v) ? "array" : typeof v;
+}
 "#)]
 extern "C" {
     fn installFakeBrowser();
+    async fn storedKind(area: &str, key: &str) -> JsValue;
 }
 
 #[wasm_bindgen_test]
@@ -70,6 +75,11 @@ async fn storage_round_trips_objects_and_string_ids() {
         .save(StorageArea::Session, "k", value.clone())
         .await
         .unwrap();
+    // Crossed as JSON text (src/wasm/ext.js), stored as the plain object it always was.
+    assert_eq!(
+        storedKind("session", "k").await.as_string().as_deref(),
+        Some("object")
+    );
     let back = WebPlatform.load(StorageArea::Session, "k").await.unwrap();
     assert_eq!(back, Some(value));
     WebPlatform.remove(StorageArea::Session, "k").await.unwrap();

@@ -14,7 +14,7 @@ pub(crate) mod shim {
         #[wasm_bindgen(catch)]
         pub async fn storageGet(area: &str, key: &str) -> Result<JsValue, JsValue>;
         #[wasm_bindgen(catch)]
-        pub async fn storageSet(area: &str, key: &str, value: JsValue) -> Result<JsValue, JsValue>;
+        pub async fn storageSet(area: &str, key: &str, json: &str) -> Result<JsValue, JsValue>;
         #[wasm_bindgen(catch)]
         pub async fn storageRemove(area: &str, key: &str) -> Result<JsValue, JsValue>;
         pub fn randomU32() -> u32;
@@ -45,20 +45,21 @@ impl Platform for WebPlatform {
         let v = shim::storageGet(area.as_str(), key)
             .await
             .map_err(storage_error)?;
-        if v.is_undefined() || v.is_null() {
+        // The stored value as JSON text (`ext.js`), absent when nothing (or null) is stored.
+        let Some(json) = v.as_string() else {
             return Ok(None);
-        }
-        serde_wasm_bindgen::from_value(v)
+        };
+        serde_json::from_str(&json)
             .map(Some)
             .map_err(|e| Error::Storage(e.to_string()))
     }
 
     async fn save(&self, area: StorageArea, key: &str, value: Value) -> crate::Result<()> {
-        let js = super::js_error::to_js(&value).map_err(storage_error)?;
+        let json = serde_json::to_string(&value).map_err(|e| Error::Storage(e.to_string()))?;
         // Freed now, not when the browser's write completes: a whole outbox's `Value` tree
         // would otherwise stay in the wasm's memory beside the next one (issue 18).
         drop(value);
-        shim::storageSet(area.as_str(), key, js)
+        shim::storageSet(area.as_str(), key, &json)
             .await
             .map(|_| ())
             .map_err(storage_error)
