@@ -4,7 +4,7 @@
 
 use motics_push::Error;
 use motics_push::cliniko::client;
-use motics_push::cliniko::connect::{connect, list_templates, verify};
+use motics_push::cliniko::connect::{connect, list_templates, verify_key};
 use motics_push::cliniko::key::ClinikoKey;
 use motics_push::cliniko::requests;
 use motics_push::cliniko::store::{KEY_CONNECTION, KEY_SECRET, KEY_TEMPLATES, STORE};
@@ -44,7 +44,11 @@ fn connected() -> FakePlatform {
 fn verify_asks_user_practitioner_and_settings_and_saves_nothing() {
     let p = FakePlatform::new();
     script_verify(&p, "practitioners_one.json");
-    let c = block_on(verify(&p, &format!("  “{KEY}”\n"))).unwrap();
+    let c = block_on(verify_key(
+        &p,
+        &ClinikoKey::parse(&format!("  “{KEY}”\n")).unwrap(),
+    ))
+    .unwrap();
     assert_eq!(
         p.urls(),
         vec![
@@ -77,7 +81,7 @@ fn verify_asks_user_practitioner_and_settings_and_saves_nothing() {
 fn a_user_who_is_not_a_practitioner_is_a_warning_not_an_error() {
     let p = FakePlatform::new();
     script_verify(&p, "practitioners_none.json");
-    let c = block_on(verify(&p, KEY)).unwrap();
+    let c = block_on(verify_key(&p, &ClinikoKey::parse(KEY).unwrap())).unwrap();
     assert!(c.not_practitioner);
     assert_eq!(c.practitioner_id, None);
 }
@@ -234,7 +238,7 @@ fn transport_failures_are_errors() {
     let p = FakePlatform::new();
     p.fail(TransportError::Offline);
     assert_eq!(
-        block_on(verify(&p, KEY)),
+        block_on(verify_key(&p, &ClinikoKey::parse(KEY).unwrap())),
         Err(Error::Transport(TransportError::Offline))
     );
 }

@@ -112,12 +112,9 @@ fn an_auth_failure_in_use_marks_needs_reconnect() {
     p.respond(200, &fixture("verify_ok.json"))
         .respond(200, &fixture("locations.json"))
         .respond(200, &fixture("practitioners.json"));
-    let c = block_on(connect::verify_saved(&p)).unwrap();
-    assert_eq!(
-        block_on(store::STORE.state(&p)).unwrap().0,
-        ConnectionState::Connected
-    );
-    assert_eq!(c.practitioner_id.unwrap().as_str(), "1");
+    let c = block_on(motics_push::ehr::connection::verify(&p, Ehr::Nookal)).unwrap();
+    assert_eq!(c.state, ConnectionState::Connected);
+    assert_eq!(c.practitioner_id.as_deref(), Some("1"));
 }
 
 #[test]
