@@ -4,13 +4,13 @@
 use motics_push::Error;
 use motics_push::nookal::NookalId;
 use motics_push::nookal::cases::{default_case, is_open};
-use motics_push::nookal::mojibake::double_encode;
 use motics_push::nookal::query::{Query, plan};
 use motics_push::nookal::rank::rank;
 use motics_push::nookal::readback::{compare, fingerprint, pick_match};
 use motics_push::nookal::requests::PatientSearch;
 use motics_push::nookal::types::{self as nk, Case, TreatmentNote};
 use motics_push::search::date::{Date, DateOrder};
+use motics_sandbox::nookal::double_encode;
 
 fn id(s: &str) -> NookalId {
     NookalId::parse(s).unwrap()

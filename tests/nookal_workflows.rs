@@ -5,13 +5,13 @@ use motics_push::Error;
 use motics_push::error::Ehr;
 use motics_push::http::TransportError;
 use motics_push::integration::ConnectionState;
-use motics_push::nookal::mojibake::double_encode;
 use motics_push::nookal::push::{PushInput, push};
 use motics_push::nookal::store;
 use motics_push::nookal::{cases, connect, readback, search};
 use motics_push::platform::StorageArea;
 use motics_push::search::run::SearchOptions;
 use motics_push::testing::FakePlatform;
+use motics_sandbox::nookal::double_encode;
 use pollster::block_on;
 
 const KEY: &str = "nk-test-key-4242";
