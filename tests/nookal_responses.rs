@@ -71,7 +71,7 @@ fn patients_are_pascal_case_and_ids_stay_exact() {
     assert_eq!(ps[0].id.as_str(), "9007199254740993");
     assert_eq!(ps[0].first_name, "Zoë");
     assert_eq!(ps[0].date_of_birth.as_deref(), Some("1984-02-29"));
-    assert_eq!(ps[0].phones(), vec!["0412 345 678"]);
+    assert_eq!(ps[0].mobile.as_deref(), Some("0412 345 678"));
     assert_eq!(ps[0].active, Some(true));
     assert_eq!(ps[1].date_of_birth, None, "0000-00-00 is no date");
     assert_eq!(ps[1].email, None, "empty email is none");

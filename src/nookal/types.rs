@@ -116,33 +116,6 @@ pub struct Patient {
     pub deceased: Option<bool>,
 }
 
-impl Patient {
-    /// The patient's phone numbers, mobile first.
-    pub fn phones(&self) -> Vec<&str> {
-        [&self.mobile, &self.home, &self.work]
-            .into_iter()
-            .filter_map(|p| p.as_deref())
-            .collect()
-    }
-
-    /// "First Last" (with the preferred name in brackets when it differs).
-    pub fn display_name(&self) -> String {
-        let mut name = self.first_name.clone();
-        if let Some(n) = &self.nickname
-            && !n.eq_ignore_ascii_case(&self.first_name)
-        {
-            name.push_str(&format!(" ({n})"));
-        }
-        if !self.last_name.is_empty() {
-            if !name.is_empty() {
-                name.push(' ');
-            }
-            name.push_str(&self.last_name);
-        }
-        name
-    }
-}
-
 impl Decode<Nookal> for Patient {
     fn decode(r: &Rec<'_>) -> Result<Self> {
         Ok(Patient {
