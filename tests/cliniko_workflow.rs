@@ -7,7 +7,7 @@ use motics_push::cliniko::client;
 use motics_push::cliniko::connect::{connect, list_templates, verify_key};
 use motics_push::cliniko::key::ClinikoKey;
 use motics_push::cliniko::requests;
-use motics_push::cliniko::store::{KEY_CONNECTION, KEY_SECRET, KEY_TEMPLATES, STORE};
+use motics_push::cliniko::store::{KEY_TEMPLATES, STORE};
 use motics_push::error::Ehr;
 use motics_push::http::TransportError;
 use motics_push::integration::ConnectionState;
@@ -109,7 +109,7 @@ fn a_rejected_key_is_not_saved_and_does_not_flag_the_saved_one() {
         vec!["https://api.uk1.cliniko.com/v1/user".to_string()]
     );
     assert_eq!(
-        p.stored(StorageArea::Local, KEY_SECRET),
+        p.stored(StorageArea::Local, STORE.secret),
         Some(serde_json::Value::String(KEY.into()))
     );
     assert_eq!(
@@ -133,16 +133,16 @@ fn connect_saves_key_and_connection_and_reports_connected() {
     );
     assert_eq!(c.subdomain.as_deref(), Some("good-healthy-times"));
     assert_eq!(
-        p.stored(StorageArea::Local, KEY_SECRET),
+        p.stored(StorageArea::Local, STORE.secret),
         Some(serde_json::Value::String(KEY.into()))
     );
-    let saved = p.stored(StorageArea::Local, KEY_CONNECTION).unwrap();
+    let saved = p.stored(StorageArea::Local, STORE.connection).unwrap();
     assert!(
         !saved.to_string().contains("MxJrZXki"),
         "the summary holds no secret"
     );
     assert_eq!(
-        p.stored(StorageArea::Session, KEY_SECRET),
+        p.stored(StorageArea::Session, STORE.secret),
         None,
         "never session storage"
     );

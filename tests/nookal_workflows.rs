@@ -88,7 +88,7 @@ fn connect_verifies_then_lists_then_saves() {
         "the only practitioner, chosen"
     );
     assert_eq!(
-        p.stored(StorageArea::Local, store::KEY_SECRET),
+        p.stored(StorageArea::Local, store::STORE.secret),
         Some(serde_json::Value::String(KEY.into()))
     );
 }
@@ -140,7 +140,7 @@ fn switches_choices_and_removal() {
         block_on(store::STORE.state(&p)).unwrap().0,
         ConnectionState::NotSetUp
     );
-    assert_eq!(p.stored(StorageArea::Local, store::KEY_SECRET), None);
+    assert_eq!(p.stored(StorageArea::Local, store::STORE.secret), None);
 }
 
 #[test]
