@@ -1,4 +1,4 @@
-//! The Cliniko connection workflows: verify/connect a key, status, switches, templates.
+//! Cliniko's who-am-I for a key (`ehr::connection` saves it or flags it) and its note templates.
 //!
 //! Storage keys are documented in `cliniko::store`; requests go out through `cliniko::client`.
 
@@ -56,15 +56,6 @@ pub async fn verify_key<P: Env>(p: &P, key: &ClinikoKey) -> Result<Connection> {
         key_hint: key.hint(),
         verified_at_ms: p.now_ms(),
     })
-}
-
-/// Verify a key and, only if that succeeds, save it with its connection (enabled, no reconnect
-/// needed). An invalid key is never saved and leaves any saved connection as it was.
-pub async fn connect<P: Env>(p: &P, raw_key: &str) -> Result<Connection> {
-    let key = ClinikoKey::parse(raw_key)?;
-    let conn = verify_key(p, &key).await?;
-    store::STORE.save_connection(p, &key, &conn).await?;
-    Ok(conn)
 }
 
 /// The account's treatment-note templates (not archived), from the cache when it is fresh and

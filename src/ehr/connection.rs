@@ -142,13 +142,26 @@ pub async fn status<P: Env>(p: &P, ehr: Ehr) -> Result<ConnectionStatus> {
     })
 }
 
-/// Verify a pasted key (who is it?) and save it only if that worked.
+/// Verify a pasted key (who is it?) and save it only if that worked (enabled, no reconnect
+/// needed). A key that fails is never saved and leaves any saved connection as it was.
 pub async fn connect<P: Env>(p: &P, ehr: Ehr, key: &str) -> Result<ConnectionStatus> {
     match ehr {
-        Ehr::Cliniko => drop(cliniko::connect(p, key).await?),
-        Ehr::Nookal => drop(nookal::connect(p, key).await?),
+        Ehr::Cliniko => save_checked(p, &cliniko_store::STORE, key, cliniko::verify_key).await?,
+        Ehr::Nookal => save_checked(p, &nookal_store::STORE, key, nookal::verify_key).await?,
     }
     status(p, ehr).await
+}
+
+/// [`connect`] over one EHR's key store, with its who-am-I `check`.
+async fn save_checked<P: Env, K, C: Serialize + DeserializeOwned>(
+    p: &P,
+    store: &Store<K, C>,
+    raw: &str,
+    check: impl AsyncFnOnce(&P, &K) -> Result<C>,
+) -> Result<()> {
+    let key = (store.parse_key)(raw)?;
+    let conn = check(p, &key).await?;
+    store.save_connection(p, &key, &conn).await
 }
 
 /// Check the saved key again, the same way for every EHR: the connection is refreshed, a

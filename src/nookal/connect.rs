@@ -1,5 +1,5 @@
-//! Connecting a key: `verify`, then `getLocations` and `getPractitioners`; the clinician's
-//! practitioner and default-location choices.
+//! A key's who-am-I: `verify`, then `getLocations` and `getPractitioners` (`ehr::connection`
+//! saves it or flags it); the clinician's practitioner and default-location choices.
 
 use super::client::{On401, call_with, list_all};
 use super::id::NookalId;
@@ -84,15 +84,6 @@ pub async fn verify_key<P: Env>(p: &P, key: &NookalKey) -> Result<Connection> {
     let d = discover(p, key).await?;
     let prev = store::STORE.load_connection(p).await?;
     Ok(build(d, key, p.now_ms(), prev.as_ref()))
-}
-
-/// Verify a pasted key and, only if it works, save it with what it can see. A key that fails
-/// leaves any saved connection untouched.
-pub async fn connect<P: Env>(p: &P, raw_key: &str) -> Result<Connection> {
-    let key = NookalKey::parse(raw_key)?;
-    let conn = verify_key(p, &key).await?;
-    store::STORE.save_connection(p, &key, &conn).await?;
-    Ok(conn)
 }
 
 async fn saved<P: Env>(p: &P) -> Result<Connection> {
