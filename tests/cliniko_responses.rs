@@ -288,10 +288,6 @@ fn templates_and_notes_parse_with_content() {
         note.practitioner_id.unwrap().as_str(),
         "1805465202989210063"
     );
-    assert_eq!(
-        note.treatment_note_template_id.unwrap().as_str(),
-        "900000000000000001"
-    );
 }
 
 #[test]

@@ -112,7 +112,6 @@ fn case(i: &str, status: Option<&str>, date: Option<&str>) -> Case {
         title: format!("case {i}"),
         status: status.map(Into::into),
         date: date.map(Into::into),
-        provider_name: None,
     }
 }
 
@@ -214,7 +213,6 @@ fn nk_patient(id: &str, first: &str, active: Option<bool>) -> nk::Patient {
         id: NookalId::parse(id).unwrap(),
         title: None,
         first_name: first.into(),
-        middle_name: None,
         nickname: None,
         last_name: "Smith".into(),
         date_of_birth: None,

@@ -134,8 +134,6 @@ pub struct Account {
     /// Web subdomain: `https://<subdomain>.<shard>.cliniko.com` (reference §10). Checked to be a
     /// DNS label, because it is put into links the clinician opens.
     pub subdomain: Option<String>,
-    /// ISO 3166-1 country code, e.g. `AU`.
-    pub country_code: Option<String>,
 }
 
 /// `PublicSettings.terminology`.
@@ -159,7 +157,6 @@ impl Decode<Cliniko> for PublicSettings {
                     id: a.id_opt("id")?,
                     name: a.str_opt("name")?,
                     subdomain,
-                    country_code: a.str_opt("country_code")?,
                 }
             }
             None => Account::default(),
@@ -287,22 +284,14 @@ pub struct TreatmentNote {
     pub title: Option<String>,
     /// Draft (true), final (false), or unknown.
     pub draft: Option<bool>,
-    /// Author's name as Cliniko shows it.
-    pub author_name: Option<String>,
     /// Content as sent back (sanitised by Cliniko, so it may differ from what was sent).
     pub content: Option<Content>,
     /// From `patient.links.self`.
     pub patient_id: Option<ClinikoId>,
     /// From `practitioner.links.self`.
     pub practitioner_id: Option<ClinikoId>,
-    /// From `treatment_note_template.links.self`.
-    pub treatment_note_template_id: Option<ClinikoId>,
     /// Creation time (UTC).
     pub created_at: Option<String>,
-    /// Last update (UTC).
-    pub updated_at: Option<String>,
-    /// When finalised, if ever.
-    pub finalized_at: Option<String>,
     /// When archived (`null`/`""` = not archived).
     pub archived_at: Option<String>,
 }
@@ -313,14 +302,10 @@ impl Decode<Cliniko> for TreatmentNote {
             id: o.id("id")?,
             title: o.str_opt("title")?,
             draft: o.bool_opt("draft")?,
-            author_name: o.str_opt("author_name")?,
             content: content_opt(o)?,
             patient_id: o.linked_id("patient")?,
             practitioner_id: o.linked_id("practitioner")?,
-            treatment_note_template_id: o.linked_id("treatment_note_template")?,
             created_at: o.nonempty_opt("created_at")?,
-            updated_at: o.nonempty_opt("updated_at")?,
-            finalized_at: o.nonempty_opt("finalized_at")?,
             archived_at: o.nonempty_opt("archived_at")?,
         })
     }

@@ -163,7 +163,6 @@ pub async fn add_case<P: Env>(
             title,
             status: None,
             date: start_date,
-            provider_name: None,
         });
     }
     let cases = fetch_cases(p, &key, &patient_id).await?;

@@ -94,8 +94,6 @@ pub struct Patient {
     pub title: Option<String>,
     /// First name.
     pub first_name: String,
-    /// Middle name.
-    pub middle_name: Option<String>,
     /// Preferred name.
     pub nickname: Option<String>,
     /// Last name.
@@ -122,7 +120,6 @@ impl Decode<Nookal> for Patient {
             id: r.id_any(&["ID", "id", "patientID", "PatientID"])?,
             title: r.text("Title")?,
             first_name: r.text_any(&["FirstName", "firstName"])?.unwrap_or_default(),
-            middle_name: r.text_any(&["MiddleName", "middleName"])?,
             nickname: r.text_any(&["Nickname", "nickname"])?,
             last_name: r.text_any(&["LastName", "lastName"])?.unwrap_or_default(),
             date_of_birth: r.date_any(&["DOB", "dob", "DateOfBirth"])?,
@@ -150,8 +147,6 @@ pub struct Case {
     /// A start / creation date when present (`startDate`, `DateCreated`, … — v2's field name
     /// is undocumented, so several are tried). `YYYY-MM-DD[ HH:MM:SS]`.
     pub date: Option<String>,
-    /// Primary practitioner's name.
-    pub provider_name: Option<String>,
 }
 
 impl Decode<Nookal> for Case {
@@ -172,7 +167,6 @@ impl Decode<Nookal> for Case {
                 "date_created",
                 "referralDate",
             ])?,
-            provider_name: r.text_any(&["providerName", "ProviderName"])?,
         })
     }
 }
