@@ -211,7 +211,6 @@ fn fingerprint_survives_storage_and_finds_the_copy() {
 fn nk_patient(id: &str, first: &str, active: Option<bool>) -> nk::Patient {
     nk::Patient {
         id: NookalId::parse(id).unwrap(),
-        title: None,
         first_name: first.into(),
         nickname: None,
         last_name: "Smith".into(),

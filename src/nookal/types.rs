@@ -90,8 +90,6 @@ impl Decode<Nookal> for Practitioner {
 pub struct Patient {
     /// Patient id.
     pub id: NookalId,
-    /// Title (`Mr`, `Ms`…).
-    pub title: Option<String>,
     /// First name.
     pub first_name: String,
     /// Preferred name.
@@ -118,7 +116,6 @@ impl Decode<Nookal> for Patient {
     fn decode(r: &Rec<'_>) -> Result<Self> {
         Ok(Patient {
             id: r.id_any(&["ID", "id", "patientID", "PatientID"])?,
-            title: r.text("Title")?,
             first_name: r.text_any(&["FirstName", "firstName"])?.unwrap_or_default(),
             nickname: r.text_any(&["Nickname", "nickname"])?,
             last_name: r.text_any(&["LastName", "lastName"])?.unwrap_or_default(),
