@@ -108,7 +108,6 @@ fn unsearchable_queries_say_what_to_add() {
 fn case(i: &str, status: Option<&str>, date: Option<&str>) -> Case {
     Case {
         id: id(i),
-        patient_id: None,
         title: format!("case {i}"),
         status: status.map(Into::into),
         date: date.map(Into::into),
@@ -173,9 +172,7 @@ fn read_back_changed_text_is_not_a_match() {
 fn note(i: &str, date: &str, text: &str) -> TreatmentNote {
     TreatmentNote {
         id: id(i),
-        patient_id: Some(id("88")),
         case_id: Some(id("12")),
-        practitioner_id: Some(id("1")),
         date: Some(date.into()),
         status: None,
         text: text.into(),

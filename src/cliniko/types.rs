@@ -59,13 +59,9 @@ pub struct User {
     pub first_name: String,
     /// Last name.
     pub last_name: String,
-    /// Email, if any.
-    pub email: Option<String>,
     /// `administrator`, `practitioner`, `receptionist`, … (does not say whether the user is a
     /// practitioner: reference §7).
     pub role: Option<String>,
-    /// Whether the user is active.
-    pub active: Option<bool>,
 }
 
 impl Decode<Cliniko> for User {
@@ -74,9 +70,7 @@ impl Decode<Cliniko> for User {
             id: o.id("id")?,
             first_name: o.str_or_empty("first_name")?,
             last_name: o.str_or_empty("last_name")?,
-            email: o.str_opt("email")?,
             role: o.str_opt("role")?,
-            active: o.bool_opt("active")?,
         })
     }
 }
@@ -222,8 +216,6 @@ pub struct Patient {
     pub patient_phone_numbers: Vec<PhoneNumber>,
     /// When archived; `None` when not (both `null` and `""` mean not archived).
     pub archived_at: Option<String>,
-    /// Creation time (UTC).
-    pub created_at: Option<String>,
 }
 
 impl Patient {
@@ -266,7 +258,6 @@ impl Decode<Cliniko> for Patient {
             email: o.nonempty_opt("email")?,
             patient_phone_numbers,
             archived_at: o.nonempty_opt("archived_at")?,
-            created_at: o.nonempty_opt("created_at")?,
         })
     }
 }
@@ -282,14 +273,8 @@ pub struct TreatmentNote {
     pub id: ClinikoId,
     /// Title.
     pub title: Option<String>,
-    /// Draft (true), final (false), or unknown.
-    pub draft: Option<bool>,
     /// Content as sent back (sanitised by Cliniko, so it may differ from what was sent).
     pub content: Option<Content>,
-    /// From `patient.links.self`.
-    pub patient_id: Option<ClinikoId>,
-    /// From `practitioner.links.self`.
-    pub practitioner_id: Option<ClinikoId>,
     /// Creation time (UTC).
     pub created_at: Option<String>,
     /// When archived (`null`/`""` = not archived).
@@ -301,10 +286,7 @@ impl Decode<Cliniko> for TreatmentNote {
         Ok(TreatmentNote {
             id: o.id("id")?,
             title: o.str_opt("title")?,
-            draft: o.bool_opt("draft")?,
             content: content_opt(o)?,
-            patient_id: o.linked_id("patient")?,
-            practitioner_id: o.linked_id("practitioner")?,
             created_at: o.nonempty_opt("created_at")?,
             archived_at: o.nonempty_opt("archived_at")?,
         })

@@ -159,7 +159,6 @@ pub async fn add_case<P: Env>(
     if let Some(id) = id {
         return Ok(Case {
             id,
-            patient_id: Some(patient_id),
             title,
             status: None,
             date: start_date,

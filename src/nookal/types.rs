@@ -135,8 +135,6 @@ impl Decode<Nookal> for Patient {
 pub struct Case {
     /// Case id (`addTreatmentNote`'s `case_id`).
     pub id: NookalId,
-    /// Owning patient, when given.
-    pub patient_id: Option<NookalId>,
     /// Title.
     pub title: String,
     /// `status` as Nookal gives it. UNCONFIRMED vocabulary (reference §3 lists the field only).
@@ -150,7 +148,6 @@ impl Decode<Nookal> for Case {
     fn decode(r: &Rec<'_>) -> Result<Self> {
         Ok(Case {
             id: r.id_any(&["ID", "id", "caseID", "CaseID"])?,
-            patient_id: r.id_opt_any(&["patientID", "PatientID", "patient_id", "clientID"])?,
             title: r.text_any(&["title", "Title"])?.unwrap_or_default(),
             status: r.text_any(&["status", "Status"])?,
             date: r.date_any(&[
@@ -173,12 +170,8 @@ impl Decode<Nookal> for Case {
 pub struct TreatmentNote {
     /// `noteID`.
     pub id: NookalId,
-    /// `clientID` (the patient).
-    pub patient_id: Option<NookalId>,
     /// `caseID`.
     pub case_id: Option<NookalId>,
-    /// `practitionerID`.
-    pub practitioner_id: Option<NookalId>,
     /// `date`, `YYYY-MM-DD HH:MM:SS` (local clinic time).
     pub date: Option<String>,
     /// `status`; `deleted` means removed.
@@ -210,9 +203,7 @@ impl Decode<Nookal> for TreatmentNote {
         };
         Ok(TreatmentNote {
             id: r.id_any(&["noteID", "NoteID", "note_id", "ID", "id"])?,
-            patient_id: r.id_opt_any(&["clientID", "patientID", "patient_id"])?,
             case_id: r.id_opt_any(&["caseID", "case_id"])?,
-            practitioner_id: r.id_opt_any(&["practitionerID", "practitioner_id"])?,
             date: r.date_any(&["date", "Date"])?,
             status: r.text_any(&["status", "Status"])?,
             text,

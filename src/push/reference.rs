@@ -111,7 +111,6 @@ mod tests {
         TreatmentNote {
             id: ClinikoId::parse(id).unwrap(),
             title: None,
-            draft: Some(true),
             content: Some(Content {
                 sections: vec![Section {
                     name: Some("Motics note".into()),
@@ -119,8 +118,6 @@ mod tests {
                     questions: vec![Question::paragraph("Note", answer.into())],
                 }],
             }),
-            patient_id: None,
-            practitioner_id: None,
             created_at: Some(created.into()),
             archived_at: archived.then(|| "2025-01-01T00:00:00Z".into()),
         }
