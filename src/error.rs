@@ -84,8 +84,6 @@ pub enum Error {
     },
     /// The note has no text.
     EmptyNote,
-    /// No note was found on the page.
-    NoNoteFound,
     /// Bad input from the UI or a message (the text says what).
     InvalidInput(String),
     /// Extension storage failed.
@@ -132,7 +130,6 @@ impl Error {
             Error::Transport(TransportError::Network { .. }) => "network",
             Error::NoteTooLarge { .. } => "note_too_large",
             Error::EmptyNote => "empty_note",
-            Error::NoNoteFound => "no_note_found",
             Error::InvalidInput(_) => "invalid_input",
             Error::Storage(_) => "storage",
             Error::Unsupported(_) => "unsupported",
@@ -172,7 +169,7 @@ impl Error {
             Error::NotPractitioner => vec![],
             Error::Transport(_) => vec![],
             Error::NoteTooLarge { kb, limit_kb } => vec![kb.to_string(), limit_kb.to_string()],
-            Error::EmptyNote | Error::NoNoteFound => vec![],
+            Error::EmptyNote => vec![],
             Error::InvalidInput(why) | Error::Storage(why) => vec![why.clone()],
         }
     }

@@ -4,10 +4,11 @@
 
 use motics_push::Error;
 use motics_push::cliniko::client;
-use motics_push::cliniko::connect::{connect, list_templates, verify};
+use motics_push::cliniko::connect::{list_templates, verify_key};
 use motics_push::cliniko::key::ClinikoKey;
 use motics_push::cliniko::requests;
-use motics_push::cliniko::store::{KEY_CONNECTION, KEY_SECRET, KEY_TEMPLATES, STORE};
+use motics_push::cliniko::store::{KEY_TEMPLATES, STORE};
+use motics_push::ehr::connection;
 use motics_push::error::Ehr;
 use motics_push::http::TransportError;
 use motics_push::integration::ConnectionState;
@@ -35,7 +36,7 @@ fn script_verify(p: &FakePlatform, practitioners: &str) {
 fn connected() -> FakePlatform {
     let p = FakePlatform::new();
     script_verify(&p, "practitioners_one.json");
-    block_on(connect(&p, KEY)).unwrap();
+    block_on(connection::connect(&p, Ehr::Cliniko, KEY)).unwrap();
     p.sent.borrow_mut().clear();
     p
 }
@@ -44,7 +45,11 @@ fn connected() -> FakePlatform {
 fn verify_asks_user_practitioner_and_settings_and_saves_nothing() {
     let p = FakePlatform::new();
     script_verify(&p, "practitioners_one.json");
-    let c = block_on(verify(&p, &format!("  “{KEY}”\n"))).unwrap();
+    let c = block_on(verify_key(
+        &p,
+        &ClinikoKey::parse(&format!("  “{KEY}”\n")).unwrap(),
+    ))
+    .unwrap();
     assert_eq!(
         p.urls(),
         vec![
@@ -77,7 +82,7 @@ fn verify_asks_user_practitioner_and_settings_and_saves_nothing() {
 fn a_user_who_is_not_a_practitioner_is_a_warning_not_an_error() {
     let p = FakePlatform::new();
     script_verify(&p, "practitioners_none.json");
-    let c = block_on(verify(&p, KEY)).unwrap();
+    let c = block_on(verify_key(&p, &ClinikoKey::parse(KEY).unwrap())).unwrap();
     assert!(c.not_practitioner);
     assert_eq!(c.practitioner_id, None);
 }
@@ -85,7 +90,12 @@ fn a_user_who_is_not_a_practitioner_is_a_warning_not_an_error() {
 #[test]
 fn an_invalid_key_sends_nothing_and_saves_nothing() {
     let p = FakePlatform::new();
-    let e = block_on(connect(&p, "https://x.au1.cliniko.com")).unwrap_err();
+    let e = block_on(connection::connect(
+        &p,
+        Ehr::Cliniko,
+        "https://x.au1.cliniko.com",
+    ))
+    .unwrap_err();
     assert!(matches!(e, Error::InvalidKey(_)));
     assert!(p.sent.borrow().is_empty());
     assert!(p.storage.borrow().is_empty());
@@ -97,7 +107,7 @@ fn a_rejected_key_is_not_saved_and_does_not_flag_the_saved_one() {
     p.respond(401, &fixture("error_401.html"));
     let other = "ZZZZZZZZZZZZZZZZZZZZ-uk1";
     assert_eq!(
-        block_on(connect(&p, other)),
+        block_on(connection::connect(&p, Ehr::Cliniko, other)),
         Err(Error::Unauthorized(Ehr::Cliniko))
     );
     assert_eq!(
@@ -105,7 +115,7 @@ fn a_rejected_key_is_not_saved_and_does_not_flag_the_saved_one() {
         vec!["https://api.uk1.cliniko.com/v1/user".to_string()]
     );
     assert_eq!(
-        p.stored(StorageArea::Local, KEY_SECRET),
+        p.stored(StorageArea::Local, STORE.secret),
         Some(serde_json::Value::String(KEY.into()))
     );
     assert_eq!(
@@ -122,23 +132,21 @@ fn connect_saves_key_and_connection_and_reports_connected() {
         ConnectionState::NotSetUp
     );
     script_verify(&p, "practitioners_one.json");
-    let c = block_on(connect(&p, KEY)).unwrap();
-    assert_eq!(
-        block_on(STORE.state(&p)).unwrap().0,
-        ConnectionState::Connected
-    );
+    let st = block_on(connection::connect(&p, Ehr::Cliniko, KEY)).unwrap();
+    assert_eq!(st.state, ConnectionState::Connected);
+    let c = block_on(STORE.load_connection(&p)).unwrap().unwrap();
     assert_eq!(c.subdomain.as_deref(), Some("good-healthy-times"));
     assert_eq!(
-        p.stored(StorageArea::Local, KEY_SECRET),
+        p.stored(StorageArea::Local, STORE.secret),
         Some(serde_json::Value::String(KEY.into()))
     );
-    let saved = p.stored(StorageArea::Local, KEY_CONNECTION).unwrap();
+    let saved = p.stored(StorageArea::Local, STORE.connection).unwrap();
     assert!(
         !saved.to_string().contains("MxJrZXki"),
         "the summary holds no secret"
     );
     assert_eq!(
-        p.stored(StorageArea::Session, KEY_SECRET),
+        p.stored(StorageArea::Session, STORE.secret),
         None,
         "never session storage"
     );
@@ -163,7 +171,7 @@ fn a_401_in_use_needs_reconnect_until_a_new_key_verifies() {
     );
     assert_eq!(p.sent.borrow().len(), before);
     script_verify(&p, "practitioners_one.json");
-    block_on(connect(&p, KEY)).unwrap();
+    block_on(connection::connect(&p, Ehr::Cliniko, KEY)).unwrap();
     assert_eq!(
         block_on(STORE.state(&p)).unwrap().0,
         ConnectionState::Connected
@@ -234,7 +242,7 @@ fn transport_failures_are_errors() {
     let p = FakePlatform::new();
     p.fail(TransportError::Offline);
     assert_eq!(
-        block_on(verify(&p, KEY)),
+        block_on(verify_key(&p, &ClinikoKey::parse(KEY).unwrap())),
         Err(Error::Transport(TransportError::Offline))
     );
 }

@@ -7,7 +7,7 @@ mod common;
 
 use motics_push::diary::window::local_day_start;
 use motics_push::diary::{
-    Appointment, BestMatch, Kind, Link, LinkError, Marker, NoteStatus, WindowSettings, best_match,
+    Appointment, BestMatch, Kind, Link, LinkError, NoteStatus, RowNote, WindowSettings, best_match,
     match_sessions, offer_for_patient, order, verify, window,
 };
 use motics_push::push::time::{iso_utc, parse_iso_ms};
@@ -198,13 +198,12 @@ fn nothing_open_near_the_session_means_no_best_match() {
 }
 
 #[test]
-fn markers_use_the_clinicians_words() {
+fn a_rows_note_marker_uses_the_clinicians_words() {
     let list = day();
-    assert_eq!(list[0].markers(), [Marker::DidNotArrive, Marker::NoNoteYet]);
-    assert_eq!(list[7].markers(), [Marker::HasNote]);
-    let mut unknown = list[1].clone();
-    unknown.note = NoteStatus::NotReported;
-    assert!(unknown.markers().is_empty());
+    assert!(list[0].did_not_arrive);
+    assert_eq!(RowNote::from(list[0].note), RowNote::NoNote);
+    assert_eq!(RowNote::from(list[7].note), RowNote::HasNote);
+    assert_eq!(RowNote::from(NoteStatus::NotReported), RowNote::Unknown);
 }
 
 #[test]

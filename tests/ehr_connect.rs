@@ -120,5 +120,19 @@ fn a_wrong_key_is_refused_naming_the_ehr_and_leaves_the_saved_one_alone() {
         let st = send(&p, ehr, "status", json!({}))["value"].clone();
         assert_eq!(st["state"], "connected", "{}", ehr.name);
         assert_eq!(stored_key(&p, ehr.slot), Some(json!(key)), "{}", ehr.name);
+        // A saved key that stops working (deleted in the EHR): checking it flags "needs reconnect".
+        let slot = (
+            StorageArea::Local.as_str().to_string(),
+            ehr.slot.to_string(),
+        );
+        p.storage.borrow_mut().insert(slot, json!(wrong));
+        let checked = send(&p, ehr, "verify", json!({}));
+        assert_eq!(
+            checked["error"]["kind"], "unauthorized",
+            "{}: {checked}",
+            ehr.name
+        );
+        let st = send(&p, ehr, "status", json!({}))["value"].clone();
+        assert_eq!(st["state"], "needs_reconnect", "{}", ehr.name);
     }
 }

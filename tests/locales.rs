@@ -63,7 +63,6 @@ fn every_error() -> Vec<Error> {
             limit_kb: 1024,
         },
         Error::EmptyNote,
-        Error::NoNoteFound,
         Error::InvalidInput("query".into()),
         Error::Storage("quota".into()),
     ]

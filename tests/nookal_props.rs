@@ -5,10 +5,11 @@ mod common;
 
 use motics_push::http::ApiResponse;
 use motics_push::nookal::form::{encode, encode_component};
-use motics_push::nookal::mojibake::{double_encode, undo};
+use motics_push::nookal::mojibake::undo;
 use motics_push::nookal::readback::{compare, fingerprint};
 use motics_push::nookal::responses::parse;
 use motics_push::nookal::types::{Case, Patient, TreatmentNote};
+use motics_sandbox::nookal::double_encode;
 use proptest::prelude::*;
 
 /// A strict `application/x-www-form-urlencoded` decoder, written independently for the test:

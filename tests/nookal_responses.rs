@@ -42,9 +42,7 @@ fn detail(e: Error) -> String {
 fn success_with_records_and_paging() {
     let env = ok(&fixture("practitioners.json")).unwrap();
     assert_eq!(env.api_call.as_deref(), Some("getPractitioners"));
-    assert_eq!(env.paging.current_page, Some(1));
     assert_eq!(env.paging.next_page, None);
-    assert_eq!(env.paging.total_items, Some(1));
     let ps: Vec<Practitioner> = env.list("practitioners").unwrap();
     assert_eq!(ps.len(), 1);
     assert_eq!(ps[0].id.as_str(), "1");
@@ -52,8 +50,6 @@ fn success_with_records_and_paging() {
     assert_eq!(ps[0].location_ids[0].as_str(), "1");
 
     let env = ok(&fixture("locations.json")).unwrap();
-    assert_eq!(env.paging.current_page, Some(1), "string currentPage");
-    assert_eq!(env.paging.total_items, Some(2), "string totalItems");
     let ls: Vec<Location> = env.list("locations").unwrap();
     assert_eq!(
         ls.iter().map(|l| l.id.as_str()).collect::<Vec<_>>(),
@@ -71,7 +67,7 @@ fn patients_are_pascal_case_and_ids_stay_exact() {
     assert_eq!(ps[0].id.as_str(), "9007199254740993");
     assert_eq!(ps[0].first_name, "Zoë");
     assert_eq!(ps[0].date_of_birth.as_deref(), Some("1984-02-29"));
-    assert_eq!(ps[0].phones(), vec!["0412 345 678"]);
+    assert_eq!(ps[0].mobile.as_deref(), Some("0412 345 678"));
     assert_eq!(ps[0].active, Some(true));
     assert_eq!(ps[1].date_of_birth, None, "0000-00-00 is no date");
     assert_eq!(ps[1].email, None, "empty email is none");
@@ -107,7 +103,6 @@ fn paging_numbers_or_strings() {
         ("1", "0", None),
     ] {
         let env = ok(&body(cur, next)).unwrap();
-        assert_eq!(env.paging.current_page, Some(1));
         assert_eq!(env.paging.next_page, want, "{next}");
     }
     assert_eq!(

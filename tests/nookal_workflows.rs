@@ -2,16 +2,17 @@
 //! Nookal workflows against a scripted fake Platform: connect, search, cases, push + read-back.
 
 use motics_push::Error;
+use motics_push::ehr::connection;
 use motics_push::error::Ehr;
 use motics_push::http::TransportError;
 use motics_push::integration::ConnectionState;
-use motics_push::nookal::mojibake::double_encode;
 use motics_push::nookal::push::{PushInput, push};
 use motics_push::nookal::store;
 use motics_push::nookal::{cases, connect, readback, search};
 use motics_push::platform::StorageArea;
 use motics_push::search::run::SearchOptions;
 use motics_push::testing::FakePlatform;
+use motics_sandbox::nookal::double_encode;
 use pollster::block_on;
 
 const KEY: &str = "nk-test-key-4242";
@@ -56,7 +57,7 @@ fn connected() -> FakePlatform {
     p.respond(200, &fixture("verify_ok.json"))
         .respond(200, &fixture("locations.json"))
         .respond(200, &fixture("practitioners.json"));
-    block_on(connect::connect(&p, KEY)).unwrap();
+    block_on(connection::connect(&p, Ehr::Nookal, KEY)).unwrap();
     assert_eq!(
         block_on(store::STORE.state(&p)).unwrap().0,
         ConnectionState::Connected
@@ -71,7 +72,8 @@ fn connect_verifies_then_lists_then_saves() {
     p.respond(200, &fixture("verify_ok.json"))
         .respond(200, &fixture("locations.json"))
         .respond(200, &fixture("practitioners.json"));
-    let c = block_on(connect::connect(&p, &format!("  {KEY} "))).unwrap();
+    block_on(connection::connect(&p, Ehr::Nookal, &format!("  {KEY} "))).unwrap();
+    let c = block_on(store::STORE.load_connection(&p)).unwrap().unwrap();
     let urls: Vec<String> = p
         .urls()
         .iter()
@@ -88,7 +90,7 @@ fn connect_verifies_then_lists_then_saves() {
         "the only practitioner, chosen"
     );
     assert_eq!(
-        p.stored(StorageArea::Local, store::KEY_SECRET),
+        p.stored(StorageArea::Local, store::STORE.secret),
         Some(serde_json::Value::String(KEY.into()))
     );
 }
@@ -112,12 +114,9 @@ fn an_auth_failure_in_use_marks_needs_reconnect() {
     p.respond(200, &fixture("verify_ok.json"))
         .respond(200, &fixture("locations.json"))
         .respond(200, &fixture("practitioners.json"));
-    let c = block_on(connect::verify_saved(&p)).unwrap();
-    assert_eq!(
-        block_on(store::STORE.state(&p)).unwrap().0,
-        ConnectionState::Connected
-    );
-    assert_eq!(c.practitioner_id.unwrap().as_str(), "1");
+    let c = block_on(connection::verify(&p, Ehr::Nookal)).unwrap();
+    assert_eq!(c.state, ConnectionState::Connected);
+    assert_eq!(c.practitioner_id.as_deref(), Some("1"));
 }
 
 #[test]
@@ -143,7 +142,7 @@ fn switches_choices_and_removal() {
         block_on(store::STORE.state(&p)).unwrap().0,
         ConnectionState::NotSetUp
     );
-    assert_eq!(p.stored(StorageArea::Local, store::KEY_SECRET), None);
+    assert_eq!(p.stored(StorageArea::Local, store::STORE.secret), None);
 }
 
 #[test]
@@ -380,9 +379,9 @@ fn push_refusals() {
                 r#"{"practitioners":[{"ID":"1"},{"ID":"2"}]}"#,
             ),
         );
-    let c = block_on(connect::connect(&p, KEY)).unwrap();
+    let c = block_on(connection::connect(&p, Ehr::Nookal, KEY)).unwrap();
     assert!(
-        c.practitioner().is_none(),
+        c.needs_practitioner,
         "two practitioners: the clinician chooses"
     );
     let before = p.sent.borrow().len();

@@ -41,7 +41,6 @@ fn patient(id: &str, first: &str, last: &str) -> Patient {
         email: None,
         patient_phone_numbers: vec![],
         archived_at: None,
-        created_at: None,
     }
 }
 

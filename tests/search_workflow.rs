@@ -2,7 +2,7 @@
 //! The search workflows against a scripted Platform: requests made, merging, errors, phone scan.
 
 use motics_push::Error;
-use motics_push::cliniko::connect::connect;
+use motics_push::ehr::connection::connect;
 use motics_push::error::Ehr;
 use motics_push::http::TransportError;
 use motics_push::search::date::DateOrder;
@@ -28,7 +28,7 @@ fn connected() -> FakePlatform {
     p.respond(200, &fixture("user.json"))
         .respond(200, &fixture("practitioners_one.json"))
         .respond(200, &fixture("settings_public.json"));
-    block_on(connect(&p, KEY)).unwrap();
+    block_on(connect(&p, motics_push::ehr::Ehr::Cliniko, KEY)).unwrap();
     p.sent.borrow_mut().clear();
     p
 }

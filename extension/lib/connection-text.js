@@ -27,17 +27,11 @@ function connectedText(s, name) {
     const locations = String(s.locations?.length ?? 0);
     if (s.needs_practitioner) return t("nookalConnectedChoose", [locations]);
     const chosen = s.practitioners.find((p) => p.id === s.practitioner_id);
-    return t("nookalConnectedAs", [chosen ? optionName(chosen) : "", locations]);
+    return t("nookalConnectedAs", [chosen?.name ?? "", locations]);
   }
   const role = s.practitioner_id ? t("rolePractitioner") : s.role || t("roleUnknown");
   const host = s.subdomain ? `${s.subdomain}.${s.shard}.cliniko.com` : s.shard ?? name;
   return t("connectedAs", [s.user_name, role, s.account_name, host]);
-}
-
-/** A practitioner's or location's display name (with a practitioner's speciality, if any). */
-export function optionName(o) {
-  const name = o.name ?? ([o.title, o.first_name, o.last_name].filter(Boolean).join(" ") || t("nookalPractitionerFallback", [o.id]));
-  return o.speciality ? `${name} (${o.speciality})` : name;
 }
 
 /** Today's date in the browser's locale (e.g. 31/01/2025 in en-AU), as titles show it. */

@@ -94,13 +94,6 @@ import { api, extensionOrigin } from "./browser.js";
 export const MSG = Object.freeze({
   CORE_INFO: "core/info",
   TITLE_FILL: "title/fill",
-  CONNECTION_STATUS: "connection/status",
-  CONNECTION_CONNECT: "connection/connect",
-  CONNECTION_VERIFY: "connection/verify",
-  CONNECTION_SET_ENABLED: "connection/set-enabled",
-  CONNECTION_REMOVE: "connection/remove",
-  CONNECTION_SET_PRACTITIONER: "connection/set-practitioner",
-  CONNECTION_SET_LOCATION: "connection/set-location",
   TEMPLATES_LIST: "templates/list",
   TEMPLATES_LEARNED: "templates/learned",
   TEMPLATES_FORGET: "templates/forget",

@@ -16,8 +16,3 @@ export function originOf(url) {
     return null;
   }
 }
-
-/** Whether `url` is a page of the Motics web app. */
-export function isMoticsUrl(url) {
-  return MOTICS_ORIGINS.includes(originOf(url));
-}

@@ -6,7 +6,7 @@
 import { api } from "../lib/browser.js";
 import { t, errorText } from "../lib/i18n.js";
 import { EHRS, te, connection } from "../lib/ehrs.js";
-import { describeConnection, optionName } from "../lib/connection-text.js";
+import { describeConnection } from "../lib/connection-text.js";
 import { el } from "../lib/dom.js";
 import { MSG, request } from "../lib/messages.js";
 
@@ -182,14 +182,14 @@ export class ConnectionCard {
     const chosen = status[choice.chosen] ?? "";
     const first = new Option(t(choice.placeholder ?? choice.none), "");
     first.disabled = Boolean(choice.required);
-    select.replaceChildren(first, ...list.map((o) => new Option(optionName(o), o.id)));
+    select.replaceChildren(first, ...list.map((o) => new Option(o.name, o.id)));
     select.value = chosen;
     if (choice.required) {
       select.setAttribute("aria-invalid", String(!chosen));
       document.body.dataset[`${this.ehr}${choice.id[0].toUpperCase()}${choice.id.slice(1)}`] = chosen ? "chosen" : "missing";
     } else if (choice.covered) {
       // A key covers some of these only (Nookal keys are location-scoped): say which, so a missing one is noticed.
-      hint.textContent = t(choice.covered, [list.map(optionName).join(", ") || "—"]);
+      hint.textContent = t(choice.covered, [list.map((o) => o.name).join(", ") || "—"]);
     }
   }
 }

@@ -1,4 +1,4 @@
-//! The Cliniko connection workflows: verify/connect a key, status, switches, templates.
+//! Cliniko's who-am-I for a key (`ehr::connection` saves it or flags it) and its note templates.
 //!
 //! Storage keys are documented in `cliniko::store`; requests go out through `cliniko::client`.
 
@@ -18,15 +18,10 @@ const MAX_TEMPLATE_PAGES: usize = 10;
 /// How long the template cache is used without asking Cliniko again (1 hour).
 pub const TEMPLATE_CACHE_MS: i64 = 60 * 60 * 1000;
 
-/// Check a pasted key without saving it: `GET /user` → `GET /practitioners?q[]=user_id:=…` →
+/// Check a key without saving it: `GET /user` → `GET /practitioners?q[]=user_id:=…` →
 /// `GET /settings/public`. A user who is not a practitioner is a warning (`not_practitioner`),
-/// not an error. A 401 here does not flag the saved connection (this key is not saved yet).
-pub async fn verify<P: Env>(p: &P, raw_key: &str) -> Result<Connection> {
-    let key = ClinikoKey::parse(raw_key)?;
-    verify_key(p, &key).await
-}
-
-async fn verify_key<P: Env>(p: &P, key: &ClinikoKey) -> Result<Connection> {
+/// not an error. A 401 here flags nothing (the caller decides).
+pub async fn verify_key<P: Env>(p: &P, key: &ClinikoKey) -> Result<Connection> {
     let user: User = client::fetch_with(p, &requests::get_user(key), On401::Ignore).await?;
     let practitioners: Page<Practitioner> = client::fetch_with(
         p,
@@ -61,15 +56,6 @@ async fn verify_key<P: Env>(p: &P, key: &ClinikoKey) -> Result<Connection> {
         key_hint: key.hint(),
         verified_at_ms: p.now_ms(),
     })
-}
-
-/// Verify a key and, only if that succeeds, save it with its connection (enabled, no reconnect
-/// needed). An invalid key is never saved and leaves any saved connection as it was.
-pub async fn connect<P: Env>(p: &P, raw_key: &str) -> Result<Connection> {
-    let key = ClinikoKey::parse(raw_key)?;
-    let conn = verify_key(p, &key).await?;
-    store::STORE.save_connection(p, &key, &conn).await?;
-    Ok(conn)
 }
 
 /// The account's treatment-note templates (not archived), from the cache when it is fresh and

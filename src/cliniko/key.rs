@@ -30,11 +30,6 @@ impl Shard {
         ok.then(|| Shard(text.to_ascii_lowercase()))
     }
 
-    /// The shard's name, e.g. `au1`.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
     /// The API base, `https://api.<shard>.cliniko.com/v1` (no trailing slash).
     pub fn api_base(&self) -> String {
         format!("https://api.{}.cliniko.com/v1", self.0)

@@ -14,10 +14,6 @@ use crate::integration::Store;
 use crate::worker::Env;
 use serde::{Deserialize, Serialize};
 
-/// storage.local key of the API key.
-pub const KEY_SECRET: &str = STORE.secret;
-/// storage.local key of the [`Connection`].
-pub const KEY_CONNECTION: &str = STORE.connection;
 /// storage.local key of the [`TemplateCache`].
 pub const KEY_TEMPLATES: &str = "cliniko.templates";
 

@@ -59,13 +59,9 @@ pub struct User {
     pub first_name: String,
     /// Last name.
     pub last_name: String,
-    /// Email, if any.
-    pub email: Option<String>,
     /// `administrator`, `practitioner`, `receptionist`, … (does not say whether the user is a
     /// practitioner: reference §7).
     pub role: Option<String>,
-    /// Whether the user is active.
-    pub active: Option<bool>,
 }
 
 impl Decode<Cliniko> for User {
@@ -74,9 +70,7 @@ impl Decode<Cliniko> for User {
             id: o.id("id")?,
             first_name: o.str_or_empty("first_name")?,
             last_name: o.str_or_empty("last_name")?,
-            email: o.str_opt("email")?,
             role: o.str_opt("role")?,
-            active: o.bool_opt("active")?,
         })
     }
 }
@@ -134,8 +128,6 @@ pub struct Account {
     /// Web subdomain: `https://<subdomain>.<shard>.cliniko.com` (reference §10). Checked to be a
     /// DNS label, because it is put into links the clinician opens.
     pub subdomain: Option<String>,
-    /// ISO 3166-1 country code, e.g. `AU`.
-    pub country_code: Option<String>,
 }
 
 /// `PublicSettings.terminology`.
@@ -159,7 +151,6 @@ impl Decode<Cliniko> for PublicSettings {
                     id: a.id_opt("id")?,
                     name: a.str_opt("name")?,
                     subdomain,
-                    country_code: a.str_opt("country_code")?,
                 }
             }
             None => Account::default(),
@@ -225,8 +216,6 @@ pub struct Patient {
     pub patient_phone_numbers: Vec<PhoneNumber>,
     /// When archived; `None` when not (both `null` and `""` mean not archived).
     pub archived_at: Option<String>,
-    /// Creation time (UTC).
-    pub created_at: Option<String>,
 }
 
 impl Patient {
@@ -269,7 +258,6 @@ impl Decode<Cliniko> for Patient {
             email: o.nonempty_opt("email")?,
             patient_phone_numbers,
             archived_at: o.nonempty_opt("archived_at")?,
-            created_at: o.nonempty_opt("created_at")?,
         })
     }
 }
@@ -285,24 +273,10 @@ pub struct TreatmentNote {
     pub id: ClinikoId,
     /// Title.
     pub title: Option<String>,
-    /// Draft (true), final (false), or unknown.
-    pub draft: Option<bool>,
-    /// Author's name as Cliniko shows it.
-    pub author_name: Option<String>,
     /// Content as sent back (sanitised by Cliniko, so it may differ from what was sent).
     pub content: Option<Content>,
-    /// From `patient.links.self`.
-    pub patient_id: Option<ClinikoId>,
-    /// From `practitioner.links.self`.
-    pub practitioner_id: Option<ClinikoId>,
-    /// From `treatment_note_template.links.self`.
-    pub treatment_note_template_id: Option<ClinikoId>,
     /// Creation time (UTC).
     pub created_at: Option<String>,
-    /// Last update (UTC).
-    pub updated_at: Option<String>,
-    /// When finalised, if ever.
-    pub finalized_at: Option<String>,
     /// When archived (`null`/`""` = not archived).
     pub archived_at: Option<String>,
 }
@@ -312,15 +286,8 @@ impl Decode<Cliniko> for TreatmentNote {
         Ok(TreatmentNote {
             id: o.id("id")?,
             title: o.str_opt("title")?,
-            draft: o.bool_opt("draft")?,
-            author_name: o.str_opt("author_name")?,
             content: content_opt(o)?,
-            patient_id: o.linked_id("patient")?,
-            practitioner_id: o.linked_id("practitioner")?,
-            treatment_note_template_id: o.linked_id("treatment_note_template")?,
             created_at: o.nonempty_opt("created_at")?,
-            updated_at: o.nonempty_opt("updated_at")?,
-            finalized_at: o.nonempty_opt("finalized_at")?,
             archived_at: o.nonempty_opt("archived_at")?,
         })
     }

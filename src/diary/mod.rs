@@ -18,7 +18,7 @@ pub mod rows;
 pub mod window;
 
 pub use link::{Link, LinkError, VerifiedLink, verify};
-pub use model::{Appointment, Kind, Marker, NoteStatus, in_diary};
+pub use model::{Appointment, Kind, NoteStatus, in_diary};
 pub use nearest::{BestMatch, best_match, order};
 pub use offer::{LinkOffer, offer_for_patient};
 pub use queue::match_sessions;

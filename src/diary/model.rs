@@ -1,4 +1,4 @@
-//! The EHR-neutral appointment: who, when (UTC ms), what type, and its markers.
+//! The EHR-neutral appointment: who, when (UTC ms), what type, and its note status.
 
 use super::DiaryWindow;
 use serde::{Deserialize, Serialize};
@@ -37,18 +37,6 @@ impl NoteStatus {
     pub fn has_note(self) -> bool {
         matches!(self, NoteStatus::Draft | NoteStatus::Final)
     }
-}
-
-/// A marker shown on the row, in the clinician's words (the UI picks the message).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Marker {
-    /// "no note yet"
-    NoNoteYet,
-    /// "has a note"
-    HasNote,
-    /// "did not arrive"
-    DidNotArrive,
 }
 
 /// One appointment (or one attendee of a class) in the practitioner's diary. Ids are strings
@@ -105,20 +93,6 @@ impl Appointment {
             patient_name: None,
             case_id: None,
         }
-    }
-
-    /// The row's markers: did-not-arrive first, then the note status (none when unknown).
-    pub fn markers(&self) -> Vec<Marker> {
-        let mut m = Vec::new();
-        if self.did_not_arrive {
-            m.push(Marker::DidNotArrive);
-        }
-        match self.note {
-            NoteStatus::NoNote => m.push(Marker::NoNoteYet),
-            NoteStatus::Draft | NoteStatus::Final => m.push(Marker::HasNote),
-            NoteStatus::NotReported => {}
-        }
-        m
     }
 
     /// Whether `t` (UTC ms) falls inside the appointment (`[start, end)`).

@@ -9,12 +9,13 @@ use crate::Result;
 use crate::cliniko::connect as cliniko;
 use crate::cliniko::store as cliniko_store;
 use crate::error::Error;
-use crate::integration::ConnectionState;
+use crate::integration::{ConnectionState, Store};
 use crate::nookal::cases::{self, CaseList, CaseRow};
 use crate::nookal::connect as nookal;
 use crate::nookal::store as nookal_store;
 use crate::worker::Env;
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 /// A practitioner or location as a picker shows it (ids are strings).
@@ -141,13 +142,26 @@ pub async fn status<P: Env>(p: &P, ehr: Ehr) -> Result<ConnectionStatus> {
     })
 }
 
-/// Verify a pasted key (who is it?) and save it only if that worked.
+/// Verify a pasted key (who is it?) and save it only if that worked (enabled, no reconnect
+/// needed). A key that fails is never saved and leaves any saved connection as it was.
 pub async fn connect<P: Env>(p: &P, ehr: Ehr, key: &str) -> Result<ConnectionStatus> {
     match ehr {
-        Ehr::Cliniko => drop(cliniko::connect(p, key).await?),
-        Ehr::Nookal => drop(nookal::connect(p, key).await?),
+        Ehr::Cliniko => save_checked(p, &cliniko_store::STORE, key, cliniko::verify_key).await?,
+        Ehr::Nookal => save_checked(p, &nookal_store::STORE, key, nookal::verify_key).await?,
     }
     status(p, ehr).await
+}
+
+/// [`connect`] over one EHR's key store, with its who-am-I `check`.
+async fn save_checked<P: Env, K, C: Serialize + DeserializeOwned>(
+    p: &P,
+    store: &Store<K, C>,
+    raw: &str,
+    check: impl AsyncFnOnce(&P, &K) -> Result<C>,
+) -> Result<()> {
+    let key = (store.parse_key)(raw)?;
+    let conn = check(p, &key).await?;
+    store.save_connection(p, &key, &conn).await
 }
 
 /// Check the saved key again, the same way for every EHR: the connection is refreshed, a
@@ -155,22 +169,29 @@ pub async fn connect<P: Env>(p: &P, ehr: Ehr, key: &str) -> Result<ConnectionSta
 /// stopped working in use (deleted, or the clinic migrated): flagged "needs reconnect".
 pub async fn verify<P: Env>(p: &P, ehr: Ehr) -> Result<ConnectionStatus> {
     match ehr {
-        Ehr::Cliniko => {
-            let Some(key) = cliniko_store::STORE.load_key(p).await? else {
-                return Err(Error::NotConnected(Ehr::Cliniko));
-            };
-            match cliniko::verify(p, key.expose_secret()).await {
-                Ok(conn) => cliniko_store::STORE.save_verified(p, &conn).await?,
-                Err(Error::Unauthorized(e)) => {
-                    cliniko_store::STORE.mark_needs_reconnect(p).await?;
-                    return Err(Error::Unauthorized(e));
-                }
-                Err(e) => return Err(e),
-            }
-        }
-        Ehr::Nookal => drop(nookal::verify_saved(p).await?),
+        Ehr::Cliniko => recheck(p, &cliniko_store::STORE, cliniko::verify_key).await?,
+        Ehr::Nookal => recheck(p, &nookal_store::STORE, nookal::verify_key).await?,
     }
     status(p, ehr).await
+}
+
+/// [`verify`] over one EHR's key store, with its who-am-I `check`.
+async fn recheck<P: Env, K, C: Serialize + DeserializeOwned>(
+    p: &P,
+    store: &Store<K, C>,
+    check: impl AsyncFnOnce(&P, &K) -> Result<C>,
+) -> Result<()> {
+    let Some(key) = store.load_key(p).await? else {
+        return Err(Error::NotConnected(store.ehr));
+    };
+    match check(p, &key).await {
+        Ok(conn) => store.save_verified(p, &conn).await,
+        Err(e @ Error::Unauthorized(_)) => {
+            store.mark_needs_reconnect(p).await?;
+            Err(e)
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// Switch an EHR on or off, keeping the key.

@@ -159,11 +159,9 @@ pub async fn add_case<P: Env>(
     if let Some(id) = id {
         return Ok(Case {
             id,
-            patient_id: Some(patient_id),
             title,
             status: None,
             date: start_date,
-            provider_name: None,
         });
     }
     let cases = fetch_cases(p, &key, &patient_id).await?;

@@ -1,5 +1,5 @@
-//! Connecting a key: `verify`, then `getLocations` and `getPractitioners`; the clinician's
-//! practitioner and default-location choices.
+//! A key's who-am-I: `verify`, then `getLocations` and `getPractitioners` (`ehr::connection`
+//! saves it or flags it); the clinician's practitioner and default-location choices.
 
 use super::client::{On401, call_with, list_all};
 use super::id::NookalId;
@@ -18,21 +18,19 @@ struct Discovery {
     practitioners: Vec<Practitioner>,
 }
 
-async fn discover<P: Env>(p: &P, key: &NookalKey, on_auth: On401) -> Result<Discovery> {
-    let env = call_with(p, &requests::verify(key), on_auth).await?;
+/// A refusal flags nothing here: the caller decides (`ehr::connection::verify` flags the saved key).
+async fn discover<P: Env>(p: &P, key: &NookalKey) -> Result<Discovery> {
+    let env = call_with(p, &requests::verify(key), On401::Ignore).await?;
     // SDK `Nookal_Verify::isVerified()` reads `data.results.verify`; the Elixir client treats
     // any non-failure as verified. Only an explicit false is a refusal, so both readings work.
     if env.value("verify").and_then(as_flag) == Some(false) {
-        if on_auth == On401::MarkNeedsReconnect {
-            store::STORE.mark_needs_reconnect(p).await?;
-        }
         return Err(Error::Unauthorized(Ehr::Nookal));
     }
-    let locations = list_all(p, "locations", on_auth, |pg| {
+    let locations = list_all(p, "locations", On401::Ignore, |pg| {
         requests::get_locations(key, pg)
     })
     .await?;
-    let practitioners = list_all(p, "practitioners", on_auth, |pg| {
+    let practitioners = list_all(p, "practitioners", On401::Ignore, |pg| {
         requests::get_practitioners(key, pg)
     })
     .await?;
@@ -81,28 +79,11 @@ fn build(d: Discovery, key: &NookalKey, now_ms: i64, prev: Option<&Connection>) 
     }
 }
 
-/// Verify a pasted key and, only if it works, save it with what it can see. A key that fails
-/// leaves any saved connection untouched. Previous choices carry over while still listed.
-pub async fn connect<P: Env>(p: &P, raw_key: &str) -> Result<Connection> {
-    let key = NookalKey::parse(raw_key)?;
-    let d = discover(p, &key, On401::Ignore).await?;
+/// What a key can see, with the previous choices carried over while still listed. Saves nothing.
+pub async fn verify_key<P: Env>(p: &P, key: &NookalKey) -> Result<Connection> {
+    let d = discover(p, key).await?;
     let prev = store::STORE.load_connection(p).await?;
-    let conn = build(d, &key, p.now_ms(), prev.as_ref());
-    store::STORE.save_connection(p, &key, &conn).await?;
-    Ok(conn)
-}
-
-/// Re-check the saved key ("Test connection"): refresh the lists, keep the choices and the
-/// on/off switch, clear a needs-reconnect flag when the key works again.
-pub async fn verify_saved<P: Env>(p: &P) -> Result<Connection> {
-    let Some(key) = store::STORE.load_key(p).await? else {
-        return Err(Error::NotConnected(Ehr::Nookal));
-    };
-    let d = discover(p, &key, On401::MarkNeedsReconnect).await?;
-    let prev = store::STORE.load_connection(p).await?;
-    let conn = build(d, &key, p.now_ms(), prev.as_ref());
-    store::STORE.save_verified(p, &conn).await?;
-    Ok(conn)
+    Ok(build(d, key, p.now_ms(), prev.as_ref()))
 }
 
 async fn saved<P: Env>(p: &P) -> Result<Connection> {

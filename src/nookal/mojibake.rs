@@ -1,8 +1,8 @@
-//! Nookal's UTF-8 double-encoding (`é` → `Ã©`, `°` → `Â°`, `•` → `â€¢`), produced and undone.
+//! Nookal's UTF-8 double-encoding (`é` → `Ã©`, `°` → `Â°`, `•` → `â€¢`), undone.
 //!
 //! Live tests found that Nookal stores UTF-8 note text as if each byte were a Windows-1252
-//! character (reference §3, patientnotes findings). [`double_encode`] reproduces that; [`undo`]
-//! reverses it wherever a run of characters spells a valid UTF-8 sequence, and says which
+//! character (reference §3, patientnotes findings; the sandbox's `double_encode` reproduces it).
+//! [`undo`] reverses it wherever a run of characters spells a valid UTF-8 sequence, and says which
 //! characters it restored, so a read-back can report "garbled: é, °" instead of "missing".
 //! Plain Latin-1 readings (bytes 0x80–0x9F as C1 controls) are undone as well.
 
@@ -12,14 +12,6 @@ const CP1252_HIGH: [char; 32] = [
     '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž', '\u{8f}',
     '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}', 'ž', 'Ÿ',
 ];
-
-/// The Windows-1252 character for a byte.
-pub fn cp1252_char(b: u8) -> char {
-    match b {
-        0x80..=0x9f => CP1252_HIGH[usize::from(b - 0x80)],
-        _ => char::from(b),
-    }
-}
 
 /// The byte a character stands for when text is read as Windows-1252 (or Latin-1).
 pub fn cp1252_byte(c: char) -> Option<u8> {
@@ -31,11 +23,6 @@ pub fn cp1252_byte(c: char) -> Option<u8> {
         .iter()
         .position(|&h| h == c)
         .and_then(|i| u8::try_from(0x80 + i).ok())
-}
-
-/// What Nookal shows for `text`: every UTF-8 byte read as one Windows-1252 character.
-pub fn double_encode(text: &str) -> String {
-    text.bytes().map(cp1252_char).collect()
 }
 
 /// Undo double-encoding where it is unambiguous (a lead byte followed by the right number of
@@ -84,9 +71,6 @@ mod tests {
 
     #[test]
     fn documented_examples() {
-        assert_eq!(double_encode("café"), "cafÃ©");
-        assert_eq!(double_encode("°"), "Â°");
-        assert_eq!(double_encode("•"), "â€¢");
         let (fixed, which) = undo("cafÃ© 38Â° â€¢ ok");
         assert_eq!(fixed, "café 38° • ok");
         assert_eq!(which, vec!['é', '°', '•']);

@@ -24,20 +24,12 @@ const MAX_MESSAGE_CHARS: usize = 300;
 /// Wait after a failure envelope that says "too many requests" (limits are unpublished, §5).
 pub const DEFAULT_RATE_LIMIT_WAIT_S: u64 = 60;
 
-/// Paging facts of a list call: `settings.{currentPage,nextPage,pageLength}` and
-/// `details.{currentItems,totalItems}`, each a number or a digit string.
+/// Paging facts of a list call: `settings.nextPage`, a number or a digit string (the other
+/// counts v2 sends, `currentPage`, `totalItems`…, decide nothing here and are not read).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Paging {
-    /// `settings.currentPage`.
-    pub current_page: Option<u64>,
     /// `settings.nextPage`; `None` (null, `""`, `false`, `0`) on the last page.
     pub next_page: Option<u64>,
-    /// `settings.pageLength`.
-    pub page_length: Option<u64>,
-    /// `details.currentItems`.
-    pub current_items: Option<u64>,
-    /// `details.totalItems`.
-    pub total_items: Option<u64>,
 }
 
 /// A successful v2 answer: `data.api_call`, `data.results` (always an object; PHP's empty `[]`
@@ -158,30 +150,22 @@ pub fn parse_body(body: &str) -> Result<Envelope> {
 }
 
 fn paging(top: &Rec<'_>) -> Result<Paging> {
-    let count = |section: &str, field: &str| -> Result<Option<u64>> {
-        let Some(sec) = top.raw(section) else {
-            return Ok(None);
-        };
-        // PHP sends an empty section as `[]`.
-        if sec.as_array().is_some_and(Vec::is_empty) {
-            return Ok(None);
-        }
-        let rec = Rec::new(sec, section)?;
-        match rec.raw(field) {
-            None => Ok(None),
-            Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
-            Some(Value::Bool(false)) => Ok(None),
-            Some(v) => as_count(v)
-                .map(Some)
-                .ok_or_else(|| bad(&join(section, field), "expected a whole number")),
+    // PHP sends an empty section as `[]`.
+    let Some(sec) = top
+        .raw("settings")
+        .filter(|s| !s.as_array().is_some_and(Vec::is_empty))
+    else {
+        return Ok(Paging::default());
+    };
+    let next_page = match Rec::new(sec, "settings")?.raw("nextPage") {
+        None | Some(Value::Bool(false)) => None,
+        Some(Value::String(s)) if s.trim().is_empty() => None,
+        Some(v) => {
+            Some(as_count(v).ok_or_else(|| bad("settings.nextPage", "expected a whole number"))?)
         }
     };
     Ok(Paging {
-        current_page: count("settings", "currentPage")?,
-        next_page: count("settings", "nextPage")?.filter(|n| *n > 0),
-        page_length: count("settings", "pageLength")?,
-        current_items: count("details", "currentItems")?,
-        total_items: count("details", "totalItems")?,
+        next_page: next_page.filter(|n| *n > 0),
     })
 }
 

@@ -13,9 +13,6 @@ use crate::error::Ehr;
 use crate::integration::Store;
 use serde::{Deserialize, Serialize};
 
-/// storage.local key of the API key.
-pub const KEY_SECRET: &str = STORE.secret;
-
 /// Nookal's slots in `storage.local`, in the one key store.
 pub const STORE: Store<NookalKey, Connection> =
     Store::new(Ehr::Nookal, NookalKey::parse, NookalKey::expose_secret, &[]);

@@ -90,12 +90,8 @@ impl Decode<Nookal> for Practitioner {
 pub struct Patient {
     /// Patient id.
     pub id: NookalId,
-    /// Title (`Mr`, `Ms`…).
-    pub title: Option<String>,
     /// First name.
     pub first_name: String,
-    /// Middle name.
-    pub middle_name: Option<String>,
     /// Preferred name.
     pub nickname: Option<String>,
     /// Last name.
@@ -116,40 +112,11 @@ pub struct Patient {
     pub deceased: Option<bool>,
 }
 
-impl Patient {
-    /// The patient's phone numbers, mobile first.
-    pub fn phones(&self) -> Vec<&str> {
-        [&self.mobile, &self.home, &self.work]
-            .into_iter()
-            .filter_map(|p| p.as_deref())
-            .collect()
-    }
-
-    /// "First Last" (with the preferred name in brackets when it differs).
-    pub fn display_name(&self) -> String {
-        let mut name = self.first_name.clone();
-        if let Some(n) = &self.nickname
-            && !n.eq_ignore_ascii_case(&self.first_name)
-        {
-            name.push_str(&format!(" ({n})"));
-        }
-        if !self.last_name.is_empty() {
-            if !name.is_empty() {
-                name.push(' ');
-            }
-            name.push_str(&self.last_name);
-        }
-        name
-    }
-}
-
 impl Decode<Nookal> for Patient {
     fn decode(r: &Rec<'_>) -> Result<Self> {
         Ok(Patient {
             id: r.id_any(&["ID", "id", "patientID", "PatientID"])?,
-            title: r.text("Title")?,
             first_name: r.text_any(&["FirstName", "firstName"])?.unwrap_or_default(),
-            middle_name: r.text_any(&["MiddleName", "middleName"])?,
             nickname: r.text_any(&["Nickname", "nickname"])?,
             last_name: r.text_any(&["LastName", "lastName"])?.unwrap_or_default(),
             date_of_birth: r.date_any(&["DOB", "dob", "DateOfBirth"])?,
@@ -168,8 +135,6 @@ impl Decode<Nookal> for Patient {
 pub struct Case {
     /// Case id (`addTreatmentNote`'s `case_id`).
     pub id: NookalId,
-    /// Owning patient, when given.
-    pub patient_id: Option<NookalId>,
     /// Title.
     pub title: String,
     /// `status` as Nookal gives it. UNCONFIRMED vocabulary (reference §3 lists the field only).
@@ -177,15 +142,12 @@ pub struct Case {
     /// A start / creation date when present (`startDate`, `DateCreated`, … — v2's field name
     /// is undocumented, so several are tried). `YYYY-MM-DD[ HH:MM:SS]`.
     pub date: Option<String>,
-    /// Primary practitioner's name.
-    pub provider_name: Option<String>,
 }
 
 impl Decode<Nookal> for Case {
     fn decode(r: &Rec<'_>) -> Result<Self> {
         Ok(Case {
             id: r.id_any(&["ID", "id", "caseID", "CaseID"])?,
-            patient_id: r.id_opt_any(&["patientID", "PatientID", "patient_id", "clientID"])?,
             title: r.text_any(&["title", "Title"])?.unwrap_or_default(),
             status: r.text_any(&["status", "Status"])?,
             date: r.date_any(&[
@@ -199,7 +161,6 @@ impl Decode<Nookal> for Case {
                 "date_created",
                 "referralDate",
             ])?,
-            provider_name: r.text_any(&["providerName", "ProviderName"])?,
         })
     }
 }
@@ -209,12 +170,8 @@ impl Decode<Nookal> for Case {
 pub struct TreatmentNote {
     /// `noteID`.
     pub id: NookalId,
-    /// `clientID` (the patient).
-    pub patient_id: Option<NookalId>,
     /// `caseID`.
     pub case_id: Option<NookalId>,
-    /// `practitionerID`.
-    pub practitioner_id: Option<NookalId>,
     /// `date`, `YYYY-MM-DD HH:MM:SS` (local clinic time).
     pub date: Option<String>,
     /// `status`; `deleted` means removed.
@@ -246,9 +203,7 @@ impl Decode<Nookal> for TreatmentNote {
         };
         Ok(TreatmentNote {
             id: r.id_any(&["noteID", "NoteID", "note_id", "ID", "id"])?,
-            patient_id: r.id_opt_any(&["clientID", "patientID", "patient_id"])?,
             case_id: r.id_opt_any(&["caseID", "case_id"])?,
-            practitioner_id: r.id_opt_any(&["practitionerID", "practitioner_id"])?,
             date: r.date_any(&["date", "Date"])?,
             status: r.text_any(&["status", "Status"])?,
             text,

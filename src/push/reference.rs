@@ -111,8 +111,6 @@ mod tests {
         TreatmentNote {
             id: ClinikoId::parse(id).unwrap(),
             title: None,
-            draft: Some(true),
-            author_name: None,
             content: Some(Content {
                 sections: vec![Section {
                     name: Some("Motics note".into()),
@@ -120,12 +118,7 @@ mod tests {
                     questions: vec![Question::paragraph("Note", answer.into())],
                 }],
             }),
-            patient_id: None,
-            practitioner_id: None,
-            treatment_note_template_id: None,
             created_at: Some(created.into()),
-            updated_at: None,
-            finalized_at: None,
             archived_at: archived.then(|| "2025-01-01T00:00:00Z".into()),
         }
     }
