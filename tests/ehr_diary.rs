@@ -411,6 +411,22 @@ fn a_key_without_a_practitioner_picks_one_and_it_is_remembered() {
                 .iter()
                 .all(|c| c["id"].is_string() && c["name"].is_string())
         );
+        if ehr.name == "nookal" {
+            // The picker names each practitioner as the options page does (title included).
+            let status = p.ok(json!({"type": "connection/status", "ehr": "nookal"}));
+            let named = |v: &Value| -> Vec<(Value, Value)> {
+                v.as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|c| (c["id"].clone(), c["name"].clone()))
+                    .collect()
+            };
+            assert_eq!(
+                named(&l["practitioners"]),
+                named(&status["practitioners"]),
+                "{status}"
+            );
+        }
         // Pick the one whose diary has the 10:30 appointment.
         let picked = choices
             .iter()

@@ -195,11 +195,10 @@ async fn whose<P: Env>(p: &P, ehr: Ehr, asked: Option<&str>) -> Result<Whose> {
             let choices: Vec<Choice> = conn
                 .practitioners
                 .iter()
+                // The options page's rule, so a practitioner reads the same in both places.
                 .map(|x| Choice {
                     id: x.id.to_string(),
-                    name: format!("{} {}", x.first_name, x.last_name)
-                        .trim()
-                        .to_string(),
+                    name: x.display_name(),
                 })
                 .collect();
             let filing = conn.practitioner_id.as_ref().map(ToString::to_string);
