@@ -4,7 +4,7 @@
 //! the 401 → "needs reconnect" flag apply everywhere.
 
 use super::id::Cliniko;
-use super::responses::{parse, status_error};
+use super::responses::{parse_body, status_error};
 use super::types::Decode;
 use crate::Result;
 use crate::ehr::Ehr;
@@ -51,7 +51,8 @@ pub async fn send_with<P: Env>(p: &P, req: &ApiRequest, on_401: On401) -> Result
 
 /// Send and read the body as `T`.
 pub async fn fetch<P: Env, T: Decode<Cliniko>>(p: &P, req: &ApiRequest) -> Result<T> {
-    fetch_with(p, req, On401::MarkNeedsReconnect).await
+    let resp = send(p, req).await?;
+    parse_body(&resp.body)
 }
 
 /// Send (with an explicit 401 policy) and read the body as `T`.
@@ -60,8 +61,6 @@ pub async fn fetch_with<P: Env, T: Decode<Cliniko>>(
     req: &ApiRequest,
     on_401: On401,
 ) -> Result<T> {
-    crate::send::send(p, Ehr::Cliniko, budget(req), req, on_401, |r, now| {
-        parse(&r, now)
-    })
-    .await
+    let resp = send_with(p, req, on_401).await?;
+    parse_body(&resp.body)
 }
