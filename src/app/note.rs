@@ -98,21 +98,7 @@ pub async fn prepare<P: Env>(p: &P, req: PrepareRequest) -> Result<Prepared> {
             reference: Some(push_ref.clone()),
         }),
     };
-    // Each rendering is made once: the preview's, and for Copy the other EHR's form too.
-    let (preview, report, html, text) = match req.ehr {
-        Ehr::Cliniko => {
-            let r = render::preview(&note, &opts);
-            let html = req.copy.then(|| render::safe_tree::to_html(&r.nodes));
-            let text = req.copy.then(|| render::nookal_text(&note, &opts).text);
-            (r.nodes, r.report, html, text)
-        }
-        Ehr::Nookal => {
-            let r = render::nookal_text(&note, &opts);
-            let html = req.copy.then(|| render::cliniko_html(&note, &opts).html);
-            let preview = vec![PreviewNode::text(&r.text)];
-            (preview, r.report, html, req.copy.then_some(r.text))
-        }
-    };
+    let (preview, report, html, text) = render_for(&note, req.ehr, &opts, req.copy);
     // Without the template list (e.g. offline) the preview shows no advice: the push falls back.
     let template = crate::ehr::connection::template_advice(p, req.ehr, &note)
         .await
@@ -141,17 +127,7 @@ pub async fn prepare<P: Env>(p: &P, req: PrepareRequest) -> Result<Prepared> {
 /// The preview of a long note's head, made at once: no storage read, no footer (the whole note's
 /// preparation replaces it before any push can be chosen). Its reference is never shown.
 fn head(note: &note::Note, ehr: Ehr, random: u64) -> Prepared {
-    let opts = RenderOptions { footer: None };
-    let (preview, report) = match ehr {
-        Ehr::Cliniko => {
-            let r = render::preview(note, &opts);
-            (r.nodes, r.report)
-        }
-        Ehr::Nookal => {
-            let r = render::nookal_text(note, &opts);
-            (vec![PreviewNode::text(&r.text)], r.report)
-        }
-    };
+    let (preview, report, _, _) = render_for(note, ehr, &RenderOptions { footer: None }, false);
     Prepared {
         ehr,
         ehr_name: ehr.name(),
@@ -165,5 +141,29 @@ fn head(note: &note::Note, ehr: Ehr, random: u64) -> Prepared {
         report,
         push_ref: new_push_ref(random),
         template: None,
+    }
+}
+
+/// The preview and report for `ehr`, each rendering made once; with `copy`, also the Cliniko HTML
+/// and the plain text (Copy note): the preview's own form reused, the other EHR's rendered.
+fn render_for(
+    note: &note::Note,
+    ehr: Ehr,
+    opts: &RenderOptions,
+    copy: bool,
+) -> (Vec<PreviewNode>, Report, Option<String>, Option<String>) {
+    match ehr {
+        Ehr::Cliniko => {
+            let r = render::preview(note, opts);
+            let html = copy.then(|| render::safe_tree::to_html(&r.nodes));
+            let text = copy.then(|| render::nookal_text(note, opts).text);
+            (r.nodes, r.report, html, text)
+        }
+        Ehr::Nookal => {
+            let r = render::nookal_text(note, opts);
+            let html = copy.then(|| render::cliniko_html(note, opts).html);
+            let preview = vec![PreviewNode::text(&r.text)];
+            (preview, r.report, html, copy.then_some(r.text))
+        }
     }
 }
